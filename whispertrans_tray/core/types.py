@@ -1,0 +1,103 @@
+"""Data types and protocols shared by the streaming stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+SAMPLE_RATE = 16_000
+"""Every stage works on 16 kHz mono float32 audio."""
+
+Audio = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Word:
+    """A recognised word with absolute stream times in seconds.
+
+    ``text`` keeps Whisper's leading space for space-separated languages (" ask"), and has
+    none for Chinese or Japanese, so joining words is ``"".join(w.text for w in words)``.
+    """
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """One decode of an audio window: its words (times relative to the window) and language."""
+
+    words: tuple[Word, ...]
+    language: str
+    language_probability: float = 1.0
+
+
+@dataclass(frozen=True)
+class Partial:
+    """The line being spoken: committed words of the open sentence plus the unstable tail.
+
+    It may change with every update; ``stable`` is the committed prefix that never will.
+    """
+
+    text: str
+    stable: str = ""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A committed sentence. Once emitted it never changes.
+
+    Attributes:
+        index: Position in the session, from 0.
+        start: Stream time of the first word, in seconds.
+        end: Stream time of the last word, in seconds.
+        language: Whisper language code of the sentence (``en``, ``zh``, …).
+        text: The sentence, Chinese converted to the user's script.
+    """
+
+    index: int
+    start: float
+    end: float
+    language: str
+    text: str
+
+
+Event = Partial | Sentence
+
+
+class Transcriber(Protocol):
+    """A speech recognizer: decodes one window of audio.
+
+    ``language`` None asks the recognizer to detect it (slow on a CPU: once per utterance).
+    ``prompt`` is text that precedes the window, for continuity.
+    """
+
+    def transcribe(self, audio: Audio, language: str | None, prompt: str = "") -> Transcript:
+        ...
+
+
+class SpeechProbability(Protocol):
+    """A streaming voice activity model: speech probability of consecutive 512-sample windows.
+
+    It keeps its own recurrent state between calls; ``reset()`` clears it.
+    """
+
+    window: int
+
+    def __call__(self, windows: Audio) -> npt.NDArray[np.float32]:
+        """``windows`` has shape (n, window); returns n probabilities."""
+        ...
+
+    def reset(self) -> None:
+        ...
+
+
+class TextTransform(Protocol):
+    """Converts recognised text for display (e.g. Chinese script conversion)."""
+
+    def __call__(self, text: str, language: str) -> str:
+        ...

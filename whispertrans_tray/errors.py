@@ -1,0 +1,81 @@
+"""The exception tree of WhisperTrans Tray.
+
+Every error a user can meet is a :class:`WhisperTransError`.  It carries a message key from
+:mod:`whispertrans_tray.i18n` and its parameters, so the same error can be shown in 繁體中文 or
+English (``err.message("en")``) and always names the cause and the fix.  Loop edges (the CLI,
+the pipeline worker, the tray) catch ``WhisperTransError``; anything else is a bug and is logged
+with its traceback, but never stops the daemon.
+
+::
+
+    WhisperTransError
+    ├── SettingsError
+    ├── ModelError
+    │   ├── ModelMissingError        bundled model packages not installed
+    │   ├── ModelChecksumError       joined model.bin does not match its sha256
+    │   ├── ModelDownloadError       a named model could not be downloaded (offline, …)
+    │   └── ModelLoadError           CTranslate2 could not load the model
+    ├── AudioError
+    │   └── AudioFileError           input file missing or undecodable
+    ├── OutputError                  unknown output format, unwritable output file
+    └── TranslationError             (subclasses in the translation provider)
+"""
+
+from __future__ import annotations
+
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
+
+
+class WhisperTransError(Exception):
+    """Base class: an error with a translatable, user-facing message."""
+
+    key: str = ""
+
+    def __init__(self, key: str | None = None, /, **params: object) -> None:
+        self.key = key or self.key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, language: str = DEFAULT_UI_LANGUAGE) -> str:
+        """The message in the UI ``language`` (``zh-TW`` or ``en``)."""
+        return tr(self.key, language, **self.params)
+
+
+class SettingsError(WhisperTransError):
+    """The settings file could not be read or written."""
+
+
+class ModelError(WhisperTransError):
+    """The speech model could not be found, verified, downloaded or loaded."""
+
+
+class ModelMissingError(ModelError):
+    key = "model.bundled_missing"
+
+
+class ModelChecksumError(ModelError):
+    key = "model.checksum"
+
+
+class ModelDownloadError(ModelError):
+    key = "model.download_failed"
+
+
+class ModelLoadError(ModelError):
+    key = "model.load_failed"
+
+
+class AudioError(WhisperTransError):
+    """Audio could not be read or captured."""
+
+
+class AudioFileError(AudioError):
+    """An input audio file is missing or cannot be decoded."""
+
+
+class OutputError(WhisperTransError):
+    """A subtitle file could not be written."""
+
+
+class TranslationError(WhisperTransError):
+    """Translation failed; the source sentence is kept."""

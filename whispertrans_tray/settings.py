@@ -1,0 +1,344 @@
+"""Typed, frozen settings with documented fields, stored as JSON in the OS config folder.
+
+The file is ``settings.json`` under ``platformdirs.user_config_dir("WhisperTrans Tray")``.  Saving
+is atomic (write a temporary file, then ``os.replace``).  Loading never fails: a corrupt file is
+kept as ``settings.json.bak`` and the defaults are used; a field with a wrong value keeps its
+default.  Each problem becomes a message (in the UI language) that names the file or field.
+
+The API key is **not** a setting: it lives in the OS keyring (see the translation provider).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+from whispertrans_tray.errors import SettingsError
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, UI_LANGUAGES, tr
+
+APP_NAME = "WhisperTrans Tray"
+SETTINGS_FILE = "settings.json"
+
+AudioSource = Literal["loopback", "mic"]
+Provider = Literal["vllm", "openai", "ollama", "custom"]
+Device = Literal["auto", "cpu", "cuda"]
+UiLanguage = Literal["zh-TW", "en"]
+
+
+def _range(lo: float, hi: float) -> dict[str, float]:
+    return {"min": lo, "max": hi}
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """What to listen to.
+
+    Attributes:
+        source: ``loopback`` records what the speakers play; ``mic`` records a microphone.
+        device: Device name to use; empty means the system default (followed when it changes).
+    """
+
+    source: AudioSource = "loopback"
+    device: str = ""
+
+
+@dataclass(frozen=True)
+class AsrSettings:
+    """Speech recognition (faster-whisper).
+
+    Attributes:
+        model: ``base`` is the bundled multilingual Whisper base (offline); any other
+            faster-whisper name (tiny … large-v3, turbo, distil-*) is downloaded on first use;
+            a folder path loads a local CTranslate2 model.
+        device: ``auto`` uses CUDA when available, else the CPU.
+        compute_type: CTranslate2 compute type; ``auto`` is int8 on CPU, float16 on CUDA.
+        language: ``auto`` detects the language once per utterance; or a code such as
+            ``en``, ``zh``, ``ja``.
+        beam_size: Beam search width; 1 (greedy) is fastest on a CPU.
+        cpu_threads: CPU threads for decoding; 0 picks the number of cores (at most 4).
+        vad_threshold: Silero VAD speech probability threshold.
+        min_silence_ms: Silence that ends an utterance (and commits it), in milliseconds.
+        max_sentence_chars: A sentence longer than this is split (at a comma if possible).
+        chinese_script: Script for Chinese text: ``traditional`` (臺灣正體, OpenCC s2twp),
+            ``simplified``, or ``asis`` to keep what Whisper wrote.
+    """
+
+    model: str = "base"
+    device: Device = "auto"
+    compute_type: str = "auto"
+    language: str = "auto"
+    beam_size: int = field(default=1, metadata=_range(1, 10))
+    cpu_threads: int = field(default=0, metadata=_range(0, 64))
+    vad_threshold: float = field(default=0.5, metadata=_range(0.05, 0.95))
+    min_silence_ms: int = field(default=500, metadata=_range(100, 5000))
+    max_sentence_chars: int = field(default=120, metadata=_range(10, 1000))
+    chinese_script: Literal["traditional", "simplified", "asis"] = "traditional"
+
+
+@dataclass(frozen=True)
+class TranslationSettings:
+    """Translation through an OpenAI-compatible chat API.
+
+    Attributes:
+        enabled: 啟用即時翻譯 — translate each sentence; off means transcription only.
+        provider: ``vllm`` (本地模型), ``openai``, ``ollama`` or ``custom``.
+        url: Chat completions URL or its ``/v1`` base.
+        model: Model name the server serves (模型名稱).
+        temperature: Sampling temperature; low values give steadier translations.
+        max_tokens: Upper bound on the tokens of one translation.
+        target_language: Language to translate into (翻譯成).
+        second_language: Used when a sentence already is in the target language.
+        timeout_s: Total time allowed for one translation request, in seconds.
+        context_sentences: Previous sentence pairs sent as context.
+        glossary: Fixed translations, as ``[[term, translation], ...]``.
+    """
+
+    enabled: bool = False
+    provider: Provider = "vllm"
+    url: str = "http://localhost:8000/v1/chat/completions"
+    model: str = "Qwen/Qwen2-7B-Instruct"
+    temperature: float = field(default=0.3, metadata=_range(0.0, 2.0))
+    max_tokens: int = field(default=256, metadata=_range(16, 8192))
+    target_language: str = "繁體中文"
+    second_language: str = "English"
+    timeout_s: float = field(default=10.0, metadata=_range(1.0, 120.0))
+    context_sentences: int = field(default=3, metadata=_range(0, 20))
+    glossary: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class OverlaySettings:
+    """The subtitle overlay window.
+
+    Attributes:
+        visible: Show the overlay while the app runs.
+        font_family: Font for both lines; Noto Sans CJK TC renders Chinese well.
+        font_size: Size of the source line in points; the translation line is the same size.
+        opacity: Window opacity, 0.2 (faint) to 1.0 (solid).
+        width: Window width in pixels.
+        x: Left edge in pixels; -1 centres the window.
+        y: Top edge in pixels; -1 places it near the bottom of the screen.
+        show_source: Show the recognised text above the translation.
+        max_lines: Sentences kept on screen.
+    """
+
+    visible: bool = True
+    font_family: str = "Noto Sans CJK TC"
+    font_size: int = field(default=20, metadata=_range(8, 96))
+    opacity: float = field(default=0.8, metadata=_range(0.2, 1.0))
+    width: int = field(default=1000, metadata=_range(200, 8000))
+    x: int = -1
+    y: int = -1
+    show_source: bool = True
+    max_lines: int = field(default=2, metadata=_range(1, 10))
+
+
+@dataclass(frozen=True)
+class HotkeySettings:
+    """Global hotkeys, in pynput notation.
+
+    Attributes:
+        toggle_recording: Start or stop listening.
+        toggle_overlay: Show or hide the subtitles.
+        toggle_translation: Turn 啟用即時翻譯 on or off.
+    """
+
+    toggle_recording: str = "<ctrl>+<alt>+r"
+    toggle_overlay: str = "<ctrl>+<alt>+o"
+    toggle_translation: str = "<ctrl>+<alt>+t"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings.
+
+    Attributes:
+        ui_language: Language of menus and messages: ``zh-TW`` (繁體中文) or ``en``.
+    """
+
+    audio: AudioSettings = AudioSettings()
+    asr: AsrSettings = AsrSettings()
+    translation: TranslationSettings = TranslationSettings()
+    overlay: OverlaySettings = OverlaySettings()
+    hotkeys: HotkeySettings = HotkeySettings()
+    ui_language: UiLanguage = "zh-TW"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Settings as loaded, with a message for every problem met on the way."""
+
+    settings: Settings
+    problems: tuple[str, ...] = ()
+
+
+def default_path() -> Path:
+    """``settings.json`` in the OS config folder."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / SETTINGS_FILE
+
+
+def to_dict(settings: Settings) -> dict[str, Any]:
+    """A JSON-ready dict of ``settings``."""
+    return dataclasses.asdict(settings)
+
+
+class _InvalidValue(ValueError):
+    pass
+
+
+def _coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:
+    """Return ``value`` as type ``hint`` or raise :class:`_InvalidValue` with the reason."""
+    origin = get_origin(hint)
+    if origin is Literal:
+        choices = get_args(hint)
+        if value not in choices:
+            raise _InvalidValue("one of " + ", ".join(map(str, choices)))
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise _InvalidValue("true or false")
+        return value
+    if hint in (int, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _InvalidValue("a number")
+        if hint is int and not float(value).is_integer():
+            raise _InvalidValue("a whole number")
+        number = hint(value)
+        lo, hi = meta.get("min"), meta.get("max")
+        if (lo is not None and number < lo) or (hi is not None and number > hi):
+            raise _InvalidValue(f"between {lo} and {hi}")
+        return number
+    if hint is str:
+        if not isinstance(value, str):
+            raise _InvalidValue("text")
+        return value
+    if origin is tuple:  # the glossary: pairs of strings
+        if not isinstance(value, list) or not all(
+            isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(s, str) for s in p)
+            for p in value
+        ):
+            raise _InvalidValue("a list of [term, translation] pairs")
+        return tuple((str(a), str(b)) for a, b in value)
+    raise TypeError(f"unsupported settings type {hint!r}")  # pragma: no cover - a coding error
+
+
+def _build(cls: type[Any], data: Any, prefix: str, lang: str, problems: list[str]) -> Any:
+    """Build dataclass ``cls`` from ``data``, keeping defaults for invalid fields."""
+    default = cls()
+    if not isinstance(data, dict):
+        problems.append(
+            tr("settings.invalid_field", lang, field=prefix.rstrip("."), value=data,
+               reason="an object", default=to_json_value(default))
+        )
+        return default
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    for name in data:
+        if name not in known:
+            problems.append(tr("settings.unknown_field", lang, field=prefix + name))
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        hint = hints[f.name]
+        if dataclasses.is_dataclass(hint):
+            values[f.name] = _build(hint, data[f.name], f"{prefix}{f.name}.", lang, problems)
+            continue
+        try:
+            values[f.name] = _coerce(data[f.name], hint, f.metadata)
+        except _InvalidValue as exc:
+            problems.append(
+                tr("settings.invalid_field", lang, field=prefix + f.name, value=data[f.name],
+                   reason=str(exc), default=getattr(default, f.name))
+            )
+    return dataclasses.replace(default, **values)
+
+
+def to_json_value(obj: Any) -> Any:
+    return dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else obj
+
+
+def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
+    """Validate ``data`` (parsed JSON) into :class:`Settings`; problems name the field."""
+    problems: list[str] = []
+    if isinstance(data, dict) and data.get("ui_language") in UI_LANGUAGES:
+        lang = data["ui_language"]
+    settings = _build(Settings, data, "", lang, problems)
+    return LoadResult(settings, tuple(problems))
+
+
+def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
+    """Load the settings; a missing file gives the defaults, a corrupt one is kept as ``.bak``."""
+    path = path or default_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return LoadResult(Settings())
+    except OSError as exc:
+        return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=exc,
+                                          backup="-"),))
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError("the top level is not a JSON object")
+    except ValueError as exc:
+        backup = path.with_name(path.name + ".bak")
+        os.replace(path, backup)
+        return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=exc,
+                                          backup=backup),))
+    return from_dict(data, lang)
+
+
+def save(settings: Settings, path: Path | None = None) -> Path:
+    """Write ``settings`` atomically; raises :class:`SettingsError` naming the path."""
+    path = path or default_path()
+    text = json.dumps(to_dict(settings), ensure_ascii=False, indent=2) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise SettingsError("settings.save_failed", path=path, detail=exc) from exc
+    return path
+
+
+def replace(settings: Settings, dotted: str, value: Any) -> Settings:
+    """Return ``settings`` with one field changed, e.g. ``replace(s, "asr.language", "en")``.
+
+    The value is validated like a loaded one; an invalid value raises :class:`SettingsError`.
+    """
+    data = to_dict(settings)
+    node = data
+    *parents, leaf = dotted.split(".")
+    for name in parents:
+        node = node[name]
+    if leaf not in node:
+        raise SettingsError("settings.unknown_field", field=dotted)
+    node[leaf] = list(value) if isinstance(value, tuple) else value
+    result = from_dict(data, settings.ui_language)
+    if result.problems:
+        raise SettingsError("settings.rejected", detail=result.problems[0])
+    return result.settings
+
+
+__all__ = [
+    "AsrSettings", "AudioSettings", "HotkeySettings", "LoadResult", "OverlaySettings",
+    "Settings", "TranslationSettings", "default_path", "from_dict", "load", "replace", "save",
+    "to_dict",
+]
