@@ -79,6 +79,10 @@ class Transcriber(Protocol):
     def transcribe(self, audio: Audio, language: str | None, prompt: str = "") -> Transcript:
         ...
 
+    def detect_language(self, audio: Audio) -> tuple[str, float]:
+        """The spoken language of ``audio`` and its probability."""
+        ...
+
 
 class SpeechProbability(Protocol):
     """A streaming voice activity model: speech probability of consecutive 512-sample windows.

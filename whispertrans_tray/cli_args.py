@@ -1,0 +1,67 @@
+"""Command-line flags shared by the subcommands, and how they override the saved settings."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+from whispertrans_tray.settings import Settings
+
+PROVIDERS = ("vllm", "openai", "ollama", "custom")
+
+
+def add_asr_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags of the speech recognizer."""
+    group = parser.add_argument_group("speech recognition")
+    group.add_argument("--whisper-model", metavar="NAME|PATH",
+                       help="faster-whisper model name or folder (default: bundled base)")
+    group.add_argument("--language", metavar="auto|CODE",
+                       help="spoken language, e.g. en, zh; auto detects it per utterance")
+    group.add_argument("--device", choices=("auto", "cpu", "cuda"), help="where Whisper runs")
+    group.add_argument("--compute-type", metavar="TYPE", help="CTranslate2 compute type")
+    group.add_argument("--beam-size", type=int, metavar="N", help="beam search width")
+    group.add_argument("--threads", type=int, metavar="N", help="CPU threads (0 = auto)")
+
+
+def add_provider_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags of the translation provider, shared by every subcommand that talks to a server."""
+    group = parser.add_argument_group("translation")
+    toggle = group.add_mutually_exclusive_group()
+    toggle.add_argument("--translate", dest="translate", action="store_true", default=None,
+                        help="translate each sentence (啟用即時翻譯)")
+    toggle.add_argument("--no-translate", dest="translate", action="store_false",
+                        help="transcription only, no server traffic")
+    group.add_argument("--provider", choices=PROVIDERS, help="LLM provider preset")
+    group.add_argument("--url", help="chat completions URL or its /v1 base")
+    group.add_argument("--model", help="translation model name (模型名稱)")
+    group.add_argument("--api-key", metavar="KEY",
+                       help="API key (default: the one stored in the keyring)")
+    group.add_argument("--target", metavar="LANG", help="target language (翻譯成), e.g. 繁體中文")
+    group.add_argument("--temperature", type=float, help="sampling temperature")
+
+
+def apply_arguments(settings: Settings, args: argparse.Namespace) -> Settings:
+    """Return ``settings`` with the flags given in ``args`` applied."""
+    asr = settings.asr
+    asr_changes = {
+        "model": getattr(args, "whisper_model", None),
+        "language": getattr(args, "language", None),
+        "device": getattr(args, "device", None),
+        "compute_type": getattr(args, "compute_type", None),
+        "beam_size": getattr(args, "beam_size", None),
+        "cpu_threads": getattr(args, "threads", None),
+    }
+    asr = dataclasses.replace(asr, **{k: v for k, v in asr_changes.items() if v is not None})
+    tr_settings = settings.translation
+    tr_changes = {
+        "enabled": getattr(args, "translate", None),
+        "provider": getattr(args, "provider", None),
+        "url": getattr(args, "url", None),
+        "model": getattr(args, "model", None),
+        "target_language": getattr(args, "target", None),
+        "temperature": getattr(args, "temperature", None),
+    }
+    tr_settings = dataclasses.replace(
+        tr_settings, **{k: v for k, v in tr_changes.items() if v is not None}
+    )
+    return dataclasses.replace(settings, asr=asr, translation=tr_settings)

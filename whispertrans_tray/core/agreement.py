@@ -1,0 +1,104 @@
+"""LocalAgreement-2: commit the words two consecutive decodes agree on.
+
+After ufal/whisper_streaming's ``HypothesisBuffer``: each new hypothesis of the rolling window
+is compared with the previous one; their longest common prefix (after the words already
+committed) is committed and never changes again.  The two decision functions are pure and
+tested on their own: :func:`common_prefix` and :func:`overlap_with_committed`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from whispertrans_tray.core.types import Word
+
+_MAX_NGRAM = 5
+_TIME_SLACK = 0.1  # seconds: words starting this much before the last commit may be new
+
+
+def normalize(text: str) -> str:
+    """Compare words without case, spacing or punctuation (``" Country."`` == ``"country"``)."""
+    folded = text.strip().casefold()
+    kept = "".join(ch for ch in folded if not unicodedata.category(ch).startswith("P"))
+    return kept or folded
+
+
+def common_prefix(previous: Sequence[Word], new: Sequence[Word]) -> int:
+    """How many leading words of ``new`` agree with ``previous``."""
+    count = 0
+    for old, fresh in zip(previous, new):
+        if normalize(old.text) != normalize(fresh.text):
+            break
+        count += 1
+    return count
+
+
+def overlap_with_committed(committed: Sequence[Word], new: Sequence[Word]) -> int:
+    """Length of the longest n-gram (n ≤ 5) that ends ``committed`` and starts ``new``.
+
+    A re-decoded window often repeats the last committed words at its start; those must not
+    be committed twice.
+    """
+    limit = min(len(committed), len(new), _MAX_NGRAM)
+    for n in range(limit, 0, -1):
+        tail = [normalize(w.text) for w in committed[-n:]]
+        head = [normalize(w.text) for w in new[:n]]
+        if tail == head:
+            return n
+    return 0
+
+
+class LocalAgreement:
+    """Hypothesis buffer of one utterance."""
+
+    def __init__(self) -> None:
+        self.committed: list[Word] = []  # committed words still inside the audio window
+        self.last_committed_time = 0.0
+        self._previous: list[Word] = []  # uncommitted words of the previous hypothesis
+        self._new: list[Word] = []
+
+    def reset(self, at: float = 0.0) -> None:
+        self.committed.clear()
+        self._previous.clear()
+        self._new.clear()
+        self.last_committed_time = at
+
+    @property
+    def tail(self) -> list[Word]:
+        """Uncommitted words of the latest hypothesis."""
+        return list(self._previous)
+
+    def insert(self, words: Sequence[Word]) -> None:
+        """Take a new hypothesis (absolute times), dropping words already committed."""
+        fresh = [w for w in words if w.start > self.last_committed_time - _TIME_SLACK]
+        if fresh and abs(fresh[0].start - self.last_committed_time) < 1.0:
+            fresh = fresh[overlap_with_committed(self.committed, fresh):]
+        self._new = fresh
+
+    def flush(self) -> list[Word]:
+        """Commit the prefix the new hypothesis shares with the previous one."""
+        n = common_prefix(self._previous, self._new)
+        return self._commit(n)
+
+    def commit_all(self) -> list[Word]:
+        """Commit the whole new hypothesis (at the end of an utterance)."""
+        return self._commit(len(self._new))
+
+    def commit_tail(self, n: int) -> list[Word]:
+        """Commit the first ``n`` uncommitted words of the latest hypothesis unconfirmed."""
+        self._new = self._previous
+        return self._commit(n)
+
+    def _commit(self, n: int) -> list[Word]:
+        done = self._new[:n]
+        if done:
+            self.last_committed_time = done[-1].end
+            self.committed.extend(done)
+        self._previous = self._new[n:]
+        self._new = []
+        return done
+
+    def drop_before(self, time: float) -> None:
+        """Forget committed words that end before ``time`` (the window was trimmed there)."""
+        self.committed = [w for w in self.committed if w.end > time]

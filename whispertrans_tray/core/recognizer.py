@@ -1,0 +1,299 @@
+"""The streaming recognizer: audio in, ``Partial`` and ``Sentence`` events out.
+
+Decodes are the scarce resource (one costs about a second on a 2-core CPU), so they are spent
+in this order:
+
+1. **Finals** — when the VAD gate reports the end of an utterance, the utterance (from the
+   start of the current window) is decoded once more and committed whole.  This is the fastest
+   route from the end of speech to a committed sentence.
+2. **Partials** — while speech goes on, at most one decode per :meth:`feed` call, and only when
+   ``partial_interval_s`` of new audio has arrived since the last one.  A live driver that
+   drains its queue before each call therefore never builds a backlog of stale decodes: the
+   next decode always sees the freshest audio.  Words two consecutive partial decodes agree on
+   are committed (LocalAgreement-2); sentences they complete are emitted and the window is
+   trimmed at their end, so the window stays bounded during long unbroken speech.
+
+Committed text is append-only.  The audio buffer holds at most the current window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from whispertrans_tray.core.agreement import LocalAgreement
+from whispertrans_tray.core.segmenter import (
+    Segment,
+    SentenceSegmenter,
+    ends_clause,
+    ends_sentence,
+    join_words,
+)
+from whispertrans_tray.core.types import (
+    SAMPLE_RATE,
+    Audio,
+    Event,
+    Partial,
+    Sentence,
+    SpeechProbability,
+    TextTransform,
+    Transcriber,
+    Word,
+)
+from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadConfig, VadGate
+
+_PROMPT_CHARS = 200
+_MIN_LANGUAGE_PROBABILITY = 0.5
+
+
+@dataclass(frozen=True)
+class RecognizerConfig:
+    """Streaming recognizer parameters.
+
+    Attributes:
+        language: Whisper language code, or None to detect it once per utterance.
+        partial_interval_s: New audio needed before a partial decode; None disables partial
+            decodes (file mode without a viewer: only finals and window commits).
+        max_window_s: Longest audio window; past it the open sentence is committed as it
+            stands and the window trimmed.  Whisper sees at most 30 s.
+        min_speech_ms: Shorter utterances are dropped (they are clicks and breaths that Whisper
+            turns into hallucinated words).
+        max_sentence_width: Sentence length limit in display columns.
+        context_s: A new utterance that starts less than this after the previous sentence
+            ended is decoded together with that sentence's audio.  Whisper decodes short
+            fragments ("ask not") poorly on their own; the context words are known and are
+            not committed again.  The language is still detected on the new audio alone.
+        vad: VAD gate parameters.
+    """
+
+    language: str | None = None
+    partial_interval_s: float | None = 1.0
+    max_window_s: float = 20.0
+    min_speech_ms: int = 250
+    max_sentence_width: int = 120
+    context_s: float = 4.0
+    vad: VadConfig = VadConfig()
+
+
+class StreamingRecognizer:
+    """Feed 16 kHz mono float32 audio; collect the events each call returns."""
+
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        vad_model: SpeechProbability,
+        config: RecognizerConfig | None = None,
+        transform: TextTransform | None = None,
+    ) -> None:
+        self.config = config or RecognizerConfig()
+        self._transcriber = transcriber
+        self._transform = transform
+        self._gate = VadGate(vad_model, self.config.vad)
+        self._pad = self.config.vad.speech_pad_ms * SAMPLE_RATE // 1000
+        self._segmenter = SentenceSegmenter(self.config.max_sentence_width)
+        self._agreement = LocalAgreement()
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._buffer_start = 0  # absolute sample index of _buffer[0]
+        self._window_start: int | None = None  # None: no utterance open
+        self._last_decode = 0
+        self._language: str | None = self.config.language
+        self._prompt = ""
+        self._index = 0
+        self._partial = ""
+        self._spoken = self.config.language or ""
+        self._last_words: tuple[Word, ...] = ()
+        self._utterance_start = 0
+        self._gate_window = vad_model.window
+        self.decodes = {"final": 0, "partial": 0}
+
+    # -- public -------------------------------------------------------------------------
+    @property
+    def stream_time(self) -> float:
+        """Seconds of audio fed so far."""
+        return (self._buffer_start + self._buffer.size) / SAMPLE_RATE
+
+    @property
+    def window_seconds(self) -> float:
+        """Length of the audio window the next decode would see."""
+        if self._window_start is None:
+            return 0.0
+        return (self._buffer_start + self._buffer.size - self._window_start) / SAMPLE_RATE
+
+    def feed(self, audio: Audio) -> list[Event]:
+        """Take the next piece of audio (any length); return the events it completes."""
+        audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+        self._buffer = np.concatenate([self._buffer, audio]) if self._buffer.size else audio
+        events: list[Event] = []
+        for vad_event in self._gate.feed(audio):
+            if isinstance(vad_event, SpeechStart):
+                self._open(vad_event.sample)
+            else:
+                events.extend(self._close(vad_event))
+        if self._window_start is not None and self._partial_due():
+            events.extend(self._partial_decode())
+        self._trim()
+        return events
+
+    def finish(self) -> list[Event]:
+        """End of stream: commit what is left."""
+        events: list[Event] = []
+        for vad_event in self._gate.finish():
+            if isinstance(vad_event, SpeechEnd):
+                events.extend(self._close(vad_event))
+        events.extend(self._emit(self._segmenter.flush()))
+        events.extend(self._set_partial(""))
+        return events
+
+    # -- utterances ---------------------------------------------------------------------
+    def _open(self, sample: int) -> None:
+        if self._window_start is not None:
+            return
+        start = max(sample, self._buffer_start)
+        self._utterance_start = start
+        self._window_start = start
+        self._agreement.reset(start / SAMPLE_RATE)
+        context = self._last_words
+        if context and start / SAMPLE_RATE - context[-1].end <= self.config.context_s:
+            first = int(context[0].start * SAMPLE_RATE)
+            context_start = max(first - SAMPLE_RATE // 10, self._buffer_start)
+            if context_start <= first:
+                self._window_start = context_start
+                self._agreement.reset(context[-1].end)
+                self._agreement.committed.extend(context)
+        self._last_decode = start
+        self._language = self.config.language
+        self._prompt = ""
+
+    def _close(self, end: SpeechEnd) -> list[Event]:
+        """The utterance ended: decode it once more and commit it whole."""
+        events: list[Event] = []
+        if self._window_start is None:
+            return events
+        long_enough = end.speech_samples * 1000 >= self.config.min_speech_ms * SAMPLE_RATE
+        if long_enough or self._agreement.committed or self._segmenter.pending:
+            stop = min(end.sample, self._buffer_start + self._buffer.size)
+            if long_enough or self._agreement.tail:
+                words = self._decode(self._window_start, stop, "final")
+                self._agreement.insert(words)
+                events.extend(self._commit(self._agreement.commit_all()))
+            events.extend(self._emit(self._segmenter.flush()))
+        self._window_start = None
+        events.extend(self._set_partial(""))
+        return events
+
+    def _partial_due(self) -> bool:
+        interval = self.config.partial_interval_s
+        now = self._buffer_start + self._buffer.size
+        if interval is None:
+            return self.window_seconds >= self.config.max_window_s
+        return now - self._last_decode >= interval * SAMPLE_RATE
+
+    def _partial_decode(self) -> list[Event]:
+        assert self._window_start is not None
+        now = self._buffer_start + self._buffer.size
+        words = self._decode(self._window_start, now, "partial")
+        self._agreement.insert(words)
+        events = self._commit(self._agreement.flush())
+        if self.window_seconds >= self.config.max_window_s:
+            events.extend(self._force_commit())
+        tail = join_words(self._agreement.tail)
+        stable = self._display(self._segmenter.pending_text)
+        text = self._display((self._segmenter.pending_text + "".join(
+            w.text for w in self._agreement.tail)).strip()) if tail else stable
+        events.extend(self._set_partial(text, stable))
+        return events
+
+    def _force_commit(self) -> list[Event]:
+        """The window is full: close the open sentence where it stands and trim after it.
+
+        Without any agreed word (the last decodes disagree everywhere, or file mode decodes
+        only once per window) the newest hypothesis is committed up to its last sentence or
+        clause end, or else all but its last word, which may be cut mid-way.
+        """
+        events: list[Event] = []
+        if not self._segmenter.pending:
+            tail = self._agreement.tail
+            events.extend(self._commit(self._agreement.commit_tail(safe_prefix(tail))))
+        events.extend(self._emit(self._segmenter.flush()))
+        return events
+
+    # -- helpers ------------------------------------------------------------------------
+    def _decode(self, start: int, stop: int, kind: str) -> list[Word]:
+        language = self._language
+        if language is None:  # detect on this utterance's own audio, once if it is clear
+            own = self._buffer[self._utterance_start - self._buffer_start: stop -
+                               self._buffer_start]
+            language, probability = self._transcriber.detect_language(own)
+            if probability >= _MIN_LANGUAGE_PROBABILITY:
+                self._language = language
+            if start < self._utterance_start and language != self._spoken:
+                # The previous sentence is in another language: it is no context.
+                start = self._window_start = self._utterance_start
+                self._agreement.reset(start / SAMPLE_RATE)
+        audio = self._buffer[start - self._buffer_start: stop - self._buffer_start]
+        result = self._transcriber.transcribe(audio, language, self._prompt)
+        self.decodes[kind] += 1
+        self._last_decode = self._buffer_start + self._buffer.size
+        self._spoken = language
+        offset = start / SAMPLE_RATE
+        return [Word(w.start + offset, w.end + offset, w.text) for w in result.words]
+
+    def _commit(self, words: list[Word]) -> list[Event]:
+        if not words:
+            return []
+        return self._emit(self._segmenter.add(words, self._spoken))
+
+    def _emit(self, segments: list[Segment]) -> list[Event]:
+        events: list[Event] = []
+        for segment in segments:
+            text = self._display(segment.text, segment.language)
+            if not text:
+                continue
+            events.append(Sentence(self._index, segment.words[0].start, segment.words[-1].end,
+                                   segment.language, text))
+            self._index += 1
+            self._prompt = (self._prompt + " " + segment.text)[-_PROMPT_CHARS:]
+            self._last_words = segment.words
+            if self._window_start is not None:
+                # Trim the window at the sentence end: later decodes start there.
+                cut = int(segment.words[-1].end * SAMPLE_RATE)
+                self._window_start = max(self._window_start, min(cut, self._buffer_start +
+                                                                 self._buffer.size))
+                self._agreement.drop_before(segment.words[-1].end)
+        return events
+
+    def _display(self, text: str, language: str | None = None) -> str:
+        lang = language or self._spoken
+        return self._transform(text, lang) if self._transform else text
+
+    def _set_partial(self, text: str, stable: str = "") -> list[Event]:
+        if text == self._partial:
+            return []
+        self._partial = text
+        return [Partial(text, stable)]
+
+    def _trim(self) -> None:
+        """Keep only the open window, or the audio a new utterance's padding may reach."""
+        end = self._buffer_start + self._buffer.size
+        if self._window_start is not None:
+            keep_from = self._window_start
+        else:
+            keep_from = end - 2 * self._pad - self._gate_window
+            if self._last_words:  # the context a next utterance may be decoded with
+                context_start = int((self._last_words[0].start - 0.1) * SAMPLE_RATE)
+                if end - context_start <= (self.config.context_s + 30) * SAMPLE_RATE:
+                    keep_from = min(keep_from, context_start)
+        drop = keep_from - self._buffer_start
+        if drop > 0:
+            self._buffer = self._buffer[drop:].copy()
+            self._buffer_start = keep_from
+
+
+def safe_prefix(words: list[Word]) -> int:
+    """How many words of an unconfirmed hypothesis to commit when the window is full."""
+    for enders in (ends_sentence, ends_clause):
+        for i in range(len(words), 0, -1):
+            if enders(words[i - 1].text):
+                return i
+    return max(len(words) - 1, 0)

@@ -1,0 +1,1 @@
+"""Adapters to real engines: faster-whisper, Silero VAD, OpenCC, OpenAI-compatible servers."""

@@ -1,0 +1,158 @@
+"""Speech recognition with faster-whisper (CTranslate2).
+
+``base`` is the bundled multilingual model (offline).  Any other faster-whisper name is
+downloaded on first use (huggingface_hub shows a progress bar); a folder path is loaded as is.
+On ``device="auto"`` CUDA is used when CTranslate2 sees a GPU, with a clear fallback to the
+CPU when it cannot be used.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from whispertrans_tray.core.types import Audio, Transcript, Word
+from whispertrans_tray.errors import ModelDownloadError, ModelLoadError
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
+from whispertrans_tray.providers import model_store
+from whispertrans_tray.settings import AsrSettings
+
+log = logging.getLogger(__name__)
+
+CUDA_DEFAULT_MODEL = "large-v3-turbo"
+"""Model used for ``base`` on a machine with a CUDA GPU (downloaded on first use)."""
+
+# Temperatures tried in turn when a decode looks like a hallucination loop.
+_TEMPERATURES = (0.0, 0.4, 0.8)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """What was loaded, for the status line and the benchmarks."""
+
+    name: str
+    path: str
+    device: str
+    compute_type: str
+    load_seconds: float
+    notice: str = ""
+
+
+def cuda_available() -> bool:
+    try:
+        import ctranslate2
+
+        return int(ctranslate2.get_cuda_device_count()) > 0
+    except Exception:  # a broken CUDA install must not stop the CPU path
+        return False
+
+
+def resolve_model(name: str, device: str) -> str:
+    """A folder that holds the CTranslate2 model ``name``, downloading it if needed."""
+    if name == model_store.BUNDLED_NAME and device != "cuda":
+        return str(model_store.bundled_base())
+    if os.path.isdir(name):
+        return name
+    if name == model_store.BUNDLED_NAME:
+        name = CUDA_DEFAULT_MODEL
+    from faster_whisper.utils import download_model
+
+    try:
+        return str(download_model(name, local_files_only=True))
+    except Exception:
+        log.info("Whisper model %s is not cached; downloading it", name)
+    try:
+        return str(download_model(name))
+    except Exception as exc:
+        raise ModelDownloadError(name=name, detail=f"{type(exc).__name__}: {exc}") from exc
+
+
+def _threads(requested: int) -> int:
+    return requested if requested > 0 else min(os.cpu_count() or 1, 4)
+
+
+def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE) -> FasterWhisper:
+    """Load the model ``settings`` ask for; raises a :class:`ModelError` naming the fix."""
+    from faster_whisper import WhisperModel
+
+    device = settings.device
+    notice = ""
+    if device == "auto":
+        device = "cuda" if cuda_available() else "cpu"
+    compute = settings.compute_type
+    if compute == "auto":
+        compute = "float16" if device == "cuda" else "int8"
+    started = time.perf_counter()
+    path = resolve_model(settings.model, device)
+    try:
+        model: Any = WhisperModel(path, device=device, compute_type=compute,
+                                  cpu_threads=_threads(settings.cpu_threads))
+    except Exception as exc:
+        if device != "cuda":
+            raise ModelLoadError(name=settings.model, detail=str(exc)) from exc
+        notice = tr("model.cuda_fallback", ui_language, detail=exc)
+        log.warning("%s", notice)
+        device, compute = "cpu", "int8"
+        path = resolve_model(settings.model, device)
+        try:
+            model = WhisperModel(path, device=device, compute_type=compute,
+                                 cpu_threads=_threads(settings.cpu_threads))
+        except Exception as exc2:
+            raise ModelLoadError(name=settings.model, detail=str(exc2)) from exc2
+    info = LoadedModel(settings.model, path, device, compute, time.perf_counter() - started,
+                       notice)
+    log.info("Loaded Whisper %s from %s on %s/%s in %.2f s", info.name, info.path, device,
+             compute, info.load_seconds)
+    return FasterWhisper(model, info, beam_size=settings.beam_size)
+
+
+class FasterWhisper:
+    """A :class:`~whispertrans_tray.core.types.Transcriber` over a loaded ``WhisperModel``."""
+
+    def __init__(self, model: Any, info: LoadedModel, beam_size: int = 1) -> None:
+        self.model = model
+        self.info = info
+        self.beam_size = beam_size
+
+    @property
+    def multilingual(self) -> bool:
+        return bool(self.model.model.is_multilingual)
+
+    def transcribe(self, audio: Audio, language: str | None, prompt: str = "") -> Transcript:
+        if language is None and not self.multilingual:
+            language = "en"
+        segments, info = self.model.transcribe(
+            np.asarray(audio, dtype=np.float32),
+            language=language,
+            beam_size=self.beam_size,
+            temperature=list(_TEMPERATURES),
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            initial_prompt=prompt or None,
+            vad_filter=False,
+        )
+        words: list[Word] = []
+        for segment in segments:
+            for w in segment.words or ():
+                words.append(Word(float(w.start), float(w.end), str(w.word)))
+        return Transcript(tuple(words), str(info.language), float(info.language_probability))
+
+    def detect_language(self, audio: Audio) -> tuple[str, float]:
+        if not self.multilingual:
+            return "en", 1.0
+        language, probability, _ = self.model.detect_language(np.asarray(audio, np.float32))
+        return str(language), float(probability)
+
+    def transcribe_offline(self, audio: Audio, language: str | None) -> tuple[str, str]:
+        """faster-whisper's own batch transcription (VAD filter on): the reference the
+        streaming result is compared with in tests and benchmarks."""
+        segments, info = self.model.transcribe(
+            np.asarray(audio, dtype=np.float32), language=language, beam_size=self.beam_size,
+            temperature=list(_TEMPERATURES), condition_on_previous_text=False, vad_filter=True,
+        )
+        return "".join(s.text for s in segments).strip(), str(info.language)
