@@ -221,7 +221,7 @@ def _coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:
             raise _InvalidValue("text")
         return value
     if origin is tuple:  # the glossary: pairs of strings
-        if not isinstance(value, list) or not all(
+        if not isinstance(value, (list, tuple)) or not all(
             isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(s, str) for s in p)
             for p in value
         ):

@@ -1,0 +1,54 @@
+"""The subtitle model: the session history of sentences with their translations.
+
+Pure state, updated from recognizer events and translation updates; the overlay paints its
+:meth:`SubtitleModel.visible` view, exporters write its :attr:`SubtitleModel.lines`.  A sentence
+is never dropped: a failed translation leaves the line with ``status == "failed"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from whispertrans_tray.core.types import Event, Partial, Sentence
+
+Status = Literal["none", "pending", "streaming", "done", "failed"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One subtitle: a committed sentence and its translation so far."""
+
+    sentence: Sentence
+    translation: str = ""
+    status: Status = "none"
+    error: str = ""
+
+
+class SubtitleModel:
+    """History of the session plus the line being spoken."""
+
+    def __init__(self, max_visible: int = 2) -> None:
+        self.max_visible = max_visible
+        self.lines: list[Line] = []
+        self.partial = ""
+        self._by_index: dict[int, int] = {}
+
+    def apply(self, event: Event, translating: bool = False) -> None:
+        if isinstance(event, Partial):
+            self.partial = event.text
+            return
+        self._by_index[event.index] = len(self.lines)
+        self.lines.append(Line(event, status="pending" if translating else "none"))
+
+    def apply_translation(self, index: int, text: str, done: bool, error: str = "") -> None:
+        """Record translation progress of sentence ``index`` (unknown indexes are ignored)."""
+        pos = self._by_index.get(index)
+        if pos is None:
+            return
+        status: Status = "failed" if error else ("done" if done else "streaming")
+        self.lines[pos] = replace(self.lines[pos], translation=text, status=status, error=error)
+
+    def visible(self) -> list[Line]:
+        """The newest lines, as many as fit on screen."""
+        return self.lines[-self.max_visible:] if self.max_visible else []
