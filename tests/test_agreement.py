@@ -1,0 +1,56 @@
+import pytest
+
+from whispertrans_tray.core.agreement import (
+    LocalAgreement,
+    common_prefix,
+    normalize,
+    overlap_with_committed,
+)
+from whispertrans_tray.core.types import Word
+
+
+def ws(text: str, start: float = 0.0) -> list[Word]:
+    return [Word(start + i, start + i + 0.8, " " + t) for i, t in enumerate(text.split())]
+
+
+@pytest.mark.parametrize(
+    ("previous", "new", "expected"),
+    [("ask not what", "ask not what your", 3),
+     ("ask not", "Ask not,", 2),
+     ("ask what", "ask not", 1),
+     ("", "ask", 0),
+     ("ask not what", "", 0)],
+)
+def test_common_prefix(previous: str, new: str, expected: int) -> None:
+    assert common_prefix(ws(previous), ws(new)) == expected
+
+
+@pytest.mark.parametrize(
+    ("committed", "new", "expected"),
+    [("so my fellow Americans", "Americans ask not", 1),
+     ("so my fellow Americans", "fellow Americans ask", 2),
+     ("ask not", "what your", 0),
+     ("a b c d e f g", "c d e f g h", 5)],
+)
+def test_overlap_with_committed(committed: str, new: str, expected: int) -> None:
+    assert overlap_with_committed(ws(committed), ws(new)) == expected
+
+
+def test_normalize_ignores_case_and_punctuation() -> None:
+    assert normalize(" Country.") == normalize("country")
+    assert normalize("...") == "..."
+
+
+def test_local_agreement_commits_what_two_hypotheses_share() -> None:
+    la = LocalAgreement()
+    la.insert(ws("and so my"))
+    assert la.flush() == []
+    la.insert(ws("and so my fellow"))
+    assert [w.text for w in la.flush()] == [" and", " so", " my"]
+    assert [w.text for w in la.tail] == [" fellow"]
+    # a repeated, already committed word at the start of a trimmed window is not committed again
+    la.insert([Word(2.0, 2.8, " my"), Word(3.0, 3.8, " fellow"), Word(4.0, 4.8, " Americans")])
+    assert [w.text for w in la.flush()] == [" fellow"]
+    la.insert([Word(3.0, 3.8, " fellow"), Word(4.0, 4.8, " Americans,"), Word(5, 5.5, " ask")])
+    assert [w.text for w in la.commit_all()] == [" Americans,", " ask"]
+    assert la.last_committed_time == 5.5

@@ -1,0 +1,100 @@
+"""The command line, run as a user runs it: a real process on real clips."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import srt
+import webvtt
+
+from tests.conftest import DATA, reference
+from tests.textnorm import wer
+
+CLI = [sys.executable, "-m", "whispertrans_tray"]
+
+
+def run(*args: str, cache: Path, config: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(cache), "XDG_CONFIG_HOME": str(config)}
+    return subprocess.run([*CLI, "--ui-language", "en", *args], capture_output=True, text=True,
+                          env=env, timeout=300, check=False)
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("out")
+    config = tmp_path_factory.mktemp("config")
+    files = {}
+    for ext in ("srt", "vtt", "txt", "jsonl"):
+        files[ext] = out / f"jfk.{ext}"
+        result = run("transcribe", str(DATA / "jfk.flac"), "-o", str(files[ext]),
+                     cache=model_cache, config=config)
+        assert result.returncode == 0, result.stderr
+        assert "Wrote" in result.stderr
+    return files
+
+
+def test_srt(outputs: dict[str, Path]) -> None:
+    subs = list(srt.parse(outputs["srt"].read_text(encoding="utf-8")))
+    assert wer(reference("jfk.flac"), " ".join(s.content for s in subs)) <= 0.05
+    assert subs[0].start.total_seconds() < 1.0 and subs[-1].end.total_seconds() > 9.0
+
+
+def test_vtt(outputs: dict[str, Path]) -> None:
+    cues = webvtt.read(str(outputs["vtt"]))
+    assert wer(reference("jfk.flac"), " ".join(c.text for c in cues)) <= 0.05
+
+
+def test_jsonl(outputs: dict[str, Path]) -> None:
+    rows = [json.loads(x) for x in outputs["jsonl"].read_text("utf-8").splitlines()]
+    assert {tuple(r) for r in rows} == {("start", "end", "language", "text", "translation")}
+    assert all(r["language"] == "en" and r["translation"] is None for r in rows)
+    assert all(r["start"] < r["end"] for r in rows)
+
+
+def test_txt(outputs: dict[str, Path]) -> None:
+    assert wer(reference("jfk.flac"), outputs["txt"].read_text("utf-8")) <= 0.05
+
+
+def test_missing_input(tmp_path: Path, model_cache: Path) -> None:
+    result = run("transcribe", str(tmp_path / "nope.wav"), cache=model_cache, config=tmp_path)
+    assert result.returncode != 0
+    assert "does not exist" in result.stderr and "nope.wav" in result.stderr
+
+
+def test_unreadable_input(tmp_path: Path, model_cache: Path) -> None:
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"not audio at all")
+    result = run("transcribe", str(bad), cache=model_cache, config=tmp_path)
+    assert result.returncode != 0
+    assert "Could not read the audio file" in result.stderr
+
+
+def test_unknown_output_format(tmp_path: Path, model_cache: Path) -> None:
+    result = run("transcribe", str(DATA / "jfk.flac"), "-o", str(tmp_path / "x.docx"),
+                 cache=model_cache, config=tmp_path)
+    assert result.returncode != 0 and ".docx" in result.stderr
+
+
+def test_corrupt_settings_do_not_stop_the_cli(tmp_path: Path, model_cache: Path) -> None:
+    settings = tmp_path / "settings.json"
+    settings.write_text("{broken", encoding="utf-8")
+    result = run("--settings", str(settings), "transcribe", str(DATA / "zh_aishell.wav"),
+                 cache=model_cache, config=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "corrupt" in result.stderr
+    assert (tmp_path / "settings.json.bak").exists()
+    assert "廣州" in result.stdout
+
+
+def test_listen_replay_prints_sentences(tmp_path: Path, model_cache: Path) -> None:
+    out = tmp_path / "live.srt"
+    result = run("listen", "--replay", str(DATA / "en_librispeech.wav"), "-o", str(out),
+                 cache=model_cache, config=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "sorrow" in result.stdout.lower()
+    assert len(list(srt.parse(out.read_text("utf-8")))) >= 1

@@ -1,0 +1,100 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from whispertrans_tray import settings as s
+from whispertrans_tray.errors import SettingsError
+
+
+def test_seed_defaults() -> None:
+    d = s.Settings()
+    assert d.translation.provider == "vllm"
+    assert d.translation.url == "http://localhost:8000/v1/chat/completions"
+    assert d.translation.target_language == "繁體中文"
+    assert d.translation.model == "Qwen/Qwen2-7B-Instruct"
+    assert d.asr.model == "base"
+    assert d.ui_language == "zh-TW"
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "cfg" / "settings.json"
+    original = s.replace(s.replace(s.Settings(), "asr.language", "en"),
+                         "translation.glossary", [["vLLM", "vLLM"], ["GPU", "顯示卡"]])
+    s.save(original, path)
+    loaded = s.load(path)
+    assert loaded.problems == ()
+    assert loaded.settings == original
+    assert json.loads(path.read_text(encoding="utf-8"))["translation"]["target_language"] == "繁體中文"
+    assert not list(path.parent.glob("*.tmp"))
+
+
+def test_missing_file_gives_defaults(tmp_path: Path) -> None:
+    assert s.load(tmp_path / "none.json") == s.LoadResult(s.Settings())
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", "\x00\x01"])
+def test_corrupt_file_is_kept_as_bak(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(content, encoding="utf-8")
+    result = s.load(path, lang="en")
+    assert result.settings == s.Settings()
+    assert len(result.problems) == 1
+    assert "corrupt" in result.problems[0] and str(path) in result.problems[0]
+    assert (tmp_path / "settings.json.bak").read_text(encoding="utf-8") == content
+    assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("temperature", "hot"),
+        ("temperature", 5.0),
+        ("provider", "bard"),
+        ("enabled", "yes"),
+        ("max_tokens", 1.5),
+        ("glossary", [["only-one"]]),
+    ],
+)
+def test_invalid_field_names_the_field_and_keeps_the_rest(tmp_path: Path, field: str,
+                                                           value: object) -> None:
+    path = tmp_path / "settings.json"
+    data = s.to_dict(s.Settings())
+    data["translation"][field] = value
+    data["translation"]["model"] = "my-model"
+    data["ui_language"] = "en"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = s.load(path)
+    assert len(result.problems) == 1
+    assert f"'translation.{field}'" in result.problems[0]
+    assert getattr(result.settings.translation, field) == getattr(s.TranslationSettings(), field)
+    assert result.settings.translation.model == "my-model"
+
+
+def test_messages_follow_the_ui_language(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"ui_language": "zh-TW", "asr": {"beam_size": 0}}), "utf-8")
+    (problem,) = s.load(path).problems
+    assert "設定欄位「asr.beam_size」" in problem
+
+
+def test_unknown_field_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"ui_language": "en", "asr": {"colour": "red"}}), "utf-8")
+    (problem,) = s.load(path).problems
+    assert "asr.colour" in problem
+
+
+def test_replace_rejects_invalid_values() -> None:
+    with pytest.raises(SettingsError):
+        s.replace(s.Settings(), "overlay.opacity", 3)
+    with pytest.raises(SettingsError):
+        s.replace(s.Settings(), "overlay.nothing", 3)
+
+
+def test_save_failure_names_the_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(SettingsError) as info:
+        s.save(s.Settings(), blocker / "settings.json")
+    assert str(blocker) in info.value.message("en")
