@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from opencc import OpenCC
 
@@ -40,7 +42,7 @@ def test_english_wer(base_model, clip, name: str, live: bool) -> None:  # type: 
     assert wer(reference(name), text(sentences)) <= 0.05
     assert all(s.language == "en" for s in sentences)
     assert [s.index for s in sentences] == list(range(len(sentences)))
-    assert all(a.end <= b.start + 0.5 for a, b in zip(sentences, sentences[1:]))
+    assert all(a.end <= b.start + 0.5 for a, b in itertools.pairwise(sentences))
 
 
 @pytest.mark.parametrize("live", [False, True], ids=["file", "live"])

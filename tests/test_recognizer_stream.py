@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import reference
 from tests.textnorm import words
@@ -39,7 +42,7 @@ def test_committed_text_never_changes(tiny_en_model, clip, sizes: list[int]) -> 
         pos += size
     committed.extend(e for e in recognizer.finish() if isinstance(e, Sentence))
     assert [s.index for s in committed] == list(range(len(committed)))
-    assert all(a.start <= b.start for a, b in zip(committed, committed[1:]))
+    assert all(a.start <= b.start for a, b in itertools.pairwise(committed))
     said = words(" ".join(s.text for s in committed))
     assert "ask not what your country can do for you" in said
     assert words(reference("jfk.flac")).split()[-4:] == said.split()[-4:]

@@ -25,7 +25,8 @@ def test_round_trip(tmp_path: Path) -> None:
     loaded = s.load(path)
     assert loaded.problems == ()
     assert loaded.settings == original
-    assert json.loads(path.read_text(encoding="utf-8"))["translation"]["target_language"] == "繁體中文"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["translation"]["target_language"] == "繁體中文"
     assert not list(path.parent.glob("*.tmp"))
 
 

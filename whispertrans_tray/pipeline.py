@@ -23,6 +23,7 @@ from whispertrans_tray.settings import AsrSettings
 
 FILE_CHUNK_S = 1.0
 LIVE_CHUNK_S = 0.1
+FILE_MIN_SILENCE_MS = 1000
 
 
 def read_audio(path: Path) -> Audio:
@@ -47,7 +48,11 @@ def recognizer_config(asr: AsrSettings, live: bool) -> RecognizerConfig:
         language=None if asr.language == "auto" else asr.language,
         partial_interval_s=1.0 if live else None,
         max_sentence_width=asr.max_sentence_chars,
-        vad=VadConfig(threshold=asr.vad_threshold, min_silence_ms=asr.min_silence_ms),
+        # File mode has no one waiting for a final: longer pauses give Whisper whole
+        # utterances to decode, fewer and better decodes.
+        vad=VadConfig(threshold=asr.vad_threshold,
+                      min_silence_ms=asr.min_silence_ms if live else max(asr.min_silence_ms,
+                                                                          FILE_MIN_SILENCE_MS)),
     )
 
 

@@ -190,42 +190,42 @@ def to_dict(settings: Settings) -> dict[str, Any]:
     return dataclasses.asdict(settings)
 
 
-class _InvalidValue(ValueError):
+class _InvalidValueError(ValueError):
     pass
 
 
 def _coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:
-    """Return ``value`` as type ``hint`` or raise :class:`_InvalidValue` with the reason."""
+    """Return ``value`` as type ``hint`` or raise :class:`_InvalidValueError` with the reason."""
     origin = get_origin(hint)
     if origin is Literal:
         choices = get_args(hint)
         if value not in choices:
-            raise _InvalidValue("one of " + ", ".join(map(str, choices)))
+            raise _InvalidValueError("one of " + ", ".join(map(str, choices)))
         return value
     if hint is bool:
         if not isinstance(value, bool):
-            raise _InvalidValue("true or false")
+            raise _InvalidValueError("true or false")
         return value
     if hint in (int, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _InvalidValue("a number")
+            raise _InvalidValueError("a number")
         if hint is int and not float(value).is_integer():
-            raise _InvalidValue("a whole number")
+            raise _InvalidValueError("a whole number")
         number = hint(value)
         lo, hi = meta.get("min"), meta.get("max")
         if (lo is not None and number < lo) or (hi is not None and number > hi):
-            raise _InvalidValue(f"between {lo} and {hi}")
+            raise _InvalidValueError(f"between {lo} and {hi}")
         return number
     if hint is str:
         if not isinstance(value, str):
-            raise _InvalidValue("text")
+            raise _InvalidValueError("text")
         return value
     if origin is tuple:  # the glossary: pairs of strings
         if not isinstance(value, (list, tuple)) or not all(
             isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(s, str) for s in p)
             for p in value
         ):
-            raise _InvalidValue("a list of [term, translation] pairs")
+            raise _InvalidValueError("a list of [term, translation] pairs")
         return tuple((str(a), str(b)) for a, b in value)
     raise TypeError(f"unsupported settings type {hint!r}")  # pragma: no cover - a coding error
 
@@ -249,12 +249,12 @@ def _build(cls: type[Any], data: Any, prefix: str, lang: str, problems: list[str
         if f.name not in data:
             continue
         hint = hints[f.name]
-        if dataclasses.is_dataclass(hint):
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             values[f.name] = _build(hint, data[f.name], f"{prefix}{f.name}.", lang, problems)
             continue
         try:
             values[f.name] = _coerce(data[f.name], hint, f.metadata)
-        except _InvalidValue as exc:
+        except _InvalidValueError as exc:
             problems.append(
                 tr("settings.invalid_field", lang, field=prefix + f.name, value=data[f.name],
                    reason=str(exc), default=getattr(default, f.name))
@@ -263,7 +263,9 @@ def _build(cls: type[Any], data: Any, prefix: str, lang: str, problems: list[str
 
 
 def to_json_value(obj: Any) -> Any:
-    return dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else obj
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    return obj
 
 
 def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:

