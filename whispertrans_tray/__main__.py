@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from whispertrans_tray import __version__, cli_args, export, settings as settings_mod
+from whispertrans_tray import __version__, cli_args, export
+from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Event, Partial, Sentence
 from whispertrans_tray.errors import WhisperTransError
