@@ -99,3 +99,16 @@ def test_save_failure_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(SettingsError) as info:
         s.save(s.Settings(), blocker / "settings.json")
     assert str(blocker) in info.value.message("en")
+
+
+def test_overlay_positions_round_trip_and_validate(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    layout = s.replace(s.Settings(), "overlay.positions", [["1600x900+0+0", 300, 700]])
+    s.save(layout, path)
+    assert s.load(path).settings.overlay.positions == (("1600x900+0+0", 300, 700),)
+    data = json.loads(path.read_text("utf-8"))
+    data["overlay"]["positions"] = [["1600x900+0+0", "left", 700]]
+    data["ui_language"] = "en"
+    path.write_text(json.dumps(data), "utf-8")
+    (problem,) = s.load(path).problems
+    assert "'overlay.positions'" in problem and "[str, int, int]" in problem

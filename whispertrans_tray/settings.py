@@ -118,40 +118,57 @@ class OverlaySettings:
 
     Attributes:
         visible: Show the overlay while the app runs.
+        locked: Locked overlays ignore the mouse (click-through on Windows) and cannot be moved.
         font_family: Font for both lines; Noto Sans CJK TC renders Chinese well.
-        font_size: Size of the source line in points; the translation line is the same size.
+        font_size: Size of the translation line in points.
+        source_font_size: Size of the source line in points.
+        text_color: Colour of committed text (``#rrggbb``).
+        partial_color: Colour of the partial (not yet committed) text, dimmer.
+        background: Background colour of the overlay.
         opacity: Window opacity, 0.2 (faint) to 1.0 (solid).
         width: Window width in pixels.
-        x: Left edge in pixels; -1 centres the window.
-        y: Top edge in pixels; -1 places it near the bottom of the screen.
-        show_source: Show the recognised text above the translation.
+        height: Window height in pixels.
+        translation_on_top: Translation line above the source line (else beneath).
+        show_source: Show the recognised text as well as the translation.
         max_lines: Sentences kept on screen.
+        fade_after_s: Hide the text after this many seconds without speech; 0 never fades.
+        positions: Remembered window positions per screen layout, as
+            ``[[layout, x, y], ...]``; the layout key names the monitors' geometry.
     """
 
     visible: bool = True
+    locked: bool = False
     font_family: str = "Noto Sans CJK TC"
-    font_size: int = field(default=20, metadata=_range(8, 96))
+    font_size: int = field(default=24, metadata=_range(8, 96))
+    source_font_size: int = field(default=16, metadata=_range(8, 96))
+    text_color: str = "#ffffff"
+    partial_color: str = "#9aa0a6"
+    background: str = "#101418"
     opacity: float = field(default=0.8, metadata=_range(0.2, 1.0))
     width: int = field(default=1000, metadata=_range(200, 8000))
-    x: int = -1
-    y: int = -1
+    height: int = field(default=160, metadata=_range(60, 4000))
+    translation_on_top: bool = True
     show_source: bool = True
     max_lines: int = field(default=2, metadata=_range(1, 10))
+    fade_after_s: float = field(default=8.0, metadata=_range(0.0, 600.0))
+    positions: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
 class HotkeySettings:
-    """Global hotkeys, in pynput notation.
+    """Global hotkeys, in pynput notation (``<ctrl>+<alt>+r``).
 
     Attributes:
         toggle_recording: Start or stop listening.
         toggle_overlay: Show or hide the subtitles.
         toggle_translation: Turn 啟用即時翻譯 on or off.
+        toggle_lock: Lock or unlock the subtitles (click-through).
     """
 
     toggle_recording: str = "<ctrl>+<alt>+r"
-    toggle_overlay: str = "<ctrl>+<alt>+o"
+    toggle_overlay: str = "<ctrl>+<alt>+s"
     toggle_translation: str = "<ctrl>+<alt>+t"
+    toggle_lock: str = "<ctrl>+<alt>+l"
 
 
 @dataclass(frozen=True)
@@ -220,13 +237,17 @@ def _coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:
         if not isinstance(value, str):
             raise _InvalidValueError("text")
         return value
-    if origin is tuple:  # the glossary: pairs of strings
+    if origin is tuple:  # a list of fixed-shape rows: glossary pairs, overlay positions
+        (row,) = get_args(hint)[:1]
+        kinds = get_args(row)
         if not isinstance(value, (list, tuple)) or not all(
-            isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(s, str) for s in p)
-            for p in value
+            isinstance(r, (list, tuple)) and len(r) == len(kinds)
+            and all(isinstance(v, k) and not isinstance(v, bool) for v, k in zip(r, kinds))
+            for r in value
         ):
-            raise _InvalidValueError("a list of [term, translation] pairs")
-        return tuple((str(a), str(b)) for a, b in value)
+            shape = ", ".join(k.__name__ for k in kinds)
+            raise _InvalidValueError(f"a list of [{shape}] rows")
+        return tuple(tuple(r) for r in value)
     raise TypeError(f"unsupported settings type {hint!r}")  # pragma: no cover - a coding error
 
 
