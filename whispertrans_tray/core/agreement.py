@@ -8,6 +8,7 @@ tested on their own: :func:`common_prefix` and :func:`overlap_with_committed`.
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from collections.abc import Sequence
 
@@ -49,6 +50,27 @@ def overlap_with_committed(committed: Sequence[Word], new: Sequence[Word]) -> in
     return 0
 
 
+def reread_prefix(committed: Sequence[Word], new: Sequence[Word]) -> int | None:
+    """How many leading words of ``new`` re-read the ``committed`` words of the window.
+
+    A window that starts at committed words is decoded with them again.  Aligning by text
+    (not by the rough word timestamps) finds where the new words begin, even when the
+    hypothesis spells a committed word differently.  None when ``new`` does not re-read the
+    end of ``committed``: the caller falls back to timestamps.
+    """
+    if not committed or not new:
+        return None
+    old = [normalize(w.text) for w in committed]
+    head = [normalize(w.text) for w in new[: len(committed) + 3]]
+    blocks = difflib.SequenceMatcher(None, old, head, autojunk=False).get_matching_blocks()
+    real = [b for b in blocks if b.size]
+    if not real or real[0].b > 2 or real[-1].a + real[-1].size != len(old):
+        return None
+    if sum(b.size for b in real) < max(1.0, 0.6 * len(old)):
+        return None  # a common word matching by chance is no re-reading
+    return real[-1].b + real[-1].size
+
+
 class LocalAgreement:
     """Hypothesis buffer of one utterance."""
 
@@ -71,6 +93,10 @@ class LocalAgreement:
 
     def insert(self, words: Sequence[Word]) -> None:
         """Take a new hypothesis (absolute times), dropping words already committed."""
+        skip = reread_prefix(self.committed, words)
+        if skip is not None:
+            self._new = list(words[skip:])
+            return
         fresh = [w for w in words if w.start > self.last_committed_time - _TIME_SLACK]
         if fresh and abs(fresh[0].start - self.last_committed_time) < 1.0:
             fresh = fresh[overlap_with_committed(self.committed, fresh):]

@@ -43,7 +43,7 @@ from whispertrans_tray.core.types import (
 )
 from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadConfig, VadGate
 
-_PROMPT_CHARS = 200
+_PROMPT_CHARS = 120
 _MIN_LANGUAGE_PROBABILITY = 0.5
 
 
@@ -57,6 +57,9 @@ class RecognizerConfig:
             decodes (file mode without a viewer: only finals and window commits).
         max_window_s: Longest audio window; past it the open sentence is committed as it
             stands and the window trimmed.  Whisper sees at most 30 s.
+        trim_window_s: Past this length the window is trimmed after the last committed word
+            (preferably a clause end) even inside a sentence; the committed text becomes the
+            decode prompt.  Shorter windows decode faster, so lag stays flat in long speech.
         min_speech_ms: Shorter utterances are dropped (they are clicks and breaths that Whisper
             turns into hallucinated words).
         max_sentence_width: Sentence length limit in display columns.
@@ -70,6 +73,7 @@ class RecognizerConfig:
     language: str | None = None
     partial_interval_s: float | None = 1.0
     max_window_s: float = 20.0
+    trim_window_s: float = 8.0
     min_speech_ms: int = 250
     max_sentence_width: int = 120
     context_s: float = 4.0
@@ -198,12 +202,33 @@ class StreamingRecognizer:
         events = self._commit(self._agreement.flush())
         if self.window_seconds >= self.config.max_window_s:
             events.extend(self._force_commit())
+        elif self.window_seconds > self.config.trim_window_s:
+            self._trim_at_committed()
         tail = join_words(self._agreement.tail)
         stable = self._display(self._segmenter.pending_text)
         text = self._display((self._segmenter.pending_text + "".join(
             w.text for w in self._agreement.tail)).strip()) if tail else stable
         events.extend(self._set_partial(text, stable))
         return events
+
+    def _trim_at_committed(self) -> None:
+        """Move the window start to a committed clause end of the open sentence.
+
+        The window restarts at the *start* of that clause's last word: word timestamps are
+        rough, and a cut inside the next word would lose it.  The re-decoded word is already
+        committed and is dropped again by LocalAgreement.  Without a clause end, the last
+        committed word serves once the window is twice the trim length.
+        """
+        assert self._window_start is not None
+        pending = [w for w in self._segmenter.pending
+                   if w.start * SAMPLE_RATE > self._window_start]
+        cut = next((w for w in reversed(pending) if ends_clause(w.text)), None)
+        if cut is None and pending and self.window_seconds > 2 * self.config.trim_window_s:
+            cut = pending[-1]
+        if cut is None:
+            return
+        self._window_start = int(cut.start * SAMPLE_RATE)
+        self._agreement.drop_before(cut.start)
 
     def _force_commit(self) -> list[Event]:
         """The window is full: close the open sentence where it stands and trim after it.
@@ -233,7 +258,13 @@ class StreamingRecognizer:
                 start = self._window_start = self._utterance_start
                 self._agreement.reset(start / SAMPLE_RATE)
         audio = self._buffer[start - self._buffer_start: stop - self._buffer_start]
-        result = self._transcriber.transcribe(audio, language, self._prompt)
+        prompt = ""
+        if start > self._utterance_start:  # the window starts inside this utterance
+            # Only text said before the window: words inside it must be decoded again.
+            before = join_words([w for w in self._segmenter.pending
+                                 if w.end * SAMPLE_RATE <= start])
+            prompt = (self._prompt + " " + before)[-_PROMPT_CHARS:].strip()
+        result = self._transcriber.transcribe(audio, language, prompt, draft=kind == "partial")
         self.decodes[kind] += 1
         self._last_decode = self._buffer_start + self._buffer.size
         self._spoken = language

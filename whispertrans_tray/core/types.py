@@ -73,10 +73,12 @@ class Transcriber(Protocol):
     """A speech recognizer: decodes one window of audio.
 
     ``language`` None asks the recognizer to detect it (slow on a CPU: once per utterance).
-    ``prompt`` is text that precedes the window, for continuity.
+    ``prompt`` is text that precedes the window, for continuity.  A ``draft`` decode (a
+    partial) may be cheaper and rougher: no temperature fallback.
     """
 
-    def transcribe(self, audio: Audio, language: str | None, prompt: str = "") -> Transcript:
+    def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
+                   draft: bool = False) -> Transcript:
         ...
 
     def detect_language(self, audio: Audio) -> tuple[str, float]:

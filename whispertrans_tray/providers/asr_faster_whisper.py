@@ -29,6 +29,8 @@ CUDA_DEFAULT_MODEL = "large-v3-turbo"
 
 # Temperatures tried in turn when a decode looks like a hallucination loop.
 _TEMPERATURES = (0.0, 0.4, 0.8)
+_TOKENS_PER_SECOND = 12  # fast speech is ~ 5 English words or 6 Chinese characters a second
+_MAX_TOKENS = 440  # Whisper's own limit is 448 tokens including the prompt
 
 
 @dataclass(frozen=True)
@@ -123,14 +125,19 @@ class FasterWhisper:
     def multilingual(self) -> bool:
         return bool(self.model.model.is_multilingual)
 
-    def transcribe(self, audio: Audio, language: str | None, prompt: str = "") -> Transcript:
+    def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
+                   draft: bool = False) -> Transcript:
         if language is None and not self.multilingual:
             language = "en"
+        seconds = len(audio) / 16_000
         segments, info = self.model.transcribe(
             np.asarray(audio, dtype=np.float32),
             language=language,
             beam_size=self.beam_size,
-            temperature=list(_TEMPERATURES),
+            # A draft is replaced by the next decode anyway: no slow fallback retries.
+            temperature=[0.0] if draft else list(_TEMPERATURES),
+            # Bound the output so a hallucination loop cannot stall the stream.
+            max_new_tokens=min(int(_TOKENS_PER_SECOND * seconds) + 16, _MAX_TOKENS),
             word_timestamps=True,
             condition_on_previous_text=False,
             initial_prompt=prompt or None,
