@@ -22,7 +22,7 @@ CLIPS = "jfk.flac,en_librispeech.wav,zh_aishell.wav,multilingual.mp3"
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(int(round(q * (len(ordered) - 1))), len(ordered) - 1)]
+    return ordered[min(round(q * (len(ordered) - 1)), len(ordered) - 1)]
 
 
 def main() -> None:
@@ -64,7 +64,8 @@ def main() -> None:
     vad_wait = asr.min_silence_ms / 1000
     table = "\n".join([
         f"One decode of 2 s of audio: {one_decode:.2f} s; VAD end-of-speech wait "
-        f"{vad_wait:.1f} s; target p50 ≤ wait + 1.3 × decode = {vad_wait + 1.3 * one_decode:.2f} s.",
+        f"{vad_wait:.1f} s; target p50 ≤ wait + 1.3 × decode = "
+        f"{vad_wait + 1.3 * one_decode:.2f} s.",
         "",
         "| clip | sentences | p50 s | p90 s | max lag s | decodes final / partial |",
         "|---|---|---|---|---|---|",
