@@ -1,0 +1,1 @@
+"""Desktop integration: audio capture, overlay, tray, hotkeys, settings window."""

@@ -1,0 +1,98 @@
+"""One app per user: a second launch asks the first to show itself, then exits.
+
+The first instance holds an exclusive lock on ``instance.lock`` in the runtime folder (released
+by the OS if the process dies, so a crash never blocks the next start) and listens on a
+loopback TCP port written into that file.  A second instance fails to take the lock, reads the
+port, sends ``show`` and exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+log = logging.getLogger(__name__)
+
+
+def _lock(handle: IO[str]) -> bool:
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+class SingleInstance:
+    """``acquire()`` True: we are the first; ``on_show`` runs (on a thread) when asked."""
+
+    def __init__(self, folder: Path, on_show: Callable[[], None]) -> None:
+        self.path = folder / "instance.lock"
+        self._on_show = on_show
+        self._handle: IO[str] | None = None
+        self._server: socket.socket | None = None
+
+    def acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+", encoding="utf-8")
+        if not _lock(handle):
+            handle.close()
+            return False
+        self._handle = handle
+        server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        server.bind(("127.0.0.1", 0))
+        server.listen(4)
+        self._server = server
+        # The lock covers byte 0 on Windows; the port is written after it.
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f" {server.getsockname()[1]} {os.getpid()}\n")
+        handle.flush()
+        threading.Thread(target=self._serve, name="single-instance", daemon=True).start()
+        return True
+
+    def _serve(self) -> None:
+        assert self._server is not None
+        while True:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return  # closed
+            with conn:
+                conn.settimeout(2)
+                try:
+                    if conn.recv(16).strip() == b"show":
+                        self._on_show()
+                        conn.sendall(b"ok\n")
+                except OSError as exc:
+                    log.debug("single-instance request failed: %s", exc)
+
+    def notify_first(self) -> bool:
+        """Ask the running instance to show itself; True if it answered."""
+        try:
+            port = int(self.path.read_text(encoding="utf-8").split()[0])
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
+                conn.sendall(b"show\n")
+                return conn.recv(16).strip() == b"ok"
+        except (OSError, ValueError, IndexError):
+            return False
+
+    def release(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None

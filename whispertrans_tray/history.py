@@ -1,0 +1,101 @@
+"""Session history, autosaved: nothing said is lost, even if the app crashes.
+
+Each committed sentence and each finished (or failed) translation is appended to a JSONL file
+in the app's data folder as it happens, and flushed to disk.  :func:`load` rebuilds the session
+(the tray's "History & export…" and crash recovery read it back); a torn last line from a crash
+is skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from whispertrans_tray.core.subtitles import Line, SubtitleModel
+from whispertrans_tray.core.types import Sentence
+
+log = logging.getLogger(__name__)
+
+KEEP_SESSIONS = 50
+
+
+def history_dir() -> Path:
+    """``history/`` in the OS data folder (``WHISPERTRANS_DATA_DIR`` overrides it)."""
+    override = os.environ.get("WHISPERTRANS_DATA_DIR")
+    if override:
+        return Path(override) / "history"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("WhisperTrans Tray", appauthor=False)) / "history"
+
+
+class SessionWriter:
+    """Appends a session's sentences and translations to ``session-<time>.jsonl``."""
+
+    def __init__(self, folder: Path | None = None, now: dt.datetime | None = None) -> None:
+        folder = folder or history_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        self.path = folder / f"session-{stamp}.jsonl"
+        self._file: IO[str] | None = self.path.open("a", encoding="utf-8")
+        _prune(folder)
+
+    def sentence(self, sentence: Sentence) -> None:
+        self._write({"type": "sentence", "index": sentence.index, "start": sentence.start,
+                     "end": sentence.end, "language": sentence.language,
+                     "text": sentence.text})
+
+    def translation(self, index: int, text: str, error: str = "") -> None:
+        """Record a finished translation (or its failure) of sentence ``index``."""
+        self._write({"type": "translation", "index": index, "text": text, "error": error})
+
+    def _write(self, record: dict[str, Any]) -> None:
+        if self._file is None:
+            return
+        try:
+            self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except OSError as exc:  # a full disk must not stop the subtitles
+            log.error("Could not write the session history to %s: %s", self.path, exc)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def load(path: Path) -> list[Line]:
+    """Read a session file back into subtitle lines (torn or unknown lines are skipped)."""
+    model = SubtitleModel()
+    with path.open(encoding="utf-8") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                record = json.loads(raw)
+                if record["type"] == "sentence":
+                    model.apply(Sentence(int(record["index"]), float(record["start"]),
+                                         float(record["end"]), str(record["language"]),
+                                         str(record["text"])))
+                elif record["type"] == "translation":
+                    model.apply_translation(int(record["index"]), str(record["text"]), True,
+                                            str(record.get("error", "")))
+            except (ValueError, KeyError, TypeError):
+                log.warning("Skipping unreadable line %d of %s", number, path)
+    return model.lines
+
+
+def sessions(folder: Path | None = None) -> list[Path]:
+    """Session files, newest first."""
+    folder = folder or history_dir()
+    return sorted(folder.glob("session-*.jsonl"), reverse=True)
+
+
+def _prune(folder: Path) -> None:
+    for old in sessions(folder)[KEEP_SESSIONS:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
