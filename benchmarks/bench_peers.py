@@ -70,7 +70,9 @@ def latencies(ends: list[float], commits: list[tuple[float, float]]) -> list[flo
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(round(q * (len(ordered) - 1)), len(ordered) - 1)] if ordered else float("nan")
+    if not ordered:
+        return float("nan")
+    return ordered[min(round(q * (len(ordered) - 1)), len(ordered) - 1)]
 
 
 def main() -> None:
