@@ -111,10 +111,11 @@ def main() -> None:
         ours_text: list[str] = []
         t0 = time.perf_counter()
 
-        def on_event(event: Event) -> None:
+        def on_event(event: Event, commits: list[tuple[float, float]] = ours_commits,
+                     texts: list[str] = ours_text, start: float = t0) -> None:
             if isinstance(event, Sentence):
-                ours_commits.append((time.perf_counter() - t0, event.end))
-                ours_text.append(event.text)
+                commits.append((time.perf_counter() - start, event.end))
+                texts.append(event.text)
 
         pipeline.run(audio, recognizer, on_event, realtime=True)
 
