@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +71,8 @@ class RunStats:
     audio_seconds: float = 0.0
     wall_seconds: float = 0.0
     max_lag_seconds: float = 0.0
+    lag: list[tuple[float, float]] = field(default_factory=list)
+    """(stream time, lag in seconds) at every step of a real-time replay."""
 
     @property
     def real_time_factor(self) -> float:
@@ -97,7 +99,9 @@ def chunks(audio: Audio, realtime: bool, stats: RunStats) -> Iterator[Audio]:
         if arrived - fed < step and arrived < audio.size:
             time.sleep((fed + step - arrived) / SAMPLE_RATE)
             continue
-        stats.max_lag_seconds = max(stats.max_lag_seconds, (arrived - fed) / SAMPLE_RATE)
+        lag = (arrived - fed) / SAMPLE_RATE
+        stats.max_lag_seconds = max(stats.max_lag_seconds, lag)
+        stats.lag.append((arrived / SAMPLE_RATE, lag))
         yield audio[fed:arrived]
         fed = arrived
 

@@ -60,6 +60,10 @@ class RecognizerConfig:
         trim_window_s: Past this length the window is trimmed after the last committed word
             (preferably a clause end) even inside a sentence; the committed text becomes the
             decode prompt.  Shorter windows decode faster, so lag stays flat in long speech.
+        behind_s: A feed that brings more audio than this means the caller fell behind (each
+            decode took longer than the audio it covered).  The recognizer then catches up:
+            the window is trimmed at half the length and partial decodes wait for twice the
+            interval, so decodes get cheaper and fewer until the caller is current again.
         min_speech_ms: Shorter utterances are dropped (they are clicks and breaths that Whisper
             turns into hallucinated words).
         max_sentence_width: Sentence length limit in display columns.
@@ -74,6 +78,7 @@ class RecognizerConfig:
     partial_interval_s: float | None = 1.0
     max_window_s: float = 20.0
     trim_window_s: float = 8.0
+    behind_s: float = 2.0
     min_speech_ms: int = 250
     max_sentence_width: int = 120
     context_s: float = 4.0
@@ -110,6 +115,7 @@ class StreamingRecognizer:
         self._utterance_start = 0
         self._gate_window = vad_model.window
         self.decodes = {"final": 0, "partial": 0}
+        self.behind = 0.0  # seconds of audio the last feed brought: how late the caller is
 
     # -- public -------------------------------------------------------------------------
     @property
@@ -124,9 +130,20 @@ class StreamingRecognizer:
             return 0.0
         return (self._buffer_start + self._buffer.size - self._window_start) / SAMPLE_RATE
 
+    @property
+    def catching_up(self) -> bool:
+        """True while the caller is behind real time (see ``RecognizerConfig.behind_s``)."""
+        return self.behind > self.config.behind_s
+
+    @property
+    def _trim_length(self) -> float:
+        trim = self.config.trim_window_s
+        return trim / 2 if self.catching_up else trim
+
     def feed(self, audio: Audio) -> list[Event]:
         """Take the next piece of audio (any length); return the events it completes."""
         audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+        self.behind = audio.size / SAMPLE_RATE
         self._buffer = np.concatenate([self._buffer, audio]) if self._buffer.size else audio
         events: list[Event] = []
         for vad_event in self._gate.feed(audio):
@@ -192,6 +209,8 @@ class StreamingRecognizer:
         if interval is None:  # only full windows, at most one per half window of new audio
             return (self.window_seconds >= self.config.max_window_s
                     and now - self._last_decode >= self.config.max_window_s / 2 * SAMPLE_RATE)
+        if self.catching_up:
+            interval *= 2
         return now - self._last_decode >= interval * SAMPLE_RATE
 
     def _partial_decode(self) -> list[Event]:
@@ -202,7 +221,7 @@ class StreamingRecognizer:
         events = self._commit(self._agreement.flush())
         if self.window_seconds >= self.config.max_window_s:
             events.extend(self._force_commit())
-        elif self.window_seconds > self.config.trim_window_s:
+        elif self.window_seconds > self._trim_length:
             self._trim_at_committed()
         tail = join_words(self._agreement.tail)
         stable = self._display(self._segmenter.pending_text)
@@ -223,7 +242,7 @@ class StreamingRecognizer:
         pending = [w for w in self._segmenter.pending
                    if w.start * SAMPLE_RATE > self._window_start]
         cut = next((w for w in reversed(pending) if ends_clause(w.text)), None)
-        if cut is None and pending and self.window_seconds > 2 * self.config.trim_window_s:
+        if cut is None and pending and self.window_seconds > 2 * self._trim_length:
             cut = pending[-1]
         if cut is None:
             return

@@ -1,0 +1,99 @@
+"""Lag under load: a long replay of the shared clips at 1×, lag sampled at every step.
+
+Lag is how much audio had arrived but was not yet fed to the recognizer (what a user sees as
+subtitles running late).  It must stay flat: the mean lag of the last third of the run is
+compared with the first third.  ``--cores 1 --threads 1`` forces overload (taskset pins the
+process to one core), where the pipeline must degrade and stay current.
+
+    python -m benchmarks.bench_lag [--minutes 10] [--cores 2] [--threads 2] [--record]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+CLIPS = ("jfk.flac", "en_librispeech.wav", "zh_aishell.wav", "multilingual.mp3")
+
+
+def long_audio(minutes: float) -> np.ndarray:
+    from whispertrans_tray import pipeline
+
+    pieces = [pipeline.read_audio(DATA / name) for name in CLIPS]
+    gap = np.zeros(8000, dtype=np.float32)
+    one = np.concatenate([x for p in pieces for x in (p, gap)])
+    reps = max(1, int(np.ceil(minutes * 60 * 16000 / one.size)))
+    return np.tile(one, reps)[: int(minutes * 60 * 16000)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--cores", type=int, default=0, help="pin to this many cores")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--plot", type=Path, default=None)
+    parser.add_argument("--record", action="store_true")
+    args = parser.parse_args()
+    if args.cores and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, set(range(args.cores)))
+
+    from whispertrans_tray import pipeline
+    from whispertrans_tray.core.types import Event, Sentence
+    from whispertrans_tray.providers import asr_faster_whisper
+    from whispertrans_tray.settings import AsrSettings
+
+    asr = AsrSettings(device="cpu", cpu_threads=args.threads)
+    model = asr_faster_whisper.load(asr)
+    audio = long_audio(args.minutes)
+    recognizer = pipeline.build_recognizer(asr, model, live=True)
+    sentences: list[Sentence] = []
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, Sentence):
+            sentences.append(event)
+
+    stats = pipeline.run(audio, recognizer, on_event, realtime=True)
+    lags = [lag for _, lag in stats.lag]
+    third = max(len(lags) // 3, 1)
+    first, last = statistics.mean(lags[:third]), statistics.mean(lags[-third:])
+    p = np.percentile(lags, [50, 90, 99])
+    table = "\n".join([
+        f"{args.minutes:g} min replay, {args.cores or os.cpu_count()} cores, "
+        f"{args.threads} decode threads: {len(sentences)} sentences, "
+        f"decodes final/partial {recognizer.decodes['final']}/{recognizer.decodes['partial']}.",
+        "",
+        "| lag p50 s | p90 s | p99 s | max s | mean, first third s | mean, last third s |",
+        "|---|---|---|---|---|---|",
+        f"| {p[0]:.2f} | {p[1]:.2f} | {p[2]:.2f} | {stats.max_lag_seconds:.2f} | "
+        f"{first:.2f} | {last:.2f} |",
+    ])
+    print(table)
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        xs, ys = zip(*stats.lag, strict=True)
+        fig, ax = plt.subplots(figsize=(8, 3))
+        ax.plot(np.array(xs) / 60, ys, linewidth=0.6)
+        ax.set_xlabel("stream time (min)")
+        ax.set_ylabel("lag (s)")
+        ax.set_title(f"Lag at 1x, {args.cores or os.cpu_count()} cores")
+        fig.tight_layout()
+        fig.savefig(args.plot, dpi=100)
+    if args.record:
+        from benchmarks.common import append_results
+
+        extra = f"Plot: `{args.plot}`." if args.plot else ""
+        append_results("Lag under load (1× replay of concatenated clips)", table, extra)
+
+
+if __name__ == "__main__":
+    main()
