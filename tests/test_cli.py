@@ -98,3 +98,44 @@ def test_listen_replay_prints_sentences(tmp_path: Path, model_cache: Path) -> No
     assert result.returncode == 0, result.stderr
     assert "sorrow" in result.stdout.lower()
     assert len(list(srt.parse(out.read_text("utf-8")))) >= 1
+
+
+def test_file_mode_writes_bilingual_subtitles(tmp_path: Path, model_cache: Path) -> None:
+    from tests.servers.fake_openai import FakeServer
+
+    out = tmp_path / "zh.srt"
+    with FakeServer("ok", reply="Guangzhou real estate agency association analysis") as server:
+        result = run("transcribe", str(DATA / "zh_aishell.wav"), "-o", str(out), "--translate",
+                     "--url", server.url, "--model", "test-model", cache=model_cache,
+                     config=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (cue,) = list(srt.parse(out.read_text("utf-8")))
+    source, translation = cue.content.split("\n")
+    assert "廣州" in source
+    assert translation == "Guangzhou real estate agency association analysis"
+    # bidirectional: a Chinese sentence with target 繁體中文 goes to English
+    assert "English" in server.requests[0]["messages"][0]["content"]
+
+
+def test_failed_translations_keep_every_sentence(tmp_path: Path, model_cache: Path) -> None:
+    from tests.servers.fake_openai import FakeServer
+
+    out = tmp_path / "jfk.jsonl"
+    with FakeServer("error500") as server:
+        result = run("transcribe", str(DATA / "jfk.flac"), "-o", str(out), "--translate",
+                     "--url", server.url, "--model", "test-model", cache=model_cache,
+                     config=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert wer(reference("jfk.flac"), " ".join(r["text"] for r in rows)) <= 0.05
+    assert all(r["translation"] is None and "HTTP 500" in r["translation_error"] for r in rows)
+    assert "translation failed" in result.stderr
+
+
+def test_no_translate_means_no_server_traffic(tmp_path: Path, model_cache: Path) -> None:
+    from tests.servers.fake_openai import FakeServer
+
+    with FakeServer("ok") as server:
+        result = run("transcribe", str(DATA / "zh_aishell.wav"), "--no-translate", "--url",
+                     server.url, cache=model_cache, config=tmp_path)
+    assert result.returncode == 0 and server.requests == [] and server.headers_seen == []

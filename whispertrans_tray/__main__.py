@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Event, Partial, Sentence
 from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.i18n import tr
+from whispertrans_tray.translation_service import TranslationUpdate
 
 log = logging.getLogger("whispertrans_tray")
 
@@ -52,33 +54,65 @@ def build_parser() -> argparse.ArgumentParser:
     cli_args.add_asr_arguments(p)
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_listen)
+
+    p = sub.add_parser("test-connection", help="測試連線: check the translation server")
+    cli_args.add_provider_arguments(p)
+    p.set_defaults(handler=cmd_test_connection)
     return parser
 
 
 class TerminalView:
-    """Prints sentences as they commit and the partial line in place (on a terminal)."""
+    """Prints sentences as they commit, their translations, and the partial line in place."""
 
-    def __init__(self, model: SubtitleModel, live: bool) -> None:
+    def __init__(self, model: SubtitleModel, live: bool, translating: bool,
+                 ui_language: str) -> None:
         self.model = model
         self.live = live and sys.stdout.isatty()
+        self.translating = translating
+        self.ui_language = ui_language
         self._partial_shown = False
+        self._lock = threading.Lock()
 
     def __call__(self, event: Event) -> None:
-        self.model.apply(event)
-        if isinstance(event, Partial):
-            if self.live:
-                sys.stdout.write("\r\033[K" + event.text[-150:])
-                sys.stdout.flush()
-                self._partial_shown = bool(event.text)
-            return
-        self._print_sentence(event)
+        with self._lock:
+            self.model.apply(event, translating=self.translating)
+            if isinstance(event, Partial):
+                if self.live:
+                    sys.stdout.write("\r\033[K" + event.text[-150:])
+                    sys.stdout.flush()
+                    self._partial_shown = bool(event.text)
+                return
+            self._clear_partial()
+            stamp = f"[{event.start:7.2f} → {event.end:7.2f}] "
+            print(f"{stamp}{event.text}", flush=True)
 
-    def _print_sentence(self, sentence: Sentence) -> None:
+    def translation(self, update: TranslationUpdate) -> None:
+        """Called on the translation thread."""
+        with self._lock:
+            self.model.apply_translation(update.index, update.text, update.done, update.error)
+            if not update.done:
+                return
+            self._clear_partial()
+            if update.error:
+                marker = tr("translate.failed_marker", self.ui_language)
+                print(f"{'':20}{marker}: {update.error}", file=sys.stderr, flush=True)
+            elif update.text:
+                print(f"{'':20}→ {update.text}", flush=True)
+
+    def _clear_partial(self) -> None:
         if self._partial_shown:
             sys.stdout.write("\r\033[K")
             self._partial_shown = False
-        stamp = f"[{sentence.start:7.2f} → {sentence.end:7.2f}] "
-        print(f"{stamp}{sentence.text}", flush=True)
+
+
+def _api_key(args: argparse.Namespace) -> str | None:
+    from whispertrans_tray import logs
+    from whispertrans_tray.providers.translate_openai import stored_api_key
+
+    key: str | None = getattr(args, "api_key", None) or stored_api_key()
+    if key:
+        logs.register_secret(key)
+    return key
 
 
 def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
@@ -113,13 +147,28 @@ def _run_source(args: argparse.Namespace, settings: settings_mod.Settings, path:
     if args.output is not None:
         export.check_format(args.output)
     audio = pipeline.read_audio(path)
-    if settings.translation.enabled:
-        print(tr("translate.not_available", lang), file=sys.stderr)
+    subtitles = SubtitleModel()
+    translating = settings.translation.enabled
+    view = TerminalView(subtitles, live=live, translating=translating, ui_language=lang)
+    service = None
+    if translating:
+        from whispertrans_tray.providers.translate_openai import plain_http_warning
+        from whispertrans_tray.translation_service import TranslationService
+
+        key = _api_key(args)
+        warning = plain_http_warning(settings.translation.url, key, lang)
+        if warning:
+            print(warning, file=sys.stderr)
+        service = TranslationService(settings.translation, key, view.translation, lang)
     model = _load_model(settings)
     assert isinstance(model, FasterWhisper)
     recognizer = pipeline.build_recognizer(settings.asr, model, live=live)
-    subtitles = SubtitleModel()
-    view = TerminalView(subtitles, live=live)
+
+    def on_event(event: Event) -> None:
+        view(event)
+        if service is not None and isinstance(event, Sentence):
+            service.submit(event)
+
     progress = None
     if not live:
         from tqdm import tqdm
@@ -128,11 +177,15 @@ def _run_source(args: argparse.Namespace, settings: settings_mod.Settings, path:
                         desc=tr("cli.progress", lang), leave=False,
                         bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s")
     try:
-        stats = pipeline.run(audio, recognizer, view, realtime=live,
+        stats = pipeline.run(audio, recognizer, on_event, realtime=live,
                              on_progress=progress.update if progress else None)
+        if service is not None:
+            service.drain(timeout=(service.waiting + 1) * (settings.translation.timeout_s * 2 + 1))
     finally:
         if progress:
             progress.close()
+        if service is not None:
+            service.close()
     log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
              stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
     if args.output is not None:
@@ -152,6 +205,12 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
               file=sys.stderr)
         return 2
     return _run_source(args, settings, args.replay, live=True)
+
+
+def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    from whispertrans_tray import connection_test
+
+    return connection_test.run_cli(args, settings, _api_key(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,7 +18,16 @@ with its traceback, but never stops the daemon.
     ├── AudioError
     │   └── AudioFileError           input file missing or undecodable
     ├── OutputError                  unknown output format, unwritable output file
-    └── TranslationError             (subclasses in the translation provider)
+    └── TranslationError             the source line stays; ``transient`` ones are retried once
+        ├── BadURLError              not an http(s) URL with a host
+        ├── ServerUnreachableError   refused, DNS, unreachable (server down, firewall, port)
+        ├── TranslationTimeoutError  no answer in time
+        ├── AuthenticationError      401/403: wrong or missing API key
+        ├── ModelNotFoundError       the server does not serve that model (lists those it has)
+        ├── TLSError                 certificate or TLS handshake failure
+        ├── NotCompatibleError       the URL does not speak the OpenAI chat API
+        ├── ServerError              5xx from the server
+        └── StreamBrokenError        the answer stream was malformed or cut off
 """
 
 from __future__ import annotations
@@ -78,4 +87,49 @@ class OutputError(WhisperTransError):
 
 
 class TranslationError(WhisperTransError):
-    """Translation failed; the source sentence is kept."""
+    """Translation failed; the source sentence is kept.
+
+    ``transient`` errors (server down, timeout, 5xx, a broken stream) are worth one retry.
+    """
+
+    transient = False
+
+
+class BadURLError(TranslationError):
+    key = "translate.bad_url"
+
+
+class ServerUnreachableError(TranslationError):
+    key = "translate.unreachable"
+    transient = True
+
+
+class TranslationTimeoutError(TranslationError):
+    key = "translate.timeout"
+    transient = True
+
+
+class AuthenticationError(TranslationError):
+    key = "translate.auth"
+
+
+class ModelNotFoundError(TranslationError):
+    key = "translate.model_missing"
+
+
+class TLSError(TranslationError):
+    key = "translate.tls"
+
+
+class NotCompatibleError(TranslationError):
+    key = "translate.not_compatible"
+
+
+class ServerError(TranslationError):
+    key = "translate.server_error"
+    transient = True
+
+
+class StreamBrokenError(TranslationError):
+    key = "translate.stream_broken"
+    transient = True

@@ -79,10 +79,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-TW": "無法寫入輸出檔 {path}：{detail}。",
         "en": "Could not write the output file {path}: {detail}.",
     },
-    "translate.not_available": {
-        "zh-TW": "翻譯功能尚未提供；本次只輸出辨識文字。",
-        "en": "Translation is not available yet; only the transcript is written.",
-    },
     # --- terminal -------------------------------------------------------------------------
     "cli.loading_model": {
         "zh-TW": "正在載入 Whisper 模型「{name}」…",
@@ -104,7 +100,73 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-TW": "已中斷。",
         "en": "Interrupted.",
     },
-    # --- translation (owned by the translation provider work; add its keys below) ------------
+    # --- translation ------------------------------------------------------------------------
+    "translate.bad_url": {
+        "zh-TW": "API URL「{url}」無效：{detail}。請輸入像 http://localhost:8000/v1/chat/completions "
+        "這樣的網址。",
+        "en": "The API URL '{url}' is not valid: {detail}. Enter a URL such as "
+        "http://localhost:8000/v1/chat/completions.",
+    },
+    "translate.unreachable": {
+        "zh-TW": "無法連線到翻譯伺服器 {url}（{detail}）。請確認：1. 伺服器（如 vLLM）已啟動；"
+        "2. 防火牆允許此連線；3. URL 的主機與端口正確（localhost 或區網 IP）；4. 端口未被其他程式占用。",
+        "en": "Cannot connect to the translation server {url} ({detail}). Check that: 1. the "
+        "server (e.g. vLLM) is running; 2. the firewall allows the connection; 3. the host and "
+        "port in the URL are right (localhost vs LAN IP); 4. no other program uses the port.",
+    },
+    "translate.timeout": {
+        "zh-TW": "翻譯伺服器 {url} 在 {seconds:g} 秒內沒有回應。伺服器可能過載或模型仍在載入；"
+        "請確認使用 GPU、改用較小的模型，或在設定中延長逾時時間。",
+        "en": "The translation server {url} did not answer within {seconds:g} s. It may be "
+        "overloaded or still loading the model: use a GPU, a smaller model, or a longer timeout "
+        "in the settings.",
+    },
+    "translate.auth": {
+        "zh-TW": "翻譯伺服器拒絕了 API Key（HTTP {status}）。請在設定中輸入正確的 API Key"
+        "（vLLM 以 --api-key 啟動時需要相同的金鑰；OpenAI 需要有效的金鑰）。",
+        "en": "The translation server rejected the API key (HTTP {status}). Enter the right API "
+        "key in the settings (the one vLLM was started with via --api-key; a valid key for "
+        "OpenAI).",
+    },
+    "translate.model_missing": {
+        "zh-TW": "伺服器沒有提供模型「{model}」。可用的模型：{available}。請在設定的「模型名稱」選擇其中之一。",
+        "en": "The server does not serve the model '{model}'. Available models: {available}. "
+        "Choose one of them as the model name in the settings.",
+    },
+    "translate.tls": {
+        "zh-TW": "與 {url} 的 TLS/SSL 連線失敗（{detail}）。請確認網址應使用 http 還是 https，"
+        "以及伺服器憑證是否有效。",
+        "en": "The TLS/SSL connection to {url} failed ({detail}). Check whether the URL should "
+        "be http or https, and that the server's certificate is valid.",
+    },
+    "translate.not_compatible": {
+        "zh-TW": "{url} 不是 OpenAI 相容的 API（{detail}）。請確認 URL 指向 /v1/chat/completions 或 /v1。",
+        "en": "{url} is not an OpenAI-compatible API ({detail}). Check that the URL points to "
+        "/v1/chat/completions or /v1.",
+    },
+    "translate.server_error": {
+        "zh-TW": "翻譯伺服器發生錯誤（HTTP {status}：{detail}）。請查看伺服器的日誌，"
+        "常見原因是記憶體不足（CUDA out of memory）。",
+        "en": "The translation server failed (HTTP {status}: {detail}). Check the server's log; "
+        "a common cause is running out of GPU memory (CUDA out of memory).",
+    },
+    "translate.stream_broken": {
+        "zh-TW": "翻譯伺服器的回應中斷或格式錯誤（{detail}）。下一句會再試一次。",
+        "en": "The translation server's answer was cut off or malformed ({detail}). The next "
+        "sentence tries again.",
+    },
+    "translate.plain_http_key": {
+        "zh-TW": "注意：API Key 將以未加密的 http 傳送到 {host}。若不在可信任的區網內，請改用 https。",
+        "en": "Note: the API key is sent over unencrypted http to {host}. Use https unless this "
+        "is a trusted LAN.",
+    },
+    "translate.failed_marker": {"zh-TW": "⚠ 翻譯失敗", "en": "⚠ translation failed"},
+    "conn.ok": {
+        "zh-TW": "✓ 連線成功！模型 {model}，首字延遲 {ttft_ms:.0f} ms，{tps:.1f} tokens/s。",
+        "en": "✓ Connected! Model {model}, first token in {ttft_ms:.0f} ms, {tps:.1f} tokens/s.",
+    },
+    "conn.sample": {"zh-TW": "測試翻譯：{source} → {translation}",
+                    "en": "Test translation: {source} → {translation}"},
 }
 
 

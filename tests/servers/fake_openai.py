@@ -1,0 +1,150 @@
+"""A real, misbehaving OpenAI-compatible HTTP server on 127.0.0.1, for fault tests.
+
+Not a patched client: the code under test opens real TCP connections to this server, which
+answers like vLLM does (or fails the way servers fail) depending on ``mode``:
+
+``ok``        streams ``reply`` in small SSE chunks (and serves ``/v1/models``)
+``auth``      401 ``{"error": "Unauthorized"}`` (vLLM's shape, not OpenAI's)
+``model404``  404 for an unknown model, as vLLM answers
+``error500``  500 on every chat request
+``hang``      accepts and never answers
+``slow``      waits ``delay`` seconds, then answers
+``malformed`` sends an SSE event that is not JSON
+``cut``       sends two chunks, then drops the connection mid-stream
+``think``     wraps the reply in ``<think>…</think>`` split across chunks
+``html``      a 200 HTML page: not an OpenAI-compatible API
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+MODELS = ["test-model", "Qwen/Qwen2-7B-Instruct"]
+
+
+class FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, mode: str = "ok", reply: str = "你好，你今天好嗎？") -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.mode = mode
+        self.reply = reply
+        self.delay = 0.0
+        self.requests: list[dict[str, Any]] = []
+        self.headers_seen: list[dict[str, str]] = []
+        self.failures_left = 0  # with mode ok: fail this many chat requests with 500 first
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # clients hanging up on a hanging server is the point of some tests
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1/chat/completions"
+
+    def __enter__(self) -> FakeServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: FakeServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _json(self, status: int, body: object) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        self.server.headers_seen.append(dict(self.headers))
+        if self.server.mode == "hang":
+            time.sleep(60)
+            return
+        if self.server.mode == "auth":
+            self._json(401, {"error": "Unauthorized"})
+        elif self.server.mode == "html":
+            self._html()
+        elif self.path.rstrip("/").endswith("/v1/models"):
+            self._json(200, {"object": "list", "data": [
+                {"id": m, "object": "model", "owned_by": "vllm"} for m in MODELS]})
+        else:
+            self._json(404, {"detail": "Not Found"})
+
+    def _html(self) -> None:
+        data = b"<html><body>Welcome to nginx!</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        self.server.requests.append(body)
+        self.server.headers_seen.append(dict(self.headers))
+        mode = self.server.mode
+        if mode == "hang":
+            time.sleep(60)
+            return
+        if mode == "slow":
+            time.sleep(self.server.delay)
+        if mode == "auth":
+            return self._json(401, {"error": "Unauthorized"})
+        if mode == "html":
+            return self._html()
+        if not self.path.rstrip("/").endswith("/v1/chat/completions"):
+            return self._json(404, {"detail": "Not Found"})
+        if mode == "model404" or body.get("model") not in MODELS:
+            return self._json(404, {"object": "error", "type": "NotFoundError", "code": 404,
+                                    "message": f"The model `{body.get('model')}` does not exist."})
+        if mode == "error500" or self.server.failures_left > 0:
+            self.server.failures_left -= 1
+            return self._json(500, {"object": "error", "message": "CUDA out of memory",
+                                    "type": "InternalServerError", "code": 500})
+        self._stream(mode, body)
+
+    def _stream(self, mode: str, body: dict[str, Any]) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        reply = self.server.reply
+        pieces = [reply[i:i + 3] for i in range(0, len(reply), 3)]
+        if mode == "think":
+            pieces = ["<thi", "nk>The user wants a trans", "lation.</th", "ink>", *pieces]
+        for n, piece in enumerate(pieces):
+            if mode == "malformed" and n == 1:
+                self._send_chunk("data: {this is not json\n\n")
+                break
+            if mode == "cut" and n == 2:
+                self.wfile.flush()
+                self.connection.shutdown(2)  # drop the connection mid-stream
+                return
+            event = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0,
+                     "model": body.get("model"),
+                     "choices": [{"index": 0, "delta": {"content": piece},
+                                  "finish_reason": None}]}
+            self._send_chunk(f"data: {json.dumps(event, ensure_ascii=False)}\n\n")
+        self._send_chunk("data: [DONE]\n\n")
+        self._send_chunk("")
+
+    def _send_chunk(self, text: str) -> None:
+        data = text.encode()
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()

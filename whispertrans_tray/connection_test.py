@@ -1,0 +1,84 @@
+"""測試連線: check a translation server step by step and say what is wrong.
+
+1. the URL is a valid http(s) URL;  2. the server answers ``GET /v1/models`` (reachable, the key
+is accepted, it speaks the OpenAI API);  3. the model is one it serves (else list them);
+4. one short streamed translation, timed (time to first token, tokens per second).
+
+The whole test finishes within :data:`DEADLINE_S`, even against a server that accepts the
+connection and never answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+from dataclasses import dataclass
+
+from whispertrans_tray import errors
+from whispertrans_tray.i18n import tr
+from whispertrans_tray.settings import Settings, TranslationSettings
+
+DEADLINE_S = 15.0
+SAMPLE = "Hello, how are you today?"  # the seed's English → 繁體中文 example
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    """Outcome of a connection test, with a message in the UI language."""
+
+    ok: bool
+    message: str
+    step: str  # "url", "models", "model", "translate" or "done"
+    model: str = ""
+    models: tuple[str, ...] = ()
+    first_token_ms: float = 0.0
+    tokens_per_s: float = 0.0
+    sample: str = ""
+
+
+def run(settings: TranslationSettings, api_key: str | None,
+        ui_language: str = "zh-TW") -> ConnectionReport:
+    """Test the server ``settings`` point at; never raises for a server problem."""
+    from whispertrans_tray.providers.translate_openai import OpenAITranslator
+
+    step = "url"
+    started = time.perf_counter()
+    models: tuple[str, ...] = ()
+    try:
+        quick = dataclasses.replace(settings, timeout_s=min(settings.timeout_s, 6.0))
+        translator = OpenAITranslator(quick, api_key, retry=False)
+        try:
+            step = "models"
+            models = tuple(translator.list_models())
+            step = "model"
+            if models and settings.model not in models:
+                raise errors.ModelNotFoundError(model=settings.model,
+                                                available=", ".join(models))
+            step = "translate"
+            left = DEADLINE_S - (time.perf_counter() - started) - 0.5
+            translator.settings = dataclasses.replace(
+                settings, timeout_s=max(1.0, min(settings.timeout_s, left)), max_tokens=64)
+            result = translator.translate(SAMPLE, settings.target_language)
+        finally:
+            translator.close()
+    except errors.TranslationError as exc:
+        return ConnectionReport(False, exc.message(ui_language), step, settings.model, models)
+    streaming = max(result.total_s - result.first_token_s, 1e-3)
+    tps = max(result.chunks - 1, 0) / streaming if result.chunks > 1 else 0.0
+    message = tr("conn.ok", ui_language, model=settings.model,
+                 ttft_ms=result.first_token_s * 1000, tps=tps)
+    sample = tr("conn.sample", ui_language, source=SAMPLE, translation=result.text)
+    return ConnectionReport(True, message, "done", settings.model, models,
+                            result.first_token_s * 1000, tps, sample)
+
+
+def run_cli(args: argparse.Namespace, settings: Settings, api_key: str | None) -> int:
+    """``whispertrans-tray test-connection``: print the report; exit 0 only on success."""
+    report = run(settings.translation, api_key, settings.ui_language)
+    stream = sys.stdout if report.ok else sys.stderr
+    print(report.message, file=stream)
+    if report.sample:
+        print(report.sample, file=stream)
+    return 0 if report.ok else 1

@@ -1,0 +1,281 @@
+"""Sentence translation through any OpenAI-compatible chat API, with the ``openai`` SDK.
+
+Presets: 本地模型 (vLLM), OpenAI, Ollama, or a custom endpoint (LM Studio, llama.cpp server…).
+The URL may be the full ``…/v1/chat/completions`` the seed shows or its ``…/v1`` base; it is
+normalised once.  Requests stream (the subtitle fills as tokens arrive), always send temperature
+and max_tokens, ask thinking models not to think (vLLM ``chat_template_kwargs``, Ollama
+``think``) and strip any ``<think>…</think>`` that still arrives.  Every failure becomes a
+:class:`~whispertrans_tray.errors.TranslationError` that names the cause and the fix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from whispertrans_tray import errors
+from whispertrans_tray.providers._prompt import Pair, ThinkFilter, build_messages
+from whispertrans_tray.settings import TranslationSettings
+
+log = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "WhisperTrans Tray"
+CONNECT_TIMEOUT_S = 3.0
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A provider's defaults."""
+
+    label: str
+    url: str
+    model: str
+    key_required: bool
+
+
+PRESETS: dict[str, Preset] = {
+    "vllm": Preset("本地模型 (vLLM)", "http://localhost:8000/v1/chat/completions",
+                   "Qwen/Qwen2-7B-Instruct", False),
+    "openai": Preset("OpenAI", "https://api.openai.com/v1/chat/completions", "gpt-4o-mini", True),
+    "ollama": Preset("Ollama", "http://localhost:11434/v1/chat/completions", "qwen2.5:7b", False),
+    "custom": Preset("Custom", "http://localhost:8080/v1/chat/completions", "", False),
+}
+
+
+def base_url(url: str) -> str:
+    """``http://host:8000/v1/chat/completions`` or ``…/v1`` → ``http://host:8000/v1``."""
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https"):
+        raise errors.BadURLError(url=url, detail="it must start with http:// or https://")
+    if not parts.hostname:
+        raise errors.BadURLError(url=url, detail="it has no host name")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        raise errors.BadURLError(url=url, detail=str(exc)) from exc
+    path = parts.path.rstrip("/")
+    for suffix in ("/chat/completions", "/completions", "/models"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+            break
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def is_local(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def stored_api_key() -> str | None:
+    """The API key from the OS keyring, or None (no key, or no keyring backend)."""
+    try:
+        import keyring
+
+        value = keyring.get_password(KEYRING_SERVICE, "api_key")
+    except Exception as exc:  # no backend on a headless box: the key is optional
+        log.info("No keyring available: %s", type(exc).__name__)
+        return None
+    return str(value) if value else None
+
+
+def store_api_key(key: str) -> None:
+    """Save (or, if empty, delete) the API key in the OS keyring."""
+    import keyring
+
+    if key:
+        keyring.set_password(KEYRING_SERVICE, "api_key", key)
+    else:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
+            keyring.delete_password(KEYRING_SERVICE, "api_key")
+
+
+_warned_hosts: set[str] = set()
+
+
+def plain_http_warning(url: str, api_key: str | None, ui_language: str) -> str | None:
+    """A one-time warning when a key goes over plain http to a host that is not this PC."""
+    from whispertrans_tray.i18n import tr
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if not api_key or parts.scheme != "http" or is_local(host) or host in _warned_hosts:
+        return None
+    _warned_hosts.add(host)
+    return tr("translate.plain_http_key", ui_language, host=host)
+
+
+def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -> \
+        errors.TranslationError:
+    """The :class:`TranslationError` that explains ``exc`` (an openai or network error)."""
+    import openai
+
+    if isinstance(exc, errors.TranslationError):
+        return exc
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, openai.APITimeoutError):
+        return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
+    if isinstance(exc, openai.APIConnectionError):
+        cause = repr(exc.__cause__ or exc)
+        if "SSL" in cause or "CERTIFICATE" in cause.upper():
+            return errors.TLSError(url=url, detail=cause[:200])
+        if "Timeout" in cause:
+            return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
+        if "RemoteProtocolError" in cause or "incomplete" in cause.lower():
+            return errors.StreamBrokenError(detail=cause[:200])
+        return errors.ServerUnreachableError(url=url, detail=cause[:200])
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        if status in (401, 403):
+            return errors.AuthenticationError(status=status)
+        if status == 404:
+            if "model" in str(exc).lower():
+                return errors.ModelNotFoundError(model=model, available="?")
+            return errors.NotCompatibleError(url=url, detail=f"HTTP 404 {str(exc)[:120]}")
+        if status >= 500:
+            return errors.ServerError(status=status, detail=str(exc)[:200])
+        return errors.NotCompatibleError(url=url, detail=f"HTTP {status} {str(exc)[:160]}")
+    if isinstance(exc, (openai.APIResponseValidationError, ValueError, KeyError, TypeError,
+                        AttributeError)):
+        return errors.StreamBrokenError(detail=detail)
+    if isinstance(exc, openai.OpenAIError):
+        return errors.NotCompatibleError(url=url, detail=detail)
+    return errors.StreamBrokenError(detail=detail)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A finished translation with its timing."""
+
+    text: str
+    first_token_s: float
+    total_s: float
+    chunks: int
+
+
+class OpenAITranslator:
+    """Translates one sentence at a time; thread-compatible (one request at a time)."""
+
+    def __init__(self, settings: TranslationSettings, api_key: str | None = None,
+                 retry: bool = True) -> None:
+        import openai
+
+        self.settings = settings
+        self.retry = retry
+        self.url = base_url(settings.url)
+        self._provider = settings.provider
+        self._client: Any = openai.OpenAI(
+            base_url=self.url,
+            api_key=api_key or "EMPTY",  # vLLM without --api-key accepts any key
+            timeout=openai.Timeout(settings.timeout_s, connect=CONNECT_TIMEOUT_S),
+            max_retries=0,  # one retry of our own, only for transient failures
+        )
+        self._stop = False
+
+    def close(self) -> None:
+        self._stop = True
+        self._client.close()
+
+    def _extra_body(self) -> dict[str, Any]:
+        if self._provider == "vllm":
+            return {"chat_template_kwargs": {"enable_thinking": False}}
+        if self._provider == "ollama":
+            return {"think": False}
+        return {}
+
+    def translate(
+        self,
+        sentence: str,
+        target: str,
+        context: Sequence[Pair] = (),
+        on_text: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+        instruction: str = "",
+    ) -> Result:
+        """Translate ``sentence`` into ``target``; ``on_text`` gets the text so far.
+
+        One retry on a transient failure that happened before any text arrived.
+        """
+        messages = build_messages(sentence, target, context, self.settings.glossary,
+                                  instruction)
+        try:
+            return self._stream(messages, on_text, cancelled)
+        except errors.TranslationError as exc:
+            if (not self.retry or not exc.transient or self._stop
+                    or getattr(exc, "partial", False)):
+                raise
+            log.info("Translation failed (%s); retrying once", type(exc).__name__)
+            return self._stream(messages, on_text, cancelled)
+
+    def _stream(self, messages: list[dict[str, str]], on_text: Callable[[str], None] | None,
+                cancelled: Callable[[], bool]) -> Result:
+        started = time.perf_counter()
+        first = 0.0
+        text = ""
+        chunks = 0
+        think = ThinkFilter()
+        try:
+            stream = self._client.chat.completions.create(
+                model=self.settings.model, messages=messages, stream=True,
+                temperature=self.settings.temperature, max_tokens=self.settings.max_tokens,
+                extra_body=self._extra_body(),
+            )
+            with stream:
+                for chunk in stream:
+                    if cancelled():
+                        break
+                    if getattr(chunk, "error", None):
+                        raise errors.ServerError(status=500, detail=str(chunk.error)[:200])
+                    if not chunk.choices:
+                        continue
+                    delta = chunk.choices[0].delta.content or ""
+                    visible = think.feed(delta)
+                    if delta and not first:
+                        first = time.perf_counter() - started
+                    chunks += 1 if delta else 0
+                    if visible:
+                        text += visible
+                        if on_text:
+                            on_text(text.strip())
+            text += think.finish()
+        except Exception as exc:
+            error = map_error(exc, self.url, self.settings.timeout_s, self.settings.model)
+            if isinstance(error, errors.ModelNotFoundError):
+                error = self._model_missing()
+            if text:
+                error.partial = True  # type: ignore[attr-defined]
+            raise error from exc
+        if not text.strip() and not cancelled():
+            if not chunks:
+                raise errors.NotCompatibleError(
+                    url=self.url, detail="it sent no chat completion stream")
+            raise errors.StreamBrokenError(detail="the answer was empty")
+        return Result(text.strip(), first, time.perf_counter() - started, chunks)
+
+    def _model_missing(self) -> errors.ModelNotFoundError:
+        try:
+            available = ", ".join(self.list_models()) or "-"
+        except errors.TranslationError:
+            available = "?"
+        return errors.ModelNotFoundError(model=self.settings.model, available=available)
+
+    def list_models(self) -> list[str]:
+        """Model ids the server serves (GET /v1/models)."""
+        try:
+            page = self._client.models.list()
+            return sorted(str(m.id) for m in page.data)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise errors.NotCompatibleError(
+                url=self.url, detail=f"GET /models: {type(exc).__name__}") from exc
+        except Exception as exc:
+            raise map_error(exc, self.url, self.settings.timeout_s) from exc
