@@ -46,7 +46,6 @@ PY
 .venv/bin/python -m pip install -q --upgrade pip
 if [[ $DEV -eq 1 ]]; then
     .venv/bin/python -m pip install -q -e ".[dev]"
-    [[ -x scripts/setup_test_server.sh ]] && bash scripts/setup_test_server.sh
 else
     .venv/bin/python -m pip install -q -e .
 fi

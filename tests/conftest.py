@@ -10,6 +10,9 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 
+# Tests never read or write the developer's real keyring.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
 
 def reference(name: str) -> str:
     """The reference transcript of a clip, from tests/data/MANIFEST.tsv."""

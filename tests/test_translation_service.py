@@ -125,3 +125,17 @@ def test_batch_answer_without_numbers_falls_back_to_one_by_one() -> None:
     final = out.final()
     assert sorted(final) == [0, 1, 2]
     assert all(u.text == "沒有編號的回答" and not u.error for u in final.values())
+
+
+def test_previous_pairs_are_sent_as_context() -> None:
+    out = Collector()
+    with FakeServer("ok") as server:
+        settings = TranslationSettings(url=server.url, model="test-model", context_sentences=2)
+        svc = TranslationService(settings, None, out)
+        for i in range(3):
+            svc.submit(s(i, f"Sentence {i}."))
+            assert svc.drain(20)
+        svc.close()
+    last = server.requests[-1]["messages"]
+    assert [m["content"] for m in last[1:-1]] == ["Sentence 0.", "你好，你今天好嗎？",
+                                                 "Sentence 1.", "你好，你今天好嗎？"]

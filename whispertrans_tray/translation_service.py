@@ -51,7 +51,7 @@ class TranslationService:
         self._translator = OpenAITranslator(settings, api_key)
         self._on_update = on_update
         self._queue = TranslationQueue(self._target_of)
-        self._context: deque[Pair] = deque(maxlen=max(settings.context_sentences, 0) or 1)
+        self._context: deque[Pair] = deque(maxlen=max(settings.context_sentences, 0))
         self._lock = threading.Condition()
         self._busy = False
         self._closed = False

@@ -223,6 +223,7 @@ class OpenAITranslator:
         first = 0.0
         text = ""
         chunks = 0
+        events = 0
         think = ThinkFilter()
         try:
             stream = self._client.chat.completions.create(
@@ -232,6 +233,7 @@ class OpenAITranslator:
             )
             with stream:
                 for chunk in stream:
+                    events += 1
                     if cancelled():
                         break
                     if getattr(chunk, "error", None):
@@ -256,7 +258,7 @@ class OpenAITranslator:
                 error.partial = True  # type: ignore[attr-defined]
             raise error from exc
         if not text.strip() and not cancelled():
-            if not chunks:
+            if not events:
                 raise errors.NotCompatibleError(
                     url=self.url, detail="it sent no chat completion stream")
             raise errors.StreamBrokenError(detail="the answer was empty")
