@@ -16,7 +16,8 @@ with its traceback, but never stops the daemon.
     │   ├── ModelDownloadError       a named model could not be downloaded (offline, …)
     │   └── ModelLoadError           CTranslate2 could not load the model
     ├── AudioError
-    │   └── AudioFileError           input file missing or undecodable
+    │   ├── AudioFileError           input file missing or undecodable
+    │   └── NoAudioDeviceError       no audio server / device, chosen device gone
     ├── OutputError                  unknown output format, unwritable output file
     └── TranslationError             the source line stays; ``transient`` ones are retried once
         ├── BadURLError              not an http(s) URL with a host
@@ -80,6 +81,10 @@ class AudioError(WhisperTransError):
 
 class AudioFileError(AudioError):
     """An input audio file is missing or cannot be decoded."""
+
+
+class NoAudioDeviceError(AudioError):
+    """No audio server, no device of the kind needed, or the chosen device is gone."""
 
 
 class OutputError(WhisperTransError):

@@ -71,6 +71,38 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Could not read the audio file {path}: {detail}. Check that it is a valid audio "
         "or video file.",
     },
+    "audio.no_server": {
+        "zh-TW": "無法使用音訊系統（{detail}）。請確認音訊服務正在執行（Linux：PulseAudio 或 PipeWire）。",
+        "en": "The audio system is not available ({detail}). Check that the audio service is "
+        "running (Linux: PulseAudio or PipeWire).",
+    },
+    "audio.no_device": {
+        "zh-TW": "找不到可用的{kind}裝置。請接上或啟用音訊裝置，然後再開始錄音。",
+        "en": "No {kind} device was found. Connect or enable an audio device, then start "
+        "recording again.",
+    },
+    "audio.device_missing": {
+        "zh-TW": "找不到音訊裝置「{name}」。請在設定中選擇其他裝置。",
+        "en": "The audio device '{name}' was not found. Choose another device in the settings.",
+    },
+    "audio.fallback_default": {
+        "zh-TW": "音訊裝置「{name}」已不存在，改用系統預設裝置。",
+        "en": "The audio device '{name}' is gone; using the system default instead.",
+    },
+    "audio.no_loopback_macos": {
+        "zh-TW": "macOS 不支援錄製系統音訊。請安裝虛擬音訊裝置（例如 BlackHole），或改用麥克風。",
+        "en": "macOS cannot record system audio directly. Install a virtual audio device (such "
+        "as BlackHole) or use the microphone.",
+    },
+    "audio.device_lost": {
+        "zh-TW": "音訊裝置「{name}」中斷（{detail}），正在重新連線…",
+        "en": "The audio device '{name}' stopped ({detail}); reconnecting…",
+    },
+    "audio.connected": {"zh-TW": "正在錄音：{name}", "en": "Recording: {name}"},
+    "audio.default_changed": {
+        "zh-TW": "系統預設音訊裝置已變更，切換到新裝置。",
+        "en": "The default audio device changed; switching to it.",
+    },
     "output.unknown_format": {
         "zh-TW": "不支援的輸出格式「{ext}」。請使用 .srt、.vtt、.txt 或 .jsonl。",
         "en": "Unsupported output format '{ext}'. Use .srt, .vtt, .txt or .jsonl.",
@@ -96,6 +128,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-TW": "辨識中",
         "en": "Transcribing",
     },
+    "devices.loopback": {"zh-TW": "系統音訊", "en": "System audio"},
+    "devices.mic": {"zh-TW": "麥克風", "en": "Microphone"},
     "cli.interrupted": {
         "zh-TW": "已中斷。",
         "en": "Interrupted.",

@@ -1,0 +1,73 @@
+"""A real PulseAudio server with virtual devices, for capture tests.
+
+``spk`` is a null sink used as the speaker (its monitor is what loopback records); ``micfeed``
+is a second null sink with a remap-source ``vmic`` on its monitor: a virtual microphone that
+"hears" what is played into ``micfeed``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+
+def pactl(*args: str) -> str:
+    return subprocess.run(["pactl", *args], check=True, capture_output=True, text=True,
+                          timeout=20).stdout
+
+
+def running() -> bool:
+    return subprocess.run(["pulseaudio", "--check"], check=False).returncode == 0
+
+
+def ensure_devices() -> None:
+    sinks = pactl("list", "short", "sinks")
+    if "\tspk\t" not in sinks:
+        pactl("load-module", "module-null-sink", "sink_name=spk",
+              "sink_properties=device.description=Speaker")
+    if "\tmicfeed\t" not in sinks:
+        pactl("load-module", "module-null-sink", "sink_name=micfeed",
+              "sink_properties=device.description=MicFeed")
+    if "\tvmic\t" not in pactl("list", "short", "sources"):
+        pactl("load-module", "module-remap-source", "master=micfeed.monitor",
+              "source_name=vmic", "source_properties=device.description=VirtualMic")
+    pactl("set-default-sink", "spk")
+    pactl("set-default-source", "vmic")
+
+
+@pytest.fixture(scope="session")
+def pulse() -> Iterator[None]:
+    started = False
+    if not running():
+        subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1", "--system=false"],
+                       check=True, capture_output=True, timeout=30)
+        started = True
+        for _ in range(50):
+            if running():
+                break
+            time.sleep(0.1)
+    ensure_devices()
+    yield
+    if started:
+        subprocess.run(["pulseaudio", "--kill"], check=False)
+
+
+def write_wav(audio: np.ndarray, path: Path) -> Path:
+    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(pcm.tobytes())
+    return path
+
+
+def play(path: Path, sink: str) -> subprocess.Popen[bytes]:
+    """Play a WAV into ``sink`` in the background (real time)."""
+    return subprocess.Popen(["paplay", "-d", sink, str(path)])

@@ -1,0 +1,129 @@
+"""Capture through a real PulseAudio server: loopback, virtual mic, faults, overflow."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import DATA, reference
+from tests.pulse import ensure_devices, pactl, play, pulse, write_wav  # noqa: F401 - fixture
+from tests.textnorm import wer
+from whispertrans_tray import pipeline
+from whispertrans_tray.core.types import Sentence
+from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
+from whispertrans_tray.settings import AsrSettings
+
+pytestmark = pytest.mark.usefixtures("pulse")
+
+
+def transcribe_live(model, capture: AudioCapture, wav: Path, sink: str,  # type: ignore[no-untyped-def]
+                    seconds: float) -> tuple[str, list[str]]:
+    """Start capturing, play ``wav`` into ``sink`` once connected, transcribe for a while."""
+    recognizer = pipeline.build_recognizer(AsrSettings(language="en"), model, live=True)
+    sentences: list[str] = []
+    capture.start()
+    deadline = time.monotonic() + 10
+    while not capture.connected_device and time.monotonic() < deadline:
+        time.sleep(0.05)
+    player = play(wav, sink)
+    end = time.monotonic() + seconds
+    try:
+        while time.monotonic() < end:
+            audio = capture.read(0.1)
+            if audio is not None:
+                sentences += [e.text for e in recognizer.feed(audio) if isinstance(e, Sentence)]
+    finally:
+        capture.stop()
+        player.wait(10)
+    sentences += [e.text for e in recognizer.finish() if isinstance(e, Sentence)]
+    return " ".join(sentences), sentences
+
+
+@pytest.fixture(scope="module")
+def jfk_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_wav(pipeline.read_audio(DATA / "jfk.flac"),
+                     tmp_path_factory.mktemp("wav") / "jfk.wav")
+
+
+def test_devices_are_listed_by_name() -> None:
+    devices = {(d.kind, d.name): d.is_default for d in list_devices()}
+    assert devices[("loopback", "Speaker")] is True
+    assert ("mic", "VirtualMic") in devices
+    assert check_source("loopback", "") == "Speaker"
+
+
+def test_loopback_transcript(base_model, jfk_wav: Path) -> None:  # type: ignore[no-untyped-def]
+    capture = AudioCapture("loopback")
+    text, _ = transcribe_live(base_model, capture, jfk_wav, "spk", 14)
+    assert wer(reference("jfk.flac"), text) <= 0.1
+    assert capture.dropped_seconds == 0
+
+
+def test_virtual_microphone_transcript(base_model, jfk_wav: Path) -> None:  # type: ignore[no-untyped-def]
+    capture = AudioCapture("mic", "VirtualMic")
+    text, _ = transcribe_live(base_model, capture, jfk_wav, "micfeed", 14)
+    assert wer(reference("jfk.flac"), text) <= 0.1
+
+
+def test_capture_recovers_when_the_device_comes_back(base_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    libri = write_wav(pipeline.read_audio(DATA / "en_librispeech.wav"), tmp_path / "l.wav")
+    statuses: list[str] = []
+    capture = AudioCapture("loopback", on_status=statuses.append, ui_language="en")
+    recognizer = pipeline.build_recognizer(AsrSettings(language="en"), base_model, live=True)
+    capture.start()
+    sentences: list[str] = []
+
+    def pump(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            audio = capture.read(0.1)
+            if audio is not None:
+                sentences.extend(e.text for e in recognizer.feed(audio)
+                                 if isinstance(e, Sentence))
+
+    try:
+        pump(1.5)
+        module = next(line.split("\t")[0] for line in pactl("list", "short", "modules")
+                      .splitlines() if "sink_name=spk" in line)
+        pactl("unload-module", module)  # the speaker is unplugged
+        pump(2.0)
+        ensure_devices()  # plugged in again
+        pump(4.0)
+        player = play(libri, "spk")
+        pump(12.0)
+        player.wait(10)
+    finally:
+        capture.stop(3)
+    sentences.extend(e.text for e in recognizer.finish() if isinstance(e, Sentence))
+    assert capture.reconnects >= 1
+    assert any("Recording: Speaker" in s for s in statuses[1:])
+    assert "sorrow" in " ".join(sentences).lower()
+
+
+def test_consumer_behind_drops_oldest_and_counts(jfk_wav: Path) -> None:
+    capture = AudioCapture("loopback", max_buffer_s=1.0)
+    player = play(jfk_wav, "spk")
+    capture.start()
+    time.sleep(4)  # nobody reads
+    audio = capture.read(1)
+    capture.stop()
+    player.kill()
+    assert audio is not None and audio.size <= 1.2 * 16000
+    assert capture.dropped_seconds >= 1.5
+    assert np.abs(audio).max() > 0.01  # the newest audio was kept
+
+
+def test_no_audio_server_is_a_clear_error(tmp_path: Path) -> None:
+    env = {**os.environ, "PULSE_SERVER": f"unix:{tmp_path}/none", "XDG_CONFIG_HOME":
+           str(tmp_path), "PULSE_RUNTIME_PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "whispertrans_tray", "--ui-language", "en",
+                             "listen", "--duration", "1"], capture_output=True, text=True,
+                            env=env, timeout=60, check=False)
+    assert result.returncode == 1
+    assert "audio" in result.stderr.lower() and "Traceback" not in result.stderr

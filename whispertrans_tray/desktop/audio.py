@@ -1,0 +1,219 @@
+"""Audio capture with ``soundcard``: system loopback (what the speakers play) or a microphone.
+
+Loopback is the WASAPI loopback of a speaker on Windows and the PulseAudio/PipeWire monitor
+on Linux; macOS has none (a virtual device such as BlackHole is needed).  Audio is recorded at
+48 kHz with the device's channels, mixed to mono and resampled to 16 kHz with soxr.
+
+A capture thread never blocks on the consumer: it appends to a bounded buffer, and when the
+consumer falls behind the *oldest* unprocessed audio is dropped and counted.  Device faults
+(unplugged, default device changed, audio server restarted, no device at all) end in a status
+message and a reconnect with backoff; :meth:`AudioCapture.stop` returns within about a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio
+from whispertrans_tray.errors import AudioError, NoAudioDeviceError
+from whispertrans_tray.i18n import tr
+
+log = logging.getLogger(__name__)
+
+DEVICE_RATE = 48_000
+BLOCK_S = 0.1
+MAX_BACKOFF_S = 5.0
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """A capture source as the user sees it."""
+
+    name: str
+    kind: str  # "loopback" (a speaker's output) or "mic"
+    is_default: bool
+
+
+def _soundcard() -> Any:
+    if sys.platform == "darwin":
+        pass  # mic only: loopback is refused in _find
+    try:
+        import soundcard
+    except Exception as exc:  # soundcard raises odd errors without an audio server
+        raise NoAudioDeviceError("audio.no_server", detail=f"{type(exc).__name__}: {exc}") \
+            from exc
+    return soundcard
+
+
+def list_devices() -> list[DeviceInfo]:
+    """Speakers (for loopback) and microphones, by name."""
+    sc = _soundcard()
+    out: list[DeviceInfo] = []
+    try:
+        default_speaker = sc.default_speaker().name
+    except Exception:
+        default_speaker = ""
+    try:
+        default_mic = sc.default_microphone().name
+    except Exception:
+        default_mic = ""
+    if sys.platform != "darwin":
+        for speaker in sc.all_speakers():
+            out.append(DeviceInfo(speaker.name, "loopback", speaker.name == default_speaker))
+    for mic in sc.all_microphones(include_loopback=False):
+        out.append(DeviceInfo(mic.name, "mic", mic.name == default_mic))
+    return out
+
+
+def _find(source: str, device: str) -> tuple[Any, str]:
+    """The soundcard microphone object to record from, and the device name it stands for."""
+    sc = _soundcard()
+    if source == "loopback":
+        if sys.platform == "darwin":
+            raise NoAudioDeviceError("audio.no_loopback_macos")
+        try:
+            speaker = sc.get_speaker(device) if device else sc.default_speaker()
+        except Exception as exc:
+            if device:
+                raise NoAudioDeviceError("audio.device_missing", name=device) from exc
+            raise NoAudioDeviceError("audio.no_device", kind="speaker") from exc
+        if speaker is None:
+            raise NoAudioDeviceError("audio.no_device", kind="speaker")
+        return sc.get_microphone(id=str(speaker.name), include_loopback=True), speaker.name
+    try:
+        mic = sc.get_microphone(device) if device else sc.default_microphone()
+    except Exception as exc:
+        if device:
+            raise NoAudioDeviceError("audio.device_missing", name=device) from exc
+        raise NoAudioDeviceError("audio.no_device", kind="microphone") from exc
+    if mic is None:
+        raise NoAudioDeviceError("audio.no_device", kind="microphone")
+    return mic, mic.name
+
+
+def check_source(source: str, device: str) -> str:
+    """Resolve the source now (raises :class:`NoAudioDeviceError` naming the fix)."""
+    return str(_find(source, device)[1])
+
+
+class AudioCapture:
+    """Records on a thread; :meth:`read` returns all audio captured since the last call."""
+
+    def __init__(self, source: str = "loopback", device: str = "",
+                 on_status: Callable[[str], None] | None = None, ui_language: str = "zh-TW",
+                 max_buffer_s: float = 30.0) -> None:
+        self.source = source
+        self.device = device
+        self.ui_language = ui_language
+        self._on_status = on_status or (lambda message: None)
+        self._max = int(max_buffer_s * SAMPLE_RATE)
+        self._chunks: deque[Audio] = deque()
+        self._size = 0
+        self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.dropped_seconds = 0.0
+        self.connected_device = ""
+        self.reconnects = 0
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="audio-capture", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def read(self, timeout: float = 0.1) -> Audio | None:
+        """Everything captured so far (mono 16 kHz), or None if nothing came in time."""
+        with self._cond:
+            if not self._chunks:
+                self._cond.wait(timeout)
+            if not self._chunks:
+                return None
+            audio = np.concatenate(list(self._chunks))
+            self._chunks.clear()
+            self._size = 0
+        return audio
+
+    def _push(self, audio: Audio) -> None:
+        with self._cond:
+            self._chunks.append(audio)
+            self._size += audio.size
+            while self._size > self._max and len(self._chunks) > 1:
+                old = self._chunks.popleft()  # the consumer is behind: drop the oldest
+                self._size -= old.size
+                self.dropped_seconds += old.size / SAMPLE_RATE
+                log.warning("Audio consumer behind: dropped %.1f s (total %.1f s)",
+                            old.size / SAMPLE_RATE, self.dropped_seconds)
+            self._cond.notify_all()
+
+    def _status(self, message: str) -> None:
+        log.info("%s", message)
+        try:
+            self._on_status(message)
+        except Exception:
+            log.exception("status callback failed")
+
+    def _run(self) -> None:
+        backoff = 0.5
+        while not self._stop.is_set():
+            try:
+                self._record_until_fault()
+                backoff = 0.5
+            except AudioError as exc:
+                self._status(exc.message(self.ui_language))
+            except Exception as exc:  # the device vanished under us
+                self._status(tr("audio.device_lost", self.ui_language,
+                                name=self.connected_device or self.device or self.source,
+                                detail=f"{type(exc).__name__}: {exc}"))
+            if self._stop.wait(backoff):
+                return
+            backoff = min(backoff * 2, MAX_BACKOFF_S)
+            self.reconnects += 1
+
+    def _record_until_fault(self) -> None:
+        import soxr
+
+        try:
+            mic, name = _find(self.source, self.device)
+        except NoAudioDeviceError:
+            if not self.device:
+                raise
+            # the chosen device is gone: fall back to the default, and say so
+            self._status(tr("audio.fallback_default", self.ui_language, name=self.device))
+            mic, name = _find(self.source, "")
+        resampler = soxr.ResampleStream(DEVICE_RATE, SAMPLE_RATE, 1, dtype="float32")
+        block = int(DEVICE_RATE * BLOCK_S)
+        follow_default = not self.device
+        with mic.recorder(samplerate=DEVICE_RATE, channels=mic.channels, blocksize=block) \
+                as recorder:
+            self.connected_device = name
+            self._status(tr("audio.connected", self.ui_language, name=name))
+            checked = time.monotonic()
+            while not self._stop.is_set():
+                data = recorder.record(numframes=block)
+                if data.size == 0:
+                    continue
+                mono = data.mean(axis=1) if data.ndim == 2 else data
+                out = resampler.resample_chunk(np.ascontiguousarray(mono, dtype=np.float32))
+                if out.size:
+                    self._push(np.asarray(out, dtype=np.float32))
+                if follow_default and time.monotonic() - checked > 2.0:
+                    checked = time.monotonic()
+                    if _find(self.source, "")[1] != name:  # the default device changed
+                        self._status(tr("audio.default_changed", self.ui_language))
+                        return
