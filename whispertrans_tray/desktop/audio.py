@@ -44,13 +44,11 @@ class DeviceInfo:
 
 
 def _soundcard() -> Any:
-    if sys.platform == "darwin":
-        pass  # mic only: loopback is refused in _find
     try:
         import soundcard
     except Exception as exc:  # soundcard raises odd errors without an audio server
-        raise NoAudioDeviceError("audio.no_server", detail=f"{type(exc).__name__}: {exc}") \
-            from exc
+        detail = str(exc) or "no connection to the audio server"
+        raise NoAudioDeviceError("audio.no_server", detail=detail) from exc
     return soundcard
 
 
