@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from whispertrans_tray import __version__, cli_args
+from whispertrans_tray import __version__, cli_args, logs
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
 from whispertrans_tray.i18n import tr
@@ -31,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ui-language", choices=("zh-TW", "en"), help="message language")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("tray", help="the tray app with subtitles (the default)")
+    p.add_argument("--idle", action="store_true", help="start without recording")
+    cli_args.add_provider_arguments(p)
+    p.set_defaults(handler=cmd_tray)
 
     p = sub.add_parser("transcribe", help="transcribe (and translate) an audio or video file")
     p.add_argument("input", type=Path, metavar="INPUT")
@@ -110,6 +116,41 @@ def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> in
     return terminal.print_devices(settings)
 
 
+def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    """The tray daemon; a second launch asks the running one to show its subtitles."""
+    import platformdirs
+
+    from whispertrans_tray.app import App
+    from whispertrans_tray.desktop import platform_ui
+    from whispertrans_tray.desktop.single_instance import SingleInstance
+    from whispertrans_tray.terminal import api_key
+
+    log_file = logs.add_file()
+    holder: list[App] = []
+
+    def show() -> None:
+        if holder:
+            app = holder[0]
+            app.post(lambda: app.change("overlay.visible", True))
+
+    folder = Path(platformdirs.user_runtime_dir("WhisperTrans Tray", appauthor=False)
+                  if os.environ.get("XDG_RUNTIME_DIR") or sys.platform != "linux"
+                  else platformdirs.user_cache_dir("WhisperTrans Tray", appauthor=False))
+    instance = SingleInstance(folder, show)
+    if not instance.acquire():
+        instance.notify_first()
+        print(tr("app.already_running", settings.ui_language), file=sys.stderr)
+        return 0
+    try:
+        platform_ui.enable_dpi_awareness()
+        app = App(settings, args.settings, api_key(args))
+        holder.append(app)
+        log.info("WhisperTrans Tray %s started; log file %s", __version__, log_file)
+        return app.run(start_recording=not args.idle)
+    finally:
+        instance.release()
+
+
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     from whispertrans_tray import connection_test
     from whispertrans_tray.terminal import api_key
@@ -120,10 +161,9 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logs.setup(args.verbose)
     if args.command is None:
-        args = parser.parse_args([*(argv or sys.argv[1:]), "listen"])
+        args = parser.parse_args([*(argv or sys.argv[1:]), "tray"])
     lang = args.ui_language or "zh-TW"
     try:
         settings = _load_settings(args)

@@ -18,6 +18,7 @@ with its traceback, but never stops the daemon.
     ├── AudioError
     │   ├── AudioFileError           input file missing or undecodable
     │   └── NoAudioDeviceError       no audio server / device, chosen device gone
+    ├── HotkeyError                  a global hotkey could not be registered
     ├── OutputError                  unknown output format, unwritable output file
     └── TranslationError             the source line stays; ``transient`` ones are retried once
         ├── BadURLError              not an http(s) URL with a host
@@ -85,6 +86,12 @@ class AudioFileError(AudioError):
 
 class NoAudioDeviceError(AudioError):
     """No audio server, no device of the kind needed, or the chosen device is gone."""
+
+
+class HotkeyError(WhisperTransError):
+    """A global hotkey could not be registered."""
+
+    key = "hotkey.failed"
 
 
 class OutputError(WhisperTransError):

@@ -51,18 +51,19 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir("WhisperTrans Tray", appauthor=False))
 
 
-def setup(verbose: bool = False, to_file: bool = True) -> Path | None:
-    """Log to stderr (warnings, or everything with ``verbose``) and to a rotating file."""
+def setup(verbose: bool = False) -> None:
+    """Log warnings (everything with ``verbose``) to stderr, secrets masked."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    redactor = RedactSecrets()
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    console.addFilter(redactor)
+    console.addFilter(RedactSecrets())
     root.addHandler(console)
-    if not to_file:
-        return None
+
+
+def add_file() -> Path | None:
+    """Also log to a rotating file in the OS log folder (the tray app)."""
     folder = log_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -74,6 +75,6 @@ def setup(verbose: bool = False, to_file: bool = True) -> Path | None:
         return None
     handler.setFormatter(logging.Formatter(
         "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
-    handler.addFilter(redactor)
-    root.addHandler(handler)
+    handler.addFilter(RedactSecrets())
+    logging.getLogger().addHandler(handler)
     return path

@@ -63,7 +63,7 @@ class Overlay:
         self._partial = self.canvas.create_text(PAD, 0, anchor="nw", text="",
                                                 font=self._small, fill=settings.partial_color)
         self._status = self.canvas.create_text(PAD, 0, anchor="sw", text="", font=self._small,
-                                               fill="#ffb74d")
+                                               fill="#ffb74d", width=settings.width - 2 * PAD)
         self._place()
         for sequence, handler in (("<ButtonPress-1>", self._press), ("<B1-Motion>", self._motion),
                                   ("<ButtonRelease-1>", self._release)):

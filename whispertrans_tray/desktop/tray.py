@@ -1,0 +1,171 @@
+"""The tray icon and its menu (pystray; the GTK backend on Linux).
+
+The menu is rebuilt from a :class:`TrayState` snapshot, so radio and check marks always show
+the current settings.  Menu callbacks run on pystray's thread: the :class:`TrayActions` the app
+passes in must only post commands to the app's queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from whispertrans_tray.i18n import tr
+
+log = logging.getLogger(__name__)
+
+TARGETS = ("繁體中文", "简体中文", "English", "日本語", "한국어", "Español", "Français",
+           "Deutsch")
+PROVIDERS = (("vllm", "本地模型 (vLLM)"), ("openai", "OpenAI"), ("ollama", "Ollama"),
+             ("custom", "Custom"))
+
+
+@dataclass(frozen=True)
+class TrayState:
+    """What the menu shows."""
+
+    status: str = "idle"  # idle, loading, recording, error
+    source: str = "loopback"
+    device: str = ""
+    devices: tuple[tuple[str, str], ...] = ()  # (kind, name)
+    provider: str = "vllm"
+    target: str = "繁體中文"
+    translating: bool = False
+    overlay_visible: bool = True
+    locked: bool = False
+    ui_language: str = "zh-TW"
+
+
+@dataclass(frozen=True)
+class TrayActions:
+    """Callbacks of the menu items (called on the tray thread)."""
+
+    toggle_recording: Callable[[], None]
+    set_source: Callable[[str, str], None]
+    set_provider: Callable[[str], None]
+    set_target: Callable[[str], None]
+    toggle_translation: Callable[[], None]
+    test_connection: Callable[[], None]
+    toggle_overlay: Callable[[], None]
+    toggle_lock: Callable[[], None]
+    export_history: Callable[[], None]
+    open_settings: Callable[[], None]
+    quit: Callable[[], None]
+    extra: dict[str, Callable[[], None]] = field(default_factory=dict)
+
+
+def _pystray() -> Any:
+    if sys.platform.startswith("linux"):
+        os.environ.setdefault("PYSTRAY_BACKEND", "gtk")
+    import pystray
+
+    return pystray
+
+
+def icon_image(status: str) -> Any:
+    from whispertrans_tray.desktop.icons import tray_image
+
+    return tray_image(status)
+
+
+def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
+    """The tray menu; labels and marks are evaluated from ``get_state()`` each time."""
+    pystray = _pystray()
+    item, menu = pystray.MenuItem, pystray.Menu
+
+    def t(key: str) -> str:
+        return tr(key, get_state().ui_language)
+
+    def source_items() -> list[Any]:
+        state = get_state()
+        entries = [item(lambda _: t("tray.system_audio"), lambda: actions.set_source(
+            "loopback", ""), checked=lambda _: get_state().source == "loopback"
+            and not get_state().device, radio=True),
+            item(lambda _: t("tray.microphone"), lambda: actions.set_source("mic", ""),
+                 checked=lambda _: get_state().source == "mic" and not get_state().device,
+                 radio=True)]
+        if state.devices:
+            entries.append(menu.SEPARATOR)
+        for kind, name in state.devices:
+            label = f"{t('devices.loopback' if kind == 'loopback' else 'devices.mic')}: {name}"
+            entries.append(item(label, _bind2(actions.set_source, kind, name),
+                                checked=_is_device(get_state, kind, name), radio=True))
+        return entries
+
+    return menu(
+        item(lambda _: t("tray.stop") if get_state().status in ("recording", "loading")
+             else t("tray.start"), lambda: actions.toggle_recording(), default=True),
+        menu.SEPARATOR,
+        item(lambda _: t("tray.source"), menu(lambda: source_items())),
+        item(lambda _: t("tray.provider"), menu(*[
+            item(label, _bind1(actions.set_provider, key), radio=True,
+                 checked=_is(get_state, "provider", key)) for key, label in PROVIDERS])),
+        item(lambda _: t("tray.target"), menu(*[
+            item(name, _bind1(actions.set_target, name), radio=True,
+                 checked=_is(get_state, "target", name)) for name in TARGETS])),
+        item(lambda _: t("tray.translate"), lambda: actions.toggle_translation(),
+             checked=lambda _: get_state().translating),
+        item(lambda _: t("tray.test_connection"), lambda: actions.test_connection()),
+        menu.SEPARATOR,
+        item(lambda _: t("tray.show_subtitles"), lambda: actions.toggle_overlay(),
+             checked=lambda _: get_state().overlay_visible),
+        item(lambda _: t("tray.lock"), lambda: actions.toggle_lock(),
+             checked=lambda _: get_state().locked),
+        item(lambda _: t("tray.history"), lambda: actions.export_history()),
+        item(lambda _: t("tray.settings"), lambda: actions.open_settings()),
+        menu.SEPARATOR,
+        item(lambda _: t("tray.quit"), lambda: actions.quit()),
+    )
+
+
+def _bind1(fn: Callable[[str], None], value: str) -> Callable[[], None]:
+    return lambda: fn(value)
+
+
+def _bind2(fn: Callable[[str, str], None], a: str, b: str) -> Callable[[], None]:
+    return lambda: fn(a, b)
+
+
+def _is(get_state: Callable[[], TrayState], name: str, value: str) -> Callable[[Any], bool]:
+    return lambda _: bool(getattr(get_state(), name) == value)
+
+
+def _is_device(get_state: Callable[[], TrayState], kind: str, name: str) \
+        -> Callable[[Any], bool]:
+    return lambda _: get_state().source == kind and get_state().device == name
+
+
+class Tray:
+    """The running tray icon."""
+
+    def __init__(self, get_state: Callable[[], TrayState], actions: TrayActions) -> None:
+        pystray = _pystray()
+        self._get_state = get_state
+        self._status = get_state().status
+        self.icon: Any = pystray.Icon("whispertrans-tray", icon_image(self._status),
+                                      "WhisperTrans Tray", build_menu(get_state, actions))
+
+    def start(self) -> None:
+        self.icon.run_detached()
+
+    def refresh(self) -> None:
+        """Update the marks, labels, icon colour and tooltip from the current state."""
+        state = self._get_state()
+        if state.status != self._status:
+            self._status = state.status
+            self.icon.icon = icon_image(state.status)
+        self.icon.title = f"WhisperTrans Tray — {tr('status.' + state.status, state.ui_language)}"
+        self.icon.update_menu()
+
+    def notify(self, message: str, title: str = "WhisperTrans Tray") -> None:
+        try:
+            self.icon.notify(message, title)
+        except Exception as exc:  # no notification daemon: the status line still shows it
+            log.info("Notification failed: %s", exc)
+
+    def stop(self) -> None:
+        self.icon.stop()
