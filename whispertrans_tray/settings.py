@@ -146,7 +146,7 @@ class OverlaySettings:
     background: str = "#101418"
     opacity: float = field(default=0.8, metadata=_range(0.2, 1.0))
     width: int = field(default=1000, metadata=_range(200, 8000))
-    height: int = field(default=220, metadata=_range(60, 4000))
+    height: int = field(default=280, metadata=_range(60, 4000))
     translation_on_top: bool = True
     show_source: bool = True
     max_lines: int = field(default=2, metadata=_range(1, 10))
