@@ -1,0 +1,124 @@
+"""The real pystray GTK tray and pynput hotkeys on Xvfb with a tray host and D-Bus."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from tests.desktop_env import desktop  # noqa: F401 - fixture
+from whispertrans_tray.desktop.hotkeys import Hotkeys, to_keyboard_notation
+from whispertrans_tray.desktop.tray import Tray, TrayActions, TrayState
+from whispertrans_tray.errors import HotkeyError
+
+pytestmark = pytest.mark.usefixtures("desktop")
+
+
+class Recorder:
+    """Real callbacks that change a state, like the app's do."""
+
+    def __init__(self) -> None:
+        self.state = TrayState(devices=(("loopback", "Speaker"), ("mic", "VirtualMic")))
+        self.calls: list[tuple[str, ...]] = []
+
+    def _set(self, name: str, **changes: Any) -> None:
+        self.calls.append((name, *map(str, changes.values())))
+        self.state = dataclasses.replace(self.state, **changes)
+
+    def actions(self) -> TrayActions:
+        return TrayActions(
+            toggle_recording=lambda: self._set("rec", status="idle" if self.state.status ==
+                                               "recording" else "recording"),
+            set_source=lambda kind, device: self._set("source", source=kind, device=device),
+            set_provider=lambda p: self._set("provider", provider=p),
+            set_target=lambda t: self._set("target", target=t),
+            toggle_translation=lambda: self._set("translate",
+                                                 translating=not self.state.translating),
+            test_connection=lambda: self.calls.append(("test",)),
+            toggle_overlay=lambda: self._set("overlay",
+                                             overlay_visible=not self.state.overlay_visible),
+            toggle_lock=lambda: self._set("lock", locked=not self.state.locked),
+            export_history=lambda: self.calls.append(("export",)),
+            open_settings=lambda: self.calls.append(("settings",)),
+            quit=lambda: self.calls.append(("quit",)),
+        )
+
+
+def find(items: Any, label: str) -> Any:
+    for item in items:
+        if item.text == label:
+            return item
+    raise AssertionError(f"no menu item {label!r} in {[i.text for i in items]}")
+
+
+def test_tray_menu_items_change_the_state() -> None:
+    rec = Recorder()
+    tray = Tray(lambda: rec.state, rec.actions())
+    tray.start()
+    try:
+        icon = tray.icon
+        items = list(icon.menu.items)
+        import pystray
+
+        labels = [i.text for i in items if i is not pystray.Menu.SEPARATOR]
+        assert labels == ["開始錄音", "音訊來源", "LLM 提供商", "翻譯成", "啟用即時翻譯", "測試連線",
+                          "顯示字幕", "鎖定字幕", "歷史紀錄與匯出…", "設定…", "結束"]
+        assert find(items, "開始錄音").default
+        find(items, "開始錄音")(icon)
+        assert rec.state.status == "recording"
+        tray.refresh()
+        assert find(list(icon.menu.items), "停止錄音")  # the label follows the state
+        target_menu = list(find(items, "翻譯成").submenu.items)
+        assert [i.text for i in target_menu][:3] == ["繁體中文", "简体中文", "English"]
+        assert find(target_menu, "繁體中文").checked and find(target_menu, "繁體中文").radio
+        find(target_menu, "日本語")(icon)
+        assert rec.state.target == "日本語" and find(target_menu, "日本語").checked
+        providers = list(find(items, "LLM 提供商").submenu.items)
+        find(providers, "Ollama")(icon)
+        assert rec.state.provider == "ollama" and find(providers, "Ollama").checked
+        translate = find(items, "啟用即時翻譯")
+        assert not translate.checked
+        translate(icon)
+        assert translate.checked
+        sources = list(find(items, "音訊來源").submenu.items)
+        find(sources, "麥克風: VirtualMic")(icon)
+        assert (rec.state.source, rec.state.device) == ("mic", "VirtualMic")
+        for label in ("測試連線", "鎖定字幕", "顯示字幕", "歷史紀錄與匯出…", "設定…", "結束"):
+            find(items, label)(icon)
+        assert [c[0] for c in rec.calls[-6:]] == ["test", "lock", "overlay", "export",
+                                                  "settings", "quit"]
+        rec.state = dataclasses.replace(rec.state, ui_language="en")
+        tray.refresh()
+        assert find(list(icon.menu.items), "Live translation").checked
+    finally:
+        tray.stop()
+
+
+def test_hotkeys_receive_real_key_events() -> None:
+    fired = threading.Event()
+    other = threading.Event()
+    hotkeys = Hotkeys({"<ctrl>+<alt>+r": fired.set, "<ctrl>+<alt>+s": other.set})
+    hotkeys.start()
+    try:
+        time.sleep(0.3)
+        subprocess.run(["xdotool", "key", "ctrl+alt+r"], check=True)
+        assert fired.wait(5)
+        assert not other.is_set()
+        subprocess.run(["xdotool", "key", "ctrl+alt+s"], check=True)
+        assert other.wait(5)
+    finally:
+        hotkeys.stop()
+
+
+def test_a_bad_hotkey_is_reported() -> None:
+    with pytest.raises(HotkeyError) as info:
+        Hotkeys({"<ctrl>+<bogus>+r": lambda: None}).start()
+    assert "<ctrl>+<bogus>+r" in info.value.message("en")
+
+
+def test_keyboard_notation() -> None:
+    assert to_keyboard_notation("<ctrl>+<alt>+r") == "ctrl+alt+r"
