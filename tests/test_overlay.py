@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import tkinter as tk
 import time
+import tkinter as tk
 from collections.abc import Iterator
 
 import numpy as np
