@@ -120,6 +120,8 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """The tray daemon; a second launch asks the running one to show its subtitles."""
     import platformdirs
 
+    import tkinter as tk
+
     from whispertrans_tray.app import App
     from whispertrans_tray.desktop import platform_ui
     from whispertrans_tray.desktop.single_instance import SingleInstance
@@ -143,7 +145,11 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         return 0
     try:
         platform_ui.enable_dpi_awareness()
-        app = App(settings, args.settings, api_key(args))
+        try:
+            app = App(settings, args.settings, api_key(args))
+        except tk.TclError as exc:  # no screen (a server, an SSH session)
+            print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
+            return 1
         holder.append(app)
         log.info("WhisperTrans Tray %s started; log file %s", __version__, log_file)
         return app.run(start_recording=not args.idle)

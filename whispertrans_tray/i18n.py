@@ -159,6 +159,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-TW": "WhisperTrans Tray 已在執行中，已請它顯示字幕。",
         "en": "WhisperTrans Tray is already running; it was asked to show its subtitles.",
     },
+    "app.no_display": {
+        "zh-TW": "無法開啟字幕視窗（{detail}）：這台電腦沒有可用的螢幕。"
+        "請在桌面環境中執行，或改用終端機模式：whispertrans-tray listen",
+        "en": "Cannot open the subtitle window ({detail}): no screen is available. Run it in "
+        "a desktop session, or use the terminal mode: whispertrans-tray listen",
+    },
     "cli.interrupted": {
         "zh-TW": "已中斷。",
         "en": "Interrupted.",
