@@ -118,9 +118,9 @@ def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> in
 
 def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """The tray daemon; a second launch asks the running one to show its subtitles."""
-    import platformdirs
-
     import tkinter as tk
+
+    import platformdirs
 
     from whispertrans_tray.app import App
     from whispertrans_tray.desktop import platform_ui
