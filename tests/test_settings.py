@@ -30,8 +30,19 @@ def test_round_trip(tmp_path: Path) -> None:
     assert not list(path.parent.glob("*.tmp"))
 
 
-def test_missing_file_gives_defaults(tmp_path: Path) -> None:
+def test_missing_file_gives_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "zh_TW.UTF-8")
     assert s.load(tmp_path / "none.json") == s.LoadResult(s.Settings())
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en_US.UTF-8", "en"), ("zh_TW.UTF-8", "zh-TW"),
+                                                ("zh_CN.UTF-8", "zh-TW"), ("de_DE", "zh-TW")])
+def test_first_start_follows_the_os_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             lang: str, expected: str) -> None:
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", lang)
+    assert s.load(tmp_path / "none.json").settings.ui_language == expected
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", "\x00\x01"])

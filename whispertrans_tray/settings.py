@@ -195,6 +195,20 @@ class LoadResult:
     problems: tuple[str, ...] = ()
 
 
+def os_ui_language() -> str:
+    """zh-TW or en from the OS locale (繁體中文 unless the OS speaks English)."""
+    import locale
+
+    from whispertrans_tray.i18n import normalize_ui_language
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            return normalize_ui_language(value)
+    code = locale.getlocale()[0] or ""
+    return normalize_ui_language(code) if code else DEFAULT_UI_LANGUAGE
+
+
 def default_path() -> Path:
     """``settings.json`` in the OS config folder."""
     import platformdirs
@@ -303,8 +317,9 @@ def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResul
     path = path or default_path()
     try:
         raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return LoadResult(Settings())
+    except FileNotFoundError:  # first start: the UI follows the OS language
+        language: UiLanguage = "en" if os_ui_language() == "en" else "zh-TW"
+        return LoadResult(dataclasses.replace(Settings(), ui_language=language))
     except OSError as exc:
         return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=exc,
                                           backup="-"),))
