@@ -108,14 +108,17 @@ def test_capture_recovers_when_the_device_comes_back(base_model, tmp_path: Path)
 
 def test_consumer_behind_drops_oldest_and_counts(jfk_wav: Path) -> None:
     capture = AudioCapture("loopback", max_buffer_s=1.0)
-    player = play(jfk_wav, "spk")
     capture.start()
-    time.sleep(4)  # nobody reads
+    deadline = time.monotonic() + 10
+    while not capture.connected_device and time.monotonic() < deadline:
+        time.sleep(0.05)
+    player = play(jfk_wav, "spk")
+    time.sleep(5)  # nobody reads
     audio = capture.read(1)
     capture.stop()
     player.kill()
     assert audio is not None and audio.size <= 1.2 * 16000
-    assert capture.dropped_seconds >= 1.5
+    assert capture.dropped_seconds >= 2.0
     assert np.abs(audio).max() > 0.01  # the newest audio was kept
 
 

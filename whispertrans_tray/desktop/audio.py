@@ -114,7 +114,7 @@ class AudioCapture:
         self.ui_language = ui_language
         self._on_status = on_status or (lambda message: None)
         self._max = int(max_buffer_s * SAMPLE_RATE)
-        self._chunks: deque[Audio] = deque()
+        self._chunks: deque[tuple[float, Audio]] = deque()
         self._size = 0
         self._cond = threading.Condition()
         self._stop = threading.Event()
@@ -122,6 +122,8 @@ class AudioCapture:
         self.dropped_seconds = 0.0
         self.connected_device = ""
         self.reconnects = 0
+        self.cpu_seconds = 0.0  # CPU time the capture thread used
+        self.last_wait_s = 0.0  # how long the oldest audio of the last read() waited
 
     def start(self) -> None:
         self._stop.clear()
@@ -142,17 +144,18 @@ class AudioCapture:
                 self._cond.wait(timeout)
             if not self._chunks:
                 return None
-            audio = np.concatenate(list(self._chunks))
+            self.last_wait_s = time.monotonic() - self._chunks[0][0]
+            audio = np.concatenate([chunk for _, chunk in self._chunks])
             self._chunks.clear()
             self._size = 0
         return audio
 
     def _push(self, audio: Audio) -> None:
         with self._cond:
-            self._chunks.append(audio)
+            self._chunks.append((time.monotonic(), audio))
             self._size += audio.size
             while self._size > self._max and len(self._chunks) > 1:
-                old = self._chunks.popleft()  # the consumer is behind: drop the oldest
+                _, old = self._chunks.popleft()  # the consumer is behind: drop the oldest
                 self._size -= old.size
                 self.dropped_seconds += old.size / SAMPLE_RATE
                 log.warning("Audio consumer behind: dropped %.1f s (total %.1f s)",
@@ -167,6 +170,12 @@ class AudioCapture:
             log.exception("status callback failed")
 
     def _run(self) -> None:
+        try:
+            self._reconnecting()
+        finally:
+            self.cpu_seconds = time.thread_time()
+
+    def _reconnecting(self) -> None:
         backoff = 0.5
         while not self._stop.is_set():
             try:
@@ -210,6 +219,7 @@ class AudioCapture:
                 out = resampler.resample_chunk(np.ascontiguousarray(mono, dtype=np.float32))
                 if out.size:
                     self._push(np.asarray(out, dtype=np.float32))
+                self.cpu_seconds = time.thread_time()
                 if follow_default and time.monotonic() - checked > 2.0:
                     checked = time.monotonic()
                     if _find(self.source, "")[1] != name:  # the default device changed

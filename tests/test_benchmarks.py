@@ -1,0 +1,57 @@
+"""One fast smoke run of each benchmark script (no timing assertions: numbers live in
+benchmarks/RESULTS.md)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.pulse import pulse  # noqa: F401 - fixture
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(module: str, *args: str, model_cache: Path) -> str:
+    env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(model_cache), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", f"benchmarks.{module}", *args], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_file_mode(model_cache: Path) -> None:
+    out = run("bench_file_mode", "--repeat", "1", model_cache=model_cache)
+    assert "| jfk.flac |" in out and "WER 0.00" in out
+
+
+def test_latency(model_cache: Path) -> None:
+    out = run("bench_latency", "--clips", "zh_aishell.wav", model_cache=model_cache)
+    assert "| zh_aishell.wav | 1 |" in out
+
+
+def test_lag(model_cache: Path) -> None:
+    out = run("bench_lag", "--minutes", "0.25", model_cache=model_cache)
+    assert "lag p50" in out
+
+
+def test_soak(model_cache: Path) -> None:
+    out = run("bench_soak", "--minutes", "0.25", model_cache=model_cache)
+    assert out.strip().splitlines()[-1].endswith("| 0 |")  # no lost sentences
+
+
+@pytest.mark.usefixtures("pulse")
+def test_capture(model_cache: Path) -> None:
+    out = run("bench_capture", "--seconds", "8", model_cache=model_cache)
+    assert out.strip().splitlines()[-1].endswith("| 0.0 |")  # nothing dropped at 1×
+
+
+def test_peer_comparison_helpers() -> None:
+    """The peer itself is fetched beside the project, not committed; its scoring is ours."""
+    from benchmarks.bench_peers import latencies, pct
+
+    assert latencies([2.0, 5.0], [(2.8, 1.7), (6.5, 4.9)]) == pytest.approx([0.8, 1.5])
+    assert pct([1.0, 2.0, 3.0], 0.5) == 2.0
