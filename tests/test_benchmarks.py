@@ -49,6 +49,12 @@ def test_capture(model_cache: Path) -> None:
     assert out.strip().splitlines()[-1].endswith("| 0.0 |")  # nothing dropped at 1×
 
 
+@pytest.mark.usefixtures("pulse")
+def test_footprint(model_cache: Path) -> None:
+    out = run("bench_footprint", "--seconds", "3", model_cache=model_cache)
+    assert "idle tray app" in out and "Hotkey → model loaded" in out
+
+
 def test_peer_comparison_helpers() -> None:
     """The peer itself is fetched beside the project, not committed; its scoring is ours."""
     from benchmarks.bench_peers import latencies, pct

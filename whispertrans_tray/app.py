@@ -27,7 +27,8 @@ from whispertrans_tray.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DRAIN_MS = 50
+DRAIN_MS = 50  # while recording: subtitles appear within a frame or three
+IDLE_DRAIN_MS = 250  # idle: wake Tk less often (idle CPU)
 LAG_WARNING_S = 3.0
 
 
@@ -75,7 +76,8 @@ class App:
             pass
         except Exception:
             log.exception("UI update failed")
-        self.root.after(DRAIN_MS, self._drain)
+        busy = self.status in ("recording", "loading") or self._service is not None
+        self.root.after(DRAIN_MS if busy else IDLE_DRAIN_MS, self._drain)
 
     def t(self, key: str, **params: object) -> str:
         return tr(key, self.settings.ui_language, **params)

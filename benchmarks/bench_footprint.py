@@ -1,0 +1,100 @@
+"""Footprint of the tray app: idle CPU and RSS (before the model loads), then while recording.
+
+Starts ``whispertrans-tray --idle`` on a virtual screen (Xvfb, D-Bus, trayer), samples the
+process with psutil for ``--seconds``, starts recording with the real Ctrl+Alt+R hotkey
+(xdotool), plays the shared clips into the PulseAudio speaker sink, and samples again.
+
+    python -m benchmarks.bench_footprint [--seconds 60] [--record]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sample(pid: int, seconds: float) -> tuple[float, float]:
+    """Mean CPU % of one core and peak RSS (MiB) of ``pid`` over ``seconds``."""
+    import psutil
+
+    proc = psutil.Process(pid)
+    proc.cpu_percent(None)
+    peak = 0.0
+    cpu: list[float] = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        time.sleep(1.0)
+        cpu.append(proc.cpu_percent(None))
+        peak = max(peak, proc.memory_info().rss / 2**20)
+    return sum(cpu) / len(cpu), peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--record", action="store_true")
+    args = parser.parse_args()
+
+    from tests.pulse import ensure_devices, play, write_wav
+    from whispertrans_tray import pipeline
+    from whispertrans_tray import settings as settings_mod
+
+    ensure_devices()
+    display = ":93"
+    helpers = [subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x900x24", "-nolisten",
+                                 "tcp"], stderr=subprocess.DEVNULL)]
+    time.sleep(1)
+    env = {**os.environ, "DISPLAY": display}
+    bus = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1"],
+                         capture_output=True, text=True, check=True, env=env)
+    env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.split()[0]
+    helpers.append(subprocess.Popen(["trayer"], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = settings_mod.save(settings_mod.Settings(), Path(tmp) / "settings.json")
+        env.update(WHISPERTRANS_DATA_DIR=tmp, WHISPERTRANS_LOG_DIR=tmp, XDG_CACHE_HOME=tmp)
+        app = subprocess.Popen([sys.executable, "-m", "whispertrans_tray", "--settings",
+                                str(path), "tray", "--idle"], env=env, cwd=ROOT)
+        try:
+            time.sleep(5)
+            idle_cpu, idle_rss = sample(app.pid, args.seconds)
+            started = time.monotonic()
+            subprocess.run(["xdotool", "key", "ctrl+alt+r"], env=env, check=True)
+            log = Path(tmp) / "whispertrans-tray.log"
+            while "Loaded Whisper" not in (log.read_text("utf-8") if log.exists() else ""):
+                time.sleep(0.1)
+            load_s = time.monotonic() - started
+            clip = pipeline.read_audio(ROOT / "tests" / "data" / "multilingual.mp3")
+            player = play(write_wav(clip, Path(tmp) / "clip.wav"), "spk")
+            rec_cpu, rec_rss = sample(app.pid, min(args.seconds, 58))
+            player.kill()
+        finally:
+            app.terminate()
+            app.wait(10)
+            for helper in helpers:
+                helper.terminate()
+    table = "\n".join([
+        "| state | CPU % of one core | peak RSS MiB |",
+        "|---|---|---|",
+        f"| idle tray app, model not loaded ({args.seconds:.0f} s) | {idle_cpu:.2f} | "
+        f"{idle_rss:.0f} |",
+        f"| recording multilingual.mp3 via loopback | {rec_cpu:.0f} | {rec_rss:.0f} |",
+        "",
+        f"Hotkey → model loaded: {load_s:.2f} s (bundled base, cached join).",
+    ])
+    print(table)
+    if args.record:
+        from benchmarks.common import append_results
+
+        append_results("Footprint of the tray app", table)
+
+
+if __name__ == "__main__":
+    main()
