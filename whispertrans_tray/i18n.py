@@ -76,10 +76,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "The audio system is not available ({detail}). Check that the audio service is "
         "running (Linux: PulseAudio or PipeWire).",
     },
-    "audio.no_device": {
-        "zh-TW": "找不到可用的{kind}裝置。請接上或啟用音訊裝置，然後再開始錄音。",
-        "en": "No {kind} device was found. Connect or enable an audio device, then start "
-        "recording again.",
+    "audio.no_speaker": {
+        "zh-TW": "找不到可用的喇叭（輸出）裝置，無法錄製系統音訊。請接上或啟用音訊輸出裝置，或改用麥克風。",
+        "en": "No speaker (output) device was found, so system audio cannot be recorded. "
+        "Connect or enable an output device, or use the microphone.",
+    },
+    "audio.no_microphone": {
+        "zh-TW": "找不到可用的麥克風。請接上或啟用麥克風，或改錄系統音訊。",
+        "en": "No microphone was found. Connect or enable a microphone, or record system audio "
+        "instead.",
     },
     "audio.device_missing": {
         "zh-TW": "找不到音訊裝置「{name}」。請在設定中選擇其他裝置。",

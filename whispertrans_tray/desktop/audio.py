@@ -78,24 +78,24 @@ def _find(source: str, device: str) -> tuple[Any, str]:
     if source == "loopback":
         if sys.platform == "darwin":
             raise NoAudioDeviceError("audio.no_loopback_macos")
-        try:
-            speaker = sc.get_speaker(device) if device else sc.default_speaker()
-        except Exception as exc:
-            if device:
-                raise NoAudioDeviceError("audio.device_missing", name=device) from exc
-            raise NoAudioDeviceError("audio.no_device", kind="speaker") from exc
-        if speaker is None:
-            raise NoAudioDeviceError("audio.no_device", kind="speaker")
+        speaker = _lookup(sc.get_speaker, sc.default_speaker, device, "audio.no_speaker")
         return sc.get_microphone(id=str(speaker.name), include_loopback=True), speaker.name
+    mic = _lookup(sc.get_microphone, sc.default_microphone, device, "audio.no_microphone")
+    return mic, mic.name
+
+
+def _lookup(by_name: Callable[[str], Any], default: Callable[[], Any], device: str,
+            none_key: str) -> Any:
+    """The named device, or the default one; a clear error when there is none."""
     try:
-        mic = sc.get_microphone(device) if device else sc.default_microphone()
+        found = by_name(device) if device else default()
     except Exception as exc:
         if device:
             raise NoAudioDeviceError("audio.device_missing", name=device) from exc
-        raise NoAudioDeviceError("audio.no_device", kind="microphone") from exc
-    if mic is None:
-        raise NoAudioDeviceError("audio.no_device", kind="microphone")
-    return mic, mic.name
+        raise NoAudioDeviceError(none_key) from exc
+    if found is None:
+        raise NoAudioDeviceError(none_key)
+    return found
 
 
 def check_source(source: str, device: str) -> str:
