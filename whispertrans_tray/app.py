@@ -161,11 +161,15 @@ class App:
             return
         self.post(lambda: self.set_status("recording"))
         capture.start()
+        dropped = 0.0
         try:
             while not self._stop_worker.is_set():
                 chunk = capture.read(0.1)
                 if chunk is None:
                     continue
+                if capture.dropped_seconds > dropped:  # the pipeline fell behind the audio
+                    dropped = capture.dropped_seconds
+                    self._post_status(self.t("status.dropped", seconds=dropped))
                 for event in recognizer.feed(chunk):
                     self._emit(event)
                 if recognizer.behind > LAG_WARNING_S:

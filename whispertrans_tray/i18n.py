@@ -159,6 +159,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "status.loading": {"zh-TW": "載入模型中", "en": "Loading the model"},
     "status.recording": {"zh-TW": "錄音中", "en": "Recording"},
     "status.error": {"zh-TW": "發生錯誤", "en": "Error"},
+    "status.dropped": {"zh-TW": "處理跟不上，已略過 {seconds:.1f} 秒的音訊",
+                       "en": "Too slow to keep up: {seconds:.1f} s of audio skipped"},
     "status.lag": {"zh-TW": "字幕延遲 {seconds:.1f} 秒", "en": "Subtitles {seconds:.1f} s late"},
     "app.already_running": {
         "zh-TW": "WhisperTrans Tray 已在執行中，已請它顯示字幕。",

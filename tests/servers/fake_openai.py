@@ -9,6 +9,7 @@ answers like vLLM does (or fails the way servers fail) depending on ``mode``:
 ``error500``  500 on every chat request
 ``hang``      accepts and never answers
 ``slow``      waits ``delay`` seconds, then answers
+``trickle``   streams one piece every ``delay`` seconds, ``pieces`` of them (slow tokens)
 ``malformed`` sends an SSE event that is not JSON
 ``cut``       sends two chunks, then drops the connection mid-stream
 ``think``     wraps the reply in ``<think>…</think>`` split across chunks
@@ -36,6 +37,7 @@ class FakeServer(ThreadingHTTPServer):
         self.delay = 0.0
         self.requests: list[dict[str, Any]] = []
         self.headers_seen: list[dict[str, str]] = []
+        self.pieces = 1000  # with mode trickle: how many pieces to send
         self.failures_left = 0  # with mode ok: fail this many chat requests with 500 first
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
@@ -128,7 +130,11 @@ class Handler(BaseHTTPRequestHandler):
         pieces = [reply[i:i + 3] for i in range(0, len(reply), 3)]
         if mode == "think":
             pieces = ["<thi", "nk>The user wants a trans", "lation.</th", "ink>", *pieces]
+        if mode == "trickle":
+            pieces = [reply[n % len(reply)] for n in range(self.server.pieces)]
         for n, piece in enumerate(pieces):
+            if mode == "trickle" and n:
+                time.sleep(self.server.delay)
             if mode == "malformed" and n == 1:
                 self._send_chunk("data: {this is not json\n\n")
                 break
