@@ -13,8 +13,11 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import logging
+import socket
+import ssl
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -127,8 +130,9 @@ def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -
         return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
     if isinstance(exc, openai.APIConnectionError):
         cause = repr(exc.__cause__ or exc)
-        if "SSL" in cause or "CERTIFICATE" in cause.upper():
-            return errors.TLSError(url=url, detail=cause[:200])
+        tls = next((e for e in _chain(exc) if isinstance(e, ssl.SSLError)), None)
+        if tls is not None or "SSL" in cause or "CERTIFICATE" in cause.upper():
+            return errors.TLSError(url=url, detail=repr(tls or cause)[:200])
         if "Timeout" in cause:
             return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
         if "RemoteProtocolError" in cause or "incomplete" in cause.lower():
@@ -153,6 +157,66 @@ def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -
     return errors.StreamBrokenError(detail=detail)
 
 
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and the exceptions it was raised from (``__cause__``/``__context__``)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+class _Watchdog:
+    """Aborts a streaming response at its deadline or when it is cancelled.
+
+    Closing an HTTP response from another thread does not wake a blocking read, so the
+    watchdog shuts the socket down, which does; the reader then sees a connection error and
+    :attr:`reason` says why.
+    """
+
+    def __init__(self, deadline: float, cancelled: Callable[[], bool]) -> None:
+        self.deadline = deadline
+        self.cancelled = cancelled
+        self.reason = ""  # "timeout" or "cancelled" once it fired
+        self._response: Any = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="translate-watchdog",
+                                        daemon=True)
+
+    def watch(self, response: Any) -> None:
+        self._response = response
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+
+    def _run(self) -> None:
+        while not self._done.wait(0.05):
+            if self.cancelled():
+                self.reason = "cancelled"
+            elif time.monotonic() >= self.deadline:
+                self.reason = "timeout"
+            else:
+                continue
+            _abort(self._response)
+            return
+
+
+def _abort(response: Any) -> None:
+    """Shut down the socket under an httpx response (or at least close the response)."""
+    try:
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            sock.shutdown(socket.SHUT_RDWR)
+            return
+    except (AttributeError, OSError) as exc:
+        log.debug("Could not shut the stream's socket down: %s", exc)
+    with contextlib.suppress(Exception):
+        response.close()
+
+
 @dataclass(frozen=True)
 class Result:
     """A finished translation with its timing."""
@@ -161,15 +225,26 @@ class Result:
     first_token_s: float
     total_s: float
     chunks: int
+    cancelled: bool = False
 
 
 class OpenAITranslator:
-    """Translates one sentence at a time; thread-compatible (one request at a time)."""
+    """Translates one sentence at a time; thread-compatible (one request at a time).
+
+    Each request has a connect timeout of :data:`CONNECT_TIMEOUT_S` and a total deadline of
+    ``settings.timeout_s`` (enforced while tokens stream, so a server that trickles tokens
+    forever cannot hold a sentence up).  ``cancelled()`` is polled while the answer streams; a
+    cancelled request returns what it has with ``Result.cancelled`` set.
+    """
 
     def __init__(self, settings: TranslationSettings, api_key: str | None = None,
                  retry: bool = True) -> None:
         import openai
 
+        from whispertrans_tray import logs
+
+        if api_key:
+            logs.register_secret(api_key)  # the key is never logged, whatever logs it
         self.settings = settings
         self.retry = retry
         self.url = base_url(settings.url)
@@ -219,7 +294,11 @@ class OpenAITranslator:
 
     def _stream(self, messages: list[dict[str, str]], on_text: Callable[[str], None] | None,
                 cancelled: Callable[[], bool]) -> Result:
+        import openai
+
         started = time.perf_counter()
+        budget = self.settings.timeout_s
+        watchdog = _Watchdog(time.monotonic() + budget, cancelled)
         first = 0.0
         text = ""
         chunks = 0
@@ -230,8 +309,10 @@ class OpenAITranslator:
                 model=self.settings.model, messages=messages, stream=True,
                 temperature=self.settings.temperature, max_tokens=self.settings.max_tokens,
                 extra_body=self._extra_body(),
+                timeout=openai.Timeout(budget, connect=min(CONNECT_TIMEOUT_S, budget)),
             )
             with stream:
+                watchdog.watch(stream.response)
                 for chunk in stream:
                     events += 1
                     if cancelled():
@@ -251,13 +332,23 @@ class OpenAITranslator:
                             on_text(text.strip())
             text += think.finish()
         except Exception as exc:
-            error = map_error(exc, self.url, self.settings.timeout_s, self.settings.model)
+            if watchdog.reason == "cancelled":
+                return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
+            if watchdog.reason == "timeout":
+                error: errors.TranslationError = errors.TranslationTimeoutError(
+                    url=self.url, seconds=budget)
+            else:
+                error = map_error(exc, self.url, budget, self.settings.model)
             if isinstance(error, errors.ModelNotFoundError):
                 error = self._model_missing()
             if text:
                 error.partial = True  # type: ignore[attr-defined]
             raise error from exc
-        if not text.strip() and not cancelled():
+        finally:
+            watchdog.stop()
+        if cancelled():
+            return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
+        if not text.strip():
             if not events:
                 raise errors.NotCompatibleError(
                     url=self.url, detail="it sent no chat completion stream")
