@@ -120,3 +120,16 @@ def test_drag_moves_and_reports_the_position(root: tk.Tk) -> None:
 )
 def test_clamp(pos: tuple[int, int], expected: tuple[int, int]) -> None:
     assert clamp(*pos, 800, 200, 1600, 900) == expected
+
+
+def test_text_fades_after_silence_and_returns_with_speech(root: tk.Tk) -> None:
+    overlay = Overlay(root, OverlaySettings(fade_after_s=1.0))
+    model = session()
+    overlay.show(model.visible(), "")
+    pump(root, 0.3)
+    item = overlay._slots[-1][0]
+    assert overlay.canvas.itemcget(item, "state") in ("", "normal")
+    pump(root, 2.5)
+    assert overlay.canvas.itemcget(item, "state") == "hidden"
+    overlay.show(model.visible(), "new words")
+    assert overlay.canvas.itemcget(item, "state") == "normal"
