@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -146,3 +149,76 @@ def test_key_over_plain_http_warns_once_for_lan_hosts() -> None:
     warning = plain_http_warning(url, "secret", "en")
     assert warning is not None and "192.168.100.10" in warning and "secret" not in warning
     assert plain_http_warning(url, "secret", "en") is None  # once
+
+
+def test_total_deadline_holds_against_a_server_that_trickles_tokens() -> None:
+    # Each token arrives well within the read timeout, but the answer never ends.
+    with FakeServer("trickle") as server:
+        server.delay = 0.3
+        seen: list[str] = []
+        started = time.monotonic()
+        with pytest.raises(errors.TranslationTimeoutError) as info:
+            translator(server, timeout_s=2.0).translate("Hi.", "繁體中文", on_text=seen.append)
+        elapsed = time.monotonic() - started
+    assert seen  # tokens did arrive before the deadline
+    assert elapsed < 2.0 + 3.0  # generous margin: the 2 s deadline, not forever
+    assert "2" in info.value.message("en")
+    assert len(server.requests) == 1  # a timed-out request is not retried
+
+
+def test_cancel_stops_a_streaming_request_promptly() -> None:
+    with FakeServer("trickle") as server:
+        server.delay = 5.0  # one token, then a long silence
+        seen: list[str] = []
+        flag = threading.Event()
+        threading.Timer(0.5, flag.set).start()
+        started = time.monotonic()
+        result = translator(server, timeout_s=30.0).translate(
+            "Hi.", "繁體中文", on_text=seen.append, cancelled=flag.is_set)
+        elapsed = time.monotonic() - started
+    assert result.cancelled and result.text == seen[-1] == "你"
+    assert elapsed < 4.0  # not the 5 s silence, not the 30 s deadline
+
+
+def test_https_to_a_plain_http_server_is_a_tls_error() -> None:
+    with FakeServer("ok") as server, pytest.raises(errors.TLSError) as info:
+        url = server.url.replace("http://", "https://")
+        translator(server, url=url).translate("Hi.", "繁體中文")
+    assert "https" in info.value.message("en") and "http" in info.value.message("zh-TW")
+
+
+def test_vllm_401_body_names_the_key_fix() -> None:
+    with FakeServer("auth") as server, pytest.raises(errors.AuthenticationError) as info:
+        OpenAITranslator(TranslationSettings(url=server.url, model="test-model"),
+                         api_key="wrong-key-123").translate("Hi.", "繁體中文")
+    assert server.headers_seen[-1]["authorization"] == "Bearer wrong-key-123"
+    assert "401" in info.value.message("en") and "--api-key" in info.value.message("zh-TW")
+    assert "wrong-key-123" not in info.value.message("en")
+
+
+def test_no_key_sends_a_placeholder_that_vllm_ignores() -> None:
+    with FakeServer("ok") as server:
+        translator(server).translate("Hi.", "繁體中文")
+    assert server.headers_seen[-1]["authorization"] == "Bearer EMPTY"
+
+
+@pytest.mark.parametrize(
+    ("target", "spoken", "expected"),
+    [("zh-TW", "zh", "English"), ("zh-TW", "en", "zh-TW"), ("zh_tw", "zh", "English"),
+     ("en", "en", "繁體中文"), ("English", "zh", "English"), ("ja", "ja", "繁體中文")],
+)
+def test_bidirectional_with_language_codes(target: str, spoken: str, expected: str) -> None:
+    second = "English" if expected == "English" else "繁體中文"
+    assert choose_target(spoken, target, second) == expected
+
+
+def test_prompt_names_the_language_for_codes() -> None:
+    assert "Traditional Chinese" in build_messages("Hi.", "zh-TW")[0]["content"]
+    assert "Simplified Chinese" in build_messages("Hi.", "zh-CN")[0]["content"]
+    assert "Klingon" in build_messages("Hi.", "Klingon")[0]["content"]
+
+
+def test_the_system_prompt_is_a_stable_prefix() -> None:
+    one = build_messages("First.", "繁體中文", [Pair("a", "甲")])
+    two = build_messages("Second.", "繁體中文", [Pair("a", "甲")])
+    assert one[:-1] == two[:-1] and one[-1] != two[-1]

@@ -74,9 +74,30 @@ def run(settings: TranslationSettings, api_key: str | None,
                             result.first_token_s * 1000, tps, sample)
 
 
-def run_cli(args: argparse.Namespace, settings: Settings, api_key: str | None) -> int:
-    """``whispertrans-tray test-connection``: print the report; exit 0 only on success."""
-    report = run(settings.translation, api_key, settings.ui_language)
+def resolve_api_key(args: argparse.Namespace) -> str | None:
+    """The key from ``--api-key``, else the one stored in the keyring (never logged)."""
+    from whispertrans_tray import logs
+    from whispertrans_tray.providers.translate_openai import stored_api_key
+
+    key: str | None = getattr(args, "api_key", None) or stored_api_key()
+    if key:
+        logs.register_secret(key)
+    return key
+
+
+def run_cli(args: argparse.Namespace, settings: Settings, api_key: str | None = None) -> int:
+    """``whispertrans-tray test-connection``: print the report; exit 0 only on success.
+
+    ``settings`` already has the provider flags applied; the key comes from ``api_key``, else
+    ``--api-key``, else the keyring.
+    """
+    from whispertrans_tray.providers.translate_openai import plain_http_warning
+
+    key = api_key if api_key is not None else resolve_api_key(args)
+    warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
+    if warning:
+        print(warning, file=sys.stderr)
+    report = run(settings.translation, key, settings.ui_language)
     stream = sys.stdout if report.ok else sys.stderr
     print(report.message, file=stream)
     if report.sample:

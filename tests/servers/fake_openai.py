@@ -73,7 +73,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self) -> None:
-        self.server.headers_seen.append(dict(self.headers))
+        self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
         if self.server.mode == "hang":
             time.sleep(60)
             return
@@ -99,7 +99,7 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", 0))
         body = json.loads(self.rfile.read(length) or b"{}")
         self.server.requests.append(body)
-        self.server.headers_seen.append(dict(self.headers))
+        self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
         mode = self.server.mode
         if mode == "hang":
             time.sleep(60)

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "WhisperTrans Tray"
 CONNECT_TIMEOUT_S = 3.0
+MIN_RETRY_BUDGET_S = 1.0  # a retry needs at least this much of the request's time left
+RETRY_PAUSE_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -279,26 +281,30 @@ class OpenAITranslator:
     ) -> Result:
         """Translate ``sentence`` into ``target``; ``on_text`` gets the text so far.
 
-        One retry on a transient failure that happened before any text arrived.
+        One retry on a transient failure that happened before any text arrived, within the
+        same total deadline (``settings.timeout_s``): a timed-out request is not retried.
         """
         messages = build_messages(sentence, target, context, self.settings.glossary,
                                   instruction)
+        deadline = time.monotonic() + self.settings.timeout_s
         try:
-            return self._stream(messages, on_text, cancelled)
+            return self._stream(messages, on_text, cancelled, deadline)
         except errors.TranslationError as exc:
-            if (not self.retry or not exc.transient or self._stop
-                    or getattr(exc, "partial", False)):
+            if (not self.retry or not exc.transient or self._stop or cancelled()
+                    or getattr(exc, "partial", False)
+                    or deadline - time.monotonic() < MIN_RETRY_BUDGET_S):
                 raise
             log.info("Translation failed (%s); retrying once", type(exc).__name__)
-            return self._stream(messages, on_text, cancelled)
+            time.sleep(RETRY_PAUSE_S)
+            return self._stream(messages, on_text, cancelled, deadline)
 
     def _stream(self, messages: list[dict[str, str]], on_text: Callable[[str], None] | None,
-                cancelled: Callable[[], bool]) -> Result:
+                cancelled: Callable[[], bool], deadline: float) -> Result:
         import openai
 
         started = time.perf_counter()
-        budget = self.settings.timeout_s
-        watchdog = _Watchdog(time.monotonic() + budget, cancelled)
+        budget = max(deadline - time.monotonic(), 0.1)
+        watchdog = _Watchdog(deadline, cancelled)
         first = 0.0
         text = ""
         chunks = 0
@@ -336,9 +342,9 @@ class OpenAITranslator:
                 return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
             if watchdog.reason == "timeout":
                 error: errors.TranslationError = errors.TranslationTimeoutError(
-                    url=self.url, seconds=budget)
+                    url=self.url, seconds=self.settings.timeout_s)
             else:
-                error = map_error(exc, self.url, budget, self.settings.model)
+                error = map_error(exc, self.url, self.settings.timeout_s, self.settings.model)
             if isinstance(error, errors.ModelNotFoundError):
                 error = self._model_missing()
             if text:
