@@ -61,3 +61,8 @@ def test_peer_comparison_helpers() -> None:
 
     assert latencies([2.0, 5.0], [(2.8, 1.7), (6.5, 4.9)]) == pytest.approx([0.8, 1.5])
     assert pct([1.0, 2.0, 3.0], 0.5) == 2.0
+
+
+def test_translation(model_cache: Path) -> None:
+    out = run("bench_translation", "--sentences", "3", "--real", "1", model_cache=model_cache)
+    assert "client overhead" in out and "committed → complete" in out

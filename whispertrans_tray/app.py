@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 DRAIN_MS = 50  # while recording: subtitles appear within a frame or three
 IDLE_DRAIN_MS = 250  # idle: wake Tk less often (idle CPU)
 LAG_WARNING_S = 3.0
+WATCH_MS = 2000  # how often the settings file is checked for edits made outside the app
 
 
 class App:
@@ -58,6 +59,8 @@ class App:
         self.tray: Any = None
         self.hotkeys: Any = None
         self.root.after(DRAIN_MS, self._drain)
+        self._settings_mtime = self._mtime()
+        self.root.after(WATCH_MS, self._watch_settings)
 
     # -- plumbing -------------------------------------------------------------------------
     def post(self, fn: Callable[[], None], droppable: bool = False) -> None:
@@ -236,6 +239,7 @@ class App:
         try:
             self.settings = settings_mod.replace(self.settings, dotted, value)
             settings_mod.save(self.settings, self.settings_path)
+            self._settings_mtime = self._mtime()
         except WhisperTransError as exc:
             self._fail(exc.message(self.settings.ui_language))
             return
@@ -257,6 +261,7 @@ class App:
         self.settings = dataclasses.replace(self.settings, overlay=overlay)
         try:
             settings_mod.save(self.settings, self.settings_path)
+            self._settings_mtime = self._mtime()
         except WhisperTransError as exc:
             log.warning("%s", exc)
 
@@ -362,8 +367,40 @@ class App:
         if self.tray is not None:
             self.tray.notify(self.t("tray.exported", paths=", ".join(paths)))
 
+    def _mtime(self) -> float:
+        try:
+            return (self.settings_path or settings_mod.default_path()).stat().st_mtime
+        except OSError:
+            return 0.0
+
+    def _watch_settings(self) -> None:
+        mtime = self._mtime()
+        if mtime and mtime != self._settings_mtime:
+            self._settings_mtime = mtime
+            self.reload_settings()
+        self.root.after(WATCH_MS, self._watch_settings)
+
+    def reload_settings(self) -> None:
+        """Apply the settings file as edited outside the app; problems name the field."""
+        result = settings_mod.load(self.settings_path, self.settings.ui_language)
+        old, new = self.settings, result.settings
+        self.settings = new
+        if result.problems:
+            self._fail("\n".join(result.problems))
+        if new.overlay != old.overlay:
+            self.overlay.apply_settings(new.overlay)
+        if new.translation != old.translation:
+            self._restart_translation()
+        if (new.audio != old.audio or new.asr != old.asr) and self._worker is not None:
+            if new.asr != old.asr:
+                self._model = None
+            self.stop_recording()
+            self.start_recording()
+        if self.tray is not None:
+            self.tray.refresh()
+
     def open_settings(self) -> None:
-        """Open settings.json in the system editor (it is re-read when the app restarts)."""
+        """Open settings.json in the system editor; saved edits apply at once."""
         import subprocess
         import sys
 

@@ -1,0 +1,41 @@
+"""The app applies settings edited outside it (Settings… opens the file in an editor)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.desktop_env import desktop  # noqa: F401 - fixture
+from whispertrans_tray import settings as settings_mod
+
+pytestmark = pytest.mark.usefixtures("desktop")
+
+
+def test_edits_apply_at_once_and_bad_fields_are_named(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from whispertrans_tray.app import App
+
+    monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
+    path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
+    app = App(settings_mod.load(path).settings, path)
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        data["overlay"]["font_size"] = 30
+        data["overlay"]["translation_on_top"] = False
+        path.write_text(json.dumps(data), "utf-8")
+        app.reload_settings()
+        assert app.overlay.settings.font_size == 30
+        assert app.overlay._big.cget("size") == 30
+        assert app.status == "idle"
+        data["translation"]["temperature"] = "warm"
+        path.write_text(json.dumps(data), "utf-8")
+        app.reload_settings()
+        assert app.status == "error"
+        status = app.overlay.canvas.itemcget(app.overlay._status, "text")
+        assert "'translation.temperature'" in status
+        assert app.settings.overlay.font_size == 30  # the valid edits stay
+    finally:
+        app.history.close()
+        app.root.destroy()
