@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import os
 import subprocess
 import sys
@@ -12,7 +14,7 @@ import pytest
 
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray import connection_test
-from whispertrans_tray.settings import TranslationSettings
+from whispertrans_tray.settings import Settings, TranslationSettings
 
 
 def run(server_url: str, model: str = "test-model", lang: str = "zh-TW"):  # type: ignore[no-untyped-def]
@@ -67,3 +69,78 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     down = subprocess.run([*cli, "--url", "http://127.0.0.1:9/v1"], capture_output=True,
                           text=True, env=env, timeout=60, check=False)
     assert down.returncode == 1 and "Cannot connect" in down.stderr
+
+
+def test_finishes_in_time_against_a_server_that_trickles_forever() -> None:
+    with FakeServer("trickle") as server:
+        server.delay = 0.5
+        started = time.monotonic()
+        report = connection_test.run(
+            TranslationSettings(url=server.url, model="test-model", timeout_s=60.0), None, "en")
+        elapsed = time.monotonic() - started
+    assert not report.ok and report.step == "translate"
+    assert "did not answer within" in report.message
+    assert elapsed < connection_test.DEADLINE_S + 2
+
+
+@pytest.mark.parametrize(
+    ("mode", "step", "words"),
+    [("cut", "translate", "cut off"), ("malformed", "translate", "malformed"),
+     ("think", "done", "✓ Connected")],
+)
+def test_broken_streams_and_thinking_models(mode: str, step: str, words: str) -> None:
+    with FakeServer(mode) as server:
+        report = run(server.url, lang="en")
+    assert report.step == step and words in report.message
+    assert "think" not in report.sample
+
+
+def test_bad_url_and_server_down_in_both_languages() -> None:
+    bad = connection_test.run(TranslationSettings(url="localhost:8000"), None, "zh-TW")
+    assert not bad.ok and bad.step == "url" and "http://localhost:8000" in bad.message
+    down = run("http://127.0.0.1:9/v1/chat/completions", lang="zh-TW")
+    assert not down.ok and down.step == "models"
+    assert all(word in down.message for word in ("已啟動", "防火牆", "localhost", "端口"))
+
+
+def test_run_cli_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    settings = Settings(ui_language="en")
+    with FakeServer("ok") as server:
+        args = argparse.Namespace(api_key="k-123456")
+        ok = connection_test.run_cli(args, dataclasses.replace(
+            settings, translation=TranslationSettings(url=server.url, model="test-model")))
+        out = capsys.readouterr()
+        assert ok == 0 and out.out.startswith("✓ Connected") and "test-model" in out.out
+        assert server.headers_seen[-1]["authorization"] == "Bearer k-123456"
+        failed = connection_test.run_cli(argparse.Namespace(), dataclasses.replace(
+            settings, translation=TranslationSettings(url=server.url, model="nope")))
+    assert failed == 1 and "nope" in capsys.readouterr().err
+
+
+def test_the_key_comes_from_the_keyring_and_is_never_written(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_DATA_HOME": str(tmp_path / "data"),
+           "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"}
+    secret = "sk-test-keyring-0123456789"
+    store = ("from whispertrans_tray.providers.translate_openai import store_api_key, "
+             f"stored_api_key; store_api_key({secret!r}); print(stored_api_key())")
+    stored = subprocess.run([sys.executable, "-c", store], capture_output=True, text=True,
+                            env=env, timeout=60, check=True)
+    assert stored.stdout.strip() == secret
+    cli = [sys.executable, "-m", "whispertrans_tray", "-v", "--ui-language", "en",
+           "test-connection"]
+    with FakeServer("ok") as server:
+        result = subprocess.run([*cli, "--url", server.url, "--model", "test-model"],
+                                capture_output=True, text=True, env=env, timeout=60,
+                                check=False)
+    assert result.returncode == 0, result.stderr
+    assert server.headers_seen[-1]["authorization"] == f"Bearer {secret}"
+    assert secret not in result.stdout + result.stderr
+    for path in (tmp_path / "config").rglob("*"):
+        if path.is_file():
+            assert secret not in path.read_text(errors="replace")
+    forget = ("from whispertrans_tray.providers.translate_openai import store_api_key, "
+              "stored_api_key; store_api_key(''); print(stored_api_key())")
+    gone = subprocess.run([sys.executable, "-c", forget], capture_output=True, text=True,
+                          env=env, timeout=60, check=True)
+    assert gone.stdout.strip() == "None"
