@@ -237,6 +237,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "is a trusted LAN.",
     },
     "translate.failed_marker": {"zh-TW": "⚠ 翻譯失敗", "en": "⚠ translation failed"},
+    "translate.fell_behind": {
+        "zh-TW": "翻譯跟不上語速，此句未翻譯（原文已保留）。請改用較快的模型或有 GPU 的伺服器，或降低 max_tokens。",
+        "en": "Translation fell behind the speech; this sentence was not translated (the source is "
+        "kept). Use a faster model or a server with a GPU, or lower max_tokens.",
+    },
     "conn.ok": {
         "zh-TW": "✓ 連線成功！模型 {model}，首字延遲 {ttft_ms:.0f} ms，{tps:.1f} tokens/s。",
         "en": "✓ Connected! Model {model}, first token in {ttft_ms:.0f} ms, {tps:.1f} tokens/s.",

@@ -5,6 +5,14 @@ worker thread; the app forwards it through a bounded queue to Tk): the text so f
 stream, then ``done``; a failure reports its message and the line keeps its source text — the
 next sentence tries again.  When the server falls behind, waiting sentences go out in one
 batched request (:mod:`whispertrans_tray.core.translation_queue`).
+
+File mode::
+
+    service = create_service(settings, api_key, on_update)   # None when translation is off
+    for sentence in sentences:
+        service.submit(sentence)
+    service.drain(timeout)   # every submitted sentence translated or failed
+    service.close()
 """
 
 from __future__ import annotations
@@ -20,19 +28,29 @@ from whispertrans_tray.core.translation_queue import (
     Job,
     TranslationQueue,
     split_batch,
+    split_partial,
 )
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.errors import TranslationError
+from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers._prompt import Pair, choose_target
 from whispertrans_tray.providers.translate_openai import OpenAITranslator
-from whispertrans_tray.settings import TranslationSettings
+from whispertrans_tray.settings import Settings, TranslationSettings
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class TranslationUpdate:
-    """Progress of the translation of sentence ``index``."""
+    """Progress of the translation of sentence ``index``.
+
+    Attributes:
+        index: ``Sentence.index`` of the sentence.
+        text: The translation so far (``done`` False) or the final one; empty on failure.
+        done: No more updates follow for this sentence.
+        error: Empty, or (with ``done``) why it failed, in the UI language — show the source
+            line with the ``translate.failed_marker`` and this message.
+    """
 
     index: int
     text: str
@@ -40,22 +58,39 @@ class TranslationUpdate:
     error: str = ""
 
 
+def create_service(settings: Settings, api_key: str | None,
+                   on_update: Callable[[TranslationUpdate], None]) -> TranslationService | None:
+    """The worker for ``settings``, or None when 啟用即時翻譯 is off (no server traffic)."""
+    if not settings.translation.enabled:
+        return None
+    return TranslationService(settings.translation, api_key, on_update, settings.ui_language)
+
+
 class TranslationService:
-    """Owns one translator and one worker thread."""
+    """Owns one translator and one worker thread.
+
+    Args:
+        settings: Provider, model, target language, timeouts, context and glossary.
+        api_key: Sent as the bearer token; None sends a placeholder (vLLM without --api-key).
+        on_update: Receives every :class:`TranslationUpdate`, on the worker thread.
+        ui_language: Language of the error messages.
+        max_batch: Most waiting sentences sent in one request when the server falls behind.
+        capacity: Most sentences waiting; beyond it the oldest fail as "fell behind".
+    """
 
     def __init__(self, settings: TranslationSettings, api_key: str | None,
                  on_update: Callable[[TranslationUpdate], None],
-                 ui_language: str = "zh-TW") -> None:
+                 ui_language: str = "zh-TW", max_batch: int = 4, capacity: int = 32) -> None:
         self.settings = settings
         self.ui_language = ui_language
         self._translator = OpenAITranslator(settings, api_key)
         self._on_update = on_update
-        self._queue = TranslationQueue(self._target_of)
+        self._queue = TranslationQueue(self._target_of, max_batch=max_batch,
+                                       capacity=capacity)
         self._context: deque[Pair] = deque(maxlen=max(settings.context_sentences, 0))
         self._lock = threading.Condition()
         self._busy = False
         self._closed = False
-        self._generation = 0
         self.failures = 0
         self._thread = threading.Thread(target=self._run, name="translation", daemon=True)
         self._thread.start()
@@ -65,9 +100,17 @@ class TranslationService:
                              self.settings.second_language)
 
     def submit(self, sentence: Sentence) -> None:
+        """Queue a committed sentence; never blocks on the network."""
         with self._lock:
-            self._queue.push(sentence)
+            if self._closed:
+                return
+            overflow = self._queue.push(sentence)
             self._lock.notify_all()
+        for lost in overflow:
+            self.failures += 1
+            log.warning("Translation fell behind; sentence %d keeps its source text", lost.index)
+            self._on_update(TranslationUpdate(
+                lost.index, "", True, tr("translate.fell_behind", self.ui_language)))
 
     @property
     def waiting(self) -> int:
@@ -81,17 +124,20 @@ class TranslationService:
                                        timeout)
 
     def cancel_pending(self) -> None:
-        """Drop the waiting work (e.g. the target language changed); in-flight stops early."""
+        """Supersede the work (e.g. the session was cleared): waiting sentences end without a
+        translation and the request in flight is cancelled and its result dropped."""
         with self._lock:
-            self._generation += 1
-            for sentence in self._queue.clear():
-                self._on_update(TranslationUpdate(sentence.index, "", True, ""))
+            dropped = self._queue.supersede()
             self._lock.notify_all()
+        for sentence in dropped:
+            self._on_update(TranslationUpdate(sentence.index, "", True, ""))
 
     def close(self, timeout: float = 1.0) -> None:
+        """Stop the worker; a request in flight is cancelled.  Call :meth:`drain` first to
+        wait for the pending translations."""
         with self._lock:
             self._closed = True
-            self._generation += 1
+            self._queue.supersede()
             self._lock.notify_all()
         self._translator.close()
         self._thread.join(timeout)
@@ -104,10 +150,9 @@ class TranslationService:
                     return
                 job = self._queue.take()
                 self._busy = True
-                generation = self._generation
             try:
                 if job is not None:
-                    self._translate(job, generation)
+                    self._translate(job)
             except Exception:  # a bug must not kill the worker: log it, keep going
                 log.exception("Translation worker error")
             finally:
@@ -115,35 +160,54 @@ class TranslationService:
                     self._busy = False
                     self._lock.notify_all()
 
-    def _translate(self, job: Job, generation: int) -> None:
+    def _current(self, job: Job) -> bool:
+        with self._lock:
+            return self._queue.is_current(job)
+
+    def _translate(self, job: Job) -> None:
         def cancelled() -> bool:
-            return self._generation != generation
+            return not self._current(job)
 
         first = job.sentences[0].index
-        single = len(job.sentences) == 1
 
         def on_text(text: str) -> None:
-            if single:
+            if not job.batched:
                 self._on_update(TranslationUpdate(first, text, False))
+                return
+            for number, line in split_partial(text, len(job.sentences)).items():
+                if line:
+                    self._on_update(TranslationUpdate(job.sentences[number - 1].index, line,
+                                                      False))
 
         try:
             result = self._translator.translate(
                 job.text, job.target, tuple(self._context), on_text, cancelled,
-                "" if single else BATCH_INSTRUCTION)
+                BATCH_INSTRUCTION if job.batched else "")
         except TranslationError as exc:
+            if cancelled():
+                self._end_without_translation(job)
+                return
             self.failures += 1
             message = exc.message(self.ui_language)
             log.warning("Translation of sentence %d failed: %s", first, exc.key)
             for sentence in job.sentences:
                 self._on_update(TranslationUpdate(sentence.index, "", True, message))
             return
-        if cancelled():
+        if result.cancelled or cancelled():
+            self._end_without_translation(job)
             return
-        texts = [result.text] if single else split_batch(result.text, len(job.sentences))
+        texts = split_batch(result.text, len(job.sentences)) if job.batched else [result.text]
         if texts is None:  # the model did not keep the numbering: translate one by one
+            log.info("Batch answer without numbering; translating %d sentences one by one",
+                     len(job.sentences))
             for sentence in job.sentences:
-                self._translate(Job((sentence,), job.target), generation)
+                self._translate(Job((sentence,), job.target, job.generation))
             return
         for sentence, text in zip(job.sentences, texts, strict=True):
             self._context.append(Pair(sentence.text, text))
             self._on_update(TranslationUpdate(sentence.index, text, True))
+
+    def _end_without_translation(self, job: Job) -> None:
+        """A superseded job: its lines keep the source text, with no error."""
+        for sentence in job.sentences:
+            self._on_update(TranslationUpdate(sentence.index, "", True))

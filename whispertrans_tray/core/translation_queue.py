@@ -1,9 +1,21 @@
 """The translation queue: which committed sentences to translate next, and how.
 
-Pure logic, driven by the translation worker.  The queue is bounded by batching, not by
-dropping: when sentences pile up (the server is slower than the speech), the waiting ones go
-out together in one numbered request and the answer is split back by number.  Only
-consecutive sentences with the same target language share a request.
+Pure logic (no threads, no I/O), driven by the translation worker.
+
+Policy:
+
+* **Batch, don't drop.**  When sentences pile up because the server is slower than the speech,
+  the waiting ones go out together in one numbered request (at most ``max_batch`` sentences and
+  ``max_chars`` characters) and the answer is split back by number (:func:`split_batch`).
+  Only consecutive sentences with the same target language share a request, so the order of
+  the subtitles is kept.
+* **Bounded.**  At most ``capacity`` sentences wait.  Only if the server is so slow that even
+  batching cannot keep up are the *oldest* waiting sentences given up — they are returned to
+  the caller, whose lines keep their source text with a visible marker; nothing is lost.
+* **Supersede.**  :meth:`TranslationQueue.supersede` starts a new generation (the target
+  language changed, the session was cleared): the waiting sentences are handed back and the
+  job in flight becomes stale (:meth:`TranslationQueue.is_current`), so the worker cancels it
+  and drops its result.
 """
 
 from __future__ import annotations
@@ -18,15 +30,26 @@ from whispertrans_tray.core.types import Sentence
 
 @dataclass(frozen=True)
 class Job:
-    """Sentences translated by one request, all into ``target``."""
+    """Sentences translated by one request, all into ``target``.
+
+    Attributes:
+        sentences: One sentence, or several consecutive ones sent as a numbered batch.
+        target: Target language name for all of them.
+        generation: Queue generation the job was taken in; see :meth:`TranslationQueue.supersede`.
+    """
 
     sentences: tuple[Sentence, ...]
     target: str
+    generation: int = 0
+
+    @property
+    def batched(self) -> bool:
+        return len(self.sentences) > 1
 
     @property
     def text(self) -> str:
         """What to send: the sentence, or numbered lines for a batch."""
-        if len(self.sentences) == 1:
+        if not self.batched:
             return self.sentences[0].text
         return "\n".join(f"{n}. {s.text}" for n, s in enumerate(self.sentences, start=1))
 
@@ -36,34 +59,68 @@ BATCH_INSTRUCTION = (
     "in the same order, and nothing else."
 )
 
-_NUMBERED = re.compile(r"^\s*(\d+)\s*[.)、:：]\s*(.*)$")
+_NUMBERED = re.compile(r"^\s*(\d+)\s*[.)、:：．]\s*(.*)$")
 
 
-def split_batch(answer: str, count: int) -> list[str] | None:
-    """Per-sentence translations from a numbered answer, or None if it does not match."""
+def split_partial(answer: str, count: int) -> dict[int, str]:
+    """Numbered lines found so far in a (possibly unfinished) batch answer: number → text.
+
+    Numbers outside ``1..count`` are ignored; a repeated number keeps its first line.
+    """
     found: dict[int, str] = {}
     for line in answer.splitlines():
         match = _NUMBERED.match(line)
         if match:
-            found[int(match.group(1))] = match.group(2).strip()
-    if sorted(found) != list(range(1, count + 1)):
+            number = int(match.group(1))
+            if 1 <= number <= count and number not in found:
+                found[number] = match.group(2).strip()
+    return found
+
+
+def split_batch(answer: str, count: int) -> list[str] | None:
+    """Per-sentence translations from a numbered answer, or None if it does not match.
+
+    Every number from 1 to ``count`` must be there with some text.
+    """
+    found = split_partial(answer, count)
+    if len(found) != count or not all(found.values()):
         return None
     return [found[n] for n in range(1, count + 1)]
 
 
 class TranslationQueue:
-    """Waiting sentences; :meth:`take` gives the next :class:`Job`."""
+    """Waiting sentences; :meth:`take` gives the next :class:`Job`.
 
-    def __init__(self, target_of: Callable[[Sentence], str], max_batch: int = 4) -> None:
+    Args:
+        target_of: The target language of a sentence (bidirectional: it depends on the
+            sentence's language).
+        max_batch: Most sentences in one request.
+        max_chars: Most source characters in one batched request (a single sentence is
+            always taken, however long).
+        capacity: Most sentences waiting; :meth:`push` gives up the oldest beyond it.
+    """
+
+    def __init__(self, target_of: Callable[[Sentence], str], max_batch: int = 4,
+                 max_chars: int = 600, capacity: int = 32) -> None:
+        if max_batch < 1 or capacity < 1:
+            raise ValueError("max_batch and capacity must be at least 1")
         self._target_of = target_of
         self.max_batch = max_batch
+        self.max_chars = max_chars
+        self.capacity = capacity
+        self.generation = 0
         self._waiting: deque[Sentence] = deque()
 
     def __len__(self) -> int:
         return len(self._waiting)
 
-    def push(self, sentence: Sentence) -> None:
+    def push(self, sentence: Sentence) -> list[Sentence]:
+        """Queue ``sentence``; returns the sentences given up to stay within capacity."""
         self._waiting.append(sentence)
+        overflow: list[Sentence] = []
+        while len(self._waiting) > self.capacity:
+            overflow.append(self._waiting.popleft())
+        return overflow
 
     def take(self) -> Job | None:
         """The next job: the oldest sentence plus those waiting behind it with its target."""
@@ -72,10 +129,26 @@ class TranslationQueue:
         first = self._waiting.popleft()
         target = self._target_of(first)
         batch = [first]
-        while (self._waiting and len(batch) < self.max_batch
-               and self._target_of(self._waiting[0]) == target):
+        chars = len(first.text)
+        while self._waiting and len(batch) < self.max_batch:
+            following = self._waiting[0]
+            if (self._target_of(following) != target
+                    or chars + len(following.text) > self.max_chars):
+                break
             batch.append(self._waiting.popleft())
-        return Job(tuple(batch), target)
+            chars += len(following.text)
+        return Job(tuple(batch), target, self.generation)
+
+    def is_current(self, job: Job) -> bool:
+        """False once the queue was superseded after ``job`` was taken."""
+        return job.generation == self.generation
+
+    def supersede(self) -> Sequence[Sentence]:
+        """Start a new generation: returns the waiting sentences; jobs in flight go stale."""
+        self.generation += 1
+        waiting = list(self._waiting)
+        self._waiting.clear()
+        return waiting
 
     def clear(self) -> Sequence[Sentence]:
         """Remove and return everything waiting (their lines keep the source text)."""

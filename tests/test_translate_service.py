@@ -1,50 +1,22 @@
-"""The translation queue (pure) and the worker (real HTTP server on loopback)."""
+"""The translation worker against a real, misbehaving HTTP server on loopback."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-import pytest
-
 from tests.servers.fake_openai import FakeServer
-from whispertrans_tray.core.translation_queue import Job, TranslationQueue, split_batch
 from whispertrans_tray.core.types import Sentence
-from whispertrans_tray.settings import TranslationSettings
-from whispertrans_tray.translation_service import TranslationService, TranslationUpdate
+from whispertrans_tray.settings import Settings, TranslationSettings
+from whispertrans_tray.translation_service import (
+    TranslationService,
+    TranslationUpdate,
+    create_service,
+)
 
 
 def s(i: int, text: str, lang: str = "en") -> Sentence:
     return Sentence(i, float(i), i + 0.9, lang, text)
-
-
-def test_queue_batches_waiting_sentences_with_the_same_target() -> None:
-    q = TranslationQueue(lambda x: "English" if x.language == "zh" else "繁體中文", max_batch=3)
-    for sentence in [s(0, "a"), s(1, "b"), s(2, "今天。", "zh"), s(3, "c"), s(4, "d"),
-                     s(5, "e"), s(6, "f")]:
-        q.push(sentence)
-    jobs = []
-    while (job := q.take()) is not None:
-        jobs.append(([x.index for x in job.sentences], job.target))
-    assert jobs == [([0, 1], "繁體中文"), ([2], "English"), ([3, 4, 5], "繁體中文"),
-                    ([6], "繁體中文")]
-
-
-def test_job_text() -> None:
-    assert Job((s(0, "Hi."),), "x").text == "Hi."
-    assert Job((s(0, "Hi."), s(1, "Bye.")), "x").text == "1. Hi.\n2. Bye."
-
-
-@pytest.mark.parametrize(
-    ("answer", "count", "expected"),
-    [("1. 你好。\n2. 再見。", 2, ["你好。", "再見。"]),
-     ("1) 你好\n\n2) 再見\n", 2, ["你好", "再見"]),
-     ("1、你好\n2：再見", 2, ["你好", "再見"]),
-     ("1. 你好。", 2, None),
-     ("你好。再見。", 2, None)],
-)
-def test_split_batch(answer: str, count: int, expected: list[str] | None) -> None:
-    assert split_batch(answer, count) == expected
 
 
 class Collector:
@@ -139,3 +111,76 @@ def test_previous_pairs_are_sent_as_context() -> None:
     last = server.requests[-1]["messages"]
     assert [m["content"] for m in last[1:-1]] == ["Sentence 0.", "你好，你今天好嗎？",
                                                  "Sentence 1.", "你好，你今天好嗎？"]
+
+
+def test_translation_off_means_no_service_and_no_traffic() -> None:
+    with FakeServer("ok") as server:
+        off = Settings(translation=TranslationSettings(url=server.url, enabled=False))
+        assert create_service(off, None, Collector()) is None
+        on = Settings(translation=TranslationSettings(url=server.url, model="test-model",
+                                                      enabled=True))
+        out = Collector()
+        svc = create_service(on, None, out)
+        assert svc is not None
+        svc.submit(s(0, "Hi."))
+        assert svc.drain(20)
+        svc.close()
+    assert len(server.requests) == 1 and out.final()[0].text
+
+
+def test_a_batch_fills_each_line_as_its_number_streams_in() -> None:
+    out = Collector()
+    with FakeServer("slow", reply="1. 一句。\n2. 二句。") as server:
+        server.delay = 0.5
+        svc = service(server, out)
+        svc.submit(s(0, "Zero."))
+        deadline = time.monotonic() + 10
+        while not server.requests and time.monotonic() < deadline:
+            time.sleep(0.01)
+        svc.submit(s(1, "One."))
+        svc.submit(s(2, "Two."))
+        assert svc.drain(30)
+        svc.close()
+    partial = [(u.index, u.text) for u in out.updates if not u.done]
+    assert (1, "一句。") in partial and any(i == 2 for i, _ in partial)
+    assert out.final()[1].text == "一句。" and out.final()[2].text == "二句。"
+
+
+def test_overflow_keeps_the_source_line_with_a_reason() -> None:
+    out = Collector()
+    with FakeServer("slow") as server:
+        server.delay = 1.0
+        svc = service(server, out, ui_language="en", capacity=2, max_batch=2)
+        for i in range(5):  # sentence 0 is in flight; 1..4 wait in a queue of 2
+            svc.submit(s(i, f"Sentence {i}."))
+            time.sleep(0.05)
+        assert svc.drain(30)
+        svc.close()
+    final = out.final()
+    assert sorted(final) == [0, 1, 2, 3, 4]  # every line ends, none is lost
+    behind = [i for i, u in final.items() if "fell behind" in u.error]
+    assert behind and all(not final[i].text for i in behind)
+    assert all(final[i].text for i in final if i not in behind)
+    assert svc.failures == len(behind)
+
+
+def test_cancel_pending_stops_the_request_in_flight() -> None:
+    out = Collector()
+    with FakeServer("trickle") as server:
+        server.delay = 3.0  # one token, then silence
+        svc = service(server, out, max_batch=1)
+        for i in range(3):
+            svc.submit(s(i, f"Sentence {i}."))
+        deadline = time.monotonic() + 10
+        while not any(not u.done for u in out.updates) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        started = time.monotonic()
+        svc.cancel_pending()
+        assert svc.drain(10)
+        elapsed = time.monotonic() - started
+        svc.close()
+    assert elapsed < 2.5  # the silent request was cut, not waited out
+    final = out.final()
+    assert sorted(final) == [0, 1, 2]
+    assert all(not u.text and not u.error for u in final.values())
+    assert len(server.requests) == 1
