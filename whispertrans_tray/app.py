@@ -400,16 +400,13 @@ class App:
             self.tray.refresh()
 
     def open_settings(self) -> None:
-        """Open settings.json in the system editor; saved edits apply at once."""
-        import subprocess
-        import sys
-
+        """The settings window, in a child process; saved edits apply at once (file watch)."""
         path = self.settings_path or settings_mod.default_path()
         if not path.exists():
             settings_mod.save(self.settings, path)
-        opener = {"win32": ["cmd", "/c", "start", ""], "darwin": ["open"]}.get(
-            sys.platform, ["xdg-open"])
         try:
-            subprocess.Popen([*opener, str(path)])
+            from whispertrans_tray.desktop.settings_window import spawn
+
+            spawn(path)
         except OSError as exc:
             self._fail(str(exc))

@@ -193,6 +193,11 @@ class LoadResult:
 
     settings: Settings
     problems: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    """The dotted field each problem is about (parallel to ``problems``; "" for the file)."""
+
+    def by_field(self) -> dict[str, str]:
+        return dict(zip(self.fields, self.problems))
 
 
 def os_ui_language() -> str:
@@ -265,20 +270,21 @@ def _coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:
     raise TypeError(f"unsupported settings type {hint!r}")  # pragma: no cover - a coding error
 
 
-def _build(cls: type[Any], data: Any, prefix: str, lang: str, problems: list[str]) -> Any:
+def _build(cls: type[Any], data: Any, prefix: str, lang: str,
+           problems: list[tuple[str, str]]) -> Any:
     """Build dataclass ``cls`` from ``data``, keeping defaults for invalid fields."""
     default = cls()
     if not isinstance(data, dict):
-        problems.append(
-            tr("settings.invalid_field", lang, field=prefix.rstrip("."), value=data,
-               reason="an object", default=to_json_value(default))
-        )
+        problems.append((prefix.rstrip("."), tr(
+            "settings.invalid_field", lang, field=prefix.rstrip("."), value=data,
+            reason="an object", default=to_json_value(default))))
         return default
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
     for name in data:
         if name not in known:
-            problems.append(tr("settings.unknown_field", lang, field=prefix + name))
+            problems.append((prefix + name,
+                             tr("settings.unknown_field", lang, field=prefix + name)))
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         if f.name not in data:
@@ -290,10 +296,9 @@ def _build(cls: type[Any], data: Any, prefix: str, lang: str, problems: list[str
         try:
             values[f.name] = _coerce(data[f.name], hint, f.metadata)
         except _InvalidValueError as exc:
-            problems.append(
-                tr("settings.invalid_field", lang, field=prefix + f.name, value=data[f.name],
-                   reason=str(exc), default=getattr(default, f.name))
-            )
+            problems.append((prefix + f.name, tr(
+                "settings.invalid_field", lang, field=prefix + f.name, value=data[f.name],
+                reason=str(exc), default=getattr(default, f.name))))
     return dataclasses.replace(default, **values)
 
 
@@ -305,11 +310,11 @@ def to_json_value(obj: Any) -> Any:
 
 def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
     """Validate ``data`` (parsed JSON) into :class:`Settings`; problems name the field."""
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     if isinstance(data, dict) and data.get("ui_language") in UI_LANGUAGES:
         lang = data["ui_language"]
     settings = _build(Settings, data, "", lang, problems)
-    return LoadResult(settings, tuple(problems))
+    return LoadResult(settings, tuple(m for _, m in problems), tuple(f for f, _ in problems))
 
 
 def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:

@@ -1,0 +1,43 @@
+"""The settings window: the real pywebview window (GTK WebKit2) on Xvfb, driven through its
+page, talking to a real OpenAI-compatible server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.desktop_env import ARTIFACTS, desktop  # noqa: F401 - fixture
+from tests.servers.fake_openai import FakeServer
+from whispertrans_tray import settings as settings_mod
+
+pytestmark = pytest.mark.usefixtures("desktop")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
+    path = settings_mod.save(settings_mod.Settings(), tmp_path / "settings.json")
+    with FakeServer("ok") as server:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "tests" / "webview_driver.py"), str(path), server.url,
+             str(ARTIFACTS / "settings_window")],
+            capture_output=True, text=True, timeout=180, check=False,
+            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines = [x for x in result.stdout.splitlines() if x.startswith("{")]
+    assert lines, result.stderr[-3000:]
+    seen = json.loads(lines[-1])
+    assert "error" not in seen, seen
+    assert seen["title"] == "WhisperTrans 設定"
+    assert seen["url_before"] == "http://localhost:8000/v1/chat/completions"
+    assert seen["url_ollama"] == "http://localhost:11434/v1/chat/completions"  # auto-filled
+    assert seen["connection"].startswith("✓ 連線成功！")
+    assert "ftp://nowhere" in seen["url_error"]  # the message sits next to the field
+    assert seen["saved"] == "✓ 已儲存"
+    saved = settings_mod.load(path).settings
+    assert saved.overlay.font_size == 30
+    assert saved.translation.provider == "ollama" and saved.translation.url == server.url
+    assert seen["title_en"] == "WhisperTrans settings"

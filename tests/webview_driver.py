@@ -1,0 +1,82 @@
+"""Drives the real settings window (pywebview, GTK WebKit2) and prints what it saw as JSON.
+
+Run by tests/test_settings_window.py in a child process on the test X display:
+``python tests/webview_driver.py SETTINGS_JSON SERVER_URL SHOT_PREFIX``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from whispertrans_tray.desktop.settings_api import SettingsApi
+from whispertrans_tray.desktop.settings_window import create_window
+
+
+def main() -> None:
+    import webview
+
+    settings_path, server_url, shot = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+    seen: dict[str, Any] = {}
+    window: Any = create_window(SettingsApi(settings_path))
+
+    def js(code: str) -> Any:
+        return window.evaluate_js(code)
+
+    def wait(code: str, timeout: float = 30) -> Any:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            value = js(code)
+            if value:
+                return value
+            time.sleep(0.2)
+        raise TimeoutError(code)
+
+    def drive() -> None:
+        try:
+            wait("document.getElementById('f-translation-url') !== null")
+            seen["title"] = js("document.getElementById('title').textContent")
+            seen["url_before"] = js("document.getElementById('f-translation-url').value")
+            js("const p = document.getElementById('f-translation-provider');"
+               "p.value = 'ollama'; p.dispatchEvent(new Event('change'));")
+            seen["url_ollama"] = js("document.getElementById('f-translation-url').value")
+            js(f"document.getElementById('f-translation-url').value = '{server_url}';"
+               "document.getElementById('f-translation-model').value = 'test-model';"
+               "document.getElementById('test').click();")
+            seen["connection"] = wait(
+                "(document.getElementById('conn').className !== '') && "
+                "document.getElementById('conn').textContent")
+            js("document.getElementById('f-translation-url').value = 'ftp://nowhere';"
+               "document.getElementById('save').click();")
+            seen["url_error"] = wait("document.getElementById('m-translation.url').textContent")
+            time.sleep(0.5)  # let WebKit paint before the screenshot
+            subprocess.run(["import", "-window", "root", f"{shot}-zh.png"], check=True)
+            js(f"document.getElementById('f-translation-url').value = '{server_url}';"
+               "document.getElementById('saved').textContent = '';"
+               "document.getElementById('f-overlay-font_size').value = '30';"
+               "document.getElementById('save').click();")
+            seen["saved"] = wait("document.getElementById('saved').textContent")
+            seen["messages"] = js("Array.from(document.querySelectorAll('.msg[id^=m-]'))"
+                                  ".filter(m => m.textContent).map(m => m.id + ': ' + "
+                                  "m.textContent).join(' | ')")
+            js("const u = document.getElementById('ui_language'); u.value = 'en';"
+               "u.dispatchEvent(new Event('change'));")
+            seen["title_en"] = wait("document.getElementById('title').textContent === "
+                                    "'WhisperTrans settings' && 'WhisperTrans settings'")
+            time.sleep(0.5)
+            subprocess.run(["import", "-window", "root", f"{shot}-en.png"], check=True)
+        except Exception as exc:
+            seen["error"] = repr(exc)
+        finally:
+            print(json.dumps(seen, ensure_ascii=False), flush=True)
+            window.destroy()
+
+    webview.start(drive, gui="gtk")
+
+
+if __name__ == "__main__":
+    main()
