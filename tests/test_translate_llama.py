@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from tests.servers.llama import MODEL_ALIAS, llama_server  # noqa: F401 - fixture
 from whispertrans_tray import connection_test, errors
@@ -69,3 +74,59 @@ def test_server_stopped_is_a_clear_error(llama_server: str) -> None:  # noqa: F8
         assert "vLLM" in exc.message("en")
     else:
         raise AssertionError("expected ServerUnreachableError")
+
+
+def test_total_deadline_cuts_a_long_real_answer(llama_server: str) -> None:  # noqa: F811
+    # ~30 tokens/s here: 400 tokens would take many seconds; the 1.5 s deadline cuts it.
+    translator = OpenAITranslator(settings(llama_server, max_tokens=400, timeout_s=1.5,
+                                           temperature=1.0))
+    started = time.monotonic()
+    try:
+        result = translator.translate("Write a long story about the sea.", "English")
+    except errors.TranslationTimeoutError:
+        pass
+    else:  # a base model may stop early on its own: then it must have been quick
+        assert result.text
+    finally:
+        translator.close()
+    assert time.monotonic() - started < 1.5 + 5.0
+
+
+def test_cancel_mid_stream_against_the_real_server(llama_server: str) -> None:  # noqa: F811
+    seen: list[str] = []
+    translator = OpenAITranslator(settings(llama_server, max_tokens=300, temperature=1.0))
+    result = translator.translate("Tell me about the weather.", "English", on_text=seen.append,
+                                  cancelled=lambda: len(seen) >= 2)
+    translator.close()
+    assert result.cancelled and seen and result.text == seen[-1]
+    assert result.chunks < 300
+
+
+def test_batched_sentences_all_come_back(llama_server: str) -> None:  # noqa: F811
+    updates: list[TranslationUpdate] = []
+    service = TranslationService(settings(llama_server, context_sentences=0), None,
+                                 updates.append, max_batch=3)
+    for i, text in enumerate(["Good evening.", "It is raining.", "See you tomorrow.",
+                              "Thank you."]):
+        service.submit(Sentence(i, float(i), i + 1.0, "en", text))
+    assert service.drain(180)
+    service.close()
+    final = {u.index: u for u in updates if u.done}
+    assert sorted(final) == [0, 1, 2, 3]
+    assert all(u.text and not u.error for u in final.values())
+
+
+def test_cli_test_connection_against_the_real_server(llama_server: str,  # noqa: F811
+                                                     tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    cli = [sys.executable, "-m", "whispertrans_tray", "--ui-language", "zh-TW", "test-connection",
+           "--provider", "custom",
+           "--url", llama_server.replace("/chat/completions", ""), "--model", MODEL_ALIAS]
+    result = subprocess.run(cli, capture_output=True, text=True, env=env, timeout=60,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("✓ 連線成功！") and MODEL_ALIAS in result.stdout
+    wrong = subprocess.run([*cli[:-1], "no-such-model"], capture_output=True, text=True,
+                           env=env, timeout=60, check=False)
+    assert wrong.returncode == 1 and MODEL_ALIAS in wrong.stderr
