@@ -215,11 +215,20 @@ class App:
                 self.history.translation(update.index, update.text, update.error)
             self.post(lambda: self._show_translation(update), droppable=not update.done)
 
+        from whispertrans_tray.providers.translate_openai import plain_http_warning
+
         try:
             self._service = TranslationService(self.settings.translation, self.api_key,
                                                on_update, self.settings.ui_language)
         except WhisperTransError as exc:
             self._fail(exc.message(self.settings.ui_language))
+            return
+        warning = plain_http_warning(self.settings.translation.url, self.api_key,
+                                     self.settings.ui_language)
+        if warning:
+            self.overlay.set_status(warning)
+            if self.tray is not None:
+                self.tray.notify(warning)
 
     def _show_translation(self, update: Any) -> None:
         self.subtitles.apply_translation(update.index, update.text, update.done, update.error)
