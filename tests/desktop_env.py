@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -22,12 +25,22 @@ def _free_display() -> int:
     raise RuntimeError("no free X display number")
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the parent process ends."""
+    PR_SET_PDEATHSIG = 1  # noqa: N806 - prctl(2) name
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @pytest.fixture(scope="session")
 def desktop() -> Iterator[dict[str, str]]:
     """Start the desktop and point this process (and its children) at it."""
     display = f":{_free_display()}"
+    # GDK (the tray) exits the whole process when its X server goes away, so Xvfb outlives the
+    # tests: the kernel stops it when pytest is gone (PR_SET_PDEATHSIG), after the exit code
+    # is set and without leaving it running.
     procs = [subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
-                               "-nolisten", "tcp"], stderr=subprocess.DEVNULL)]
+                               "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)]
     for _ in range(100):
         if Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
             break
@@ -37,6 +50,8 @@ def desktop() -> Iterator[dict[str, str]]:
                           "--print-pid=1"], capture_output=True, text=True, check=True)
     address, pid = bus.stdout.split()[:2]
     os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
+    # pystray hides its notification at interpreter exit (atexit, LIFO): keep the bus until then
+    atexit.register(subprocess.run, ["kill", pid], check=False)
     for command in (["xcompmgr"], ["trayer", "--edge", "top", "--align", "right"], ["dunst"]):
         if shutil.which(command[0]) is None:
             raise RuntimeError(f"{command[0]} is not installed (scripts/setup.sh --dev)")
@@ -45,9 +60,9 @@ def desktop() -> Iterator[dict[str, str]]:
     time.sleep(0.8)
     ARTIFACTS.mkdir(exist_ok=True)
     yield {"DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": address}
-    for proc in reversed(procs):
+    for proc in reversed(procs[1:]):
         proc.terminate()
-    subprocess.run(["kill", pid], check=False)
+        proc.wait(10)
 
 
 def screenshot(name: str) -> Path:

@@ -176,6 +176,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-TW": "已中斷。",
         "en": "Interrupted.",
     },
+    # --- desktop: hotkeys -----------------------------------------------------------------
+    "hotkey.malformed": {"zh-TW": "格式應像 <ctrl>+<alt>+r", "en": "write it like <ctrl>+<alt>+r"},
+    "hotkey.unknown_key": {"zh-TW": "不認得的按鍵 {key}", "en": "unknown key {key}"},
+    "hotkey.one_key": {"zh-TW": "除了修飾鍵之外只能有一個按鍵",
+                       "en": "use exactly one key besides the modifiers"},
+    "hotkey.needs_modifier": {"zh-TW": "字母或數字鍵需搭配 Ctrl、Alt、Shift 或 Cmd",
+                              "en": "a letter or digit needs Ctrl, Alt, Shift or Cmd"},
+    "hotkey.duplicate": {"zh-TW": "與「{other}」重複", "en": "the same keys as '{other}'"},
     # --- translation ------------------------------------------------------------------------
     "translate.bad_url": {
         "zh-TW": "API URL「{url}」無效：{detail}。請輸入像 http://localhost:8000/v1/chat/completions "

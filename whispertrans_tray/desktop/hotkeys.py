@@ -1,9 +1,13 @@
 """Global hotkeys: the ``keyboard`` package on Windows, pynput on Linux/X11 and macOS.
 
-(``keyboard`` needs root and /dev/input on Linux.)  Hotkeys are written in pynput notation in
-the settings (``<ctrl>+<alt>+r``); each backend converts them.  A hotkey that cannot be
-registered raises :class:`~whispertrans_tray.errors.HotkeyError` naming it; callbacks run on the
-backend's thread and must only post to the app's queue.
+(``keyboard`` needs root and /dev/input on Linux.)  Settings write hotkeys in pynput notation
+(``<ctrl>+<alt>+r``); :func:`parse` checks them the same way on every OS, and each backend
+module (``_hotkeys_pynput``, ``_hotkeys_keyboard``, chosen by :func:`backend`) converts them.
+
+A hotkey that cannot be registered is reported: :meth:`Hotkeys.start` registers every valid
+hotkey, then raises :class:`~whispertrans_tray.errors.HotkeyError` naming the ones that failed
+and why (in the UI language).  Callbacks run on the backend's thread and must only post to the
+app's queue.
 """
 
 from __future__ import annotations
@@ -11,64 +15,141 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Mapping
+from types import ModuleType
 from typing import Any
 
 from whispertrans_tray.errors import HotkeyError
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
 
 log = logging.getLogger(__name__)
 
+MODIFIERS = ("ctrl", "alt", "shift", "cmd")
+"""Modifiers in settings order."""
+NAMED_KEYS = frozenset([
+    "backspace", "caps_lock", "delete", "down", "end", "enter", "esc", "home", "left",
+    "page_down", "page_up", "right", "space", "tab", "up", "insert", "menu", "num_lock", "pause",
+    "print_screen", "scroll_lock", "media_play_pause", "media_volume_mute", "media_volume_down",
+    "media_volume_up", "media_previous", "media_next", *(f"f{n}" for n in range(1, 21))])
+"""Non-modifier keys written as ``<name>`` (pynput's ``Key`` names)."""
+
+
+def parse(hotkey: str, language: str = DEFAULT_UI_LANGUAGE) -> tuple[tuple[str, ...], str]:
+    """``<ctrl>+<alt>+r`` → ``(("ctrl", "alt"), "r")``; raises :class:`HotkeyError`.
+
+    A hotkey has modifiers and exactly one other key: a character, or a named key such as
+    ``<f9>``.  A plain character needs a modifier (it would swallow typing otherwise).
+    """
+    def fail(message: str, **params: object) -> HotkeyError:
+        return HotkeyError(hotkey=hotkey, detail=tr(message, language, **params))
+
+    parts = hotkey.strip().lower().split("+")
+    if not hotkey.strip() or any(not p.strip() for p in parts):
+        raise fail("hotkey.malformed")
+    modifiers: list[str] = []
+    keys: list[str] = []
+    for raw in (p.strip() for p in parts):
+        if raw.startswith("<") and raw.endswith(">") and len(raw) > 2:
+            name = raw[1:-1]
+            if name in MODIFIERS:
+                if name in modifiers:
+                    raise fail("hotkey.malformed")
+                modifiers.append(name)
+            elif name in NAMED_KEYS:
+                keys.append(name)
+            else:
+                raise fail("hotkey.unknown_key", key=raw)
+        elif len(raw) == 1:
+            keys.append(raw)
+        else:
+            raise fail("hotkey.unknown_key", key=raw)
+    if len(keys) != 1:
+        raise fail("hotkey.one_key")
+    if not modifiers and len(keys[0]) == 1:
+        raise fail("hotkey.needs_modifier")
+    return tuple(m for m in MODIFIERS if m in modifiers), keys[0]
+
+
+def normalize(hotkey: str) -> str:
+    """The canonical settings notation: modifiers in a fixed order, lower case."""
+    modifiers, key = parse(hotkey)
+    return "+".join([*(f"<{m}>" for m in modifiers), key if len(key) == 1 else f"<{key}>"])
+
 
 def to_keyboard_notation(hotkey: str) -> str:
-    """``<ctrl>+<alt>+r`` → ``ctrl+alt+r`` (the ``keyboard`` package)."""
-    return "+".join(part.strip("<>") for part in hotkey.split("+"))
+    """``<ctrl>+<alt>+r`` → ``ctrl+alt+r``; ``<cmd>+<page_up>`` → ``windows+page up``."""
+    modifiers, key = parse(hotkey)
+    names = {"cmd": "windows", "esc": "esc", "print_screen": "print screen"}
+    return "+".join(names.get(part, part.replace("_", " ")) for part in [*modifiers, key])
+
+
+def from_keyboard_notation(hotkey: str) -> str:
+    """``ctrl+alt+r`` → ``<ctrl>+<alt>+r`` (the inverse of :func:`to_keyboard_notation`)."""
+    names = {"windows": "cmd", "win": "cmd", "control": "ctrl", "escape": "esc",
+             "return": "enter"}
+    parts = []
+    for raw in hotkey.lower().split("+"):
+        name = names.get(raw.strip(), raw.strip().replace(" ", "_"))
+        parts.append(name if len(name) == 1 else f"<{name}>")
+    return normalize("+".join(parts))
+
+
+def backend() -> ModuleType:
+    """``_hotkeys_keyboard`` on Windows, ``_hotkeys_pynput`` elsewhere."""
+    if sys.platform == "win32":
+        from whispertrans_tray.desktop import _hotkeys_keyboard
+
+        return _hotkeys_keyboard
+    from whispertrans_tray.desktop import _hotkeys_pynput
+
+    return _hotkeys_pynput
 
 
 class Hotkeys:
-    """Registers ``bindings`` (hotkey → callback) until :meth:`stop`."""
+    """Global hotkeys ``bindings`` (settings notation → callback) until :meth:`stop`.
 
-    def __init__(self, bindings: Mapping[str, Callable[[], None]]) -> None:
+    Any thread may construct it; :meth:`start` and :meth:`stop` are called by the app (on Tk's
+    thread); callbacks run on the backend's listener thread.
+    """
+
+    def __init__(self, bindings: Mapping[str, Callable[[], None]],
+                 language: str = DEFAULT_UI_LANGUAGE) -> None:
         self.bindings = {k: v for k, v in bindings.items() if k}
-        self._listener: Any = None
-        self._keyboard_handles: list[Any] = []
+        self.language = language
+        self.failed: dict[str, str] = {}
+        """Hotkeys that could not be registered, with the reason."""
+        self._handle: Any = None
 
     def start(self) -> None:
-        if sys.platform == "win32":
-            self._start_keyboard()
-        else:
-            self._start_pynput()
-
-    def _start_pynput(self) -> None:
-        from pynput import keyboard
-
-        for hotkey in self.bindings:
-            try:
-                keyboard.HotKey.parse(hotkey)
-            except ValueError as exc:
-                raise HotkeyError(hotkey=hotkey, detail=str(exc) or "unknown key") from exc
-        try:
-            self._listener = keyboard.GlobalHotKeys(dict(self.bindings))
-            self._listener.start()
-            self._listener.wait()
-        except Exception as exc:
-            raise HotkeyError(hotkey=", ".join(self.bindings), detail=str(exc)) from exc
-
-    def _start_keyboard(self) -> None:
-        import keyboard
-
+        """Register every valid hotkey; then raise :class:`HotkeyError` if any failed."""
+        valid: dict[str, Callable[[], None]] = {}
+        seen: dict[str, str] = {}
+        self.failed = {}
         for hotkey, callback in self.bindings.items():
             try:
-                self._keyboard_handles.append(
-                    keyboard.add_hotkey(to_keyboard_notation(hotkey), callback))
-            except (ValueError, ImportError, OSError) as exc:
-                raise HotkeyError(hotkey=hotkey, detail=str(exc)) from exc
+                parse(hotkey, self.language)
+                canonical = normalize(hotkey)
+            except HotkeyError as exc:
+                self.failed[hotkey] = str(exc.params["detail"])
+                continue
+            if canonical in seen:
+                self.failed[hotkey] = tr("hotkey.duplicate", self.language, other=seen[canonical])
+                continue
+            seen[canonical] = hotkey
+            valid[canonical] = callback
+        if valid:
+            try:
+                self._handle = backend().register(valid)
+            except HotkeyError as exc:
+                self.failed.update(dict.fromkeys(valid, str(exc.params["detail"])))
+        for hotkey, reason in self.failed.items():
+            log.warning("Hotkey %s not registered: %s", hotkey, reason)
+        if self.failed:
+            raise HotkeyError(hotkey=", ".join(self.failed),
+                              detail="; ".join(dict.fromkeys(self.failed.values())))
+        log.info("Hotkeys registered: %s", ", ".join(valid))
 
     def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.stop()
-            self._listener = None
-        if self._keyboard_handles:
-            import keyboard
-
-            for handle in self._keyboard_handles:
-                keyboard.remove_hotkey(handle)
-            self._keyboard_handles = []
+        """Unregister the hotkeys (safe to call twice or without :meth:`start`)."""
+        if self._handle is not None:
+            handle, self._handle = self._handle, None
+            backend().unregister(handle)

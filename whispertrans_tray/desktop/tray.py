@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,17 +141,50 @@ def _is_device(get_state: Callable[[], TrayState], kind: str, name: str) \
 
 
 class Tray:
-    """The running tray icon."""
+    """The running tray icon.
+
+    Construct and :meth:`start` it on Tk's thread; :meth:`refresh` after every state change
+    (any thread: pystray's GTK backend schedules the update on its loop); :meth:`stop` on quit.
+    """
 
     def __init__(self, get_state: Callable[[], TrayState], actions: TrayActions) -> None:
         pystray = _pystray()
         self._get_state = get_state
         self._status = get_state().status
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._ready = False
+        self._pending: list[tuple[str, str]] = []  # notifications asked for before ready
         self.icon: Any = pystray.Icon("whispertrans-tray", icon_image(self._status),
                                       "WhisperTrans Tray", build_menu(get_state, actions))
 
     def start(self) -> None:
-        self.icon.run_detached()
+        """Show the icon.
+
+        On macOS pystray shares the Cocoa loop that Tk runs (``run_detached``).  Elsewhere the
+        icon gets its own thread running pystray's loop: the GTK backend does all its work
+        (showing the icon, menu and icon updates, notifications) from a GLib main loop, and
+        ``run_detached`` alone leaves nobody running one, so nothing would ever appear.
+        """
+        if sys.platform == "darwin":
+            self.icon.run_detached(self._setup)
+            return
+        self._thread = threading.Thread(target=self.icon.run, args=(self._setup,), name="tray",
+                                        daemon=True)
+        self._thread.start()
+
+    def _setup(self, icon: Any) -> None:
+        """pystray calls this once its loop is ready: show the icon, send held notifications.
+
+        pystray's GTK backend silently drops a notification asked for before its loop has
+        set up the D-Bus notifier, so :meth:`notify` holds them until now.
+        """
+        icon.visible = True
+        with self._lock:
+            self._ready = True
+            pending, self._pending = self._pending, []
+        for message, title in pending:
+            self._send(message, title)
 
     def refresh(self) -> None:
         """Update the marks, labels, icon colour and tooltip from the current state."""
@@ -162,10 +196,25 @@ class Tray:
         self.icon.update_menu()
 
     def notify(self, message: str, title: str = "WhisperTrans Tray") -> None:
+        """A desktop notification (e.g. the 測試連線 result); logged if none can be shown.
+
+        Asked for before the icon is ready, it is sent as soon as it is (never blocks).
+        """
+        with self._lock:
+            if not self._ready:
+                self._pending.append((message, title))
+                return
+        self._send(message, title)
+
+    def _send(self, message: str, title: str) -> None:
         try:
             self.icon.notify(message, title)
         except Exception as exc:  # no notification daemon: the status line still shows it
             log.info("Notification failed: %s", exc)
 
     def stop(self) -> None:
+        """Remove the icon and end its loop (waits up to a second for the tray thread)."""
         self.icon.stop()
+        if self._thread is not None:
+            self._thread.join(1.0)
+            self._thread = None

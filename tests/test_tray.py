@@ -1,19 +1,16 @@
-"""The real pystray GTK tray and pynput hotkeys on Xvfb with a tray host and D-Bus."""
+"""The real pystray GTK tray on Xvfb with a tray host (trayer), D-Bus and dunst."""
 
 from __future__ import annotations
 
 import dataclasses
 import subprocess
-import threading
 import time
 from typing import Any
 
 import pytest
 
 from tests.desktop_env import desktop  # noqa: F401 - fixture
-from whispertrans_tray.desktop.hotkeys import Hotkeys, to_keyboard_notation
 from whispertrans_tray.desktop.tray import Tray, TrayActions, TrayState
-from whispertrans_tray.errors import HotkeyError
 
 pytestmark = pytest.mark.usefixtures("desktop")
 
@@ -98,27 +95,33 @@ def test_tray_menu_items_change_the_state() -> None:
         tray.stop()
 
 
-def test_hotkeys_receive_real_key_events() -> None:
-    fired = threading.Event()
-    other = threading.Event()
-    hotkeys = Hotkeys({"<ctrl>+<alt>+r": fired.set, "<ctrl>+<alt>+s": other.set})
-    hotkeys.start()
+def dunst_history() -> str:
+    """Texts of the notifications dunst received (closing moves shown ones to the history)."""
+    subprocess.run(["dunstctl", "close-all"], check=True)
+    return subprocess.run(["dunstctl", "history"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_notifications_reach_the_daemon_and_the_icon_shows_the_state() -> None:
+    rec = Recorder()
+    tray = Tray(lambda: rec.state, rec.actions())
+    tray.start()
     try:
-        time.sleep(0.3)
-        subprocess.run(["xdotool", "key", "ctrl+alt+r"], check=True)
-        assert fired.wait(5)
-        assert not other.is_set()
-        subprocess.run(["xdotool", "key", "ctrl+alt+s"], check=True)
-        assert other.wait(5)
+        idle = tray.icon.icon.convert("RGB").getpixel((32, 7))
+        tray.notify("✓ 連線成功！", "測試連線")
+        deadline = time.monotonic() + 10
+        while "連線成功" not in dunst_history() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "✓ 連線成功！" in dunst_history()
+        rec.state = dataclasses.replace(rec.state, status="recording")
+        tray.refresh()
+        red, green, blue = tray.icon.icon.convert("RGB").getpixel((32, 7))
+        assert green > red + 60 and green > blue + 30, "listening is green"
+        assert (red, green, blue) != idle
+        rec.state = dataclasses.replace(rec.state, status="error")
+        tray.refresh()
+        red, green, blue = tray.icon.icon.convert("RGB").getpixel((32, 7))
+        assert red > green + 80, "error is red"
+        assert "錄音中" not in tray.icon.title and "發生錯誤" in tray.icon.title
     finally:
-        hotkeys.stop()
-
-
-def test_a_bad_hotkey_is_reported() -> None:
-    with pytest.raises(HotkeyError) as info:
-        Hotkeys({"<ctrl>+<bogus>+r": lambda: None}).start()
-    assert "<ctrl>+<bogus>+r" in info.value.message("en")
-
-
-def test_keyboard_notation() -> None:
-    assert to_keyboard_notation("<ctrl>+<alt>+r") == "ctrl+alt+r"
+        tray.stop()

@@ -1,0 +1,127 @@
+"""Global hotkeys through the real pynput backend on Xvfb, driven by xdotool key events."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+
+import pytest
+
+from tests.desktop_env import desktop  # noqa: F401 - fixture
+from whispertrans_tray.desktop.hotkeys import (
+    Hotkeys,
+    backend,
+    from_keyboard_notation,
+    normalize,
+    parse,
+    to_keyboard_notation,
+)
+from whispertrans_tray.errors import HotkeyError
+from whispertrans_tray.settings import HotkeySettings
+
+pytestmark = pytest.mark.usefixtures("desktop")
+
+
+class Toggles:
+    """Real callbacks that flip state, like the app's (recording, overlay)."""
+
+    def __init__(self) -> None:
+        self.recording = False
+        self.overlay_visible = True
+        self.changed = threading.Event()
+
+    def toggle_recording(self) -> None:
+        self.recording = not self.recording
+        self.changed.set()
+
+    def toggle_overlay(self) -> None:
+        self.overlay_visible = not self.overlay_visible
+        self.changed.set()
+
+
+def press(keys: str, toggles: Toggles) -> None:
+    toggles.changed.clear()
+    subprocess.run(["xdotool", "key", keys], check=True)
+    assert toggles.changed.wait(5), f"{keys} did not reach the hotkey listener"
+
+
+def test_key_events_toggle_recording_and_overlay() -> None:
+    defaults = HotkeySettings()
+    toggles = Toggles()
+    hotkeys = Hotkeys({defaults.toggle_recording: toggles.toggle_recording,
+                       defaults.toggle_overlay: toggles.toggle_overlay})
+    hotkeys.start()
+    try:
+        time.sleep(0.3)
+        press("ctrl+alt+r", toggles)
+        assert toggles.recording and toggles.overlay_visible
+        press("ctrl+alt+s", toggles)
+        assert not toggles.overlay_visible and toggles.recording
+        press("ctrl+alt+r", toggles)
+        assert not toggles.recording
+        listener = hotkeys._handle
+    finally:
+        hotkeys.stop()
+    assert not listener.is_alive(), "stop() ends the listener thread"
+    hotkeys.stop()  # twice is harmless
+    toggles.changed.clear()
+    subprocess.run(["xdotool", "key", "ctrl+alt+r"], check=True)
+    assert not toggles.changed.wait(0.5) and not toggles.recording, "stopped means stopped"
+
+
+def test_an_invalid_hotkey_is_reported_and_the_others_still_work() -> None:
+    toggles = Toggles()
+    hotkeys = Hotkeys({"<ctrl>+<bogus>+r": toggles.toggle_overlay,
+                       "<ctrl>+<alt>+r": toggles.toggle_recording}, language="en")
+    with pytest.raises(HotkeyError) as info:
+        hotkeys.start()
+    try:
+        message = info.value.message("en")
+        assert "<ctrl>+<bogus>+r" in message and "unknown key <bogus>" in message
+        assert "<ctrl>+<alt>+r" not in message
+        assert "無法註冊快捷鍵「<ctrl>+<bogus>+r」" in info.value.message("zh-TW")
+        assert set(hotkeys.failed) == {"<ctrl>+<bogus>+r"}
+        time.sleep(0.3)
+        press("ctrl+alt+r", toggles)
+        assert toggles.recording
+    finally:
+        hotkeys.stop()
+
+
+def test_a_duplicate_hotkey_is_reported() -> None:
+    hotkeys = Hotkeys({"<ctrl>+<alt>+t": lambda: None, "<alt>+<ctrl>+T": lambda: None})
+    try:
+        with pytest.raises(HotkeyError):
+            hotkeys.start()
+        assert "<ctrl>+<alt>+t" in hotkeys.failed["<alt>+<ctrl>+T"]
+    finally:
+        hotkeys.stop()
+
+
+@pytest.mark.parametrize(("hotkey", "reason"), [
+    ("", "write it like"), ("<ctrl>++r", "write it like"), ("<ctrl>+<ctrl>+r", "write it like"),
+    ("<ctrl>+ab", "unknown key ab"), ("<ctrl>+r+t", "exactly one key"),
+    ("<ctrl>+<alt>", "exactly one key"),
+    ("r", "needs Ctrl"),
+])
+def test_parse_rejects_with_a_reason(hotkey: str, reason: str) -> None:
+    with pytest.raises(HotkeyError) as info:
+        parse(hotkey, "en")
+    assert reason in info.value.message("en")
+
+
+def test_notations() -> None:
+    assert parse("<alt>+<CTRL>+R") == (("ctrl", "alt"), "r")
+    assert parse("<f9>") == ((), "f9")
+    assert normalize("<shift>+<ctrl>+<page_up>") == "<ctrl>+<shift>+<page_up>"
+    assert to_keyboard_notation("<ctrl>+<alt>+r") == "ctrl+alt+r"
+    assert to_keyboard_notation("<cmd>+<page_up>") == "windows+page up"
+    for hotkey in ("<ctrl>+<alt>+r", "<shift>+<cmd>+<print_screen>", "<alt>+<f4>",
+                   "<ctrl>+<media_volume_up>"):
+        assert from_keyboard_notation(to_keyboard_notation(hotkey)) == hotkey
+    assert from_keyboard_notation("Control+Alt+R") == "<ctrl>+<alt>+r"
+
+
+def test_linux_uses_pynput() -> None:
+    assert backend().__name__.endswith("_hotkeys_pynput")

@@ -1,0 +1,58 @@
+"""pynput global hotkeys (Linux/X11, macOS): one ``GlobalHotKeys`` listener thread.
+
+On X11 pynput listens through the RECORD extension, so it sees keys without grabbing them;
+under Wayland it only sees keys typed into X (XWayland) windows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from whispertrans_tray.errors import HotkeyError
+
+log = logging.getLogger(__name__)
+
+
+def register(bindings: Mapping[str, Callable[[], None]]) -> Any:
+    """Start a listener for ``bindings`` (pynput notation); returns it for :func:`unregister`."""
+    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+        raise HotkeyError(hotkey=", ".join(bindings), detail="no X display (DISPLAY is not set)")
+    try:
+        from pynput import keyboard
+    except ImportError as exc:  # pynput found no usable backend (no X server, …)
+        raise HotkeyError(hotkey=", ".join(bindings), detail=str(exc).splitlines()[0]) from exc
+    try:
+        listener = keyboard.GlobalHotKeys(dict(bindings))
+        listener.start()
+        listener.wait()
+    except Exception as exc:  # any backend failure is reported, not fatal
+        raise HotkeyError(hotkey=", ".join(bindings), detail=str(exc) or type(exc).__name__) \
+            from exc
+    if not listener.is_alive():
+        raise HotkeyError(hotkey=", ".join(bindings), detail="the key listener stopped")
+    return listener
+
+
+def unregister(listener: Any) -> None:
+    """Stop the listener and wait briefly for its thread.
+
+    pynput's X11 listener asks the server to end recording on the very connection its thread
+    is blocked reading, so the thread would only notice at the next key press; ending the
+    recording from its second connection (as pynput itself does on exit) wakes it now.
+    """
+    listener.stop()
+    display = getattr(listener, "_display_stop", None)
+    context = getattr(listener, "_context", None)
+    if display is not None and context is not None:
+        try:
+            display.record_disable_context(context)
+            display.flush()
+        except Exception as exc:  # the thread may have closed it already
+            log.debug("Hotkey listener already stopped: %s", exc)
+    listener.join(1.0)
+    if listener.is_alive():
+        log.warning("The hotkey listener thread did not stop")
