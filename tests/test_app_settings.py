@@ -39,3 +39,47 @@ def test_edits_apply_at_once_and_bad_fields_are_named(tmp_path: Path,
     finally:
         app.history.close()
         app.root.destroy()
+
+
+def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import time
+
+    from whispertrans_tray.app import App
+
+    monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
+    path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
+    app = App(settings_mod.load(path).settings, path)
+
+    def pump_until(condition, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.root.update()
+            if condition():
+                return True
+            time.sleep(0.02)
+        return False
+
+    try:
+        app._start_hotkeys()
+        data = json.loads(path.read_text("utf-8"))
+        data["hotkeys"]["toggle_overlay"] = "<ctrl>+<shift>+<f9>"
+        path.write_text(json.dumps(data), "utf-8")
+        app.reload_settings()
+        assert app.status == "idle"
+        time.sleep(0.3)
+        subprocess.run(["xdotool", "key", "ctrl+shift+F9"], check=True)
+        assert pump_until(lambda: not app.settings.overlay.visible), "new hotkey not working"
+        subprocess.run(["xdotool", "key", "ctrl+alt+s"], check=True)  # the old one is gone
+        assert not pump_until(lambda: app.settings.overlay.visible, 1.5)
+        data["hotkeys"]["toggle_lock"] = "<ctrl>+<shift>+<f9>"
+        path.write_text(json.dumps(data), "utf-8")
+        app.reload_settings()
+        assert app.status == "error"  # a clash is reported by name, not ignored
+        status = app.overlay.canvas.itemcget(app.overlay._status, "text")
+        assert "<ctrl>+<shift>+<f9>" in status
+    finally:
+        app.hotkeys.stop()
+        app.history.close()
+        app.root.destroy()

@@ -335,15 +335,17 @@ class App:
     def _start_hotkeys(self) -> None:
         from whispertrans_tray.desktop.hotkeys import Hotkeys
 
+        if self.hotkeys is not None:  # re-registered after the settings changed
+            self.hotkeys.stop()
         keys = self.settings.hotkeys
-        self.hotkeys = Hotkeys({
-            keys.toggle_recording: lambda: self.post(self.toggle_recording),
-            keys.toggle_overlay: lambda: self.post(self.toggle_overlay),
-            keys.toggle_translation: lambda: self.post(lambda: self.change(
-                "translation.enabled", not self.settings.translation.enabled)),
-            keys.toggle_lock: lambda: self.post(lambda: self.change(
-                "overlay.locked", not self.settings.overlay.locked)),
-        })
+        self.hotkeys = Hotkeys([
+            (keys.toggle_recording, lambda: self.post(self.toggle_recording)),
+            (keys.toggle_overlay, lambda: self.post(self.toggle_overlay)),
+            (keys.toggle_translation, lambda: self.post(lambda: self.change(
+                "translation.enabled", not self.settings.translation.enabled))),
+            (keys.toggle_lock, lambda: self.post(lambda: self.change(
+                "overlay.locked", not self.settings.overlay.locked))),
+        ], self.settings.ui_language)
         try:
             self.hotkeys.start()
         except WhisperTransError as exc:
@@ -398,7 +400,11 @@ class App:
             self._fail("\n".join(result.problems))
         if new.overlay != old.overlay:
             self.overlay.apply_settings(new.overlay)
-        if new.translation != old.translation:
+        if new.ui_language != old.ui_language:
+            self.overlay.set_ui_language(new.ui_language)
+        if new.hotkeys != old.hotkeys or new.ui_language != old.ui_language:
+            self._start_hotkeys()
+        if new.translation != old.translation or new.ui_language != old.ui_language:
             self._restart_translation()
         if (new.audio != old.audio or new.asr != old.asr) and self._worker is not None:
             if new.asr != old.asr:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -107,13 +107,18 @@ def backend() -> ModuleType:
 class Hotkeys:
     """Global hotkeys ``bindings`` (settings notation → callback) until :meth:`stop`.
 
+    ``bindings`` is a mapping or a sequence of pairs; pairs keep two actions given the same
+    keys apart, so the clash is reported instead of one action silently winning.
+
     Any thread may construct it; :meth:`start` and :meth:`stop` are called by the app (on Tk's
     thread); callbacks run on the backend's listener thread.
     """
 
-    def __init__(self, bindings: Mapping[str, Callable[[], None]],
+    def __init__(self, bindings: Mapping[str, Callable[[], None]]
+                 | Iterable[tuple[str, Callable[[], None]]],
                  language: str = DEFAULT_UI_LANGUAGE) -> None:
-        self.bindings = {k: v for k, v in bindings.items() if k}
+        pairs = bindings.items() if isinstance(bindings, Mapping) else bindings
+        self.bindings = [(k, v) for k, v in pairs if k]
         self.language = language
         self.failed: dict[str, str] = {}
         """Hotkeys that could not be registered, with the reason."""
@@ -124,7 +129,7 @@ class Hotkeys:
         valid: dict[str, Callable[[], None]] = {}
         seen: dict[str, str] = {}
         self.failed = {}
-        for hotkey, callback in self.bindings.items():
+        for hotkey, callback in self.bindings:
             try:
                 parse(hotkey, self.language)
                 canonical = normalize(hotkey)
