@@ -78,7 +78,7 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
         app.reload_settings()
         assert app.status == "error"  # a clash is reported by name, not ignored
         status = app.overlay.canvas.itemcget(app.overlay._status, "text")
-        assert "<ctrl>+<shift>+<f9>" in status
+        assert "<ctrl>+<shift>+<f9>" in status and "Show/hide subtitles" in status
     finally:
         app.hotkeys.stop()
         app.history.close()

@@ -125,3 +125,22 @@ def test_notations() -> None:
 
 def test_linux_uses_pynput() -> None:
     assert backend().__name__.endswith("_hotkeys_pynput")
+
+
+def test_settings_form_names_bad_and_clashing_hotkeys_next_to_the_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from whispertrans_tray import settings as settings_mod
+    from whispertrans_tray.desktop.settings_api import SettingsApi
+
+    api = SettingsApi(tmp_path / "settings.json")
+    form = settings_mod.to_dict(settings_mod.Settings(ui_language="en"))
+    assert api.validate(form) == {}
+    form["hotkeys"]["toggle_lock"] = "<alt>+<ctrl>+S"  # same keys as show/hide, other order
+    form["hotkeys"]["toggle_translation"] = "<ctrl>+<hyper>+t"
+    messages = api.validate(form)
+    assert set(messages) == {"hotkeys.toggle_lock", "hotkeys.toggle_translation"}
+    assert "Show/hide subtitles" in messages["hotkeys.toggle_lock"]
+    assert "<hyper>" in messages["hotkeys.toggle_translation"]
+    saved = api.save(form)
+    assert not saved["ok"] and not (tmp_path / "settings.json").exists()
+    form["ui_language"] = "zh-TW"
+    assert "顯示／隱藏字幕" in api.validate(form)["hotkeys.toggle_lock"]

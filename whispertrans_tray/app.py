@@ -345,7 +345,8 @@ class App:
                 "translation.enabled", not self.settings.translation.enabled))),
             (keys.toggle_lock, lambda: self.post(lambda: self.change(
                 "overlay.locked", not self.settings.overlay.locked))),
-        ], self.settings.ui_language)
+        ], self.settings.ui_language, [self.t("hotkey.action." + name) for name in (
+            "toggle_recording", "toggle_overlay", "toggle_translation", "toggle_lock")])
         try:
             self.hotkeys.start()
         except WhisperTransError as exc:

@@ -183,7 +183,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
                        "en": "use exactly one key besides the modifiers"},
     "hotkey.needs_modifier": {"zh-TW": "字母或數字鍵需搭配 Ctrl、Alt、Shift 或 Cmd",
                               "en": "a letter or digit needs Ctrl, Alt, Shift or Cmd"},
-    "hotkey.duplicate": {"zh-TW": "與「{other}」重複", "en": "the same keys as '{other}'"},
+    "hotkey.duplicate": {"zh-TW": "已用於「{other}」", "en": "already used for '{other}'"},
+    "hotkey.action.toggle_recording": {"zh-TW": "開始／停止錄音", "en": "Start/stop"},
+    "hotkey.action.toggle_overlay": {"zh-TW": "顯示／隱藏字幕", "en": "Show/hide subtitles"},
+    "hotkey.action.toggle_translation": {"zh-TW": "翻譯開關", "en": "Translation on/off"},
+    "hotkey.action.toggle_lock": {"zh-TW": "鎖定字幕", "en": "Lock subtitles"},
     # --- translation ------------------------------------------------------------------------
     "translate.bad_url": {
         "zh-TW": "API URL「{url}」無效：{detail}。請輸入像 http://localhost:8000/v1/chat/completions "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -108,7 +108,8 @@ class Hotkeys:
     """Global hotkeys ``bindings`` (settings notation → callback) until :meth:`stop`.
 
     ``bindings`` is a mapping or a sequence of pairs; pairs keep two actions given the same
-    keys apart, so the clash is reported instead of one action silently winning.
+    keys apart, so the clash is reported instead of one action silently winning.  ``labels``
+    (parallel to ``bindings``) name the actions in that report.
 
     Any thread may construct it; :meth:`start` and :meth:`stop` are called by the app (on Tk's
     thread); callbacks run on the backend's listener thread.
@@ -116,9 +117,12 @@ class Hotkeys:
 
     def __init__(self, bindings: Mapping[str, Callable[[], None]]
                  | Iterable[tuple[str, Callable[[], None]]],
-                 language: str = DEFAULT_UI_LANGUAGE) -> None:
-        pairs = bindings.items() if isinstance(bindings, Mapping) else bindings
+                 language: str = DEFAULT_UI_LANGUAGE,
+                 labels: Sequence[str] | None = None) -> None:
+        pairs = list(bindings.items() if isinstance(bindings, Mapping) else bindings)
+        names = list(labels) if labels is not None else [k for k, _ in pairs]
         self.bindings = [(k, v) for k, v in pairs if k]
+        self._labels = [name for (k, _), name in zip(pairs, names) if k]
         self.language = language
         self.failed: dict[str, str] = {}
         """Hotkeys that could not be registered, with the reason."""
@@ -129,7 +133,7 @@ class Hotkeys:
         valid: dict[str, Callable[[], None]] = {}
         seen: dict[str, str] = {}
         self.failed = {}
-        for hotkey, callback in self.bindings:
+        for (hotkey, callback), label in zip(self.bindings, self._labels):
             try:
                 parse(hotkey, self.language)
                 canonical = normalize(hotkey)
@@ -137,9 +141,10 @@ class Hotkeys:
                 self.failed[hotkey] = str(exc.params["detail"])
                 continue
             if canonical in seen:
-                self.failed[hotkey] = tr("hotkey.duplicate", self.language, other=seen[canonical])
+                self.failed[hotkey] = tr("hotkey.duplicate", self.language,
+                                         other=seen[canonical])
                 continue
-            seen[canonical] = hotkey
+            seen[canonical] = label
             valid[canonical] = callback
         if valid:
             try:

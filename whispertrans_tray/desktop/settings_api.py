@@ -50,6 +50,7 @@ class SettingsApi:
                 base_url(url)
             except WhisperTransError as exc:
                 messages["translation.url"] = exc.message(data.get("ui_language", "zh-TW"))
+        messages.update(_hotkey_messages(data.get("hotkeys"), data.get("ui_language", "zh-TW")))
         return messages
 
     def save(self, data: dict[str, Any], api_key: str | None = None) -> dict[str, Any]:
@@ -86,3 +87,29 @@ class SettingsApi:
                                      settings.ui_language)
         return {"ok": report.ok, "message": report.message, "sample": report.sample,
                 "models": list(report.models)}
+
+
+def _hotkey_messages(hotkeys: Any, language: str) -> dict[str, str]:
+    """Field messages for hotkeys that are malformed or clash with another action's."""
+    from whispertrans_tray.desktop.hotkeys import normalize, parse
+    from whispertrans_tray.i18n import tr
+
+    if not isinstance(hotkeys, dict):
+        return {}
+    messages: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for name, hotkey in hotkeys.items():
+        field = f"hotkeys.{name}"
+        if not isinstance(hotkey, str) or not hotkey:
+            continue  # empty = no hotkey; a wrong type is reported by the settings check
+        try:
+            parse(hotkey, language)
+        except WhisperTransError as exc:
+            messages[field] = exc.message(language)
+            continue
+        canonical = normalize(hotkey)
+        if canonical in seen:
+            messages[field] = tr("hotkey.duplicate", language,
+                                 other=tr("hotkey.action." + seen[canonical], language))
+        seen.setdefault(canonical, name)
+    return messages
