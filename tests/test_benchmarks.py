@@ -66,3 +66,15 @@ def test_peer_comparison_helpers() -> None:
 def test_translation(model_cache: Path) -> None:
     out = run("bench_translation", "--sentences", "3", "--real", "1", model_cache=model_cache)
     assert "client overhead" in out and "committed → complete" in out
+
+
+def test_end_to_end(model_cache: Path) -> None:
+    env_display = {k: v for k, v in os.environ.items() if k != "DISPLAY"}  # its own Xvfb
+    result = subprocess.run([sys.executable, "-m", "benchmarks.bench_end_to_end", "--clips",
+                             "en_librispeech.wav"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600, check=False,
+                            env={**env_display, "WHISPERTRANS_CACHE_DIR": str(model_cache),
+                                 "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "| translation painted |" in result.stdout
+    assert "translations failed: 0" in result.stdout

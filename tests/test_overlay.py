@@ -14,7 +14,8 @@ from PIL import Image
 from tests.desktop_env import SCREEN, desktop, screenshot  # noqa: F401 - fixture
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Sentence
-from whispertrans_tray.desktop.overlay import Overlay, clamp
+from whispertrans_tray.desktop.geometry import clamp
+from whispertrans_tray.desktop.overlay import Overlay
 from whispertrans_tray.settings import OverlaySettings
 
 pytestmark = pytest.mark.usefixtures("desktop")
