@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 
+# Session fixtures live here, once for the whole run: imported into each test module instead,
+# every module would get its own instance (its own Xvfb, its own audio server check).
+from tests.desktop_env import desktop  # noqa: F401 - fixture
+from tests.pulse import pulse  # noqa: F401 - fixture
+
 DATA = Path(__file__).parent / "data"
 
 # Tests never read or write the developer's real keyring.

@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 from tests.conftest import DATA
-from tests.desktop_env import desktop, screenshot  # noqa: F401 - fixture
-from tests.pulse import play, pulse, write_wav  # noqa: F401 - fixture
+from tests.desktop_env import screenshot
+from tests.pulse import play, write_wav
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.pipeline import read_audio

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop_env import desktop  # noqa: F401 - fixture
 from whispertrans_tray import settings as settings_mod
 
 pytestmark = pytest.mark.usefixtures("desktop")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import DATA, reference
-from tests.pulse import ensure_devices, pactl, play, pulse, write_wav  # noqa: F401 - fixture
+from tests.pulse import ensure_devices, pactl, play, write_wav
 from tests.textnorm import wer
 from whispertrans_tray import pipeline
 from whispertrans_tray.core.types import Sentence

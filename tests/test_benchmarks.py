@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.pulse import pulse  # noqa: F401 - fixture
-
 ROOT = Path(__file__).resolve().parent.parent
 
 

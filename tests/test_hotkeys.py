@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from tests.desktop_env import desktop  # noqa: F401 - fixture
 from whispertrans_tray.desktop.hotkeys import (
     Hotkeys,
     backend,

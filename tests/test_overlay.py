@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.desktop_env import SCREEN, desktop, screenshot  # noqa: F401 - fixture
+from tests.desktop_env import SCREEN, screenshot
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.desktop.geometry import clamp
@@ -134,3 +134,20 @@ def test_text_fades_after_silence_and_returns_with_speech(root: tk.Tk) -> None:
     assert overlay.canvas.itemcget(item, "state") == "hidden"
     overlay.show(model.visible(), "new words")
     assert overlay.canvas.itemcget(item, "state") == "normal"
+
+
+def test_x_error_on_a_vanished_window_is_reported_not_fatal(root: tk.Tk) -> None:
+    """Xlib's default error handler would exit the process; ours reports the refusal."""
+    from whispertrans_tray.desktop import _x11
+
+    root.update()
+    gone = tk.Toplevel(root)
+    gone.update()
+    gone_id = int(gone.wm_frame(), 16)
+    gone.destroy()
+    root.update()
+    assert _x11.shape_input(gone_id, True) is False
+    assert _x11.shape_input(gone_id, False) is False
+    assert _x11.set_click_through(root, True) is True  # the live window still works
+    assert _x11.set_click_through(root, False) is True
+    root.update()  # Tk's own connection is unharmed

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop_env import ARTIFACTS, desktop  # noqa: F401 - fixture
+from tests.desktop_env import ARTIFACTS
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray import settings as settings_mod
 

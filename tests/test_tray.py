@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from tests.desktop_env import desktop  # noqa: F401 - fixture
 from whispertrans_tray.desktop.tray import Tray, TrayActions, TrayState
 
 pytestmark = pytest.mark.usefixtures("desktop")

@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import logging
 import tkinter as tk
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -34,10 +35,27 @@ class _MonitorInfo(ctypes.Structure):
                 ("outputs", ctypes.c_void_p)]
 
 
-class _Xlib:
-    """One private connection to the X server (Tk does not share its own)."""
+class _XErrorEvent(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("display", ctypes.c_void_p),
+                ("resourceid", ctypes.c_ulong), ("serial", ctypes.c_ulong),
+                ("error_code", ctypes.c_ubyte), ("request_code", ctypes.c_ubyte),
+                ("minor_code", ctypes.c_ubyte)]
 
-    def __init__(self) -> None:
+
+_ERROR_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(_XErrorEvent))
+
+
+class _Xlib:
+    """One private connection to the X server (Tk does not share its own).
+
+    Xlib's default error handler exits the process, so an error on this connection (say, a
+    window that vanished between Tk telling us its id and our request) would kill the app.
+    :meth:`call_checked` records errors on this connection instead; errors on any other
+    connection (Tk's) go on to the handler that was installed before.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
         self.x11: Any = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
         self.x11.XOpenDisplay.restype = ctypes.c_void_p
         self.x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
@@ -45,10 +63,29 @@ class _Xlib:
         self.x11.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
         self.x11.XFlush.argtypes = [ctypes.c_void_p]
         self.x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
-        self.display = self.x11.XOpenDisplay(None)
+        self.display = self.x11.XOpenDisplay(name.encode() or None)
         if not self.display:
-            raise OSError("cannot open the X display")
+            raise OSError(f"cannot open the X display {name!r}")
         self._libraries: dict[str, Any] = {}
+        self.errors: list[int] = []
+        self.x11.XSetErrorHandler.restype = ctypes.c_void_p
+        self.x11.XSetErrorHandler.argtypes = [ctypes.c_void_p]
+        self._handler = _ERROR_HANDLER(self._on_error)  # kept alive as long as installed
+        previous = self.x11.XSetErrorHandler(ctypes.cast(self._handler, ctypes.c_void_p))
+        self._previous = _ERROR_HANDLER(previous) if previous else None
+
+    def _on_error(self, display: int | None, event: Any) -> int:
+        if display == self.display:
+            self.errors.append(int(event.contents.error_code))
+            return 0
+        return int(self._previous(display, event)) if self._previous else 0
+
+    def call_checked(self, request: Callable[[], object]) -> int:
+        """Run Xlib ``request`` on this connection and sync; the X error code or 0."""
+        self.errors.clear()
+        request()
+        self.x11.XSync(self.display, 0)
+        return self.errors[0] if self.errors else 0
 
     def library(self, name: str, soname: str) -> Any:
         if name not in self._libraries:
@@ -56,14 +93,19 @@ class _Xlib:
         return self._libraries[name]
 
 
-_xlib: _Xlib | None = None
+_connections: dict[str, _Xlib] = {}
 
 
-def _connection() -> _Xlib:
-    global _xlib
-    if _xlib is None:
-        _xlib = _Xlib()
-    return _xlib
+def _connection(window: tk.Misc | None = None) -> _Xlib:
+    """Our connection to ``window``'s X display (``$DISPLAY`` without a window).
+
+    Window ids only mean something on their own server, so the connection follows the
+    window's screen name rather than whatever ``$DISPLAY`` says now.
+    """
+    name = window.winfo_screen() if window is not None else ""
+    if name not in _connections:
+        _connections[name] = _Xlib(name)
+    return _connections[name]
 
 
 def _toplevel_id(window: tk.Misc) -> int:
@@ -78,31 +120,44 @@ def enable_dpi_awareness() -> None:
 def set_click_through(window: tk.Misc, enabled: bool) -> bool:
     """Let the pointer pass through ``window`` (empty input shape); returns True if applied."""
     try:
-        xlib = _connection()
-        xext = xlib.library("Xext", "libXext.so.6")
-        wid = ctypes.c_ulong(_toplevel_id(window))
-        if enabled:
-            xext.XShapeCombineRectangles.argtypes = [
-                ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int, ctypes.c_int,
-                ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int]
-            xext.XShapeCombineRectangles(xlib.display, wid, SHAPE_INPUT, 0, 0, None, 0,
-                                         SHAPE_SET, UNSORTED)
-        else:
-            xext.XShapeCombineMask.argtypes = [
-                ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int, ctypes.c_int,
-                ctypes.c_ulong, ctypes.c_int]
-            xext.XShapeCombineMask(xlib.display, wid, SHAPE_INPUT, 0, 0, 0, SHAPE_SET)
-        xlib.x11.XSync(xlib.display, 0)
-        return True
+        window.update_idletasks()  # the wrapper window exists on the server from here on
+        return shape_input(_toplevel_id(window), enabled, _connection(window))
     except (OSError, AttributeError, ValueError, tk.TclError) as exc:
         log.info("Click-through is not available on this X server: %s", exc)
         return False
 
 
+def shape_input(window_id: int, enabled: bool, xlib: _Xlib | None = None) -> bool:
+    """Empty (``enabled``) or reset the input shape of X window ``window_id``.
+
+    Returns False, and logs why, when the server refuses (no Shape extension, or the window
+    is gone); raises OSError when libXext is missing.
+    """
+    xlib = xlib or _connection()
+    xext = xlib.library("Xext", "libXext.so.6")
+    wid = ctypes.c_ulong(window_id)
+    if enabled:
+        xext.XShapeCombineRectangles.argtypes = [
+            ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+            ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        error = xlib.call_checked(lambda: xext.XShapeCombineRectangles(
+            xlib.display, wid, SHAPE_INPUT, 0, 0, None, 0, SHAPE_SET, UNSORTED))
+    else:
+        xext.XShapeCombineMask.argtypes = [
+            ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+            ctypes.c_ulong, ctypes.c_int]
+        error = xlib.call_checked(lambda: xext.XShapeCombineMask(
+            xlib.display, wid, SHAPE_INPUT, 0, 0, 0, SHAPE_SET))
+    if error:
+        log.info("The X server refused the input shape of window %#x (X error %d)",
+                 window_id, error)
+    return not error
+
+
 def monitors(window: tk.Misc) -> list[Rect]:
     """The monitors as ``(x, y, width, height)``, primary first (RandR); empty when unknown."""
     try:
-        xlib = _connection()
+        xlib = _connection(window)
         xrandr = xlib.library("Xrandr", "libXrandr.so.2")
         xrandr.XRRGetMonitors.restype = ctypes.POINTER(_MonitorInfo)
         xrandr.XRRGetMonitors.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int,

@@ -69,6 +69,7 @@ class Overlay:
         self._visible = settings.visible
         self._faded = False
         self._fade_job: str | None = None
+        self._jobs: dict[str, str] = {}  # other pending after() timers, cancelled on destroy
         self._last_text_at = time.monotonic()
         self._signature: tuple[object, ...] = ()
         self._drag: tuple[str, int, int, int, int, int, int] | None = None
@@ -101,7 +102,16 @@ class Overlay:
         root.update_idletasks()
         self._apply_visibility()
         self._schedule_fade()
-        root.after(MONITOR_CHECK_MS, self._watch_monitors)
+        self._jobs["monitors"] = root.after(MONITOR_CHECK_MS, self._watch_monitors)
+        root.bind("<Destroy>", self._destroyed, add="+")
+
+    def _destroyed(self, event: tk.Event) -> None:
+        """Cancel the timers with the window, so none fires into a destroyed Tk."""
+        if event.widget is self.root:
+            for job in [*self._jobs.values(), *([self._fade_job] if self._fade_job else [])]:
+                self.root.after_cancel(job)
+            self._jobs.clear()
+            self._fade_job = None
 
     # -- public API (Tk thread) -----------------------------------------------------------
     def show(self, lines: Sequence[Line], partial: str) -> None:
@@ -283,7 +293,7 @@ class Overlay:
             has_saved = any(saved == key for saved, _, _ in self.settings.positions)
             self._place(use_saved=has_saved)
             self._relayout()
-        self.root.after(MONITOR_CHECK_MS, self._watch_monitors)
+        self._jobs["monitors"] = self.root.after(MONITOR_CHECK_MS, self._watch_monitors)
 
     # -- window state ---------------------------------------------------------------------
     def _apply_visibility(self) -> None:
@@ -291,7 +301,8 @@ class Overlay:
             if not self.root.winfo_ismapped():
                 self.root.deiconify()
             self.root.attributes("-topmost", True)
-            self.root.after(100, self._apply_window_attributes)  # alpha needs a mapped window
+            # alpha needs a mapped window
+            self._jobs["attributes"] = self.root.after(100, self._apply_window_attributes)
         else:
             self.root.withdraw()
 
