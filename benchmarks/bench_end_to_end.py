@@ -77,8 +77,10 @@ def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
     def on_update(update: TranslationUpdate) -> None:
         def show() -> None:
             subtitles.apply_translation(update.index, update.text, update.done, update.error)
-            if update.error:
+            if update.error:  # shown with its marker; not counted as a translation
                 probe.failed[update.index] = update.error
+                paint(update.index, "failure painted")
+                return
             paint(update.index, "translation painted" if update.done else
                   "first token painted")
         ui.put(show)

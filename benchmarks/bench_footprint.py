@@ -47,14 +47,19 @@ def main() -> None:
     from whispertrans_tray import settings as settings_mod
 
     ensure_devices()
-    display = ":93"
+    from benchmarks.common import free_display
+
+    display = free_display()
     helpers = [subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x900x24", "-nolisten",
-                                 "tcp"], stderr=subprocess.DEVNULL)]
+                                 "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     time.sleep(1)
     env = {**os.environ, "DISPLAY": display}
-    bus = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1"],
-                         capture_output=True, text=True, check=True, env=env)
-    env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.split()[0]
+    env["NO_AT_BRIDGE"] = "1"
+    bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    helpers.append(bus)
+    assert bus.stdout is not None
+    env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()
     helpers.append(subprocess.Popen(["trayer"], env=env, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL))
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,8 +83,9 @@ def main() -> None:
         finally:
             app.terminate()
             app.wait(10)
-            for helper in helpers:
+            for helper in reversed(helpers):
                 helper.terminate()
+                helper.wait(10)
     table = "\n".join([
         "| state | CPU % of one core | peak RSS MiB |",
         "|---|---|---|",

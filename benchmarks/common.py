@@ -82,6 +82,13 @@ def llama_server(threads: int = 1) -> Iterator[str]:
         proc.wait(10)
 
 
+def free_display() -> str:
+    """An X display name (``:N``) that no server uses."""
+    number = next(n for n in range(120, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists()
+                  and not Path(f"/tmp/.X{n}-lock").exists())
+    return f":{number}"
+
+
 @contextlib.contextmanager
 def virtual_screen() -> Iterator[str]:
     """``$DISPLAY`` if set, else a private Xvfb for the duration; yields the display name."""
@@ -91,8 +98,8 @@ def virtual_screen() -> Iterator[str]:
     if os.environ.get("DISPLAY"):
         yield os.environ["DISPLAY"]
         return
-    number = next(n for n in range(120, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    display = f":{number}"
+    display = free_display()
+    number = display[1:]
     proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x900x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import os
 import shutil
@@ -37,7 +36,7 @@ def desktop() -> Iterator[dict[str, str]]:
     display = f":{_free_display()}"
     # GDK (the tray) exits the whole process when its X server goes away, so Xvfb outlives the
     # tests: the kernel stops it when pytest is gone (PR_SET_PDEATHSIG), after the exit code
-    # is set and without leaving it running.
+    # is set and without leaving it running.  The same for every helper below.
     procs = [subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
                                "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)]
@@ -46,23 +45,25 @@ def desktop() -> Iterator[dict[str, str]]:
             break
         time.sleep(0.05)
     os.environ["DISPLAY"] = display
-    bus = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1",
-                          "--print-pid=1"], capture_output=True, text=True, check=True)
-    address, pid = bus.stdout.split()[:2]
+    os.environ["NO_AT_BRIDGE"] = "1"  # no accessibility bus daemons left behind by GTK
+    # The session bus also lives until pytest is gone: GIO's session-bus connection (pystray's
+    # notifier) raises SIGTERM in this process when the bus closes under it.
+    bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                           preexec_fn=_die_with_parent)
+    assert bus.stdout is not None
+    address = bus.stdout.readline().strip()
     os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
-    # pystray hides its notification at interpreter exit (atexit, LIFO): keep the bus until then
-    atexit.register(subprocess.run, ["kill", pid], check=False)
     for command in (["xcompmgr"], ["trayer", "--edge", "top", "--align", "right"], ["dunst"]):
         if shutil.which(command[0]) is None:
             raise RuntimeError(f"{command[0]} is not installed (scripts/setup.sh --dev)")
         procs.append(subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL))
+                                      stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent))
     time.sleep(0.8)
     ARTIFACTS.mkdir(exist_ok=True)
+    # Nothing is stopped here: pystray hides its notification at interpreter exit (atexit),
+    # which needs the bus and dunst; every helper ends with pytest (PR_SET_PDEATHSIG).
     yield {"DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": address}
-    for proc in reversed(procs[1:]):
-        proc.terminate()
-        proc.wait(10)
 
 
 def screenshot(name: str) -> Path:

@@ -189,7 +189,7 @@ class TranslationService:
                 return
             self.failures += 1
             message = exc.message(self.ui_language)
-            log.warning("Translation of sentence %d failed: %s", first, exc.key)
+            log.warning("Translation of sentence %d failed: %s", first, exc.message("en"))
             for sentence in job.sentences:
                 self._on_update(TranslationUpdate(sentence.index, "", True, message))
             return
