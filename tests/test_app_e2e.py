@@ -63,8 +63,12 @@ def test_loopback_audio_becomes_translated_subtitles(tmp_path: Path, model_cache
                             90), app.stderr.read() if app.poll() is not None else "no start"
             player = play(wav, "spk")
             player.wait(30)
+            # the whole clip is transcribed (the last sentence commits after its pause) and
+            # translations arrive
             assert wait_for(lambda: any(r["type"] == "translation" and r["text"]
-                                        for r in records(tmp_path / "data")), 60)
+                                        for r in records(tmp_path / "data"))
+                            and "country" in " ".join(str(r["text"]) for r in records(
+                                tmp_path / "data") if r["type"] == "sentence").lower(), 60)
             time.sleep(1.0)
             shot = np.asarray(Image.open(screenshot("app_e2e.png")).convert("L"))
             second = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=60,

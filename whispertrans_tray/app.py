@@ -182,7 +182,10 @@ class App:
             self.post(lambda: self._fail(self.t("status.error")))
         finally:
             capture.stop(1.0)
-            for event in recognizer.finish():  # the sentence being spoken is not lost
+            rest = capture.read(0)  # audio captured before the stop is still transcribed
+            events = [*(recognizer.feed(rest) if rest is not None else []),
+                      *recognizer.finish()]  # the sentence being spoken is not lost
+            for event in events:
                 self._emit(event)
 
     def _post_status(self, text: str) -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,7 +36,10 @@ def history_dir() -> Path:
 
 
 class SessionWriter:
-    """Appends a session's sentences and translations to ``session-<time>.jsonl``."""
+    """Appends a session's sentences and translations to ``session-<time>.jsonl``.
+
+    Thread-safe: the pipeline worker writes sentences, the translation worker translations.
+    """
 
     def __init__(self, folder: Path | None = None, now: dt.datetime | None = None) -> None:
         folder = folder or history_dir()
@@ -43,6 +47,7 @@ class SessionWriter:
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
         self.path = folder / f"session-{stamp}.jsonl"
         self._file: IO[str] | None = self.path.open("a", encoding="utf-8")
+        self._lock = threading.Lock()
         _prune(folder)
 
     def sentence(self, sentence: Sentence) -> None:
@@ -55,19 +60,23 @@ class SessionWriter:
         self._write({"type": "translation", "index": index, "text": text, "error": error})
 
     def _write(self, record: dict[str, Any]) -> None:
-        if self._file is None:
-            return
-        try:
-            self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
-            self._file.flush()
-            os.fsync(self._file.fileno())
-        except OSError as exc:  # a full disk must not stop the subtitles
-            log.error("Could not write the session history to %s: %s", self.path, exc)
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        with self._lock:
+            if self._file is None:
+                log.warning("Session history already closed; not saved: %s", line.strip())
+                return
+            try:
+                self._file.write(line)
+                self._file.flush()
+                os.fsync(self._file.fileno())
+            except OSError as exc:  # a full disk must not stop the subtitles
+                log.error("Could not write the session history to %s: %s", self.path, exc)
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
 
 
 def load(path: Path) -> list[Line]:
