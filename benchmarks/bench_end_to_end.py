@@ -1,8 +1,14 @@
 """Speech end → translated subtitle painted: the whole live path at 1×, stage by stage.
 
 The clips replay at 1× through the live pipeline on a worker thread (partials on, as in the tray
-app).  Committed sentences go to the translation worker, which streams from a real
-OpenAI-compatible server on 127.0.0.1 (llama.cpp + Gemma 3 270M on the same CPU, one thread).
+app).  Committed sentences go to the translation worker, which streams from an OpenAI-compatible
+server on 127.0.0.1, in two runs:
+
+* ``gpu-like``: a loopback server paced like vLLM with a 7B model on a GPU box (first token
+  after 150 ms, then a token every 25 ms), so only our own path uses this machine's CPU;
+* ``llama``: the real llama.cpp server with Gemma 3 270M sharing this CPU (one thread): the
+  worst case, translation competing with Whisper for two cores.
+
 Every event and translation update reaches Tk's main thread through a bounded queue drained
 with ``after()`` every ``app.DRAIN_MS``, exactly as in the app, and the real overlay paints it
 on a virtual screen (Xvfb when ``$DISPLAY`` is unset).
@@ -11,17 +17,19 @@ Per sentence, from speech end (the stream time its last word ended):
 committed → source line painted → first translated token painted → translation painted.
 "Painted" is the moment Tk has redrawn the overlay with that text (``update_idletasks``).
 
-    python -m benchmarks.bench_end_to_end [--clips jfk.flac,...] [--record]
+    python -m benchmarks.bench_end_to_end [--clips jfk.flac,...] [--servers gpu-like,llama]
+        [--record]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from benchmarks.common import llama_server, percentile, virtual_screen
@@ -133,22 +141,13 @@ def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
     worker.start()
     root.after(DRAIN_MS, drain)
     root.mainloop()
+    worker.join(10)
     service.close()
     root.destroy()
     return probe
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--clips", default=CLIPS)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--record", action="store_true")
-    args = parser.parse_args()
-
-    from tests.servers.llama import MODEL_ALIAS
-
-    with virtual_screen(), llama_server(threads=1) as url:
-        probe = replay(args.clips.split(","), url, MODEL_ALIAS, args.threads)
+def table(probe: Probe) -> list[str]:
     rows = []
     for stage in STAGES:
         values = [t[stage] for t in probe.times.values() if stage in t]
@@ -156,9 +155,8 @@ def main() -> None:
                     f"{percentile(values, 0.9):.2f} | {max(values, default=float('nan')):.2f} |")
     gaps = [t["source painted"] - t["committed"] for t in probe.times.values()
             if "source painted" in t and "committed" in t]
-    table = "\n".join([
-        f"{len(probe.speech_end)} sentences from {args.clips}; translations failed: "
-        f"{len(probe.failed)}.",
+    return [
+        f"{len(probe.speech_end)} sentences; translations failed: {len(probe.failed)}.",
         "",
         "| speech end → | sentences | p50 s | p90 s | max s |",
         "|---|---|---|---|---|",
@@ -166,15 +164,54 @@ def main() -> None:
         "",
         f"Committed → source line painted (queue + after() tick + redraw): p50 "
         f"{percentile(gaps, 0.5) * 1000:.0f} ms, p90 {percentile(gaps, 0.9) * 1000:.0f} ms.",
-    ])
-    print(table)
+    ]
+
+
+@contextlib.contextmanager
+def gpu_like_server() -> Iterator[str]:
+    from tests.servers.fake_openai import FakeServer
+
+    with FakeServer("ok", reply="我的美國同胞們，不要問國家能為你做什麼，要問你能為國家做什麼。") \
+            as server:
+        server.first_piece_delay, server.piece_delay = 0.15, 0.025
+        yield server.url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clips", default=CLIPS)
+    parser.add_argument("--servers", default="gpu-like,llama")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--record", action="store_true")
+    args = parser.parse_args()
+
+    from tests.servers.llama import MODEL_ALIAS
+
+    lines = [f"Clips: {args.clips}; Whisper base, {args.threads} threads.", ""]
+    with virtual_screen():
+        for name in args.servers.split(","):
+            if name == "llama":
+                with llama_server(threads=1) as url:
+                    probe = replay(args.clips.split(","), url, MODEL_ALIAS, args.threads)
+            else:
+                with gpu_like_server() as url:
+                    probe = replay(args.clips.split(","), url, "test-model", args.threads)
+            # Tk must be freed on this thread: the run's reference cycles (the translation
+            # worker and its thread) would otherwise be collected by the next run's threads,
+            # and Tcl aborts when its interpreter is deleted from another thread.
+            gc.collect()
+            lines += [f"**{name}** server: " + table(probe)[0], *table(probe)[1:], ""]
+    text = "\n".join(lines).rstrip()
+    print(text)
     if args.record:
         from benchmarks.common import append_results
 
-        append_results("Speech end → translated subtitle painted (whole live path, 1×)", table,
-                       "Whisper base (2 threads) and the translation server (llama.cpp, Gemma 3 "
-                       "270M, 1 thread) share the same 2 cores, so the translation stages are "
-                       "CPU-bound here; a GPU vLLM server moves them to its own hardware.")
+        append_results("Speech end → translated subtitle painted (whole live path, 1×)", text,
+                       "gpu-like: a loopback server paced like vLLM on a GPU box (150 ms to "
+                       "the first token, 25 ms per token), so this machine's CPU runs only our "
+                       "path. llama: Gemma 3 270M on llama.cpp (1 thread) shares the 2 cores "
+                       "with Whisper base (2 threads), the worst case; the tiny base model "
+                       "sometimes answers nothing, counted as failed translations.")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,11 @@ def main() -> None:
     parser.add_argument("--plot", type=Path, default=None)
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
+    if args.plot:
+        import importlib.util
+
+        if importlib.util.find_spec("matplotlib") is None:
+            parser.error("--plot needs matplotlib: .venv/bin/pip install -e '.[bench]'")
     if args.cores and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, set(range(args.cores)))
 
@@ -74,6 +79,11 @@ def main() -> None:
         f"{first:.2f} | {last:.2f} |",
     ])
     print(table)
+    if args.record:
+        from benchmarks.common import append_results
+
+        extra = f"Plot: `{args.plot}`." if args.plot else ""
+        append_results("Lag under load (1× replay of concatenated clips)", table, extra)
     if args.plot:
         import matplotlib
 
@@ -88,11 +98,6 @@ def main() -> None:
         ax.set_title(f"Lag at 1x, {args.cores or os.cpu_count()} cores")
         fig.tight_layout()
         fig.savefig(args.plot, dpi=100)
-    if args.record:
-        from benchmarks.common import append_results
-
-        extra = f"Plot: `{args.plot}`." if args.plot else ""
-        append_results("Lag under load (1× replay of concatenated clips)", table, extra)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ class FakeServer(ThreadingHTTPServer):
         self.requests: list[dict[str, Any]] = []
         self.headers_seen: list[dict[str, str]] = []
         self.pieces = 1000  # with mode trickle: how many pieces to send
+        self.first_piece_delay = 0.0  # with mode ok: time to first token (a paced server)
+        self.piece_delay = 0.0  # with mode ok: time between pieces
         self.failures_left = 0  # with mode ok: fail this many chat requests with 500 first
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
@@ -135,6 +137,8 @@ class Handler(BaseHTTPRequestHandler):
         for n, piece in enumerate(pieces):
             if mode == "trickle" and n:
                 time.sleep(self.server.delay)
+            if mode == "ok":
+                time.sleep(self.server.piece_delay if n else self.server.first_piece_delay)
             if mode == "malformed" and n == 1:
                 self._send_chunk("data: {this is not json\n\n")
                 break
