@@ -340,16 +340,17 @@ class App:
 
         if self.hotkeys is not None:  # re-registered after the settings changed
             self.hotkeys.stop()
-        keys = self.settings.hotkeys
-        self.hotkeys = Hotkeys([
-            (keys.toggle_recording, lambda: self.post(self.toggle_recording)),
-            (keys.toggle_overlay, lambda: self.post(self.toggle_overlay)),
-            (keys.toggle_translation, lambda: self.post(lambda: self.change(
-                "translation.enabled", not self.settings.translation.enabled))),
-            (keys.toggle_lock, lambda: self.post(lambda: self.change(
-                "overlay.locked", not self.settings.overlay.locked))),
-        ], self.settings.ui_language, [self.t("hotkey.action." + name) for name in (
-            "toggle_recording", "toggle_overlay", "toggle_translation", "toggle_lock")])
+        actions: dict[str, Callable[[], None]] = {  # HotkeySettings field → action
+            "toggle_recording": lambda: self.post(self.toggle_recording),
+            "toggle_overlay": lambda: self.post(self.toggle_overlay),
+            "toggle_translation": lambda: self.post(lambda: self.change(
+                "translation.enabled", not self.settings.translation.enabled)),
+            "toggle_lock": lambda: self.post(lambda: self.change(
+                "overlay.locked", not self.settings.overlay.locked)),
+        }
+        self.hotkeys = Hotkeys(
+            [(getattr(self.settings.hotkeys, name), action) for name, action in actions.items()],
+            self.settings.ui_language, [self.t("hotkey.action." + name) for name in actions])
         try:
             self.hotkeys.start()
         except WhisperTransError as exc:

@@ -93,6 +93,30 @@ def from_keyboard_notation(hotkey: str) -> str:
     return normalize("+".join(parts))
 
 
+def check(entries: Iterable[tuple[str, str]], language: str = DEFAULT_UI_LANGUAGE) \
+        -> list[tuple[str | None, str]]:
+    """Check ``(hotkey, action label)`` entries together, as the app will register them.
+
+    Per entry: ``(canonical hotkey, "")`` when it can be registered, ``(None, reason)`` when it
+    is malformed, ``(canonical, reason)`` when an earlier entry already uses the same keys.
+    """
+    results: list[tuple[str | None, str]] = []
+    seen: dict[str, str] = {}
+    for hotkey, label in entries:
+        try:
+            parse(hotkey, language)
+        except HotkeyError as exc:
+            results.append((None, str(exc.params["detail"])))
+            continue
+        canonical = normalize(hotkey)
+        if canonical in seen:
+            results.append((canonical, tr("hotkey.duplicate", language, other=seen[canonical])))
+            continue
+        seen[canonical] = label
+        results.append((canonical, ""))
+    return results
+
+
 def backend() -> ModuleType:
     """``_hotkeys_keyboard`` on Windows, ``_hotkeys_pynput`` elsewhere."""
     if sys.platform == "win32":
@@ -131,21 +155,14 @@ class Hotkeys:
     def start(self) -> None:
         """Register every valid hotkey; then raise :class:`HotkeyError` if any failed."""
         valid: dict[str, Callable[[], None]] = {}
-        seen: dict[str, str] = {}
         self.failed = {}
-        for (hotkey, callback), label in zip(self.bindings, self._labels):
-            try:
-                parse(hotkey, self.language)
-                canonical = normalize(hotkey)
-            except HotkeyError as exc:
-                self.failed[hotkey] = str(exc.params["detail"])
-                continue
-            if canonical in seen:
-                self.failed[hotkey] = tr("hotkey.duplicate", self.language,
-                                         other=seen[canonical])
-                continue
-            seen[canonical] = label
-            valid[canonical] = callback
+        checked = check(((hotkey, label) for (hotkey, _), label
+                         in zip(self.bindings, self._labels)), self.language)
+        for (hotkey, callback), (canonical, reason) in zip(self.bindings, checked):
+            if reason or canonical is None:
+                self.failed[hotkey] = reason
+            else:
+                valid[canonical] = callback
         if valid:
             try:
                 self._handle = backend().register(valid)

@@ -91,25 +91,22 @@ class SettingsApi:
 
 def _hotkey_messages(hotkeys: Any, language: str) -> dict[str, str]:
     """Field messages for hotkeys that are malformed or clash with another action's."""
-    from whispertrans_tray.desktop.hotkeys import normalize, parse
+    from whispertrans_tray.desktop.hotkeys import check
+    from whispertrans_tray.errors import HotkeyError
     from whispertrans_tray.i18n import tr
 
     if not isinstance(hotkeys, dict):
         return {}
+    # empty = no hotkey; a wrong type is reported by the settings check
+    entries = [(name, hotkey) for name, hotkey in hotkeys.items()
+               if isinstance(hotkey, str) and hotkey]
+    checked = check(((hotkey, tr("hotkey.action." + name, language)) for name, hotkey in entries),
+                    language)
     messages: dict[str, str] = {}
-    seen: dict[str, str] = {}
-    for name, hotkey in hotkeys.items():
-        field = f"hotkeys.{name}"
-        if not isinstance(hotkey, str) or not hotkey:
-            continue  # empty = no hotkey; a wrong type is reported by the settings check
-        try:
-            parse(hotkey, language)
-        except WhisperTransError as exc:
-            messages[field] = exc.message(language)
-            continue
-        canonical = normalize(hotkey)
-        if canonical in seen:
-            messages[field] = tr("hotkey.duplicate", language,
-                                 other=tr("hotkey.action." + seen[canonical], language))
-        seen.setdefault(canonical, name)
+    for (name, hotkey), (canonical, reason) in zip(entries, checked):
+        if canonical is None:  # malformed: the whole sentence, naming the hotkey
+            messages[f"hotkeys.{name}"] = HotkeyError(hotkey=hotkey, detail=reason).message(
+                language)
+        elif reason:
+            messages[f"hotkeys.{name}"] = reason
     return messages
