@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,15 @@ def clip():  # type: ignore[no-untyped-def]
         return cache[name]
 
     return load
+
+
+@pytest.fixture(autouse=True)
+def _free_tk_on_the_main_thread() -> Iterator[None]:
+    """Collect each test's garbage on the main thread.
+
+    Tk objects sit in reference cycles (apps, overlays and their callbacks); left to the cyclic
+    collector, they may be freed on whatever thread triggers it next (a pynput or translation
+    worker), and Tcl aborts the process when an interpreter is deleted from another thread.
+    """
+    yield
+    gc.collect()
