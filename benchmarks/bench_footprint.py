@@ -47,7 +47,7 @@ def main() -> None:
     from whispertrans_tray import settings as settings_mod
 
     ensure_devices()
-    from benchmarks.common import free_display
+    from tests.desktop_env import free_display
 
     display = free_display()
     helpers = [subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x900x24", "-nolisten",

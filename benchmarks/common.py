@@ -55,38 +55,13 @@ def percentile(values: list[float], q: float) -> float:
 @contextlib.contextmanager
 def llama_server(threads: int = 1) -> Iterator[str]:
     """The test suite's real server (llama.cpp + Gemma 3 270M) on 127.0.0.1; yields its URL."""
-    import subprocess
-    import time
-    import urllib.request
+    import tempfile
 
-    from tests.servers.llama import MODEL_ALIAS, free_port, gguf_path
+    from tests.servers.llama import run_server
 
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model",
-                             str(gguf_path()), "--model_alias", MODEL_ALIAS, "--host",
-                             "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
-                             "--n_threads", str(threads), "--verbose", "False"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(600):
-            if proc.poll() is not None:
-                raise RuntimeError("the llama.cpp server exited (scripts/setup_test_server.sh)")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/v1/chat/completions"
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-def free_display() -> str:
-    """An X display name (``:N``) that no server uses."""
-    number = next(n for n in range(120, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists()
-                  and not Path(f"/tmp/.X{n}-lock").exists())
-    return f":{number}"
+    with tempfile.TemporaryDirectory() as tmp, run_server(Path(tmp) / "server.log",
+                                                           threads) as url:
+        yield url
 
 
 @contextlib.contextmanager
@@ -98,6 +73,8 @@ def virtual_screen() -> Iterator[str]:
     if os.environ.get("DISPLAY"):
         yield os.environ["DISPLAY"]
         return
+    from tests.desktop_env import free_display
+
     display = free_display()
     number = display[1:]
     proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x900x24", "-nolisten", "tcp"],

@@ -17,10 +17,11 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 SCREEN = (1600, 900)
 
 
-def _free_display() -> int:
+def free_display() -> str:
+    """An X display name (``:N``) that no server uses."""
     for n in range(70, 200):
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            return n
+            return f":{n}"
     raise RuntimeError("no free X display number")
 
 
@@ -33,7 +34,7 @@ def _die_with_parent() -> None:
 @pytest.fixture(scope="session")
 def desktop() -> Iterator[dict[str, str]]:
     """Start the desktop and point this process (and its children) at it."""
-    display = f":{_free_display()}"
+    display = free_display()
     # GDK (the tray) exits the whole process when its X server goes away, so Xvfb outlives the
     # tests: the kernel stops it when pytest is gone (PR_SET_PDEATHSIG), after the exit code
     # is set and without leaving it running.  The same for every helper below.

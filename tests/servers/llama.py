@@ -8,6 +8,7 @@ installs everything), it never skips them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -39,18 +40,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start the server on a free loopback port; yields its chat completions URL."""
-    model = gguf_path()
+@contextlib.contextmanager
+def run_server(log: Path, threads: int = 1) -> Iterator[str]:
+    """The server on a free loopback port, output in ``log``; yields its chat completions URL.
+
+    One thread by default: two spin-waiting threads on a busy 2-core machine slow down 10x.
+    """
     port = free_port()
-    log = Path(tmp_path_factory.mktemp("llama")) / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias",
-             MODEL_ALIAS, "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
-             # one thread: two spin-waiting threads on a busy 2-core machine slow down 10x
-             "--n_threads", "1", "--verbose", "False"],
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()),
+             "--model_alias", MODEL_ALIAS, "--host", "127.0.0.1", "--port", str(port),
+             "--n_ctx", "2048", "--n_threads", str(threads), "--verbose", "False"],
             stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -74,3 +75,10 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The server for the whole test session; yields its chat completions URL."""
+    with run_server(Path(tmp_path_factory.mktemp("llama")) / "server.log") as url:
+        yield url

@@ -55,7 +55,6 @@ class _Xlib:
     """
 
     def __init__(self, name: str) -> None:
-        self.name = name
         self.x11: Any = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
         self.x11.XOpenDisplay.restype = ctypes.c_void_p
         self.x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
