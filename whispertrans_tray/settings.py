@@ -1,9 +1,12 @@
 """Typed, frozen settings with documented fields, stored as JSON in the OS config folder.
 
 The file is ``settings.json`` under ``platformdirs.user_config_dir("WhisperTrans Tray")``.  Saving
-is atomic (write a temporary file, then ``os.replace``).  Loading never fails: a corrupt file is
-kept as ``settings.json.bak`` and the defaults are used; a field with a wrong value keeps its
-default.  Each problem becomes a message (in the UI language) that names the file or field.
+is atomic (write a temporary file, then ``os.replace``).  Loading never fails: a corrupt file
+(bad JSON, bad encoding, absurd nesting) is kept as ``settings.json.bak`` (then ``.bak.1``,
+``.bak.2``…: an earlier backup is never overwritten) and the defaults are used; a file that
+cannot be read at all (a folder, no permission) is left alone; a field with a wrong value
+(including NaN, infinities and numbers too large for a float) keeps its default.  Each problem
+becomes a message (in the UI language) that names the file or field, its cause and the fix.
 
 The API key is **not** a setting: it lives in the OS keyring (see the translation provider).
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import tempfile
 import typing
@@ -245,7 +249,13 @@ def _coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:
     if hint in (int, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _InvalidValueError("a number")
-        if hint is int and not float(value).is_integer():
+        try:
+            as_float = float(value)
+        except OverflowError:
+            raise _InvalidValueError("a number of sensible size") from None
+        if not math.isfinite(as_float):
+            raise _InvalidValueError("a finite number") from None
+        if hint is int and not as_float.is_integer():
             raise _InvalidValueError("a whole number")
         number = hint(value)
         lo, hi = meta.get("min"), meta.get("max")
@@ -318,26 +328,58 @@ def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
 
 
 def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
-    """Load the settings; a missing file gives the defaults, a corrupt one is kept as ``.bak``."""
+    """Load the settings; a missing file gives the defaults, a corrupt one is kept as ``.bak``.
+
+    Never raises: whatever is in (or instead of) the file, the result is usable settings and
+    messages that say what was wrong and what was done about it.
+    """
     path = path or default_path()
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:  # first start: the UI follows the OS language
         language: UiLanguage = "en" if os_ui_language() == "en" else "zh-TW"
         return LoadResult(dataclasses.replace(Settings(), ui_language=language))
-    except OSError as exc:
-        return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=exc,
-                                          backup="-"),))
+    except OSError as exc:  # a folder, no permission, an I/O error: leave it as it is
+        return LoadResult(Settings(), (tr("settings.unreadable", lang, path=path,
+                                          detail=_os_detail(exc)),))
     try:
-        data = json.loads(raw)
+        data = json.loads(raw.decode("utf-8-sig"))
         if not isinstance(data, dict):
             raise ValueError("the top level is not a JSON object")
-    except ValueError as exc:
-        backup = path.with_name(path.name + ".bak")
-        os.replace(path, backup)
-        return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=exc,
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        detail = _corrupt_detail(exc)
+        try:
+            backup = _backup(path)
+        except OSError as move_exc:
+            return LoadResult(Settings(), (tr("settings.corrupt_not_moved", lang, path=path,
+                                              detail=detail,
+                                              reason=_os_detail(move_exc)),))
+        return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=detail,
                                           backup=backup),))
     return from_dict(data, lang)
+
+
+def _corrupt_detail(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc)[:200]
+
+
+def _os_detail(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _backup(path: Path) -> Path:
+    """Move ``path`` aside as ``NAME.bak``, or ``NAME.bak.1``, ``.bak.2``… if taken."""
+    candidates = [path.with_name(path.name + ".bak")]
+    candidates += [path.with_name(f"{path.name}.bak.{n}") for n in range(1, 1000)]
+    for backup in candidates:
+        if not backup.exists() and not backup.is_symlink():
+            os.replace(path, backup)
+            return backup
+    raise OSError(0, "too many backups; delete old settings.json.bak files")
 
 
 def save(settings: Settings, path: Path | None = None) -> Path:
