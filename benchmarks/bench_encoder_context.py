@@ -117,7 +117,8 @@ def main() -> None:
 
         append_results("Encoder context: accuracy and time", table,
                        "multilingual.mp3 is scored against the offline full-context transcript "
-                       "of the same model (streaming vs offline); the others against their "
+                       "of the same model (faster-whisper, language detected per 30-s segment: "
+                       "streaming vs offline); the others against their "
                        "references (zh: CER after Traditional → Simplified).")
 
 
