@@ -120,13 +120,13 @@ SAID = [[(0.3, 0.8, " Good"), (0.9, 1.6, " morning.")]]
 
 
 def test_a_dip_starts_the_final_and_its_confirmation_commits_it() -> None:
-    """Speech 0.5–2.5 s. The feed that ends at 2.7 s sees the dip: the final is decoded
-    then, during the VAD's 500 ms wait; the next feed confirms the end and commits that
-    decode without decoding again."""
+    """Speech 0.5–2.5 s. The feed that ends at 2.8 s sees the dip and its 200 ms of padding:
+    the final is decoded then, during the VAD's 500 ms wait; the next feed confirms the end
+    and commits that decode without decoding again."""
     transcriber = ScriptedTranscriber(SAID)
     recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5)]),
                                      RecognizerConfig(language="en", partial_interval_s=5.0))
-    sentences = feed_in(recognizer, [2.7, 1.0])
+    sentences = feed_in(recognizer, [2.8, 1.0])
     assert [s.text for s in sentences] == ["Good morning."]
     assert recognizer.decodes["speculative"] == 1 and recognizer.decodes["speculative_used"] == 1
     assert recognizer.decodes["final"] == 0 and len(transcriber.windows) == 1
@@ -134,9 +134,9 @@ def test_a_dip_starts_the_final_and_its_confirmation_commits_it() -> None:
 
 def test_speech_that_resumes_after_a_dip_is_decoded_again() -> None:
     transcriber = ScriptedTranscriber(SAID)
-    recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5), (2.8, 3.6)]),
+    recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5), (2.9, 3.6)]),
                                      RecognizerConfig(language="en", partial_interval_s=5.0))
-    feed_in(recognizer, [2.7, 2.0])
+    feed_in(recognizer, [2.8, 2.0])
     assert recognizer.decodes["speculative"] == 1 and recognizer.decodes["speculative_used"] == 0
     assert recognizer.decodes["final"] == 1  # the utterance went on: its real end is decoded
 
@@ -145,7 +145,7 @@ def test_file_mode_never_speculates() -> None:
     transcriber = ScriptedTranscriber(SAID)
     recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5)]),
                                      RecognizerConfig(language="en", partial_interval_s=None))
-    assert [s.text for s in feed_in(recognizer, [2.7, 1.0])] == ["Good morning."]
+    assert [s.text for s in feed_in(recognizer, [2.8, 1.0])] == ["Good morning."]
     assert recognizer.decodes["speculative"] == 0 and recognizer.decodes["final"] == 1
 
 
@@ -155,6 +155,15 @@ def test_a_silent_remainder_after_the_last_sentence_is_not_decoded() -> None:
     transcriber = ScriptedTranscriber(SAID)
     recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5)]),
                                      RecognizerConfig(language="en", partial_interval_s=5.0))
-    sentences = feed_in(recognizer, [2.7, 0.2])  # the stream stops 200 ms into the dip
+    sentences = feed_in(recognizer, [2.8, 0.1])  # the stream stops 400 ms into the dip
     assert [s.text for s in sentences] == ["Good morning."]
     assert len(transcriber.windows) == 1
+
+
+def test_no_speculation_before_the_padding_has_arrived() -> None:
+    """The VAD keeps 200 ms after speech: a final decoded sooner could cut the last word."""
+    transcriber = ScriptedTranscriber(SAID)
+    recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5)]),
+                                     RecognizerConfig(language="en", partial_interval_s=5.0))
+    recognizer.feed(np.zeros(int(2.6 * SAMPLE_RATE), np.float32))
+    assert recognizer.decodes["speculative"] == 0
