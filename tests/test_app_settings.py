@@ -26,13 +26,13 @@ def test_edits_apply_at_once_and_bad_fields_are_named(tmp_path: Path,
         path.write_text(json.dumps(data), "utf-8")
         app.reload_settings()
         assert app.overlay.settings.font_size == 30
-        assert app.overlay._big.cget("size") == 30
+        assert app.overlay.translation_font.cget("size") == 30
         assert app.status == "idle"
         data["translation"]["temperature"] = "warm"
         path.write_text(json.dumps(data), "utf-8")
         app.reload_settings()
         assert app.status == "error"
-        status = app.overlay.canvas.itemcget(app.overlay._status, "text")
+        status = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
         assert "'translation.temperature'" in status
         assert app.settings.overlay.font_size == 30  # the valid edits stay
     finally:
@@ -76,7 +76,7 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
         path.write_text(json.dumps(data), "utf-8")
         app.reload_settings()
         assert app.status == "error"  # a clash is reported by name, not ignored
-        status = app.overlay.canvas.itemcget(app.overlay._status, "text")
+        status = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
         assert "<ctrl>+<shift>+<f9>" in status and "Show/hide subtitles" in status
     finally:
         app.hotkeys.stop()

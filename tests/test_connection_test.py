@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import os
 import subprocess
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers.fake_openai import FakeServer
-from whispertrans_tray import connection_test
+from whispertrans_tray import connection_test, credentials
 from whispertrans_tray.settings import Settings, TranslationSettings
 
 
@@ -106,14 +105,15 @@ def test_bad_url_and_server_down_in_both_languages() -> None:
 def test_run_cli_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     settings = Settings(ui_language="en")
     with FakeServer("ok") as server:
-        args = argparse.Namespace(api_key="k-123456")
-        ok = connection_test.run_cli(args, dataclasses.replace(
-            settings, translation=TranslationSettings(url=server.url, model="test-model")))
+        ok = connection_test.run_cli(dataclasses.replace(
+            settings, translation=TranslationSettings(url=server.url, model="test-model")),
+            credentials.resolve("k-123456"))
         out = capsys.readouterr()
         assert ok == 0 and out.out.startswith("✓ Connected") and "test-model" in out.out
         assert server.headers_seen[-1]["authorization"] == "Bearer k-123456"
-        failed = connection_test.run_cli(argparse.Namespace(), dataclasses.replace(
-            settings, translation=TranslationSettings(url=server.url, model="nope")))
+        failed = connection_test.run_cli(dataclasses.replace(
+            settings, translation=TranslationSettings(url=server.url, model="nope")),
+            credentials.resolve(None))
     assert failed == 1 and "nope" in capsys.readouterr().err
 
 
@@ -122,8 +122,8 @@ def test_the_key_comes_from_the_keyring_and_is_never_written(tmp_path: Path) -> 
            "XDG_DATA_HOME": str(tmp_path / "data"),
            "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"}
     secret = "sk-test-keyring-0123456789"
-    store = ("from whispertrans_tray.providers.translate_openai import store_api_key, "
-             f"stored_api_key; store_api_key({secret!r}); print(stored_api_key())")
+    store = ("from whispertrans_tray import credentials; "
+             f"credentials.store({secret!r}); print(credentials.stored())")
     stored = subprocess.run([sys.executable, "-c", store], capture_output=True, text=True,
                             env=env, timeout=60, check=True)
     assert stored.stdout.strip() == secret
@@ -139,8 +139,8 @@ def test_the_key_comes_from_the_keyring_and_is_never_written(tmp_path: Path) -> 
     for path in (tmp_path / "config").rglob("*"):
         if path.is_file():
             assert secret not in path.read_text(errors="replace")
-    forget = ("from whispertrans_tray.providers.translate_openai import store_api_key, "
-              "stored_api_key; store_api_key(''); print(stored_api_key())")
+    forget = ("from whispertrans_tray import credentials; "
+              "credentials.store(''); print(credentials.stored())")
     gone = subprocess.run([sys.executable, "-c", forget], capture_output=True, text=True,
                           env=env, timeout=60, check=True)
     assert gone.stdout.strip() == "None"

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from whispertrans_tray import __version__, cli_args, logs
+from whispertrans_tray import __version__, cli_args, credentials, logs
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
 from whispertrans_tray.i18n import tr
@@ -125,8 +125,6 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     from whispertrans_tray.app import App
     from whispertrans_tray.desktop import platform_ui
     from whispertrans_tray.desktop.single_instance import SingleInstance
-    from whispertrans_tray.terminal import api_key
-
     log_file = logs.add_file()
     holder: list[App] = []
 
@@ -146,7 +144,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     try:
         platform_ui.enable_dpi_awareness()
         try:
-            app = App(settings, args.settings, api_key(args))
+            app = App(settings, args.settings, credentials.resolve(args.api_key))
         except tk.TclError as exc:  # no screen (a server, an SSH session)
             print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
             return 1
@@ -159,9 +157,8 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     from whispertrans_tray import connection_test
-    from whispertrans_tray.terminal import api_key
 
-    return connection_test.run_cli(args, settings, api_key(args))
+    return connection_test.run_cli(settings, credentials.resolve(args.api_key))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

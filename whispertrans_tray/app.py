@@ -266,10 +266,7 @@ class App:
         if self.tray is not None:
             self.tray.refresh()
 
-    def _overlay_moved(self, layout: str, x: int, y: int, width: int, height: int) -> None:
-        positions = [p for p in self.settings.overlay.positions if p[0] != layout]
-        overlay = dataclasses.replace(self.settings.overlay, width=width, height=height,
-                                      positions=(*positions, (layout, x, y)))
+    def _overlay_moved(self, overlay: settings_mod.OverlaySettings) -> None:
         self.settings = dataclasses.replace(self.settings, overlay=overlay)
         try:
             settings_mod.save(self.settings, self.settings_path)
@@ -297,22 +294,18 @@ class App:
 
     def _tray_actions(self) -> Any:
         from whispertrans_tray.desktop.tray import TrayActions
-        from whispertrans_tray.providers.translate_openai import PRESETS
-
         def set_source(kind: str, device: str) -> None:
             def apply() -> None:
                 self.change("audio.source", kind)
                 self.change("audio.device", device)
             self.post(apply)
 
-        def set_provider(provider: str) -> None:
-            preset = PRESETS[provider]
-
+        def set_provider(provider: settings_mod.Provider) -> None:
             def apply() -> None:
+                translation = settings_mod.with_provider(self.settings.translation, provider)
                 self.change("translation.provider", provider)
-                self.change("translation.url", preset.url)
-                if preset.model:
-                    self.change("translation.model", preset.model)
+                self.change("translation.url", translation.url)
+                self.change("translation.model", translation.model)
             self.post(apply)
 
         return TrayActions(

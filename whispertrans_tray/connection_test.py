@@ -10,7 +10,6 @@ connection and never answers.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 import time
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 
 from whispertrans_tray import errors
 from whispertrans_tray.i18n import tr
+from whispertrans_tray.providers.translate_openai import OpenAITranslator, plain_http_warning
 from whispertrans_tray.settings import Settings, TranslationSettings
 
 DEADLINE_S = 15.0
@@ -41,8 +41,6 @@ class ConnectionReport:
 def run(settings: TranslationSettings, api_key: str | None,
         ui_language: str = "zh-TW") -> ConnectionReport:
     """Test the server ``settings`` point at; never raises for a server problem."""
-    from whispertrans_tray.providers.translate_openai import OpenAITranslator
-
     step = "url"
     started = time.perf_counter()
     models: tuple[str, ...] = ()
@@ -74,26 +72,12 @@ def run(settings: TranslationSettings, api_key: str | None,
                             result.first_token_s * 1000, tps, sample)
 
 
-def resolve_api_key(args: argparse.Namespace) -> str | None:
-    """The key from ``--api-key``, else the one stored in the keyring (never logged)."""
-    from whispertrans_tray import logs
-    from whispertrans_tray.providers.translate_openai import stored_api_key
-
-    key: str | None = getattr(args, "api_key", None) or stored_api_key()
-    if key:
-        logs.register_secret(key)
-    return key
-
-
-def run_cli(args: argparse.Namespace, settings: Settings, api_key: str | None = None) -> int:
+def run_cli(settings: Settings, key: str | None) -> int:
     """``whispertrans-tray test-connection``: print the report; exit 0 only on success.
 
-    ``settings`` already has the provider flags applied; the key comes from ``api_key``, else
-    ``--api-key``, else the keyring.
+    ``settings`` already has the provider flags applied; ``key`` is ``--api-key`` or the stored
+    one (:func:`whispertrans_tray.credentials.resolve`).
     """
-    from whispertrans_tray.providers.translate_openai import plain_http_warning
-
-    key = api_key if api_key is not None else resolve_api_key(args)
     warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
     if warning:
         print(warning, file=sys.stderr)

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from whispertrans_tray import export
+from whispertrans_tray import credentials, export
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import Event, Partial, Sentence
+from whispertrans_tray.core.types import SAMPLE_RATE, Event, Partial, Sentence
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.translation_service import TranslationService, TranslationUpdate
 
@@ -66,17 +66,6 @@ class TerminalView:
             self._partial_shown = False
 
 
-def api_key(args: argparse.Namespace) -> str | None:
-    """The key from ``--api-key`` or the keyring; registered so logs never show it."""
-    from whispertrans_tray import logs
-    from whispertrans_tray.providers.translate_openai import stored_api_key
-
-    key: str | None = getattr(args, "api_key", None) or stored_api_key()
-    if key:
-        logs.register_secret(key)
-    return key
-
-
 class Session:
     """One run: recognizer, terminal view, optional translation, and the written output."""
 
@@ -97,7 +86,7 @@ class Session:
         if translating:
             from whispertrans_tray.providers.translate_openai import plain_http_warning
 
-            key = api_key(args)
+            key = credentials.resolve(args.api_key)
             warning = plain_http_warning(settings.translation.url, key, self.lang)
             if warning:
                 print(warning, file=sys.stderr)
@@ -142,7 +131,7 @@ def run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: Pa
     if not live:
         from tqdm import tqdm
 
-        progress = tqdm(total=round(audio.size / 16000, 1), unit="s", file=sys.stderr,
+        progress = tqdm(total=round(audio.size / SAMPLE_RATE, 1), unit="s", file=sys.stderr,
                         desc=tr("cli.progress", session.lang), leave=False,
                         bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s")
     try:

@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from whispertrans_tray.core.languages import choose_target
 from whispertrans_tray.core.translation_queue import (
     BATCH_INSTRUCTION,
     Job,
@@ -33,7 +34,7 @@ from whispertrans_tray.core.translation_queue import (
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.errors import TranslationError
 from whispertrans_tray.i18n import tr
-from whispertrans_tray.providers._prompt import Pair, choose_target
+from whispertrans_tray.providers.prompt import Pair
 from whispertrans_tray.providers.translate_openai import OpenAITranslator
 from whispertrans_tray.settings import Settings, TranslationSettings
 

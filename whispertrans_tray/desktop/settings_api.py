@@ -7,13 +7,15 @@ next to it), writes ``settings.json`` atomically and stores the API key in the O
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
 
+from whispertrans_tray import credentials
 from whispertrans_tray import settings as settings_mod
+from whispertrans_tray.core.languages import LANGUAGES
 from whispertrans_tray.errors import WhisperTransError
-from whispertrans_tray.providers._prompt import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +29,13 @@ class SettingsApi:
 
     def get(self) -> dict[str, Any]:
         """Current settings, provider presets and the choices of the select fields."""
-        from whispertrans_tray.providers.translate_openai import PRESETS, stored_api_key
-
         result = settings_mod.load(self._path)
         return {
             "settings": settings_mod.to_dict(result.settings),
             "problems": result.by_field(),
-            "presets": {k: {"label": p.label, "url": p.url, "model": p.model,
-                            "key_required": p.key_required} for k, p in PRESETS.items()},
+            "presets": {k: dataclasses.asdict(p) for k, p in settings_mod.PRESETS.items()},
             "targets": list(LANGUAGES),
-            "has_key": bool(stored_api_key()),
+            "has_key": bool(credentials.stored()),
         }
 
     def validate(self, data: dict[str, Any]) -> dict[str, str]:
@@ -62,9 +61,7 @@ class SettingsApi:
         try:
             settings_mod.save(result.settings, self._path)
             if api_key is not None:
-                from whispertrans_tray.providers.translate_openai import store_api_key
-
-                store_api_key(api_key)
+                credentials.store(api_key)
         except Exception as exc:  # a keyring or disk problem is shown, not raised
             message = exc.message(result.settings.ui_language) \
                 if isinstance(exc, WhisperTransError) else str(exc)
@@ -77,13 +74,12 @@ class SettingsApi:
             -> dict[str, Any]:
         """測試連線 with the values in the form (not yet saved)."""
         from whispertrans_tray import connection_test
-        from whispertrans_tray.providers.translate_openai import stored_api_key
 
         errors = self.validate(data)
         if "translation.url" in errors:
             return {"ok": False, "message": errors["translation.url"], "models": []}
         settings = settings_mod.from_dict(data).settings
-        report = connection_test.run(settings.translation, api_key or stored_api_key(),
+        report = connection_test.run(settings.translation, api_key or credentials.stored(),
                                      settings.ui_language)
         return {"ok": report.ok, "message": report.message, "sample": report.sample,
                 "models": list(report.models)}
@@ -91,7 +87,7 @@ class SettingsApi:
 
 def _hotkey_messages(hotkeys: Any, language: str) -> dict[str, str]:
     """Field messages for hotkeys that are malformed or clash with another action's."""
-    from whispertrans_tray.desktop.hotkeys import check
+    from whispertrans_tray.desktop.hotkey_notation import check
     from whispertrans_tray.errors import HotkeyError
     from whispertrans_tray.i18n import tr
 
