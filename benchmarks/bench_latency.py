@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
-    from whispertrans_tray import pipeline
+    from whispertrans_tray.app import live
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.providers import asr_faster_whisper
     from whispertrans_tray.settings import AsrSettings
@@ -37,14 +37,14 @@ def main() -> None:
     asr = AsrSettings(device="cpu", cpu_threads=args.threads)
     model = asr_faster_whisper.load(asr)
     t = time.perf_counter()
-    model.transcribe(pipeline.read_audio(DATA / "jfk.flac")[:32000], "en")
+    model.transcribe(live.read_audio(DATA / "jfk.flac")[:32000], "en")
     one_decode = time.perf_counter() - t
     rows = []
     latencies: list[float] = []
     worst_lag = 0.0
     for name in args.clips.split(","):
-        audio = pipeline.read_audio(DATA / name)
-        recognizer = pipeline.build_recognizer(asr, model, live=True)
+        audio = live.read_audio(DATA / name)
+        recognizer = live.build_recognizer(asr, model, live=True)
         clip_latencies: list[float] = []
         started = time.perf_counter()
 
@@ -52,7 +52,7 @@ def main() -> None:
             if isinstance(event, Sentence):
                 out.append(time.perf_counter() - t0 - event.end)
 
-        stats = pipeline.run(audio, recognizer, on_event, realtime=True)
+        stats = live.run(audio, recognizer, on_event, realtime=True)
         latencies += clip_latencies
         worst_lag = max(worst_lag, stats.max_lag_seconds)
         rows.append(f"| {name} | {len(clip_latencies)} | {percentile(clip_latencies, 0.5):.2f} | "

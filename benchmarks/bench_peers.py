@@ -83,7 +83,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from tests.textnorm import cer, wer
-    from whispertrans_tray import pipeline
+    from whispertrans_tray.app import live
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.providers import asr_faster_whisper
     from whispertrans_tray.settings import AsrSettings
@@ -110,11 +110,11 @@ def main() -> None:
     for name in args.clips.split(","):
         language = CLIPS[name]
         asr = AsrSettings(device="cpu", cpu_threads=2, language=language or "auto")
-        audio = pipeline.read_audio(DATA / name)
+        audio = live.read_audio(DATA / name)
         ends = speech_ends(audio)
 
         # ours
-        recognizer = pipeline.build_recognizer(asr, model, live=True)
+        recognizer = live.build_recognizer(asr, model, live=True)
         ours_commits: list[tuple[float, float]] = []
         ours_text: list[str] = []
         t0 = time.perf_counter()
@@ -125,7 +125,7 @@ def main() -> None:
                 commits.append((time.perf_counter() - start, event.end))
                 texts.append(event.text)
 
-        pipeline.run(audio, recognizer, on_event, realtime=True)
+        live.run(audio, recognizer, on_event, realtime=True)
 
         # theirs
         their_asr = CpuASR(language, modelsize="base")
@@ -133,9 +133,9 @@ def main() -> None:
                                             logfile=open("/dev/null", "w"))  # noqa: SIM115
         their_commits: list[tuple[float, float]] = []
         their_text: list[str] = []
-        stats = pipeline.RunStats()
+        stats = live.RunStats()
         t0 = time.perf_counter()
-        for piece in pipeline.chunks(audio, True, stats):
+        for piece in live.file_chunks(audio, True, stats):
             processor.insert_audio_chunk(piece)
             _, end, text = processor.process_iter()
             if text:

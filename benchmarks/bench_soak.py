@@ -32,11 +32,11 @@ def main() -> None:
 
     from benchmarks.bench_lag import long_audio
     from tests.servers.fake_openai import FakeServer
-    from whispertrans_tray import history, pipeline
+    from whispertrans_tray.app import history, live
+    from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.providers import asr_faster_whisper
     from whispertrans_tray.settings import AsrSettings, TranslationSettings
-    from whispertrans_tray.translation_service import TranslationService, TranslationUpdate
 
     asr = AsrSettings(device="cpu", cpu_threads=2)
     model = asr_faster_whisper.load(asr)
@@ -63,8 +63,8 @@ def main() -> None:
                 service.submit(event)
 
         threading.Thread(target=sample, daemon=True).start()
-        recognizer = pipeline.build_recognizer(asr, model, live=True)
-        stats = pipeline.run(audio, recognizer, on_event, realtime=True)
+        recognizer = live.build_recognizer(asr, model, live=True)
+        stats = live.run(audio, recognizer, on_event, realtime=True)
         service.drain(60)
         service.close()
         stop.set()

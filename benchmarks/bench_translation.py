@@ -26,9 +26,9 @@ SENTENCES = ["Hello, how are you today?", "The weather is nice today.",
 def run_service(url: str, model: str, count: int, **kw: object) \
         -> tuple[list[float], list[float]]:
     """(submit → first text, submit → done) for ``count`` sentences, one at a time."""
+    from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
     from whispertrans_tray.core.types import Sentence
     from whispertrans_tray.settings import TranslationSettings
-    from whispertrans_tray.translation_service import TranslationService, TranslationUpdate
 
     first: list[float] = []
     done: list[float] = []

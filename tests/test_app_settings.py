@@ -1,4 +1,4 @@
-"""The app applies settings edited outside it (Settings… opens the file in an editor)."""
+"""The app applies the settings file when told it changed (the settings window saved it)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ pytestmark = pytest.mark.usefixtures("desktop")
 
 def test_edits_apply_at_once_and_bad_fields_are_named(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from whispertrans_tray.app import App
+    from whispertrans_tray.__main__ import tray_parts
+    from whispertrans_tray.app.tray_app import App
 
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
-    app = App(settings_mod.load(path).settings, path)
+    app = App(settings_mod.load(path).settings, path, None, tray_parts())
     try:
         data = json.loads(path.read_text("utf-8"))
         data["overlay"]["font_size"] = 30
@@ -45,11 +46,12 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
     import subprocess
     import time
 
-    from whispertrans_tray.app import App
+    from whispertrans_tray.__main__ import tray_parts
+    from whispertrans_tray.app.tray_app import App
 
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
-    app = App(settings_mod.load(path).settings, path)
+    app = App(settings_mod.load(path).settings, path, None, tray_parts())
 
     def pump_until(condition, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
         end = time.monotonic() + seconds
@@ -61,7 +63,7 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
         return False
 
     try:
-        app._start_hotkeys()
+        app.start_hotkeys()
         data = json.loads(path.read_text("utf-8"))
         data["hotkeys"]["toggle_overlay"] = "<ctrl>+<shift>+<f9>"
         path.write_text(json.dumps(data), "utf-8")
@@ -79,6 +81,7 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
         status = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
         assert "<ctrl>+<shift>+<f9>" in status and "Show/hide subtitles" in status
     finally:
-        app.hotkeys.stop()
+        if app.hotkeys is not None:
+            app.hotkeys.stop()
         app.history.close()
         app.root.destroy()

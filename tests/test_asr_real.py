@@ -9,20 +9,18 @@ from opencc import OpenCC
 
 from tests.conftest import reference
 from tests.textnorm import cer, wer
-from whispertrans_tray import pipeline
-from whispertrans_tray.core.types import Sentence
+from whispertrans_tray.app import live
+from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
 from whispertrans_tray.settings import AsrSettings
 
 
-def stream(model, audio, live: bool, language: str = "auto") -> list[Sentence]:  # type: ignore[no-untyped-def]
+def stream(model, audio, realtime: bool, language: str = "auto") -> list[Sentence]:  # type: ignore[no-untyped-def]
     asr = AsrSettings(language=language)
-    recognizer = pipeline.build_recognizer(asr, model, live=live)
-    events: list[object] = []
-    step = 8000 if live else 16000  # live: a partial decode about every second of audio
-    for i in range(0, audio.size, step):
-        events.extend(recognizer.feed(audio[i:i + step]))
-    events.extend(recognizer.finish())
-    return [e for e in events if isinstance(e, Sentence)]
+    recognizer = live.build_recognizer(asr, model, live=realtime)
+    # live: a partial decode about every second of audio
+    step = SAMPLE_RATE // 2 if realtime else SAMPLE_RATE
+    chunks = (audio[i:i + step] for i in range(0, audio.size, step))
+    return [e for e in live.events(chunks, recognizer) if isinstance(e, Sentence)]
 
 
 def text(sentences: list[Sentence]) -> str:
@@ -35,19 +33,19 @@ def test_bundled_model_is_the_verified_base(base_model) -> None:  # type: ignore
     assert base_model.info.compute_type == "int8"
 
 
-@pytest.mark.parametrize("live", [False, True], ids=["file", "live"])
+@pytest.mark.parametrize("realtime", [False, True], ids=["file", "live"])
 @pytest.mark.parametrize("name", ["jfk.flac", "en_librispeech.wav"])
-def test_english_wer(base_model, clip, name: str, live: bool) -> None:  # type: ignore[no-untyped-def]
-    sentences = stream(base_model, clip(name), live)
+def test_english_wer(base_model, clip, name: str, realtime: bool) -> None:  # type: ignore[no-untyped-def]
+    sentences = stream(base_model, clip(name), realtime)
     assert wer(reference(name), text(sentences)) <= 0.05
     assert all(s.language == "en" for s in sentences)
     assert [s.index for s in sentences] == list(range(len(sentences)))
     assert all(a.end <= b.start + 0.5 for a, b in itertools.pairwise(sentences))
 
 
-@pytest.mark.parametrize("live", [False, True], ids=["file", "live"])
-def test_mandarin_cer_in_traditional_script(base_model, clip, live: bool) -> None:  # type: ignore[no-untyped-def]
-    sentences = stream(base_model, clip("zh_aishell.wav"), live)
+@pytest.mark.parametrize("realtime", [False, True], ids=["file", "live"])
+def test_mandarin_cer_in_traditional_script(base_model, clip, realtime: bool) -> None:  # type: ignore[no-untyped-def]
+    sentences = stream(base_model, clip("zh_aishell.wav"), realtime)
     output = text(sentences)
     assert all(s.language == "zh" for s in sentences)
     to_simplified = OpenCC("t2s")
@@ -56,17 +54,17 @@ def test_mandarin_cer_in_traditional_script(base_model, clip, live: bool) -> Non
     assert cer(reference("zh_aishell.wav"), to_simplified.convert(output)) <= 0.35
 
 
-@pytest.mark.parametrize("live", [False, True], ids=["file", "live"])
+@pytest.mark.parametrize("realtime", [False, True], ids=["file", "live"])
 @pytest.mark.parametrize("name", ["jfk.flac", "en_librispeech.wav"])
-def test_streaming_is_not_worse_than_offline(base_model, clip, name: str, live: bool) -> None:  # type: ignore[no-untyped-def]
+def test_streaming_is_not_worse_than_offline(base_model, clip, name: str, realtime: bool) -> None:  # type: ignore[no-untyped-def]
     audio = clip(name)
     offline, _ = base_model.transcribe_offline(audio, None)
-    streamed = text(stream(base_model, audio, live))
+    streamed = text(stream(base_model, audio, realtime))
     assert wer(reference(name), streamed) <= wer(reference(name), offline) + 0.02
 
 
 def test_multilingual_clip_switches_language(base_model, clip) -> None:  # type: ignore[no-untyped-def]
-    sentences = stream(base_model, clip("multilingual.mp3"), live=False)
+    sentences = stream(base_model, clip("multilingual.mp3"), realtime=False)
     languages = [s.language for s in sentences]
     assert languages[0] == "en" and languages[-1] == "de"
     english = " ".join(s.text for s in sentences if s.language == "en").lower()

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import DATA, reference
 from tests.pulse import ensure_devices, pactl, play, write_wav
 from tests.textnorm import wer
-from whispertrans_tray import pipeline
+from whispertrans_tray.app import live
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.settings import AsrSettings
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("pulse")
 def transcribe_live(model, capture: AudioCapture, wav: Path, sink: str,  # type: ignore[no-untyped-def]
                     seconds: float) -> tuple[str, list[str]]:
     """Start capturing, play ``wav`` into ``sink`` once connected, transcribe for a while."""
-    recognizer = pipeline.build_recognizer(AsrSettings(language="en"), model, live=True)
+    recognizer = live.build_recognizer(AsrSettings(language="en"), model, live=True)
     sentences: list[str] = []
     capture.start()
     deadline = time.monotonic() + 10
@@ -47,7 +47,7 @@ def transcribe_live(model, capture: AudioCapture, wav: Path, sink: str,  # type:
 
 @pytest.fixture(scope="module")
 def jfk_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_wav(pipeline.read_audio(DATA / "jfk.flac"),
+    return write_wav(live.read_audio(DATA / "jfk.flac"),
                      tmp_path_factory.mktemp("wav") / "jfk.wav")
 
 
@@ -72,10 +72,10 @@ def test_virtual_microphone_transcript(base_model, jfk_wav: Path) -> None:  # ty
 
 
 def test_capture_recovers_when_the_device_comes_back(base_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    libri = write_wav(pipeline.read_audio(DATA / "en_librispeech.wav"), tmp_path / "l.wav")
+    libri = write_wav(live.read_audio(DATA / "en_librispeech.wav"), tmp_path / "l.wav")
     statuses: list[str] = []
     capture = AudioCapture("loopback", on_status=statuses.append, ui_language="en")
-    recognizer = pipeline.build_recognizer(AsrSettings(language="en"), base_model, live=True)
+    recognizer = live.build_recognizer(AsrSettings(language="en"), base_model, live=True)
     capture.start()
     sentences: list[str] = []
 

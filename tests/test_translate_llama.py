@@ -10,11 +10,12 @@ import time
 from pathlib import Path
 
 from tests.servers.llama import MODEL_ALIAS, llama_server  # noqa: F401 - fixture
-from whispertrans_tray import connection_test, errors
+from whispertrans_tray import errors
+from whispertrans_tray.app import server_check
+from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.providers.translate_openai import OpenAITranslator
 from whispertrans_tray.settings import TranslationSettings
-from whispertrans_tray.translation_service import TranslationService, TranslationUpdate
 
 
 def settings(url: str, **changes: object) -> TranslationSettings:
@@ -40,13 +41,13 @@ def test_models_and_unknown_model(llama_server: str) -> None:  # noqa: F811
 
 
 def test_connection_test_succeeds(llama_server: str) -> None:  # noqa: F811
-    report = connection_test.run(settings(llama_server), None, "zh-TW")
+    report = server_check.run(settings(llama_server), None, "zh-TW")
     assert report.ok, report.message
     assert report.message.startswith("✓ 連線成功！") and report.tokens_per_s > 0
 
 
 def test_connection_test_wrong_model_lists_the_real_one(llama_server: str) -> None:  # noqa: F811
-    report = connection_test.run(settings(llama_server, model="Qwen/Qwen2-7B-Instruct"), None,
+    report = server_check.run(settings(llama_server, model="Qwen/Qwen2-7B-Instruct"), None,
                                  "en")
     assert not report.ok and report.step == "model" and MODEL_ALIAS in report.message
 

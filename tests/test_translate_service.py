@@ -6,13 +6,13 @@ import threading
 import time
 
 from tests.servers.fake_openai import FakeServer
-from whispertrans_tray.core.types import Sentence
-from whispertrans_tray.settings import Settings, TranslationSettings
-from whispertrans_tray.translation_service import (
+from whispertrans_tray.app.translation_service import (
     TranslationService,
     TranslationUpdate,
     create_service,
 )
+from whispertrans_tray.core.types import Sentence
+from whispertrans_tray.settings import Settings, TranslationSettings
 
 
 def s(i: int, text: str, lang: str = "en") -> Sentence:

@@ -140,6 +140,8 @@ class Overlay:
 
     def apply_settings(self, settings: OverlaySettings) -> None:
         """Apply changed overlay settings in place (fonts, colours, size, position, lock…)."""
+        if settings == self.settings:
+            return
         old, self.settings = self.settings, settings
         self.root.configure(bg=settings.background)
         self.canvas.configure(bg=settings.background)

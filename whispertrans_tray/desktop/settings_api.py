@@ -2,29 +2,53 @@
 
 Every method takes and returns plain JSON-able values.  The page never writes files itself:
 :meth:`SettingsApi.save` validates the whole form (messages keyed by the dotted field, shown
-next to it), writes ``settings.json`` atomically and stores the API key in the OS keyring.
+next to it), writes ``settings.json`` atomically, stores the API key in the OS keyring and
+calls ``on_saved`` (the window process tells the app).  The shell talks to no server itself:
+the URL check and 測試連線 are handed in (:class:`ServerChecks`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from whispertrans_tray import credentials
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.languages import LANGUAGES
-from whispertrans_tray.errors import WhisperTransError
+from whispertrans_tray.desktop.hotkey_notation import check
+from whispertrans_tray.errors import HotkeyError, WhisperTransError
+from whispertrans_tray.i18n import tr
+from whispertrans_tray.settings import TranslationSettings
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServerChecks:
+    """What the form needs from the translation side, handed in by the composition root.
+
+    Attributes:
+        check_url: Raises a :class:`WhisperTransError` naming the problem with an API URL.
+        test_connection: 測試連線 for ``(settings, api key, UI language)``: a JSON-able dict
+            with ``ok``, ``message``, ``sample`` and ``models``.
+    """
+
+    check_url: Callable[[str], object]
+    test_connection: Callable[[TranslationSettings, str | None, str], dict[str, Any]]
 
 
 class SettingsApi:
     """Exposed to the page as ``window.pywebview.api``."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, checks: ServerChecks,
+                 on_saved: Callable[[], None] = lambda: None) -> None:
         self._path = path
+        self._checks = checks
+        self._on_saved = on_saved
         self.saved = 0  # how many times the user saved
 
     def get(self) -> dict[str, Any]:
@@ -43,10 +67,8 @@ class SettingsApi:
         messages = settings_mod.from_dict(data).by_field()
         url = (data.get("translation") or {}).get("url", "")
         if isinstance(url, str) and "translation.url" not in messages:
-            from whispertrans_tray.providers.translate_openai import base_url
-
             try:
-                base_url(url)
+                self._checks.check_url(url)
             except WhisperTransError as exc:
                 messages["translation.url"] = exc.message(data.get("ui_language", "zh-TW"))
         messages.update(_hotkey_messages(data.get("hotkeys"), data.get("ui_language", "zh-TW")))
@@ -67,30 +89,23 @@ class SettingsApi:
                 if isinstance(exc, WhisperTransError) else str(exc)
             return {"ok": False, "errors": {"": message}}
         self.saved += 1
-        print("saved", flush=True)  # the parent process may listen for this
+        self._on_saved()
         return {"ok": True, "errors": {}}
 
     def test_connection(self, data: dict[str, Any], api_key: str | None = None) \
             -> dict[str, Any]:
         """測試連線 with the values in the form (not yet saved)."""
-        from whispertrans_tray import connection_test
-
         errors = self.validate(data)
         if "translation.url" in errors:
             return {"ok": False, "message": errors["translation.url"], "models": []}
         settings = settings_mod.from_dict(data).settings
-        report = connection_test.run(settings.translation, api_key or credentials.stored(),
-                                     settings.ui_language)
-        return {"ok": report.ok, "message": report.message, "sample": report.sample,
-                "models": list(report.models)}
+        return self._checks.test_connection(settings.translation,
+                                            api_key or credentials.stored(),
+                                            settings.ui_language)
 
 
 def _hotkey_messages(hotkeys: Any, language: str) -> dict[str, str]:
     """Field messages for hotkeys that are malformed or clash with another action's."""
-    from whispertrans_tray.desktop.hotkey_notation import check
-    from whispertrans_tray.errors import HotkeyError
-    from whispertrans_tray.i18n import tr
-
     if not isinstance(hotkeys, dict):
         return {}
     # empty = no hotkey; a wrong type is reported by the settings check

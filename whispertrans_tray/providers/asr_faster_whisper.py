@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from whispertrans_tray.core.types import Audio, Transcript, Word
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
 from whispertrans_tray.errors import ModelDownloadError, ModelLoadError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
 from whispertrans_tray.providers import model_store
@@ -129,7 +129,7 @@ class FasterWhisper:
                    draft: bool = False) -> Transcript:
         if language is None and not self.multilingual:
             language = "en"
-        seconds = len(audio) / 16_000
+        seconds = len(audio) / SAMPLE_RATE
         segments, info = self.model.transcribe(
             np.asarray(audio, dtype=np.float32),
             language=language,

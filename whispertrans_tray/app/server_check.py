@@ -11,14 +11,13 @@ connection and never answers.
 from __future__ import annotations
 
 import dataclasses
-import sys
 import time
 from dataclasses import dataclass
 
 from whispertrans_tray import errors
 from whispertrans_tray.i18n import tr
-from whispertrans_tray.providers.translate_openai import OpenAITranslator, plain_http_warning
-from whispertrans_tray.settings import Settings, TranslationSettings
+from whispertrans_tray.providers.translate_openai import OpenAITranslator
+from whispertrans_tray.settings import TranslationSettings
 
 DEADLINE_S = 15.0
 SAMPLE = "Hello, how are you today?"  # the seed's English → 繁體中文 example
@@ -70,20 +69,3 @@ def run(settings: TranslationSettings, api_key: str | None,
     sample = tr("conn.sample", ui_language, source=SAMPLE, translation=result.text)
     return ConnectionReport(True, message, "done", settings.model, models,
                             result.first_token_s * 1000, tps, sample)
-
-
-def run_cli(settings: Settings, key: str | None) -> int:
-    """``whispertrans-tray test-connection``: print the report; exit 0 only on success.
-
-    ``settings`` already has the provider flags applied; ``key`` is ``--api-key`` or the stored
-    one (:func:`whispertrans_tray.credentials.resolve`).
-    """
-    warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
-    if warning:
-        print(warning, file=sys.stderr)
-    report = run(settings.translation, key, settings.ui_language)
-    stream = sys.stdout if report.ok else sys.stderr
-    print(report.message, file=stream)
-    if report.sample:
-        print(report.sample, file=stream)
-    return 0 if report.ok else 1
