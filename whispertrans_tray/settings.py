@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from whispertrans_tray.errors import SettingsError
-from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, UI_LANGUAGES, tr
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, UI_LANGUAGES, normalize_ui_language, tr
 
 APP_NAME = "WhisperTrans Tray"
 SETTINGS_FILE = "settings.json"
@@ -28,40 +28,13 @@ SETTINGS_FILE = "settings.json"
 AudioSource = Literal["loopback", "mic"]
 Provider = Literal["vllm", "openai", "ollama", "custom"]
 PROVIDERS: tuple[Provider, ...] = get_args(Provider)
-"""The translation providers, in menu order (the one list: settings, CLI, tray, window)."""
+"""The translation providers, in menu order (their defaults: :mod:`whispertrans_tray.presets`)."""
 Device = Literal["auto", "cpu", "cuda"]
 UiLanguage = Literal["zh-TW", "en"]
 
 
 def _range(lo: float, hi: float) -> dict[str, float]:
     return {"min": lo, "max": hi}
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A translation provider's defaults.
-
-    Attributes:
-        label: The provider's name in menus (LLM 提供商).
-        url: Its usual chat completions URL.
-        model: Its usual model name; empty when there is none to suggest.
-        key_required: Whether the server needs an API key.
-    """
-
-    label: str
-    url: str
-    model: str
-    key_required: bool
-
-
-PRESETS: dict[Provider, Preset] = {
-    "vllm": Preset("本地模型 (vLLM)", "http://localhost:8000/v1/chat/completions",
-                   "Qwen/Qwen2-7B-Instruct", False),
-    "openai": Preset("OpenAI", "https://api.openai.com/v1/chat/completions", "gpt-4o-mini", True),
-    "ollama": Preset("Ollama", "http://localhost:11434/v1/chat/completions", "qwen2.5:7b", False),
-    "custom": Preset("Custom", "http://localhost:8080/v1/chat/completions", "", False),
-}
-assert tuple(PRESETS) == PROVIDERS, "every provider has a preset, in menu order"
 
 
 @dataclass(frozen=True)
@@ -233,8 +206,6 @@ def os_ui_language() -> str:
     """zh-TW or en from the OS locale (繁體中文 unless the OS speaks English)."""
     import locale
 
-    from whispertrans_tray.i18n import normalize_ui_language
-
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name)
         if value and value not in ("C", "POSIX", "C.UTF-8"):
@@ -390,13 +361,6 @@ def save(settings: Settings, path: Path | None = None) -> Path:
     return path
 
 
-def with_provider(translation: TranslationSettings, provider: Provider) -> TranslationSettings:
-    """``translation`` switched to ``provider``: its preset URL, and its model if it has one."""
-    preset = PRESETS[provider]
-    return dataclasses.replace(translation, provider=provider, url=preset.url,
-                               model=preset.model or translation.model)
-
-
 def replace(settings: Settings, dotted: str, value: Any) -> Settings:
     """Return ``settings`` with one field changed, e.g. ``replace(s, "asr.language", "en")``.
 
@@ -417,7 +381,7 @@ def replace(settings: Settings, dotted: str, value: Any) -> Settings:
 
 
 __all__ = [
-    "PRESETS", "PROVIDERS", "AsrSettings", "AudioSettings", "HotkeySettings", "LoadResult",
-    "OverlaySettings", "Preset", "Settings", "TranslationSettings", "default_path", "from_dict",
-    "load", "replace", "save", "to_dict", "with_provider",
+    "PROVIDERS", "AsrSettings", "AudioSettings", "HotkeySettings", "LoadResult",
+    "OverlaySettings", "Settings", "TranslationSettings", "default_path", "from_dict", "load",
+    "replace", "save", "to_dict",
 ]

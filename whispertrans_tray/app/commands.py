@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from whispertrans_tray.app import export
 from whispertrans_tray.desktop.tray import TrayActions
-from whispertrans_tray.settings import AudioSource, HotkeySettings, Provider, with_provider
+from whispertrans_tray.presets import with_provider
+from whispertrans_tray.settings import AudioSource, HotkeySettings, Provider
 
 if TYPE_CHECKING:  # the app owns its commands; only the type is needed here
     from whispertrans_tray.app.tray_app import App

@@ -76,7 +76,7 @@ class Recording:
         try:
             if self.model is None:
                 self.model = self.parts.load_model(settings.asr, lang)
-                notice = str(self.model.info.notice)
+                notice = self.model.info.notice
                 if notice:
                     app.post(lambda: app.overlay.set_status(notice))
             recognizer = self.parts.recognizer(settings.asr, self.model)

@@ -20,7 +20,7 @@ import tkinter as tk
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app.commands import Commands
@@ -38,8 +38,15 @@ from whispertrans_tray.desktop.overlay import Overlay
 from whispertrans_tray.desktop.tray import Tray, TrayActions, TrayState
 from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.i18n import tr
+from whispertrans_tray.providers.asr_faster_whisper import LoadedModel
 from whispertrans_tray.providers.translate_openai import plain_http_warning
-from whispertrans_tray.settings import AsrSettings, OverlaySettings, Settings, TranslationSettings
+from whispertrans_tray.settings import (
+    AsrSettings,
+    AudioSettings,
+    OverlaySettings,
+    Settings,
+    TranslationSettings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +58,8 @@ class LoadedTranscriber(Transcriber, Protocol):
     """A loaded speech model: a :class:`Transcriber` that says what was loaded."""
 
     @property
-    def info(self) -> Any:
-        """``asr_faster_whisper.LoadedModel``: name, device, ``notice`` for the status line."""
+    def info(self) -> LoadedModel:
+        """Name, device, and a ``notice`` for the status line."""
         ...
 
 
@@ -227,13 +234,18 @@ class App:
             self._start_translation()
 
     # -- settings: one route --------------------------------------------------------------
-    def change(self, **sections: Any) -> None:
-        """Change whole settings sections at once (``audio=...``, ``overlay=...``), save, apply.
+    def change(self, *, audio: AudioSettings | None = None,
+               translation: TranslationSettings | None = None,
+               overlay: OverlaySettings | None = None) -> None:
+        """Change whole settings sections at once, save, apply.
 
         A batch (source and device; provider, URL and model) is saved once and restarts what
         it touches once.
         """
-        new = dataclasses.replace(self.settings, **sections)
+        s = self.settings
+        new = dataclasses.replace(s, audio=audio or s.audio,
+                                  translation=translation or s.translation,
+                                  overlay=overlay or s.overlay)
         try:
             settings_mod.save(new, self.settings_path)
         except WhisperTransError as exc:  # applied for this session all the same

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from whispertrans_tray.settings import PROVIDERS, Settings, with_provider
+from whispertrans_tray.presets import with_provider
+from whispertrans_tray.settings import PROVIDERS, Settings
 
 
 def add_asr_arguments(parser: argparse.ArgumentParser) -> None:

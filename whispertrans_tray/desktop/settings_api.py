@@ -22,6 +22,7 @@ from whispertrans_tray.core.languages import LANGUAGES
 from whispertrans_tray.desktop.hotkey_notation import check
 from whispertrans_tray.errors import HotkeyError, WhisperTransError
 from whispertrans_tray.i18n import tr
+from whispertrans_tray.presets import PRESETS
 from whispertrans_tray.settings import TranslationSettings
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class SettingsApi:
         return {
             "settings": settings_mod.to_dict(result.settings),
             "problems": result.by_field(),
-            "presets": {k: dataclasses.asdict(p) for k, p in settings_mod.PRESETS.items()},
+            "presets": {k: dataclasses.asdict(p) for k, p in PRESETS.items()},
             "targets": list(LANGUAGES),
             "has_key": bool(credentials.stored()),
         }

@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 from whispertrans_tray.core.languages import LANGUAGES
 from whispertrans_tray.desktop.icons import tray_image
 from whispertrans_tray.i18n import tr
-from whispertrans_tray.settings import PRESETS, Provider
+from whispertrans_tray.presets import PRESETS
+from whispertrans_tray.settings import Provider
 
 log = logging.getLogger(__name__)
 

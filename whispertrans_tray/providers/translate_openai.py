@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from whispertrans_tray import errors, logs
+from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers.prompt import Pair, ThinkFilter, build_messages
 from whispertrans_tray.settings import TranslationSettings
 
@@ -71,8 +72,6 @@ _warned_hosts: set[str] = set()
 
 def plain_http_warning(url: str, api_key: str | None, ui_language: str) -> str | None:
     """A one-time warning when a key goes over plain http to a host that is not this PC."""
-    from whispertrans_tray.i18n import tr
-
     parts = urlsplit(url)
     host = parts.hostname or ""
     if not api_key or parts.scheme != "http" or is_local(host) or host in _warned_hosts:
