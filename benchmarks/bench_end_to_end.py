@@ -64,6 +64,7 @@ def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.desktop.overlay import Overlay
     from whispertrans_tray.providers import asr_faster_whisper
+    from whispertrans_tray.providers.translate_openai import OpenAITranslator
     from whispertrans_tray.settings import AsrSettings, OverlaySettings, TranslationSettings
 
     asr = AsrSettings(device="cpu", cpu_threads=threads)
@@ -93,9 +94,10 @@ def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
                   "first token painted")
         ui.put(show)
 
-    service = TranslationService(TranslationSettings(
+    config = TranslationSettings(
         url=url, model=model_alias, provider="custom", target_language="繁體中文",
-        temperature=0.0, max_tokens=48, timeout_s=30.0), None, on_update, "en")
+        temperature=0.0, max_tokens=48, timeout_s=30.0)
+    service = TranslationService(config, OpenAITranslator(config), on_update, "en")
 
     def on_event(event: Event) -> None:
         if isinstance(event, Sentence):

@@ -36,6 +36,7 @@ def main() -> None:
     from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.providers import asr_faster_whisper
+    from whispertrans_tray.providers.translate_openai import OpenAITranslator
     from whispertrans_tray.settings import AsrSettings, TranslationSettings
 
     asr = AsrSettings(device="cpu", cpu_threads=2)
@@ -52,8 +53,9 @@ def main() -> None:
     done: dict[int, TranslationUpdate] = {}
     with tempfile.TemporaryDirectory() as tmp, FakeServer("ok") as server:
         writer = history.SessionWriter(Path(tmp))
-        service = TranslationService(TranslationSettings(url=server.url, model="test-model"),
-                                     None, lambda u: done.__setitem__(u.index, u)
+        config = TranslationSettings(url=server.url, model="test-model")
+        service = TranslationService(config, OpenAITranslator(config),
+                                     lambda u: done.__setitem__(u.index, u)
                                      if u.done else None)
 
         def on_event(event: Event) -> None:

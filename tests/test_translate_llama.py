@@ -48,15 +48,15 @@ def test_connection_test_succeeds(llama_server: str) -> None:  # noqa: F811
 
 def test_connection_test_wrong_model_lists_the_real_one(llama_server: str) -> None:  # noqa: F811
     report = server_check.run(settings(llama_server, model="Qwen/Qwen2-7B-Instruct"), None,
-                                 "en")
+                              "en")
     assert not report.ok and report.step == "model" and MODEL_ALIAS in report.message
 
 
 def test_service_translates_sentences(llama_server: str) -> None:  # noqa: F811
     updates: list[TranslationUpdate] = []
     # a base model loses its way in multi-turn context: ask each sentence on its own
-    service = TranslationService(settings(llama_server, context_sentences=0), None,
-                                 updates.append)
+    config = settings(llama_server, context_sentences=0)
+    service = TranslationService(config, OpenAITranslator(config), updates.append)
     service.submit(Sentence(0, 0.0, 1.0, "en", "Good morning."))
     service.submit(Sentence(1, 1.0, 2.0, "en", "The weather is nice today."))
     assert service.drain(120)
@@ -105,8 +105,9 @@ def test_cancel_mid_stream_against_the_real_server(llama_server: str) -> None:  
 
 def test_batched_sentences_all_come_back(llama_server: str) -> None:  # noqa: F811
     updates: list[TranslationUpdate] = []
-    service = TranslationService(settings(llama_server, context_sentences=0), None,
-                                 updates.append, max_batch=3)
+    config = settings(llama_server, context_sentences=0)
+    service = TranslationService(config, OpenAITranslator(config), updates.append,
+                                 max_batch=3)
     for i, text in enumerate(["Good evening.", "It is raining.", "See you tomorrow.",
                               "Thank you."]):
         service.submit(Sentence(i, float(i), i + 1.0, "en", text))

@@ -39,7 +39,11 @@ from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers import asr_faster_whisper
-from whispertrans_tray.providers.translate_openai import base_url, plain_http_warning
+from whispertrans_tray.providers.translate_openai import (
+    OpenAITranslator,
+    base_url,
+    plain_http_warning,
+)
 
 if TYPE_CHECKING:  # the tray app loads Tk: imported where the tray starts (cmd_tray)
     from whispertrans_tray.app.tray_app import Parts
@@ -110,16 +114,23 @@ def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
     return settings
 
 
-def _translation(args: argparse.Namespace, settings: settings_mod.Settings,
-                 on_update: Callable[[TranslationUpdate], None]) -> TranslationService | None:
-    """The translation worker when 啟用即時翻譯 is on (warning about a key sent over http)."""
+def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
+                        on_update: Callable[[TranslationUpdate], None],
+                        ui_language: str) -> TranslationService:
+    """The translation worker and its translator."""
+    return TranslationService(settings, OpenAITranslator(settings, key), on_update, ui_language)
+
+
+def terminal_translation(settings: settings_mod.Settings, key: str | None,
+                         on_update: Callable[[TranslationUpdate], None]) \
+        -> TranslationService | None:
+    """The translation worker when 啟用即時翻譯 is on (no server traffic when it is off)."""
     if not settings.translation.enabled:
         return None
-    key = credentials.resolve(args.api_key)
     warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
     if warning:
         terminal.notice(warning)
-    return TranslationService(settings.translation, key, on_update, settings.ui_language)
+    return translation_service(settings.translation, key, on_update, settings.ui_language)
 
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings,
@@ -130,7 +141,7 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
         export.check_format(args.output)
     subtitles = SubtitleModel()
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
-    service = _translation(args, settings, view.translation)
+    service = terminal_translation(settings, credentials.resolve(args.api_key), view.translation)
     terminal.notice(tr("cli.loading_model", lang, name=settings.asr.model))
     model = asr_faster_whisper.load(settings.asr, lang)
     if model.info.notice:
@@ -229,7 +240,7 @@ def tray_parts() -> Parts:
         overlay=Overlay,
         tray=Tray,
         hotkeys=Hotkeys,
-        translation=TranslationService,
+        translation=translation_service,
         load_model=asr_faster_whisper.load,
         recognizer=lambda asr, model: live.build_recognizer(asr, model, live=True),
         capture=AudioCapture,
