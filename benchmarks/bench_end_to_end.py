@@ -57,6 +57,7 @@ class Probe:
 def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
     import tkinter as tk
 
+    from whispertrans_tray.__main__ import build_recognizer
     from whispertrans_tray.app import live
     from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
     from whispertrans_tray.app.tray_app import DRAIN_MS
@@ -121,7 +122,7 @@ def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
     def work() -> None:
         for name in clips:
             audio = live.read_audio(DATA / name)
-            recognizer = live.build_recognizer(asr, model, live=True)
+            recognizer = build_recognizer(asr, model, live=True)
             offset[1] = time.perf_counter()
             live.run(audio, recognizer, on_event, realtime=True)
             offset[0] = max(probe.speech_end, default=-1) + 1

@@ -48,8 +48,9 @@ def main() -> None:
 
     import os
 
+    from whispertrans_tray.__main__ import build_recognizer
     from whispertrans_tray.app import live
-    from whispertrans_tray.core.types import Sentence
+    from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
     from whispertrans_tray.providers import asr_faster_whisper, model_store
     from whispertrans_tray.settings import AsrSettings
 
@@ -65,12 +66,12 @@ def main() -> None:
         refs = references()
         for name in CLIPS:
             audio = live.read_audio(DATA / name)
-            seconds = audio.size / 16000
+            seconds = audio.size / SAMPLE_RATE
             ours = theirs = float("inf")
             text = offline = ""
             for _ in range(args.repeat):
                 sentences: list[Sentence] = []
-                recognizer = live.build_recognizer(asr, model, live=False)
+                recognizer = build_recognizer(asr, model, live=False)
                 stats = live.run(audio, recognizer, lambda e, s=sentences: s.append(e)
                                      if isinstance(e, Sentence) else None)
                 ours = min(ours, stats.wall_seconds)

@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
+    from whispertrans_tray.__main__ import build_recognizer
     from whispertrans_tray.app import live
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.providers import asr_faster_whisper
@@ -44,7 +45,7 @@ def main() -> None:
     worst_lag = 0.0
     for name in args.clips.split(","):
         audio = live.read_audio(DATA / name)
-        recognizer = live.build_recognizer(asr, model, live=True)
+        recognizer = build_recognizer(asr, model, live=True)
         clip_latencies: list[float] = []
         started = time.perf_counter()
 

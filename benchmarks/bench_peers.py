@@ -83,6 +83,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from tests.textnorm import cer, wer
+    from whispertrans_tray.__main__ import build_recognizer
     from whispertrans_tray.app import live
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.providers import asr_faster_whisper
@@ -114,7 +115,7 @@ def main() -> None:
         ends = speech_ends(audio)
 
         # ours
-        recognizer = live.build_recognizer(asr, model, live=True)
+        recognizer = build_recognizer(asr, model, live=True)
         ours_commits: list[tuple[float, float]] = []
         ours_text: list[str] = []
         t0 = time.perf_counter()

@@ -32,6 +32,7 @@ def main() -> None:
 
     from benchmarks.bench_lag import long_audio
     from tests.servers.fake_openai import FakeServer
+    from whispertrans_tray.__main__ import build_recognizer
     from whispertrans_tray.app import history, live
     from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
     from whispertrans_tray.core.types import Event, Sentence
@@ -65,7 +66,7 @@ def main() -> None:
                 service.submit(event)
 
         threading.Thread(target=sample, daemon=True).start()
-        recognizer = live.build_recognizer(asr, model, live=True)
+        recognizer = build_recognizer(asr, model, live=True)
         stats = live.run(audio, recognizer, on_event, realtime=True)
         service.drain(60)
         service.close()

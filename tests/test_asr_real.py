@@ -9,6 +9,7 @@ from opencc import OpenCC
 
 from tests.conftest import reference
 from tests.textnorm import cer, wer
+from whispertrans_tray.__main__ import build_recognizer
 from whispertrans_tray.app import live
 from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
 from whispertrans_tray.settings import AsrSettings
@@ -16,7 +17,7 @@ from whispertrans_tray.settings import AsrSettings
 
 def stream(model, audio, realtime: bool, language: str = "auto") -> list[Sentence]:  # type: ignore[no-untyped-def]
     asr = AsrSettings(language=language)
-    recognizer = live.build_recognizer(asr, model, live=realtime)
+    recognizer = build_recognizer(asr, model, live=realtime)
     # live: a partial decode about every second of audio
     step = SAMPLE_RATE // 2 if realtime else SAMPLE_RATE
     chunks = (audio[i:i + step] for i in range(0, audio.size, step))

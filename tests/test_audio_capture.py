@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import DATA, reference
 from tests.pulse import ensure_devices, pactl, play, write_wav
 from tests.textnorm import wer
+from whispertrans_tray.__main__ import build_recognizer
 from whispertrans_tray.app import live
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.usefixtures("pulse")
 def transcribe_live(model, capture: AudioCapture, wav: Path, sink: str,  # type: ignore[no-untyped-def]
                     seconds: float) -> tuple[str, list[str]]:
     """Start capturing, play ``wav`` into ``sink`` once connected, transcribe for a while."""
-    recognizer = live.build_recognizer(AsrSettings(language="en"), model, live=True)
+    recognizer = build_recognizer(AsrSettings(language="en"), model, live=True)
     sentences: list[str] = []
     capture.start()
     deadline = time.monotonic() + 10
@@ -75,7 +76,7 @@ def test_capture_recovers_when_the_device_comes_back(base_model, tmp_path: Path)
     libri = write_wav(live.read_audio(DATA / "en_librispeech.wav"), tmp_path / "l.wav")
     statuses: list[str] = []
     capture = AudioCapture("loopback", on_status=statuses.append, ui_language="en")
-    recognizer = live.build_recognizer(AsrSettings(language="en"), base_model, live=True)
+    recognizer = build_recognizer(AsrSettings(language="en"), base_model, live=True)
     capture.start()
     sentences: list[str] = []
 

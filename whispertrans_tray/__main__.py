@@ -23,13 +23,14 @@ from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import export, live, server_check
 from whispertrans_tray.app.history import SessionWriter
+from whispertrans_tray.app.live import recognizer_config
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
 from whispertrans_tray.cli import terminal
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import SAMPLE_RATE
+from whispertrans_tray.core.types import SAMPLE_RATE, Transcriber
 from whispertrans_tray.desktop import platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
@@ -39,11 +40,13 @@ from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers import asr_faster_whisper
+from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
     OpenAITranslator,
     base_url,
     plain_http_warning,
 )
+from whispertrans_tray.providers.vad_silero import SileroVad
 
 if TYPE_CHECKING:  # the tray app loads Tk: imported where the tray starts (cmd_tray)
     from whispertrans_tray.app.tray_app import Parts
@@ -114,6 +117,14 @@ def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
     return settings
 
 
+def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
+                     live: bool) -> StreamingRecognizer:
+    """A recognizer on ``transcriber`` with Silero VAD and the user's Chinese script; ``live``
+    for live audio (partials on), else file mode."""
+    return StreamingRecognizer(transcriber, SileroVad(), recognizer_config(asr, live),
+                               ChineseScript(asr.chinese_script))
+
+
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
                         on_update: Callable[[TranslationUpdate], None],
                         ui_language: str) -> TranslationService:
@@ -148,7 +159,7 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
         terminal.notice(model.info.notice)
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
-    recognizer = live.build_recognizer(settings.asr, model, live=live_view)
+    recognizer = build_recognizer(settings.asr, model, live=live_view)
     return Session(view, service, lambda: subtitles.lines), recognizer
 
 
@@ -242,7 +253,7 @@ def tray_parts() -> Parts:
         hotkeys=Hotkeys,
         translation=translation_service,
         load_model=asr_faster_whisper.load,
-        recognizer=lambda asr, model: live.build_recognizer(asr, model, live=True),
+        recognizer=lambda asr, model: build_recognizer(asr, model, live=True),
         capture=AudioCapture,
         devices=list_devices,
         history=SessionWriter,

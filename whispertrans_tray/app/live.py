@@ -24,11 +24,9 @@ from typing import Protocol
 import numpy as np
 
 from whispertrans_tray.core.recognizer import RecognizerConfig, StreamingRecognizer
-from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event, Transcriber
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event
 from whispertrans_tray.core.vad import VadConfig
 from whispertrans_tray.errors import AudioFileError
-from whispertrans_tray.providers.chinese_script import ChineseScript
-from whispertrans_tray.providers.vad_silero import SileroVad
 from whispertrans_tray.settings import AsrSettings
 
 FILE_CHUNK_S = 1.0
@@ -82,12 +80,6 @@ def recognizer_config(asr: AsrSettings, live: bool) -> RecognizerConfig:
                       min_silence_ms=asr.min_silence_ms if live else max(asr.min_silence_ms,
                                                                           FILE_MIN_SILENCE_MS)),
     )
-
-
-def build_recognizer(asr: AsrSettings, transcriber: Transcriber, live: bool) -> StreamingRecognizer:
-    """A recognizer on ``transcriber`` with Silero VAD and the user's Chinese script."""
-    return StreamingRecognizer(transcriber, SileroVad(), recognizer_config(asr, live),
-                               ChineseScript(asr.chinese_script))
 
 
 def events(chunks: Iterable[Audio], recognizer: StreamingRecognizer,

@@ -28,12 +28,13 @@ def spawn(settings_path: Path | None, on_saved: Callable[[], None]) -> subproces
     if settings_path is not None:
         args += ["--settings", str(settings_path)]
     child = subprocess.Popen([*args, "settings-window"], stdout=subprocess.PIPE, text=True)
-    threading.Thread(target=_listen, args=(child, on_saved), name="settings-window",
+    threading.Thread(target=listen, args=(child, on_saved), name="settings-window",
                      daemon=True).start()
     return child
 
 
-def _listen(child: subprocess.Popen[str], on_saved: Callable[[], None]) -> None:
+def listen(child: subprocess.Popen[str], on_saved: Callable[[], None]) -> None:
+    """Call ``on_saved`` for each save the window process reports, until it exits."""
     assert child.stdout is not None
     with child.stdout:
         for line in child.stdout:
