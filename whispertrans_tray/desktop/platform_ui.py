@@ -15,9 +15,11 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import tkinter as tk
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # only for the types: the terminal commands never load Tk
+    import tkinter as tk
 
 Rect = tuple[int, int, int, int]
 
