@@ -1,4 +1,9 @@
-"""Command line entry point; the only place where objects are wired together.
+"""Command line entry point and the composition root: every object is built here.
+
+The subcommands build what they need and hand it down: the terminal session (view,
+translation service, recognizer) for ``transcribe`` and ``listen``; the tray app's
+:class:`~whispertrans_tray.app.tray_app.Parts` (factories of its collaborators) for ``tray``;
+the settings window's server checks for its process (``settings-window``, started by the app).
 
 ``whispertrans-tray transcribe INPUT -o OUT.srt`` — file mode;
 ``whispertrans-tray listen --replay FILE`` — terminal live mode.

@@ -5,7 +5,7 @@ is atomic (write a temporary file, then ``os.replace``).  Loading never fails: a
 kept as ``settings.json.bak`` and the defaults are used; a field with a wrong value keeps its
 default.  Each problem becomes a message (in the UI language) that names the file or field.
 
-The API key is **not** a setting: it lives in the OS keyring (see the translation provider).
+The API key is **not** a setting: it lives in the OS keyring (:mod:`whispertrans_tray.credentials`).
 """
 
 from __future__ import annotations
