@@ -12,7 +12,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from whispertrans_tray.core.languages import LANGUAGES
@@ -55,7 +55,6 @@ class TrayActions:
     export_history: Callable[[], None]
     open_settings: Callable[[], None]
     quit: Callable[[], None]
-    extra: dict[str, Callable[[], None]] = field(default_factory=dict)
 
 
 def _pystray() -> Any:
