@@ -6,8 +6,8 @@ server on 127.0.0.1, in two runs:
 
 * ``gpu-like``: a loopback server paced like vLLM with a 7B model on a GPU box (first token
   after 150 ms, then a token every 25 ms), so only our own path uses this machine's CPU;
-* ``llama``: the real llama.cpp server with Gemma 3 270M sharing this CPU (one thread): the
-  worst case, translation competing with Whisper for two cores.
+* ``llama``: the real llama.cpp server (xllamacpp) with SmolLM2-135M-Instruct sharing this CPU
+  (one thread): the worst case, translation competing with Whisper for two cores.
 
 Every event and translation update reaches Tk's main thread through a bounded queue drained
 with ``after()`` every ``app.DRAIN_MS``, exactly as in the app, and the real overlay paints it
@@ -212,8 +212,8 @@ def main() -> None:
         append_results("Speech end → translated subtitle painted (whole live path, 1×)", text,
                        "gpu-like: a loopback server paced like vLLM on a GPU box (150 ms to "
                        "the first token, 25 ms per token), so this machine's CPU runs only our "
-                       "path. llama: Gemma 3 270M on llama.cpp (1 thread) shares the 2 cores "
-                       "with Whisper base (2 threads), the worst case; the tiny base model "
+                       "path. llama: SmolLM2-135M-Instruct on llama.cpp (1 thread) shares the "
+                       "2 cores with Whisper base (2 threads), the worst case; the tiny model "
                        "sometimes answers nothing, counted as failed translations.")
 
 

@@ -3,8 +3,8 @@
 1. Client overhead: sentences through the translation worker to a loopback server that answers
    at once (``tests/servers/fake_openai.py``): submit → translation done, which is all our own
    time (queueing, request building, SSE parsing, think filter, callbacks) plus loopback HTTP.
-2. A real OpenAI-compatible server (llama-cpp-python + Gemma 3 270M on 127.0.0.1, CPU): time to
-   first token and to the complete translation, as the overlay sees them.
+2. A real OpenAI-compatible server (llama.cpp's server via xllamacpp + SmolLM2-135M-Instruct on
+   127.0.0.1, CPU): time to first token and to the complete translation, as the overlay sees them.
 
     python -m benchmarks.bench_translation [--sentences 30] [--record]
 """
@@ -79,16 +79,16 @@ def main() -> None:
         "|---|---|---|",
         f"| client overhead, submit → done (instant loopback server) | "
         f"{statistics.median(ms):.1f} ms | {sorted(ms)[int(0.9 * (len(ms) - 1))]:.1f} ms |",
-        f"| Gemma 3 270M on llama.cpp (CPU): committed → first token | "
+        f"| SmolLM2-135M-Instruct on llama.cpp (CPU): committed → first token | "
         f"{statistics.median(first):.2f} s | {sorted(first)[int(0.9 * (len(first) - 1))]:.2f} s |",
-        f"| Gemma 3 270M on llama.cpp (CPU): committed → complete | "
+        f"| SmolLM2-135M-Instruct on llama.cpp (CPU): committed → complete | "
         f"{statistics.median(done):.2f} s | {sorted(done)[int(0.9 * (len(done) - 1))]:.2f} s |",
     ])
     print(table)
     if args.record:
         from benchmarks.common import append_results
 
-        append_results("Translation stages", table, "Overhead target: ≤ 30 ms. The 270M model "
+        append_results("Translation stages", table, "Overhead target: ≤ 30 ms. The 135M model "
                        "is a protocol peer on a CPU, not a translator; a GPU vLLM answers in "
                        "300–500 ms per the vLLM guide.")
 

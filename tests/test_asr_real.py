@@ -72,3 +72,17 @@ def test_multilingual_clip_switches_language(base_model, clip) -> None:  # type:
     german = " ".join(s.text for s in sentences if s.language == "de").lower()
     assert "permission is hereby granted" in english
     assert "software" in german and "jeden" in german
+
+
+def test_long_window_after_a_long_prompt_decodes(base_model, clip) -> None:  # type: ignore[no-untyped-def]
+    """A window past 30 s after a prompt once asked for 440 new tokens on top of the prompt,
+    and faster-whisper refused (448 at most): the long mixed-language file crashed."""
+    import numpy as np
+
+    audio = np.concatenate([clip("jfk.flac")] * 4)  # 44 s, decoded as two 30-s chunks
+    prompt = "And so, my fellow Americans, ask not what your country can do for you. " * 2
+    assert base_model.token_budget(audio.size / 16000, prompt) < 440
+    result = base_model.transcribe(audio, "en", prompt[-120:])
+    assert "country" in " ".join(w.text for w in result.words)
+    long_prompt = "我們今天討論的是如何在會議中即時翻譯字幕。" * 30
+    assert 0 < base_model.token_budget(30.0, long_prompt) <= 448 - 223

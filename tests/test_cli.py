@@ -139,3 +139,24 @@ def test_no_translate_means_no_server_traffic(tmp_path: Path, model_cache: Path)
         result = run("transcribe", str(DATA / "zh_aishell.wav"), "--no-translate", "--url",
                      server.url, cache=model_cache, config=tmp_path)
     assert result.returncode == 0 and server.requests == [] and server.headers_seen == []
+
+
+def test_an_echoed_api_key_is_never_shown_or_written(tmp_path: Path, model_cache: Path) -> None:
+    """A server that echoes the Authorization header in its error: the key reaches neither
+    stderr nor stdout nor the subtitle file, in either UI language."""
+    from tests.servers.fake_openai import FakeServer
+
+    key = "lan-box-key-7f3a9c"  # not shaped like sk-…: masked because it is the key in use
+    out = tmp_path / "jfk.jsonl"
+    with FakeServer("echo_auth") as server:
+        result = run("transcribe", str(DATA / "jfk.flac"), "-o", str(out), "--translate",
+                     "--url", server.url, "--model", "test-model", "--api-key", key,
+                     cache=model_cache, config=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert server.headers_seen and server.headers_seen[0]["authorization"] == f"Bearer {key}"
+    written = out.read_text("utf-8")
+    rows = [json.loads(x) for x in written.splitlines()]
+    assert rows and all("HTTP 500" in r["translation_error"] for r in rows)
+    assert all("***" in r["translation_error"] for r in rows)
+    for text in (written, result.stderr, result.stdout):
+        assert key not in text

@@ -1,4 +1,5 @@
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,87 @@ def test_corrupt_file_is_kept_as_bak(tmp_path: Path, content: str) -> None:
     assert "corrupt" in result.problems[0] and str(path) in result.problems[0]
     assert (tmp_path / "settings.json.bak").read_text(encoding="utf-8") == content
     assert not path.exists()
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("big5", "{\"ui_language\": \"en\", \"x\": \"繁體\"}".encode("big5")),
+    ("deep", b"[" * 100_000 + b"]" * 100_000),
+    ("deep-object", b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+])
+def test_hostile_files_never_crash_loading(tmp_path: Path, name: str, content: bytes) -> None:
+    path = tmp_path / "settings.json"
+    path.write_bytes(content)
+    result = s.load(path, lang="en")
+    assert result.settings == s.Settings(), name
+    assert len(result.problems) == 1 and "corrupt" in result.problems[0]
+    assert (tmp_path / "settings.json.bak").read_bytes() == content
+
+
+def test_a_second_corruption_keeps_the_first_backup(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    for n, content in enumerate(["{first", "{second", "{third"]):
+        path.write_text(content, encoding="utf-8")
+        result = s.load(path, lang="en")
+        expected = "settings.json.bak" + (f".{n}" if n else "")
+        assert expected in result.problems[0]
+    assert (tmp_path / "settings.json.bak").read_text(encoding="utf-8") == "{first"
+    assert (tmp_path / "settings.json.bak.1").read_text(encoding="utf-8") == "{second"
+    assert (tmp_path / "settings.json.bak.2").read_text(encoding="utf-8") == "{third"
+
+
+def test_a_folder_instead_of_a_file_is_named_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.mkdir()
+    result = s.load(path, lang="en")
+    assert result.settings == s.Settings()
+    assert "cannot be read" in result.problems[0] and str(path) in result.problems[0]
+    assert "backed up" not in result.problems[0] and " - " not in result.problems[0]
+    assert path.is_dir()
+
+
+def test_a_corrupt_file_in_a_read_only_folder(tmp_path: Path) -> None:
+    """The file cannot be moved aside: it is left as it is and the message says why.
+
+    The folder is made immutable (``chattr +i``), which stops root as well as users.
+    """
+    folder = tmp_path / "cfg"
+    folder.mkdir()
+    path = folder / "settings.json"
+    path.write_text("{corrupt", encoding="utf-8")
+    subprocess.run(["chattr", "+i", str(folder)], check=True)
+    try:
+        result = s.load(path, lang="zh-TW")
+        with pytest.raises(SettingsError):
+            s.save(s.Settings(), path)
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    assert result.settings == s.Settings()
+    assert "無法備份" in result.problems[0] and str(path) in result.problems[0]
+    assert path.read_text(encoding="utf-8") == "{corrupt"
+    assert sorted(p.name for p in folder.iterdir()) == ["settings.json"]
+
+
+@pytest.mark.parametrize(("field", "raw"), [
+    ("temperature", "NaN"), ("temperature", "Infinity"), ("temperature", "-Infinity"),
+    ("max_tokens", "1" + "0" * 400),
+])
+def test_non_finite_and_huge_numbers_keep_the_default(tmp_path: Path, field: str,
+                                                      raw: str) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(f'{{"translation": {{"{field}": {raw}}}}}', encoding="utf-8")
+    result = s.load(path, lang="en")
+    assert result.settings == s.Settings()
+    assert result.fields == (f"translation.{field}",)
+    with pytest.raises(SettingsError):
+        s.replace(s.Settings(), "translation.temperature", float("nan"))
+
+
+def test_nan_opacity_keeps_the_default(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"overlay": {"opacity": NaN}}', encoding="utf-8")
+    result = s.load(path, lang="en")
+    assert result.settings.overlay.opacity == s.OverlaySettings().opacity
+    assert result.fields == ("overlay.opacity",)
 
 
 @pytest.mark.parametrize(

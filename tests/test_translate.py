@@ -223,3 +223,16 @@ def test_the_system_prompt_is_a_stable_prefix() -> None:
     one = build_messages("First.", "繁體中文", [Pair("a", "甲")])
     two = build_messages("Second.", "繁體中文", [Pair("a", "甲")])
     assert one[:-1] == two[:-1] and one[-1] != two[-1]
+
+
+def test_an_echoed_key_is_masked_in_every_message() -> None:
+    key = "my-vllm-key-2b9d41"
+    with FakeServer("echo_auth") as server:
+        translator = OpenAITranslator(TranslationSettings(url=server.url, model="test-model",
+                                                          timeout_s=2.0), api_key=key)
+        with pytest.raises(errors.ServerError) as caught:
+            translator.translate("Hi.", "繁體中文")
+        translator.close()
+    assert server.headers_seen[-1]["authorization"] == f"Bearer {key}"
+    for text in (caught.value.message("en"), caught.value.message("zh-TW"), str(caught.value)):
+        assert key not in text and "***" in text

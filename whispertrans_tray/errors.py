@@ -35,6 +35,7 @@ with its traceback, but never stops the daemon.
 from __future__ import annotations
 
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
+from whispertrans_tray.logs import redact
 
 
 class WhisperTransError(Exception):
@@ -48,8 +49,13 @@ class WhisperTransError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, language: str = DEFAULT_UI_LANGUAGE) -> str:
-        """The message in the UI ``language`` (``zh-TW`` or ``en``)."""
-        return tr(self.key, language, **self.params)
+        """The message in the UI ``language`` (``zh-TW`` or ``en``).
+
+        Secrets are masked (registered API keys, ``sk-…``, ``Bearer …``): a server may echo the
+        key in its error text, and messages go to the screen, notifications, stderr, the
+        session history and subtitle files, not only to the log.
+        """
+        return redact(tr(self.key, language, **self.params))
 
 
 class SettingsError(WhisperTransError):

@@ -19,6 +19,18 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "The settings file {path} is corrupt ({detail}). It was kept as {backup} and the "
         "defaults are used.",
     },
+    "settings.corrupt_not_moved": {
+        "zh-TW": "設定檔 {path} 已損毀（{detail}），且無法備份（{reason}）。本次改用預設值；"
+        "請確認資料夾可寫入，或刪除／修正該檔案。",
+        "en": "The settings file {path} is corrupt ({detail}) and could not be kept aside "
+        "({reason}). The defaults are used for now; make the folder writable, or fix or "
+        "delete the file.",
+    },
+    "settings.unreadable": {
+        "zh-TW": "無法讀取設定檔 {path}（{detail}）。本次改用預設值；請確認它是可讀取的檔案。",
+        "en": "The settings file {path} cannot be read ({detail}). The defaults are used for "
+        "now; check that it is a readable file.",
+    },
     "settings.invalid_field": {
         "zh-TW": "設定欄位「{field}」的值 {value!r} 無效：{reason}。已改用預設值 {default!r}。",
         "en": "Setting '{field}' has an invalid value {value!r}: {reason}. Using the default "

@@ -1,9 +1,12 @@
 """Typed, frozen settings with documented fields, stored as JSON in the OS config folder.
 
 The file is ``settings.json`` under ``platformdirs.user_config_dir("WhisperTrans Tray")``.  Saving
-is atomic (write a temporary file, then ``os.replace``).  Loading never fails: a corrupt file is
-kept as ``settings.json.bak`` and the defaults are used; a field with a wrong value keeps its
-default.  Each problem becomes a message (in the UI language) that names the file or field.
+is atomic (write a temporary file, then ``os.replace``).  Loading never fails: a corrupt file
+(bad JSON, bad encoding, absurd nesting) is kept as ``settings.json.bak`` (then ``.bak.1``,
+``.bak.2``…: an earlier backup is never overwritten) and the defaults are used; a file that
+cannot be read at all (a folder, no permission) is left alone; a field with a wrong value
+(including NaN, infinities and numbers too large for a float) keeps its default.  Each problem
+becomes a message (in the UI language) that names the file or field, its cause and the fix.
 
 The API key is **not** a setting: it lives in the OS keyring (:mod:`whispertrans_tray.credentials`).
 """
@@ -14,13 +17,13 @@ import dataclasses
 import json
 import os
 import tempfile
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, get_args
 
 from whispertrans_tray.errors import SettingsError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, UI_LANGUAGES, normalize_ui_language, tr
+from whispertrans_tray.typed_json import build
 
 APP_NAME = "WhisperTrans Tray"
 SETTINGS_FILE = "settings.json"
@@ -226,118 +229,68 @@ def to_dict(settings: Settings) -> dict[str, Any]:
     return dataclasses.asdict(settings)
 
 
-class _InvalidValueError(ValueError):
-    pass
-
-
-def _coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:
-    """Return ``value`` as type ``hint`` or raise :class:`_InvalidValueError` with the reason."""
-    origin = get_origin(hint)
-    if origin is Literal:
-        choices = get_args(hint)
-        if value not in choices:
-            raise _InvalidValueError("one of " + ", ".join(map(str, choices)))
-        return value
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise _InvalidValueError("true or false")
-        return value
-    if hint in (int, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _InvalidValueError("a number")
-        if hint is int and not float(value).is_integer():
-            raise _InvalidValueError("a whole number")
-        number = hint(value)
-        lo, hi = meta.get("min"), meta.get("max")
-        if (lo is not None and number < lo) or (hi is not None and number > hi):
-            raise _InvalidValueError(f"between {lo} and {hi}")
-        return number
-    if hint is str:
-        if not isinstance(value, str):
-            raise _InvalidValueError("text")
-        return value
-    if origin is tuple:  # a list of fixed-shape rows: glossary pairs, overlay positions
-        (row,) = get_args(hint)[:1]
-        kinds = get_args(row)
-        if not isinstance(value, (list, tuple)) or not all(
-            isinstance(r, (list, tuple)) and len(r) == len(kinds)
-            and all(isinstance(v, k) and not isinstance(v, bool) for v, k in zip(r, kinds))
-            for r in value
-        ):
-            shape = ", ".join(k.__name__ for k in kinds)
-            raise _InvalidValueError(f"a list of [{shape}] rows")
-        return tuple(tuple(r) for r in value)
-    raise TypeError(f"unsupported settings type {hint!r}")  # pragma: no cover - a coding error
-
-
-def _build(cls: type[Any], data: Any, prefix: str, lang: str,
-           problems: list[tuple[str, str]]) -> Any:
-    """Build dataclass ``cls`` from ``data``, keeping defaults for invalid fields."""
-    default = cls()
-    if not isinstance(data, dict):
-        problems.append((prefix.rstrip("."), tr(
-            "settings.invalid_field", lang, field=prefix.rstrip("."), value=data,
-            reason="an object", default=to_json_value(default))))
-        return default
-    hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}
-    for name in data:
-        if name not in known:
-            problems.append((prefix + name,
-                             tr("settings.unknown_field", lang, field=prefix + name)))
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
-            continue
-        hint = hints[f.name]
-        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-            values[f.name] = _build(hint, data[f.name], f"{prefix}{f.name}.", lang, problems)
-            continue
-        try:
-            values[f.name] = _coerce(data[f.name], hint, f.metadata)
-        except _InvalidValueError as exc:
-            problems.append((prefix + f.name, tr(
-                "settings.invalid_field", lang, field=prefix + f.name, value=data[f.name],
-                reason=str(exc), default=getattr(default, f.name))))
-    return dataclasses.replace(default, **values)
-
-
-def to_json_value(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.asdict(obj)
-    return obj
-
-
 def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
     """Validate ``data`` (parsed JSON) into :class:`Settings`; problems name the field."""
     problems: list[tuple[str, str]] = []
     if isinstance(data, dict) and data.get("ui_language") in UI_LANGUAGES:
         lang = data["ui_language"]
-    settings = _build(Settings, data, "", lang, problems)
+    settings = build(Settings, data, "", lang, problems)
     return LoadResult(settings, tuple(m for _, m in problems), tuple(f for f, _ in problems))
 
 
 def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
-    """Load the settings; a missing file gives the defaults, a corrupt one is kept as ``.bak``."""
+    """Load the settings; a missing file gives the defaults, a corrupt one is kept as ``.bak``.
+
+    Never raises: whatever is in (or instead of) the file, the result is usable settings and
+    messages that say what was wrong and what was done about it.
+    """
     path = path or default_path()
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:  # first start: the UI follows the OS language
         language: UiLanguage = "en" if os_ui_language() == "en" else "zh-TW"
         return LoadResult(dataclasses.replace(Settings(), ui_language=language))
-    except OSError as exc:
-        return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=exc,
-                                          backup="-"),))
+    except OSError as exc:  # a folder, no permission, an I/O error: leave it as it is
+        return LoadResult(Settings(), (tr("settings.unreadable", lang, path=path,
+                                          detail=_os_detail(exc)),))
     try:
-        data = json.loads(raw)
+        data = json.loads(raw.decode("utf-8-sig"))
         if not isinstance(data, dict):
             raise ValueError("the top level is not a JSON object")
-    except ValueError as exc:
-        backup = path.with_name(path.name + ".bak")
-        os.replace(path, backup)
-        return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=exc,
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        detail = _corrupt_detail(exc)
+        try:
+            backup = _backup(path)
+        except OSError as move_exc:
+            return LoadResult(Settings(), (tr("settings.corrupt_not_moved", lang, path=path,
+                                              detail=detail,
+                                              reason=_os_detail(move_exc)),))
+        return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=detail,
                                           backup=backup),))
     return from_dict(data, lang)
+
+
+def _corrupt_detail(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc)[:200]
+
+
+def _os_detail(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _backup(path: Path) -> Path:
+    """Move ``path`` aside as ``NAME.bak``, or ``NAME.bak.1``, ``.bak.2``… if taken."""
+    candidates = [path.with_name(path.name + ".bak")]
+    candidates += [path.with_name(f"{path.name}.bak.{n}") for n in range(1, 1000)]
+    for backup in candidates:
+        if not backup.exists() and not backup.is_symlink():
+            os.replace(path, backup)
+            return backup
+    raise OSError(0, "too many backups; delete old settings.json.bak files")
 
 
 def save(settings: Settings, path: Path | None = None) -> Path:

@@ -14,6 +14,8 @@ answers like vLLM does (or fails the way servers fail) depending on ``mode``:
 ``cut``       sends two chunks, then drops the connection mid-stream
 ``think``     wraps the reply in ``<think>…</think>`` split across chunks
 ``html``      a 200 HTML page: not an OpenAI-compatible API
+``echo_auth`` 500 whose error body echoes the request's Authorization header (a debugging proxy
+              or a careless server does this): the key must still never be shown or written
 """
 
 from __future__ import annotations
@@ -117,6 +119,11 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "model404" or body.get("model") not in MODELS:
             return self._json(404, {"object": "error", "type": "NotFoundError", "code": 404,
                                     "message": f"The model `{body.get('model')}` does not exist."})
+        if mode == "echo_auth":
+            return self._json(500, {"object": "error", "type": "InternalServerError",
+                                    "code": 500, "message": "upstream rejected request with "
+                                    f"headers {{'authorization': "
+                                    f"'{self.headers.get('Authorization')}'}}"})
         if mode == "error500" or self.server.failures_left > 0:
             self.server.failures_left -= 1
             return self._json(500, {"object": "error", "message": "CUDA out of memory",

@@ -206,9 +206,8 @@ class StreamingRecognizer:
     def _partial_due(self) -> bool:
         interval = self.config.partial_interval_s
         now = self._buffer_start + self._buffer.size
-        if interval is None:  # only full windows, at most one per half window of new audio
-            return (self.window_seconds >= self.config.max_window_s
-                    and now - self._last_decode >= self.config.max_window_s / 2 * SAMPLE_RATE)
+        if interval is None:  # only full windows (each decode trims the window below the max)
+            return self.window_seconds >= self.config.max_window_s
         if self.catching_up:
             interval *= 2
         return now - self._last_decode >= interval * SAMPLE_RATE
@@ -261,7 +260,23 @@ class StreamingRecognizer:
             tail = self._agreement.tail
             events.extend(self._commit(self._agreement.commit_tail(safe_prefix(tail))))
         events.extend(self._emit(self._segmenter.flush()))
+        if self.window_seconds > self._trim_length:
+            self._trim_uncommitted()
         return events
+
+    def _trim_uncommitted(self) -> None:
+        """Nothing could be committed (no words, or one unconfirmed word in a full window):
+        the window restarts at that last word, or keeps only the newest audio, so it can never
+        grow past ``max_window_s`` (the token budget and the decode time both grow with it)."""
+        assert self._window_start is not None
+        now = self._buffer_start + self._buffer.size
+        tail = self._agreement.tail
+        if tail:
+            cut = int((tail[-1].start - 0.1) * SAMPLE_RATE)
+        else:
+            cut = now - int(self._trim_length / 2 * SAMPLE_RATE)
+        self._window_start = max(self._window_start, min(cut, now))
+        self._agreement.drop_before(self._window_start / SAMPLE_RATE)
 
     # -- helpers ------------------------------------------------------------------------
     def _decode(self, start: int, stop: int, kind: str) -> list[Word]:

@@ -30,7 +30,8 @@ CUDA_DEFAULT_MODEL = "large-v3-turbo"
 # Temperatures tried in turn when a decode looks like a hallucination loop.
 _TEMPERATURES = (0.0, 0.4, 0.8)
 _TOKENS_PER_SECOND = 12  # fast speech is ~ 5 English words or 6 Chinese characters a second
-_MAX_TOKENS = 440  # Whisper's own limit is 448 tokens including the prompt
+_MAX_LENGTH = 448  # Whisper's text context: the prompt and the new tokens together
+_PROMPT_OVERHEAD = 5  # <|startofprev|> before the prompt; <|startoftranscript|><|lang|><|task|>
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ class FasterWhisper:
             # A draft is replaced by the next decode anyway: no slow fallback retries.
             temperature=[0.0] if draft else list(_TEMPERATURES),
             # Bound the output so a hallucination loop cannot stall the stream.
-            max_new_tokens=min(int(_TOKENS_PER_SECOND * seconds) + 16, _MAX_TOKENS),
+            max_new_tokens=self.token_budget(seconds, prompt),
             word_timestamps=True,
             condition_on_previous_text=False,
             initial_prompt=prompt or None,
@@ -148,6 +149,22 @@ class FasterWhisper:
             for w in segment.words or ():
                 words.append(Word(float(w.start), float(w.end), str(w.word)))
         return Transcript(tuple(words), str(info.language), float(info.language_probability))
+
+    def token_budget(self, seconds: float, prompt: str) -> int:
+        """``max_new_tokens`` for ``seconds`` of audio after ``prompt``.
+
+        Enough for fast speech, and never more than what Whisper's 448-token context leaves
+        after the prompt (faster-whisper raises instead of decoding when the two add up to more;
+        it keeps at most the last 223 prompt tokens).  The budget applies to each 30-s chunk.
+        """
+        wanted = int(_TOKENS_PER_SECOND * min(seconds, 30.0)) + 16
+        prompt_tokens = 0
+        if prompt.strip():
+            ids = self.model.hf_tokenizer.encode(" " + prompt.strip(),
+                                                 add_special_tokens=False).ids
+            prompt_tokens = min(len(ids), _MAX_LENGTH // 2 - 1)
+        room = _MAX_LENGTH - prompt_tokens - _PROMPT_OVERHEAD
+        return max(1, min(wanted, room))
 
     def detect_language(self, audio: Audio) -> tuple[str, float]:
         if not self.multilingual:

@@ -1,0 +1,89 @@
+"""The decode window stays bounded whatever the decoder answers (scripted transcriber).
+
+A long stretch that the VAD calls speech but Whisper turns into no words (music, noise, a
+language it cannot follow) once grew the window to 25–36 s: decodes got slower and the token
+budget overflowed. The decision logic is tested here with a scripted ``Transcriber`` and a
+VAD that hears speech everywhere; the real model is tested in test_asr_real.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from whispertrans_tray.core.recognizer import RecognizerConfig, StreamingRecognizer
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Sentence, Transcript, Word
+
+
+class AlwaysSpeech:
+    """A VAD model that hears speech in every window."""
+
+    window = 512
+
+    def __call__(self, windows: Audio) -> npt.NDArray[np.float32]:
+        return np.ones(len(windows), dtype=np.float32)
+
+    def reset(self) -> None:
+        pass
+
+
+class ScriptedTranscriber:
+    """Answers each decode from a script of word lists (window-relative times); records
+    the length of every window it was given."""
+
+    def __init__(self, script: list[list[tuple[float, float, str]]]) -> None:
+        self.script = script
+        self.windows: list[float] = []
+
+    def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
+                   draft: bool = False) -> Transcript:
+        seconds = len(audio) / SAMPLE_RATE
+        self.windows.append(seconds)
+        answer = self.script[min(len(self.windows) - 1, len(self.script) - 1)]
+        words = tuple(Word(s, e, t) for s, e, t in answer if e <= seconds)
+        return Transcript(words, language or "en", 1.0)
+
+    def detect_language(self, audio: Audio) -> tuple[str, float]:
+        return "en", 1.0
+
+
+def run(transcriber: ScriptedTranscriber, config: RecognizerConfig, seconds: float,
+        chunk_s: float) -> list[Sentence]:
+    recognizer = StreamingRecognizer(transcriber, AlwaysSpeech(), config)
+    audio = np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
+    step = int(chunk_s * SAMPLE_RATE)
+    events = []
+    for i in range(0, audio.size, step):
+        events.extend(recognizer.feed(audio[i:i + step]))
+    events.extend(recognizer.finish())
+    return [e for e in events if isinstance(e, Sentence)]
+
+
+@pytest.mark.parametrize(("mode", "interval", "chunk_s"), [("file", None, 1.0),
+                                                           ("live", 1.0, 0.5)])
+def test_no_words_never_grow_the_window(mode: str, interval: float | None,
+                                        chunk_s: float) -> None:
+    transcriber = ScriptedTranscriber([[]])
+    config = RecognizerConfig(language="en", partial_interval_s=interval)
+    run(transcriber, config, 120.0, chunk_s)
+    assert transcriber.windows, mode
+    assert max(transcriber.windows) <= config.max_window_s + chunk_s, transcriber.windows
+
+
+def test_one_unconfirmed_word_never_grows_the_window() -> None:
+    transcriber = ScriptedTranscriber([[(0.5, 1.0, " la")]])
+    config = RecognizerConfig(language="en", partial_interval_s=None)
+    run(transcriber, config, 120.0, 1.0)
+    assert max(transcriber.windows) <= config.max_window_s + 1.0, transcriber.windows
+
+
+def test_words_after_a_wordless_stretch_are_still_committed() -> None:
+    """Trimming a wordless window keeps the newest audio: speech that starts there is heard."""
+    silent = [[] for _ in range(6)]
+    speech = [[(0.2, 0.6, " Hello"), (0.7, 1.2, " there.")]]
+    transcriber = ScriptedTranscriber(silent + speech)
+    config = RecognizerConfig(language="en", partial_interval_s=None)
+    sentences = run(transcriber, config, 130.0, 1.0)
+    assert [s.text for s in sentences][:1] == ["Hello there."]
+    assert max(transcriber.windows) <= config.max_window_s + 1.0
