@@ -214,12 +214,14 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     timer = threading.Timer(args.duration, stop.set) if args.duration else None
     capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
+    chunks = live.capture_chunks(capture, stop)
     try:
         if timer is not None:
             timer.start()
-        for event in live.events(live.capture_chunks(capture, stop), recognizer):
+        for event in live.events(chunks, recognizer):
             session.on_event(event)
     finally:
+        chunks.close()  # the capture stops now, whatever happened
         if timer is not None:
             timer.cancel()
         for sig, handler in previous.items():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -96,9 +96,11 @@ def events(chunks: Iterable[Audio], recognizer: StreamingRecognizer,
 
 
 def capture_chunks(capture: AudioSource, stop: threading.Event,
-                   on_dropped: Callable[[float], None] | None = None) -> Iterator[Audio]:
+                   on_dropped: Callable[[float], None] | None = None) \
+        -> Generator[Audio, None, None]:
     """Chunks from ``capture`` (started here) until ``stop`` is set, then the audio captured
-    before the stop.  ``on_dropped`` hears the total dropped seconds each time it grows."""
+    before the stop.  ``on_dropped`` hears the total dropped seconds each time it grows.
+    Closing the generator early stops the capture."""
     capture.start()
     dropped = 0.0
     try:

@@ -95,10 +95,12 @@ class Recording:
         def on_dropped(seconds: float) -> None:  # the loop fell behind the audio
             app.post_status(app.t("status.dropped", seconds=seconds))
 
+        chunks = live.capture_chunks(capture, self._stop, on_dropped)
         try:
-            for event in live.events(live.capture_chunks(capture, self._stop, on_dropped),
-                                     recognizer, on_fed):
+            for event in live.events(chunks, recognizer, on_fed):
                 app.emit(event)
         except Exception:
             log.exception("Recording worker failed")
             app.post(lambda: app.fail(app.t("status.error")))
+        finally:
+            chunks.close()  # the capture stops now, whatever happened
