@@ -39,7 +39,7 @@ from whispertrans_tray.core.types import SAMPLE_RATE, Transcriber
 from whispertrans_tray.desktop import platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
-from whispertrans_tray.desktop.settings_api import ServerChecks, SettingsApi
+from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
@@ -319,20 +319,28 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
     return 0 if report.ok else 1
 
 
-def settings_checks() -> ServerChecks:
-    """The settings window's URL check and 測試連線 (the window never imports providers)."""
+def settings_services(path: Path | None) -> FormServices:
+    """What the settings window's form uses: the settings file ``path`` (None: the default
+    one), the keyring, the URL check and 測試連線 (the window never imports providers)."""
+    def save(settings: settings_mod.Settings, key: str | None) -> None:
+        settings_mod.save(settings, path)
+        if key is not None:
+            credentials.store(key)
+
     def test_connection(translation: settings_mod.TranslationSettings, key: str | None,
                         ui_language: str) -> dict[str, object]:
         report = server_check.run(translation, key, ui_language)
         return {"ok": report.ok, "message": report.message, "sample": report.sample,
                 "models": list(report.models)}
 
-    return ServerChecks(check_url=base_url, test_connection=test_connection)
+    return FormServices(load=lambda: settings_mod.load(path), save=save,
+                        stored_key=credentials.stored, check_url=base_url,
+                        test_connection=test_connection)
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """The settings window process; each save is told to the app over stdout."""
-    return settings_window.run(SettingsApi(args.settings, settings_checks(),
+    return settings_window.run(SettingsApi(settings_services(args.settings),
                                            settings_window.tell_parent_saved))
 
 

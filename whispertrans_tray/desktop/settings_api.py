@@ -2,9 +2,9 @@
 
 Every method takes and returns plain JSON-able values.  The page never writes files itself:
 :meth:`SettingsApi.save` validates the whole form (messages keyed by the dotted field, shown
-next to it), writes ``settings.json`` atomically, stores the API key in the OS keyring and
-calls ``on_saved`` (the window process tells the app).  The shell talks to no server itself:
-the URL check and 測試連線 are handed in (:class:`ServerChecks`).
+next to it), then saves the settings and the API key and calls ``on_saved`` (the window
+process tells the app).  The shell touches no file, keyring or server itself: loading, saving,
+the URL check and 測試連線 are handed in (:class:`FormServices`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from whispertrans_tray import credentials
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.languages import LANGUAGES
 from whispertrans_tray.desktop.hotkey_notation import check
@@ -29,15 +27,22 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class ServerChecks:
-    """What the form needs from the translation side, handed in by the composition root.
+class FormServices:
+    """What the form needs from outside the shell, handed in by the composition root.
 
     Attributes:
+        load: The settings as saved, with the problems found loading them.
+        save: Writes the settings and the API key (None keeps the stored key, "" removes
+            it); raises what went wrong.
+        stored_key: The stored API key, or None.
         check_url: Raises a :class:`WhisperTransError` naming the problem with an API URL.
         test_connection: 測試連線 for ``(settings, api key, UI language)``: a JSON-able dict
             with ``ok``, ``message``, ``sample`` and ``models``.
     """
 
+    load: Callable[[], settings_mod.LoadResult]
+    save: Callable[[settings_mod.Settings, str | None], object]
+    stored_key: Callable[[], str | None]
     check_url: Callable[[str], object]
     test_connection: Callable[[TranslationSettings, str | None, str], dict[str, Any]]
 
@@ -45,22 +50,21 @@ class ServerChecks:
 class SettingsApi:
     """Exposed to the page as ``window.pywebview.api``."""
 
-    def __init__(self, path: Path | None, checks: ServerChecks,
+    def __init__(self, services: FormServices,
                  on_saved: Callable[[], None] = lambda: None) -> None:
-        self._path = path
-        self._checks = checks
+        self._services = services
         self._on_saved = on_saved
         self.saved = 0  # how many times the user saved
 
     def get(self) -> dict[str, Any]:
         """Current settings, provider presets and the choices of the select fields."""
-        result = settings_mod.load(self._path)
+        result = self._services.load()
         return {
             "settings": settings_mod.to_dict(result.settings),
             "problems": result.by_field(),
             "presets": {k: dataclasses.asdict(p) for k, p in PRESETS.items()},
             "targets": list(LANGUAGES),
-            "has_key": bool(credentials.stored()),
+            "has_key": bool(self._services.stored_key()),
         }
 
     def validate(self, data: dict[str, Any]) -> dict[str, str]:
@@ -69,7 +73,7 @@ class SettingsApi:
         url = (data.get("translation") or {}).get("url", "")
         if isinstance(url, str) and "translation.url" not in messages:
             try:
-                self._checks.check_url(url)
+                self._services.check_url(url)
             except WhisperTransError as exc:
                 messages["translation.url"] = exc.message(data.get("ui_language", "zh-TW"))
         messages.update(_hotkey_messages(data.get("hotkeys"), data.get("ui_language", "zh-TW")))
@@ -82,9 +86,7 @@ class SettingsApi:
             return {"ok": False, "errors": errors}
         result = settings_mod.from_dict(data)
         try:
-            settings_mod.save(result.settings, self._path)
-            if api_key is not None:
-                credentials.store(api_key)
+            self._services.save(result.settings, api_key)
         except Exception as exc:  # a keyring or disk problem is shown, not raised
             message = exc.message(result.settings.ui_language) \
                 if isinstance(exc, WhisperTransError) else str(exc)
@@ -100,9 +102,9 @@ class SettingsApi:
         if "translation.url" in errors:
             return {"ok": False, "message": errors["translation.url"], "models": []}
         settings = settings_mod.from_dict(data).settings
-        return self._checks.test_connection(settings.translation,
-                                            api_key or credentials.stored(),
-                                            settings.ui_language)
+        return self._services.test_connection(settings.translation,
+                                              api_key or self._services.stored_key(),
+                                              settings.ui_language)
 
 
 def _hotkey_messages(hotkeys: Any, language: str) -> dict[str, str]:
