@@ -131,3 +131,45 @@ def test_no_audio_server_is_a_clear_error(tmp_path: Path) -> None:
                             env=env, timeout=60, check=False)
     assert result.returncode == 1
     assert "audio" in result.stderr.lower() and "Traceback" not in result.stderr
+
+
+def test_listen_in_the_terminal_until_ctrl_c(tmp_path: Path, jfk_wav: Path,
+                                             model_cache: Path) -> None:
+    """Live capture in the terminal: Ctrl+C commits the sentence being spoken, writes OUT."""
+    import signal
+    import threading
+
+    out = tmp_path / "live.srt"
+    env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(model_cache)}
+    listen = subprocess.Popen(
+        [sys.executable, "-m", "whispertrans_tray", "--settings", str(tmp_path / "s.json"),
+         "--ui-language", "en", "listen", "--source", "loopback", "--language", "en", "-o",
+         str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert listen.stderr is not None
+    messages: list[str] = []
+    connected = threading.Event()
+
+    def read_messages() -> None:
+        assert listen.stderr is not None
+        for line in listen.stderr:
+            messages.append(line)
+            if "Recording: Speaker" in line:
+                connected.set()
+        connected.set()  # it ended: the assertions below say how
+
+    reader = threading.Thread(target=read_messages, daemon=True)
+    reader.start()
+    try:
+        assert connected.wait(90) and listen.poll() is None, "".join(messages)
+        play(jfk_wav, "spk").wait(30)
+        listen.send_signal(signal.SIGINT)  # Ctrl+C right as the speech ends
+        printed, _ = listen.communicate(timeout=120)
+    finally:
+        listen.kill()
+    reader.join(5)
+    assert listen.returncode == 0, "".join(messages)
+    assert "country" in printed.lower()
+    subtitles = " ".join(line for line in out.read_text("utf-8").splitlines()
+                         if line and not line[0].isdigit())
+    assert wer(reference("jfk.flac"), subtitles) <= 0.1
