@@ -23,6 +23,7 @@ class Call:
     language: str | None
     prompt: str
     draft: bool
+    prefer: str | None
 
 
 @dataclass
@@ -35,13 +36,12 @@ class ScriptedTranscriber:
     final: str = "Ask not what your country can do for you."
     partial: str | None = None  # None: partials say the same as finals
     changing: bool = False  # every partial says something new (no two agree)
-    language: tuple[str, float] = ("en", 0.95)
+    language: tuple[str, float] = ("en", 0.95)  # what detection hears, and how clearly
     calls: list[Call] = field(default_factory=list)
-    detections: int = 0
 
     def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
-                   draft: bool = False) -> Transcript:
-        self.calls.append(Call(audio.size / SAMPLE_RATE, language, prompt, draft))
+                   draft: bool = False, prefer: str | None = None) -> Transcript:
+        self.calls.append(Call(audio.size / SAMPLE_RATE, language, prompt, draft, prefer))
         text = self.final
         if draft:
             text = self.partial if self.partial is not None else self.final
@@ -51,11 +51,9 @@ class ScriptedTranscriber:
         step = audio.size / SAMPLE_RATE / 2 / len(tokens)
         words = tuple(Word(i * step, (i + 1) * step, " " + token)
                       for i, token in enumerate(tokens))
-        return Transcript(words, language or self.language[0])
-
-    def detect_language(self, audio: Audio) -> tuple[str, float]:
-        self.detections += 1
-        return self.language
+        if language is not None:
+            return Transcript(words, language)
+        return Transcript(words, *self.language)
 
 
 def speech_with_pauses(clip) -> Audio:  # type: ignore[no-untyped-def]
@@ -88,25 +86,25 @@ def test_each_utterance_ends_in_one_final_decode_after_drafts(clip) -> None:  # 
     assert all(c.seconds <= 3.5 for c in fake.calls)  # never more than the utterance
 
 
-def test_a_set_language_is_never_detected(clip) -> None:  # type: ignore[no-untyped-def]
+def test_a_set_language_is_always_the_one_decoded(clip) -> None:  # type: ignore[no-untyped-def]
     fake = ScriptedTranscriber()
     run(fake, speech_with_pauses(clip), RecognizerConfig("de"))
-    assert fake.detections == 0
-    assert {c.language for c in fake.calls} == {"de"}
+    assert {(c.language, c.prefer) for c in fake.calls} == {("de", None)}
 
 
-def test_a_clear_language_is_detected_once_per_utterance(clip) -> None:  # type: ignore[no-untyped-def]
+def test_a_clearly_heard_language_is_preferred_from_then_on(clip) -> None:  # type: ignore[no-untyped-def]
     fake = ScriptedTranscriber(language=("ja", 0.9))
     _, events = run(fake, speech_with_pauses(clip), RecognizerConfig(None))
-    assert fake.detections == 2
-    assert {c.language for c in fake.calls} == {"ja"}
+    assert all(c.language is None for c in fake.calls)  # detected with every decode
+    assert fake.calls[0].prefer is None
+    assert {c.prefer for c in fake.calls[1:]} == {"ja"}
     assert {s.language for s in sentences(events)} == {"ja"}
 
 
-def test_an_unclear_language_is_detected_again_at_each_decode(clip) -> None:  # type: ignore[no-untyped-def]
+def test_an_unclear_language_is_not_preferred(clip) -> None:  # type: ignore[no-untyped-def]
     fake = ScriptedTranscriber(language=("en", 0.3))
     run(fake, speech_with_pauses(clip), RecognizerConfig(None))
-    assert fake.detections == len(fake.calls)
+    assert {c.prefer for c in fake.calls} == {None}
 
 
 def test_disagreeing_drafts_commit_nothing_until_the_final(clip) -> None:  # type: ignore[no-untyped-def]

@@ -37,15 +37,12 @@ class ScriptedTranscriber:
         self.windows: list[float] = []
 
     def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
-                   draft: bool = False) -> Transcript:
+                   draft: bool = False, prefer: str | None = None) -> Transcript:
         seconds = len(audio) / SAMPLE_RATE
         self.windows.append(seconds)
         answer = self.script[min(len(self.windows) - 1, len(self.script) - 1)]
         words = tuple(Word(s, e, t) for s, e, t in answer if e <= seconds)
         return Transcript(words, language or "en", 1.0)
-
-    def detect_language(self, audio: Audio) -> tuple[str, float]:
-        return "en", 1.0
 
 
 def run(transcriber: ScriptedTranscriber, config: RecognizerConfig, seconds: float,

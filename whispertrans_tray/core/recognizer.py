@@ -39,12 +39,14 @@ from whispertrans_tray.core.types import (
     SpeechProbability,
     TextTransform,
     Transcriber,
+    Transcript,
     Word,
 )
 from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadConfig, VadGate
 
 _PROMPT_CHARS = 120
 _MIN_LANGUAGE_PROBABILITY = 0.5
+_GAP_S = 2.0  # speech a final skipped at either end, decoded on its own (language switches)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ class RecognizerConfig:
     """Streaming recognizer parameters.
 
     Attributes:
-        language: Whisper language code, or None to detect it once per utterance.
+        language: Whisper language code, or None to detect it with every decode (free: it
+            shares the decode's encoder pass); the language heard so far is kept unless a
+            decode clearly hears another.
         partial_interval_s: New audio needed before a partial decode; None disables partial
             decodes (file mode without a viewer: only finals and window commits).
         max_window_s: Longest audio window; past it the open sentence is committed as it
@@ -183,7 +187,6 @@ class StreamingRecognizer:
                 self._agreement.reset(context[-1].end)
                 self._agreement.committed.extend(context)
         self._last_decode = start
-        self._language = self.config.language
         self._prompt = ""
 
     def _close(self, end: SpeechEnd) -> list[Event]:
@@ -196,12 +199,49 @@ class StreamingRecognizer:
             stop = min(end.sample, self._buffer_start + self._buffer.size)
             if long_enough or self._agreement.tail:
                 words = self._decode(self._window_start, stop, "final")
-                self._agreement.insert(words)
-                events.extend(self._commit(self._agreement.commit_all()))
+                language = self._spoken
+                for run_language, run in self._with_gaps(words, self._window_start, stop):
+                    if run_language != self._spoken:
+                        events.extend(self._emit(self._segmenter.flush()))
+                        self._spoken = run_language
+                    self._agreement.insert(run)
+                    events.extend(self._commit(self._agreement.commit_all()))
+                if self._spoken != language:
+                    events.extend(self._emit(self._segmenter.flush()))
+                    self._spoken = language
             events.extend(self._emit(self._segmenter.flush()))
         self._window_start = None
         events.extend(self._set_partial(""))
         return events
+
+    def _with_gaps(self, words: list[Word], start: int,
+                   stop: int) -> list[tuple[str, list[Word]]]:
+        """The final's words, with the speech it skipped at either end decoded on its own.
+
+        Speech that runs from one language into another without a pause is one utterance;
+        decoded in the language that dominates it, Whisper skips the other part (it came out
+        as nothing, or as invented text).  In auto mode a stretch of at least
+        :data:`_GAP_S` before the first or after the last word is decoded separately, with
+        its own language.  Returns (language, words) runs in time order.
+        """
+        runs = [(self._spoken, words)]
+        if self.config.language is not None or not words:
+            return runs
+        gap = int(_GAP_S * SAMPLE_RATE)
+        first, last = int(words[0].start * SAMPLE_RATE), int(words[-1].end * SAMPLE_RATE)
+        if first - start >= gap:
+            runs.insert(0, self._decode_gap(start, first))
+        if stop - last >= gap:
+            runs.append(self._decode_gap(last, stop))
+        return [(language, run) for language, run in runs if run]
+
+    def _decode_gap(self, start: int, stop: int) -> tuple[str, list[Word]]:
+        audio = self._buffer[start - self._buffer_start: stop - self._buffer_start]
+        result = self._transcriber.transcribe(audio, None, "", draft=False, prefer=None)
+        self.decodes["final"] += 1
+        offset = start / SAMPLE_RATE
+        return result.language, [Word(w.start + offset, w.end + offset, w.text)
+                                 for w in result.words]
 
     def _partial_due(self) -> bool:
         interval = self.config.partial_interval_s
@@ -260,37 +300,50 @@ class StreamingRecognizer:
             tail = self._agreement.tail
             events.extend(self._commit(self._agreement.commit_tail(safe_prefix(tail))))
         events.extend(self._emit(self._segmenter.flush()))
-        if self.window_seconds > self._trim_length:
+        if self.window_seconds >= self.config.max_window_s:
             self._trim_uncommitted()
         return events
 
     def _trim_uncommitted(self) -> None:
-        """Nothing could be committed (no words, or one unconfirmed word in a full window):
-        the window restarts at that last word, or keeps only the newest audio, so it can never
-        grow past ``max_window_s`` (the token budget and the decode time both grow with it)."""
+        """Nothing could be committed from a full window (no words, or one unconfirmed word):
+        it keeps its newest half (from that last word, if it is in there), so it never grows
+        past ``max_window_s`` (the token budget and the decode time both grow with it).  What
+        is let go is audio in which Whisper found no word to commit (music, noise)."""
         assert self._window_start is not None
         now = self._buffer_start + self._buffer.size
+        cut = now - int(self.config.max_window_s / 2 * SAMPLE_RATE)
         tail = self._agreement.tail
         if tail:
-            cut = int((tail[-1].start - 0.1) * SAMPLE_RATE)
-        else:
-            cut = now - int(self._trim_length / 2 * SAMPLE_RATE)
+            cut = max(cut, int((tail[-1].start - 0.1) * SAMPLE_RATE))
         self._window_start = max(self._window_start, min(cut, now))
         self._agreement.drop_before(self._window_start / SAMPLE_RATE)
 
     # -- helpers ------------------------------------------------------------------------
     def _decode(self, start: int, stop: int, kind: str) -> list[Word]:
-        language = self._language
-        if language is None:  # detect on this utterance's own audio, once if it is clear
-            own = self._buffer[self._utterance_start - self._buffer_start: stop -
-                               self._buffer_start]
-            language, probability = self._transcriber.detect_language(own)
-            if probability >= _MIN_LANGUAGE_PROBABILITY:
-                self._language = language
-            if start < self._utterance_start and language != self._spoken:
-                # The previous sentence is in another language: it is no context.
-                start = self._window_start = self._utterance_start
-                self._agreement.reset(start / SAMPLE_RATE)
+        """Decode ``[start, stop)``; in auto mode the language comes with the decode.
+
+        The transcriber detects the language on the decode's own encoder pass (no extra
+        cost), so every decode checks it: the utterance's language is kept unless a decode
+        clearly hears another one (speech that runs from one language into the next).
+        """
+        result = self._transcribe(start, stop, kind)
+        if (self.config.language is None and start < self._utterance_start
+                and (result.language != self._spoken
+                     or result.language_probability < _MIN_LANGUAGE_PROBABILITY)):
+            # The previous sentence is in another language (or the window sounds mixed): it
+            # is no context, and the new speech is decoded (and its language heard) alone.
+            start = self._window_start = self._utterance_start
+            self._agreement.reset(start / SAMPLE_RATE)
+            result = self._transcribe(start, stop, kind)
+        if self.config.language is None and (
+                result.language_probability >= _MIN_LANGUAGE_PROBABILITY):
+            self._language = result.language
+        self._last_decode = self._buffer_start + self._buffer.size
+        self._spoken = result.language
+        offset = start / SAMPLE_RATE
+        return [Word(w.start + offset, w.end + offset, w.text) for w in result.words]
+
+    def _transcribe(self, start: int, stop: int, kind: str) -> Transcript:
         audio = self._buffer[start - self._buffer_start: stop - self._buffer_start]
         prompt = ""
         if start > self._utterance_start:  # the window starts inside this utterance
@@ -298,12 +351,12 @@ class StreamingRecognizer:
             before = join_words([w for w in self._segmenter.pending
                                  if w.end * SAMPLE_RATE <= start])
             prompt = (self._prompt + " " + before)[-_PROMPT_CHARS:].strip()
-        result = self._transcriber.transcribe(audio, language, prompt, draft=kind == "partial")
         self.decodes[kind] += 1
-        self._last_decode = self._buffer_start + self._buffer.size
-        self._spoken = language
-        offset = start / SAMPLE_RATE
-        return [Word(w.start + offset, w.end + offset, w.text) for w in result.words]
+        if self.config.language is not None:
+            return self._transcriber.transcribe(audio, self.config.language, prompt,
+                                                draft=kind == "partial")
+        return self._transcriber.transcribe(audio, None, prompt, draft=kind == "partial",
+                                            prefer=self._language)
 
     def _commit(self, words: list[Word]) -> list[Event]:
         if not words:

@@ -72,17 +72,15 @@ Event = Partial | Sentence
 class Transcriber(Protocol):
     """A speech recognizer: decodes one window of audio.
 
-    ``language`` None asks the recognizer to detect it (slow on a CPU: once per utterance).
-    ``prompt`` is text that precedes the window, for continuity.  A ``draft`` decode (a
-    partial) may be cheaper and rougher: no temperature fallback.
+    ``language`` None asks the recognizer to detect it, as part of the same decode: the
+    returned :class:`Transcript` names the language used and its detected probability.  With
+    ``prefer`` (the language spoken so far), that language is kept unless the detection
+    clearly names another.  ``prompt`` is text that precedes the window, for continuity.  A
+    ``draft`` decode (a partial) may be cheaper and rougher: no temperature fallback.
     """
 
     def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
-                   draft: bool = False) -> Transcript:
-        ...
-
-    def detect_language(self, audio: Audio) -> tuple[str, float]:
-        """The spoken language of ``audio`` and its probability."""
+                   draft: bool = False, prefer: str | None = None) -> Transcript:
         ...
 
 

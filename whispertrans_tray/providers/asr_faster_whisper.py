@@ -30,6 +30,8 @@ CUDA_DEFAULT_MODEL = "large-v3-turbo"
 # Temperatures tried in turn when a decode looks like a hallucination loop.
 _TEMPERATURES = (0.0, 0.4, 0.8)
 _TOKENS_PER_SECOND = 12  # fast speech is ~ 5 English words or 6 Chinese characters a second
+SWITCH_PROBABILITY = 0.7
+"""Detected language probability needed to leave the preferred (session) language."""
 _MAX_LENGTH = 448  # Whisper's text context: the prompt and the new tokens together
 _PROMPT_OVERHEAD = 5  # <|startofprev|> before the prompt; <|startoftranscript|><|lang|><|task|>
 
@@ -127,28 +129,75 @@ class FasterWhisper:
         return bool(self.model.model.is_multilingual)
 
     def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
-                   draft: bool = False) -> Transcript:
+                   draft: bool = False, prefer: str | None = None) -> Transcript:
+        """Decode ``audio``; with ``language`` None the language is detected on the same
+        encoder pass as the decode (no second encode), and ``prefer`` is kept unless the
+        detection names another language with at least :data:`SWITCH_PROBABILITY`."""
         if language is None and not self.multilingual:
             language = "en"
-        seconds = len(audio) / SAMPLE_RATE
+        audio = np.asarray(audio, dtype=np.float32)
+        if language is None:
+            return self._transcribe_detecting(audio, prompt, draft, prefer)
         segments, info = self.model.transcribe(
-            np.asarray(audio, dtype=np.float32),
-            language=language,
-            beam_size=self.beam_size,
+            audio, language=language, beam_size=self.beam_size, **self._options(audio, prompt,
+                                                                                draft))
+        return Transcript(_words(segments), str(info.language),
+                          float(info.language_probability))
+
+    def _options(self, audio: Audio, prompt: str, draft: bool) -> dict[str, Any]:
+        return {
             # A draft is replaced by the next decode anyway: no slow fallback retries.
-            temperature=[0.0] if draft else list(_TEMPERATURES),
+            "temperature": [0.0] if draft else list(_TEMPERATURES),
             # Bound the output so a hallucination loop cannot stall the stream.
-            max_new_tokens=self.token_budget(seconds, prompt),
-            word_timestamps=True,
-            condition_on_previous_text=False,
-            initial_prompt=prompt or None,
-            vad_filter=False,
+            "max_new_tokens": self.token_budget(len(audio) / SAMPLE_RATE, prompt),
+            "word_timestamps": True,
+            "condition_on_previous_text": False,
+            "initial_prompt": prompt or None,
+            "vad_filter": False,
+        }
+
+    def _transcribe_detecting(self, audio: Audio, prompt: str, draft: bool,
+                              prefer: str | None) -> Transcript:
+        """One encoder pass for language detection and decoding.
+
+        faster-whisper's ``transcribe(language=None)`` encodes the first 30 s once to detect
+        the language and again to decode (about a third of a decode's time on a CPU).  Here the
+        encoder output is computed once and handed to its ``generate_segments`` (as its own
+        ``transcribe`` does for the first segment), with the options ``transcribe`` would build.
+        """
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
+
+        model = self.model
+        features = model.feature_extractor(audio)
+        # The first segment exactly as generate_segments cuts it (its last frame is not content).
+        frames = min(model.feature_extractor.nb_max_frames, features.shape[-1] - 1)
+        first = pad_or_trim(features[..., :frames])
+        encoder_output = model.encode(first)
+        ranked = [(token[2:-2], float(p))
+                  for token, p in model.model.detect_language(encoder_output)[0]]
+        language, probability = ranked[0]
+        if prefer and language != prefer and probability < SWITCH_PROBABILITY:
+            language = prefer
+            probability = next((p for code, p in ranked if code == prefer), 0.0)
+        tokenizer = Tokenizer(model.hf_tokenizer, True, task="transcribe", language=language)
+        options = self._options(audio, prompt, draft)
+        settings = TranscriptionOptions(
+            beam_size=self.beam_size, best_of=5, patience=1.0, length_penalty=1.0,
+            repetition_penalty=1.0, no_repeat_ngram_size=0, log_prob_threshold=-1.0,
+            no_speech_threshold=0.6, compression_ratio_threshold=2.4,
+            condition_on_previous_text=False, prompt_reset_on_temperature=0.5,
+            temperatures=options["temperature"], initial_prompt=options["initial_prompt"],
+            prefix=None, suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]), without_timestamps=False,
+            max_initial_timestamp=1.0, word_timestamps=True,
+            prepend_punctuations="\"'“¿([{-", append_punctuations="\"'.。,，!！?？:：”)]}、",
+            multilingual=False, max_new_tokens=options["max_new_tokens"], clip_timestamps="0",
+            hallucination_silence_threshold=None, hotwords=None,
         )
-        words: list[Word] = []
-        for segment in segments:
-            for w in segment.words or ():
-                words.append(Word(float(w.start), float(w.end), str(w.word)))
-        return Transcript(tuple(words), str(info.language), float(info.language_probability))
+        segments = model.generate_segments(features, tokenizer, settings, False, encoder_output)
+        return Transcript(_words(segments), language, probability)
 
     def token_budget(self, seconds: float, prompt: str) -> int:
         """``max_new_tokens`` for ``seconds`` of audio after ``prompt``.
@@ -166,12 +215,6 @@ class FasterWhisper:
         room = _MAX_LENGTH - prompt_tokens - _PROMPT_OVERHEAD
         return max(1, min(wanted, room))
 
-    def detect_language(self, audio: Audio) -> tuple[str, float]:
-        if not self.multilingual:
-            return "en", 1.0
-        language, probability, _ = self.model.detect_language(np.asarray(audio, np.float32))
-        return str(language), float(probability)
-
     def transcribe_offline(self, audio: Audio, language: str | None) -> tuple[str, str]:
         """faster-whisper's own batch transcription (VAD filter on): the reference the
         streaming result is compared with in tests and benchmarks."""
@@ -180,3 +223,8 @@ class FasterWhisper:
             temperature=list(_TEMPERATURES), condition_on_previous_text=False, vad_filter=True,
         )
         return "".join(s.text for s in segments).strip(), str(info.language)
+
+
+def _words(segments: Any) -> tuple[Word, ...]:
+    return tuple(Word(float(w.start), float(w.end), str(w.word))
+                 for segment in segments for w in segment.words or ())
