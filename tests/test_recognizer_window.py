@@ -84,3 +84,77 @@ def test_words_after_a_wordless_stretch_are_still_committed() -> None:
     sentences = run(transcriber, config, 130.0, 1.0)
     assert [s.text for s in sentences][:1] == ["Hello there."]
     assert max(transcriber.windows) <= config.max_window_s + 1.0
+
+
+class ScriptedVad:
+    """A VAD model that hears speech in the given (start, end) seconds of the stream."""
+
+    window = 512
+
+    def __init__(self, speech: list[tuple[float, float]]) -> None:
+        self.speech = speech
+        self.position = 0
+
+    def __call__(self, windows: Audio) -> npt.NDArray[np.float32]:
+        out = []
+        for _ in range(len(windows)):
+            t = self.position / SAMPLE_RATE
+            out.append(1.0 if any(s <= t < e for s, e in self.speech) else 0.0)
+            self.position += self.window
+        return np.asarray(out, dtype=np.float32)
+
+    def reset(self) -> None:
+        self.position = 0
+
+
+def feed_in(recognizer: StreamingRecognizer, seconds: list[float]) -> list[Sentence]:
+    """Feed silence-valued audio in pieces of the given lengths (the VAD is scripted)."""
+    events = []
+    for length in seconds:
+        events.extend(recognizer.feed(np.zeros(int(length * SAMPLE_RATE), np.float32)))
+    events.extend(recognizer.finish())
+    return [e for e in events if isinstance(e, Sentence)]
+
+
+SAID = [[(0.3, 0.8, " Good"), (0.9, 1.6, " morning.")]]
+
+
+def test_a_dip_starts_the_final_and_its_confirmation_commits_it() -> None:
+    """Speech 0.5–2.5 s. The feed that ends at 2.7 s sees the dip: the final is decoded
+    then, during the VAD's 500 ms wait; the next feed confirms the end and commits that
+    decode without decoding again."""
+    transcriber = ScriptedTranscriber(SAID)
+    recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5)]),
+                                     RecognizerConfig(language="en", partial_interval_s=5.0))
+    sentences = feed_in(recognizer, [2.7, 1.0])
+    assert [s.text for s in sentences] == ["Good morning."]
+    assert recognizer.decodes["speculative"] == 1 and recognizer.decodes["speculative_used"] == 1
+    assert recognizer.decodes["final"] == 0 and len(transcriber.windows) == 1
+
+
+def test_speech_that_resumes_after_a_dip_is_decoded_again() -> None:
+    transcriber = ScriptedTranscriber(SAID)
+    recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5), (2.8, 3.6)]),
+                                     RecognizerConfig(language="en", partial_interval_s=5.0))
+    feed_in(recognizer, [2.7, 2.0])
+    assert recognizer.decodes["speculative"] == 1 and recognizer.decodes["speculative_used"] == 0
+    assert recognizer.decodes["final"] == 1  # the utterance went on: its real end is decoded
+
+
+def test_file_mode_never_speculates() -> None:
+    transcriber = ScriptedTranscriber(SAID)
+    recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5)]),
+                                     RecognizerConfig(language="en", partial_interval_s=None))
+    assert [s.text for s in feed_in(recognizer, [2.7, 1.0])] == ["Good morning."]
+    assert recognizer.decodes["speculative"] == 0 and recognizer.decodes["final"] == 1
+
+
+def test_a_silent_remainder_after_the_last_sentence_is_not_decoded() -> None:
+    """The stream ends in the dip after a committed sentence: no decode of that silence
+    (Whisper hallucinates "Thank you." in it)."""
+    transcriber = ScriptedTranscriber(SAID)
+    recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5)]),
+                                     RecognizerConfig(language="en", partial_interval_s=5.0))
+    sentences = feed_in(recognizer, [2.7, 0.2])  # the stream stops 200 ms into the dip
+    assert [s.text for s in sentences] == ["Good morning."]
+    assert len(transcriber.windows) == 1

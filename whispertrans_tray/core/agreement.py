@@ -12,6 +12,7 @@ import difflib
 import unicodedata
 from collections.abc import Sequence
 
+from whispertrans_tray.core.segmenter import ends_clause, ends_sentence
 from whispertrans_tray.core.types import Word
 
 _MAX_NGRAM = 5
@@ -128,3 +129,12 @@ class LocalAgreement:
     def drop_before(self, time: float) -> None:
         """Forget committed words that end before ``time`` (the window was trimmed there)."""
         self.committed = [w for w in self.committed if w.end > time]
+
+
+def safe_prefix(words: list[Word]) -> int:
+    """How many words of an unconfirmed hypothesis to commit when the window is full."""
+    for enders in (ends_sentence, ends_clause):
+        for i in range(len(words), 0, -1):
+            if enders(words[i - 1].text):
+                return i
+    return max(len(words) - 1, 0)

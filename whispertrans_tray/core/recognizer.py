@@ -3,9 +3,10 @@
 Decodes are the scarce resource (one costs about a second on a 2-core CPU), so they are spent
 in this order:
 
-1. **Finals** — when the VAD gate reports the end of an utterance, the utterance (from the
-   start of the current window) is decoded once more and committed whole.  This is the fastest
-   route from the end of speech to a committed sentence.
+1. **Finals** — when speech dips (live mode), the utterance is decoded at once, during the
+   VAD's wait for the silence that confirms the end; confirmed, that decode is committed whole
+   (:mod:`~whispertrans_tray.core.finals`).  An end confirmed without a usable speculation is
+   decoded then.  This is the fastest route from the end of speech to a committed sentence.
 2. **Partials** — while speech goes on, at most one decode per :meth:`feed` call, and only when
    ``partial_interval_s`` of new audio has arrived since the last one.  A live driver that
    drains its queue before each call therefore never builds a backlog of stale decodes: the
@@ -18,18 +19,12 @@ Committed text is append-only.  The audio buffer holds at most the current windo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
-from whispertrans_tray.core.agreement import LocalAgreement
-from whispertrans_tray.core.segmenter import (
-    Segment,
-    SentenceSegmenter,
-    ends_clause,
-    ends_sentence,
-    join_words,
-)
+from whispertrans_tray.core.agreement import LocalAgreement, safe_prefix
+from whispertrans_tray.core.finals import Speculation, skipped_spans
+from whispertrans_tray.core.recognizer_config import RecognizerConfig
+from whispertrans_tray.core.segmenter import Segment, SentenceSegmenter, ends_clause, join_words
 from whispertrans_tray.core.types import (
     SAMPLE_RATE,
     Audio,
@@ -42,51 +37,12 @@ from whispertrans_tray.core.types import (
     Transcript,
     Word,
 )
-from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadConfig, VadGate
+from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadGate
+
+__all__ = ["RecognizerConfig", "StreamingRecognizer"]
 
 _PROMPT_CHARS = 120
 _MIN_LANGUAGE_PROBABILITY = 0.5
-_GAP_S = 2.0  # speech a final skipped at either end, decoded on its own (language switches)
-
-
-@dataclass(frozen=True)
-class RecognizerConfig:
-    """Streaming recognizer parameters.
-
-    Attributes:
-        language: Whisper language code, or None to detect it with every decode (free: it
-            shares the decode's encoder pass); the language heard so far is kept unless a
-            decode clearly hears another.
-        partial_interval_s: New audio needed before a partial decode; None disables partial
-            decodes (file mode without a viewer: only finals and window commits).
-        max_window_s: Longest audio window; past it the open sentence is committed as it
-            stands and the window trimmed.  Whisper sees at most 30 s.
-        trim_window_s: Past this length the window is trimmed after the last committed word
-            (preferably a clause end) even inside a sentence; the committed text becomes the
-            decode prompt.  Shorter windows decode faster, so lag stays flat in long speech.
-        behind_s: A feed that brings more audio than this means the caller fell behind (each
-            decode took longer than the audio it covered).  The recognizer then catches up:
-            the window is trimmed at half the length and partial decodes wait for twice the
-            interval, so decodes get cheaper and fewer until the caller is current again.
-        min_speech_ms: Shorter utterances are dropped (they are clicks and breaths that Whisper
-            turns into hallucinated words).
-        max_sentence_width: Sentence length limit in display columns.
-        context_s: A new utterance that starts less than this after the previous sentence
-            ended is decoded together with that sentence's audio.  Whisper decodes short
-            fragments ("ask not") poorly on their own; the context words are known and are
-            not committed again.  The language is still detected on the new audio alone.
-        vad: VAD gate parameters.
-    """
-
-    language: str | None = None
-    partial_interval_s: float | None = 1.0
-    max_window_s: float = 20.0
-    trim_window_s: float = 8.0
-    behind_s: float = 2.0
-    min_speech_ms: int = 250
-    max_sentence_width: int = 120
-    context_s: float = 4.0
-    vad: VadConfig = field(default_factory=VadConfig)
 
 
 class StreamingRecognizer:
@@ -118,7 +74,13 @@ class StreamingRecognizer:
         self._last_words: tuple[Word, ...] = ()
         self._utterance_start = 0
         self._gate_window = vad_model.window
-        self.decodes = {"final": 0, "partial": 0}
+        self.decodes = {"final": 0, "partial": 0, "speculative": 0, "speculative_used": 0}
+        # Speculative finals (live mode only: in file mode nobody waits for the end).
+        self._speculative = (self.config.speculative_finals
+                             and self.config.partial_interval_s is not None)
+        self._speculated: int | None = None  # the dip the last speculative decode was for
+        self._speculation: Speculation | None = None
+        self._spec_words: list[Word] = []
         self.behind = 0.0  # seconds of audio the last feed brought: how late the caller is
 
     # -- public -------------------------------------------------------------------------
@@ -155,8 +117,13 @@ class StreamingRecognizer:
                 self._open(vad_event.sample)
             else:
                 events.extend(self._close(vad_event))
-        if self._window_start is not None and self._partial_due():
-            events.extend(self._partial_decode())
+        if self._window_start is not None:
+            pause = self._gate.pause_start
+            if pause is not None and self._speculative and pause != self._speculated:
+                events.extend(self._speculate(pause))
+            elif self._partial_due() and (pause is None or self._window_full):
+                # never a partial while speech is visibly ending: it would delay the final
+                events.extend(self._partial_decode())
         self._trim()
         return events
 
@@ -189,16 +156,50 @@ class StreamingRecognizer:
         self._last_decode = start
         self._prompt = ""
 
+    def _speculate(self, pause: int) -> list[Event]:
+        """Speech dipped: decode the utterance now, as if it had ended.
+
+        The VAD needs ``min_silence_ms`` of silence to confirm an end; this decode runs during
+        that wait.  If the end is confirmed at this same dip (and the window did not move),
+        :meth:`_close` commits this result instead of decoding again; if speech goes on, it
+        served as a partial.
+        """
+        assert self._window_start is not None
+        self._speculated = pause
+        now = self._buffer_start + self._buffer.size
+        events = self._partial_decode("speculative")
+        self._speculation = Speculation(pause, self._window_start, now, self._spoken,
+                                        tuple(self._spec_words))
+        return events
+
+    def _speculation_for(self, end: SpeechEnd) -> list[Word] | None:
+        """The speculative decode's words if it covered exactly this utterance end."""
+        speculation, self._speculation = self._speculation, None
+        if speculation is None or self._window_start is None or not speculation.confirmed_by(
+                end.sample, self._pad, self._window_start):
+            return None
+        self._spoken = speculation.language
+        self.decodes["speculative_used"] += 1
+        return list(speculation.words)
+
     def _close(self, end: SpeechEnd) -> list[Event]:
-        """The utterance ended: decode it once more and commit it whole."""
+        """The utterance ended: decode it once more (unless a speculative decode already
+        did) and commit it whole."""
         events: list[Event] = []
         if self._window_start is None:
             return events
         long_enough = end.speech_samples * 1000 >= self.config.min_speech_ms * SAMPLE_RATE
+        speculated = self._speculation_for(end)
+        # Speech left after the last committed sentence (the window starts at its end): a
+        # silent remainder is not decoded, Whisper would hallucinate in it ("Thank you.").
+        rest = end.sample - self._pad - self._window_start
+        heard = rest * 1000 >= self.config.min_speech_ms * SAMPLE_RATE or self._agreement.tail
         if long_enough or self._agreement.committed or self._segmenter.pending:
             stop = min(end.sample, self._buffer_start + self._buffer.size)
-            if long_enough or self._agreement.tail:
-                words = self._decode(self._window_start, stop, "final")
+            if (long_enough and heard) or self._agreement.tail:
+                words = speculated
+                if words is None:
+                    words = self._decode(self._window_start, stop, "final")
                 language = self._spoken
                 for run_language, run in self._with_gaps(words, self._window_start, stop):
                     if run_language != self._spoken:
@@ -216,23 +217,13 @@ class StreamingRecognizer:
 
     def _with_gaps(self, words: list[Word], start: int,
                    stop: int) -> list[tuple[str, list[Word]]]:
-        """The final's words, with the speech it skipped at either end decoded on its own.
-
-        Speech that runs from one language into another without a pause is one utterance;
-        decoded in the language that dominates it, Whisper skips the other part (it came out
-        as nothing, or as invented text).  In auto mode a stretch of at least
-        :data:`_GAP_S` before the first or after the last word is decoded separately, with
-        its own language.  Returns (language, words) runs in time order.
-        """
+        """The final's words, with the speech it skipped at either end decoded on its own
+        (auto mode): (language, words) runs in time order."""
         runs = [(self._spoken, words)]
-        if self.config.language is not None or not words:
-            return runs
-        gap = int(_GAP_S * SAMPLE_RATE)
-        first, last = int(words[0].start * SAMPLE_RATE), int(words[-1].end * SAMPLE_RATE)
-        if first - start >= gap:
-            runs.insert(0, self._decode_gap(start, first))
-        if stop - last >= gap:
-            runs.append(self._decode_gap(last, stop))
+        if self.config.language is None:
+            for span_start, span_stop in skipped_spans(words, start, stop):
+                gap = self._decode_gap(span_start, span_stop)
+                runs.insert(0 if span_start == start else len(runs), gap)
         return [(language, run) for language, run in runs if run]
 
     def _decode_gap(self, start: int, stop: int) -> tuple[str, list[Word]]:
@@ -252,10 +243,15 @@ class StreamingRecognizer:
             interval *= 2
         return now - self._last_decode >= interval * SAMPLE_RATE
 
-    def _partial_decode(self) -> list[Event]:
+    @property
+    def _window_full(self) -> bool:
+        return self.window_seconds >= self.config.max_window_s
+
+    def _partial_decode(self, kind: str = "partial") -> list[Event]:
         assert self._window_start is not None
         now = self._buffer_start + self._buffer.size
-        words = self._decode(self._window_start, now, "partial")
+        words = self._decode(self._window_start, now, kind)
+        self._spec_words = words
         self._agreement.insert(words)
         events = self._commit(self._agreement.flush())
         if self.window_seconds >= self.config.max_window_s:
@@ -407,12 +403,3 @@ class StreamingRecognizer:
         if drop > 0:
             self._buffer = self._buffer[drop:].copy()
             self._buffer_start = keep_from
-
-
-def safe_prefix(words: list[Word]) -> int:
-    """How many words of an unconfirmed hypothesis to commit when the window is full."""
-    for enders in (ends_sentence, ends_clause):
-        for i in range(len(words), 0, -1):
-            if enders(words[i - 1].text):
-                return i
-    return max(len(words) - 1, 0)

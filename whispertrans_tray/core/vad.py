@@ -70,6 +70,12 @@ class VadGate:
     def in_speech(self) -> bool:
         return self._speech_start is not None
 
+    @property
+    def pause_start(self) -> int | None:
+        """Where the current dip in open speech began (the sample a :class:`SpeechEnd` will
+        name, less the padding, if the silence lasts), or None while speech goes on."""
+        return self._silence_start if self._speech_start is not None else None
+
     def feed(self, audio: Audio) -> list[VadEvent]:
         """Run the model on all complete windows now available."""
         window = self._model.window
@@ -110,11 +116,15 @@ class VadGate:
         self._silence_start = None
 
     def finish(self) -> list[VadEvent]:
-        """End of stream: close open speech at the last sample fed."""
+        """End of stream: close open speech where it dipped (if the stream ended in that dip),
+        else at the last sample fed."""
         events: list[VadEvent] = []
         end = self._position + self._rest.size
         if self._speech_start is not None:
-            events.append(SpeechEnd(end, end - self._speech_start))
+            if self._silence_start is not None:
+                self._end(self._silence_start, events)
+            else:
+                events.append(SpeechEnd(end, end - self._speech_start))
             self._speech_start = None
         self._rest = np.zeros(0, dtype=np.float32)
         return events
