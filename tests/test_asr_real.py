@@ -105,3 +105,18 @@ def test_english_running_into_mandarin_without_a_pause(base_model, clip, live: b
     # the joint cuts the first syllable of the Mandarin clip: looser than its own 0.35
     assert cer(reference("zh_aishell.wav"), to_simplified.convert(mandarin)) <= 0.5, mandarin
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in english)
+
+
+@pytest.mark.parametrize("name", ["jfk.flac", "en_librispeech.wav", "zh_aishell.wav"])
+def test_short_encoder_context_hears_what_the_full_window_does(base_model, clip, name: str) -> None:  # type: ignore[no-untyped-def]
+    """On a CPU the bundled model encodes the audio plus 2 s, not a padded 30-s window."""
+    from whispertrans_tray.providers.asr_faster_whisper import CPU_ENCODER_PAD_S, FasterWhisper
+
+    assert base_model.encoder_pad_s == CPU_ENCODER_PAD_S
+    full = FasterWhisper(base_model.model, base_model.info, base_model.beam_size, None)
+    short_text = "".join(w.text for w in base_model.transcribe(clip(name), None).words)
+    full_text = "".join(w.text for w in full.transcribe(clip(name), None).words)
+    to_simplified = OpenCC("t2s")
+    errors = [cer(reference(name), to_simplified.convert(text))
+              for text in (short_text, full_text)]
+    assert errors[0] <= errors[1] + 0.02, (full_text, short_text)

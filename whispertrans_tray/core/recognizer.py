@@ -119,7 +119,9 @@ class StreamingRecognizer:
                 events.extend(self._close(vad_event))
         if self._window_start is not None:
             pause = self._gate.pause_start
-            if pause is not None and self._speculative and pause != self._speculated:
+            now = self._buffer_start + self._buffer.size
+            if (pause is not None and self._speculative and pause != self._speculated
+                    and now - pause >= self._pad):  # the padding holds the last word's end
                 events.extend(self._speculate(pause))
             elif self._partial_due() and (pause is None or self._window_full):
                 # never a partial while speech is visibly ending: it would delay the final

@@ -24,6 +24,13 @@ from whispertrans_tray.settings import AsrSettings
 
 log = logging.getLogger(__name__)
 
+CPU_ENCODER_PAD_S = 2.0
+"""With the bundled base model on a CPU the encoder sees the audio plus this much padding
+instead of a 30-s window: one decode of 2 s of audio takes about a sixth of the time, with the
+same WER on the shared clips (benchmarks/RESULTS.md, "Encoder context").  Other models keep the
+full window until they are measured (tiny.en repeated committed text with it), and so does a
+GPU, which encodes 30 s cheaply."""
+
 CUDA_DEFAULT_MODEL = "large-v3-turbo"
 """Model used for ``base`` on a machine with a CUDA GPU (downloaded on first use)."""
 
@@ -113,16 +120,23 @@ def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE) -> Faste
                        notice)
     log.info("Loaded Whisper %s from %s on %s/%s in %.2f s", info.name, info.path, device,
              compute, info.load_seconds)
-    return FasterWhisper(model, info, beam_size=settings.beam_size)
+    short = device == "cpu" and settings.model == model_store.BUNDLED_NAME
+    return FasterWhisper(model, info, beam_size=settings.beam_size,
+                         encoder_pad_s=CPU_ENCODER_PAD_S if short else None)
 
 
 class FasterWhisper:
     """A :class:`~whispertrans_tray.core.types.Transcriber` over a loaded ``WhisperModel``."""
 
-    def __init__(self, model: Any, info: LoadedModel, beam_size: int = 1) -> None:
+    def __init__(self, model: Any, info: LoadedModel, beam_size: int = 1,
+                 encoder_pad_s: float | None = None) -> None:
+        """``encoder_pad_s`` None: the encoder sees Whisper's padded 30-s window, as trained;
+        a number: only the audio plus that much padding (much faster on a CPU, see
+        benchmarks/bench_encoder_context.py for what it costs in accuracy)."""
         self.model = model
         self.info = info
         self.beam_size = beam_size
+        self.encoder_pad_s = encoder_pad_s
 
     @property
     def multilingual(self) -> bool:
@@ -136,8 +150,8 @@ class FasterWhisper:
         if language is None and not self.multilingual:
             language = "en"
         audio = np.asarray(audio, dtype=np.float32)
-        if language is None:
-            return self._transcribe_detecting(audio, prompt, draft, prefer)
+        if language is None or self.encoder_pad_s is not None:
+            return self._transcribe_one_pass(audio, language, prompt, draft, prefer)
         segments, info = self.model.transcribe(
             audio, language=language, beam_size=self.beam_size, **self._options(audio, prompt,
                                                                                 draft))
@@ -156,8 +170,21 @@ class FasterWhisper:
             "vad_filter": False,
         }
 
-    def _transcribe_detecting(self, audio: Audio, prompt: str, draft: bool,
-                              prefer: str | None) -> Transcript:
+    def _encode(self, features: Any) -> Any:
+        """The first segment's encoder output, exactly as generate_segments cuts it (its last
+        frame is not content), padded to 30 s or to the audio plus ``encoder_pad_s``."""
+        from faster_whisper.audio import pad_or_trim
+
+        longest = self.model.feature_extractor.nb_max_frames
+        frames = min(longest, features.shape[-1] - 1)
+        context = longest
+        if self.encoder_pad_s is not None:
+            pad = int(self.encoder_pad_s * self.model.frames_per_second)
+            context = min(longest, (frames + pad + 1) // 2 * 2)  # the encoder halves it
+        return self.model.encode(pad_or_trim(features[..., :frames], context))
+
+    def _transcribe_one_pass(self, audio: Audio, language: str | None, prompt: str,
+                             draft: bool, prefer: str | None) -> Transcript:
         """One encoder pass for language detection and decoding.
 
         faster-whisper's ``transcribe(language=None)`` encodes the first 30 s once to detect
@@ -165,23 +192,22 @@ class FasterWhisper:
         encoder output is computed once and handed to its ``generate_segments`` (as its own
         ``transcribe`` does for the first segment), with the options ``transcribe`` would build.
         """
-        from faster_whisper.audio import pad_or_trim
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
 
         model = self.model
         features = model.feature_extractor(audio)
-        # The first segment exactly as generate_segments cuts it (its last frame is not content).
-        frames = min(model.feature_extractor.nb_max_frames, features.shape[-1] - 1)
-        first = pad_or_trim(features[..., :frames])
-        encoder_output = model.encode(first)
-        ranked = [(token[2:-2], float(p))
-                  for token, p in model.model.detect_language(encoder_output)[0]]
-        language, probability = ranked[0]
-        if prefer and language != prefer and probability < SWITCH_PROBABILITY:
-            language = prefer
-            probability = next((p for code, p in ranked if code == prefer), 0.0)
-        tokenizer = Tokenizer(model.hf_tokenizer, True, task="transcribe", language=language)
+        encoder_output = self._encode(features)
+        probability = 1.0
+        if language is None:
+            ranked = [(token[2:-2], float(p))
+                      for token, p in model.model.detect_language(encoder_output)[0]]
+            language, probability = ranked[0]
+            if prefer and language != prefer and probability < SWITCH_PROBABILITY:
+                language = prefer
+                probability = next((p for code, p in ranked if code == prefer), 0.0)
+        tokenizer = Tokenizer(model.hf_tokenizer, self.multilingual, task="transcribe",
+                              language=language)
         options = self._options(audio, prompt, draft)
         settings = TranscriptionOptions(
             beam_size=self.beam_size, best_of=5, patience=1.0, length_penalty=1.0,
