@@ -30,7 +30,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from tests.pulse import ensure_devices, play, write_wav
-    from whispertrans_tray import pipeline
+    from whispertrans_tray.__main__ import build_recognizer
+    from whispertrans_tray.app import live
+    from whispertrans_tray.core.types import SAMPLE_RATE
     from whispertrans_tray.desktop.audio import BLOCK_S, AudioCapture
     from whispertrans_tray.providers import asr_faster_whisper
     from whispertrans_tray.settings import AsrSettings
@@ -38,11 +40,12 @@ def main() -> None:
     ensure_devices()
     asr = AsrSettings(device="cpu", cpu_threads=2)
     model = asr_faster_whisper.load(asr)
-    clips = [pipeline.read_audio(DATA / n) for n in ("jfk.flac", "en_librispeech.wav",
-                                                      "multilingual.mp3")]
-    gap = np.zeros(8000, dtype=np.float32)
-    audio = np.concatenate([x for c in clips for x in (c, gap)] * 3)[: int(args.seconds * 16000)]
-    recognizer = pipeline.build_recognizer(asr, model, live=True)
+    clips = [live.read_audio(DATA / n) for n in ("jfk.flac", "en_librispeech.wav",
+                                                 "multilingual.mp3")]
+    gap = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    audio = np.concatenate([x for c in clips for x in (c, gap)] * 3)
+    audio = audio[: int(args.seconds * SAMPLE_RATE)]
+    recognizer = build_recognizer(asr, model, live=True)
     capture = AudioCapture("loopback")
     waits: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -55,7 +55,8 @@ def main() -> None:
 
     from tests.conftest import reference
     from tests.textnorm import cer, wer
-    from whispertrans_tray import pipeline
+    from whispertrans_tray.__main__ import build_recognizer
+    from whispertrans_tray.app import live
     from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
     from whispertrans_tray.providers import asr_faster_whisper
     from whispertrans_tray.providers.asr_faster_whisper import FasterWhisper
@@ -63,7 +64,7 @@ def main() -> None:
 
     asr = AsrSettings(device="cpu", cpu_threads=args.threads, language=args.language)
     loaded = asr_faster_whisper.load(asr)
-    audio = {name: pipeline.read_audio(DATA / name) for name in CLIPS}
+    audio = {name: live.read_audio(DATA / name) for name in CLIPS}
     # faster-whisper's own offline transcription, language detected per 30-s segment
     segments, _ = loaded.model.transcribe(audio["multilingual.mp3"], multilingual=True,
                                           beam_size=loaded.beam_size, vad_filter=True,
@@ -85,7 +86,7 @@ def main() -> None:
         scores = []
         seconds = 0.0
         for name in CLIPS:
-            recognizer = pipeline.build_recognizer(asr, timed, live=True)
+            recognizer = build_recognizer(asr, timed, live=True)
             clip = audio[name]
             seconds += clip.size / SAMPLE_RATE
             events = []

@@ -57,14 +57,16 @@ class Probe:
 def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
     import tkinter as tk
 
-    from whispertrans_tray import pipeline
-    from whispertrans_tray.app import DRAIN_MS
+    from whispertrans_tray.__main__ import build_recognizer
+    from whispertrans_tray.app import live
+    from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
+    from whispertrans_tray.app.tray_app import DRAIN_MS
     from whispertrans_tray.core.subtitles import SubtitleModel
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.desktop.overlay import Overlay
     from whispertrans_tray.providers import asr_faster_whisper
+    from whispertrans_tray.providers.translate_openai import OpenAITranslator
     from whispertrans_tray.settings import AsrSettings, OverlaySettings, TranslationSettings
-    from whispertrans_tray.translation_service import TranslationService, TranslationUpdate
 
     asr = AsrSettings(device="cpu", cpu_threads=threads)
     model = asr_faster_whisper.load(asr)
@@ -93,9 +95,10 @@ def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
                   "first token painted")
         ui.put(show)
 
-    service = TranslationService(TranslationSettings(
+    config = TranslationSettings(
         url=url, model=model_alias, provider="custom", target_language="繁體中文",
-        temperature=0.0, max_tokens=48, timeout_s=30.0), None, on_update, "en")
+        temperature=0.0, max_tokens=48, timeout_s=30.0)
+    service = TranslationService(config, OpenAITranslator(config), on_update, "en")
 
     def on_event(event: Event) -> None:
         if isinstance(event, Sentence):
@@ -118,10 +121,10 @@ def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
 
     def work() -> None:
         for name in clips:
-            audio = pipeline.read_audio(DATA / name)
-            recognizer = pipeline.build_recognizer(asr, model, live=True)
+            audio = live.read_audio(DATA / name)
+            recognizer = build_recognizer(asr, model, live=True)
             offset[1] = time.perf_counter()
-            pipeline.run(audio, recognizer, on_event, realtime=True)
+            live.run(audio, recognizer, on_event, realtime=True)
             offset[0] = max(probe.speech_end, default=-1) + 1
         service.drain(120)
         finished.set()

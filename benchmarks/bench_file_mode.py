@@ -48,8 +48,9 @@ def main() -> None:
 
     import os
 
-    from whispertrans_tray import pipeline
-    from whispertrans_tray.core.types import Sentence
+    from whispertrans_tray.__main__ import build_recognizer
+    from whispertrans_tray.app import live
+    from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
     from whispertrans_tray.providers import asr_faster_whisper, model_store
     from whispertrans_tray.settings import AsrSettings
 
@@ -64,14 +65,14 @@ def main() -> None:
         total_audio = total_ours = total_theirs = 0.0
         refs = references()
         for name in CLIPS:
-            audio = pipeline.read_audio(DATA / name)
-            seconds = audio.size / 16000
+            audio = live.read_audio(DATA / name)
+            seconds = audio.size / SAMPLE_RATE
             ours = theirs = float("inf")
             text = offline = ""
             for _ in range(args.repeat):
                 sentences: list[Sentence] = []
-                recognizer = pipeline.build_recognizer(asr, model, live=False)
-                stats = pipeline.run(audio, recognizer, lambda e, s=sentences: s.append(e)
+                recognizer = build_recognizer(asr, model, live=False)
+                stats = live.run(audio, recognizer, lambda e, s=sentences: s.append(e)
                                      if isinstance(e, Sentence) else None)
                 ours = min(ours, stats.wall_seconds)
                 text = " ".join(s.text for s in sentences)

@@ -43,8 +43,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from tests.pulse import ensure_devices, play, write_wav
-    from whispertrans_tray import pipeline
     from whispertrans_tray import settings as settings_mod
+    from whispertrans_tray.app import live
 
     ensure_devices()
     from tests.desktop_env import free_display
@@ -76,7 +76,7 @@ def main() -> None:
             while "Loaded Whisper" not in (log.read_text("utf-8") if log.exists() else ""):
                 time.sleep(0.1)
             load_s = time.monotonic() - started
-            clip = pipeline.read_audio(ROOT / "tests" / "data" / "multilingual.mp3")
+            clip = live.read_audio(ROOT / "tests" / "data" / "multilingual.mp3")
             player = play(write_wav(clip, Path(tmp) / "clip.wav"), "spk")
             rec_cpu, rec_rss = sample(app.pid, min(args.seconds, 58))
             player.kill()

@@ -23,13 +23,14 @@ CLIPS = ("jfk.flac", "en_librispeech.wav", "zh_aishell.wav", "multilingual.mp3")
 
 
 def long_audio(minutes: float) -> np.ndarray:
-    from whispertrans_tray import pipeline
+    from whispertrans_tray.app import live
+    from whispertrans_tray.core.types import SAMPLE_RATE
 
-    pieces = [pipeline.read_audio(DATA / name) for name in CLIPS]
+    pieces = [live.read_audio(DATA / name) for name in CLIPS]
     gap = np.zeros(8000, dtype=np.float32)
     one = np.concatenate([x for p in pieces for x in (p, gap)])
-    reps = max(1, int(np.ceil(minutes * 60 * 16000 / one.size)))
-    return np.tile(one, reps)[: int(minutes * 60 * 16000)]
+    reps = max(1, int(np.ceil(minutes * 60 * SAMPLE_RATE / one.size)))
+    return np.tile(one, reps)[: int(minutes * 60 * SAMPLE_RATE)]
 
 
 def main() -> None:
@@ -48,7 +49,8 @@ def main() -> None:
     if args.cores and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, set(range(args.cores)))
 
-    from whispertrans_tray import pipeline
+    from whispertrans_tray.__main__ import build_recognizer
+    from whispertrans_tray.app import live
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.providers import asr_faster_whisper
     from whispertrans_tray.settings import AsrSettings
@@ -56,14 +58,14 @@ def main() -> None:
     asr = AsrSettings(device="cpu", cpu_threads=args.threads)
     model = asr_faster_whisper.load(asr)
     audio = long_audio(args.minutes)
-    recognizer = pipeline.build_recognizer(asr, model, live=True)
+    recognizer = build_recognizer(asr, model, live=True)
     sentences: list[Sentence] = []
 
     def on_event(event: Event) -> None:
         if isinstance(event, Sentence):
             sentences.append(event)
 
-    stats = pipeline.run(audio, recognizer, on_event, realtime=True)
+    stats = live.run(audio, recognizer, on_event, realtime=True)
     lags = [lag for _, lag in stats.lag]
     third = max(len(lags) // 3, 1)
     first, last = statistics.mean(lags[:third]), statistics.mean(lags[-third:])

@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
-    from whispertrans_tray import pipeline
+    from whispertrans_tray.app import live
     from whispertrans_tray.core.recognizer import StreamingRecognizer
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.providers import asr_faster_whisper
@@ -49,14 +49,14 @@ def main() -> None:
     asr = AsrSettings(device="cpu", cpu_threads=args.threads, language=args.language)
     model = asr_faster_whisper.load(asr)
     t = time.perf_counter()
-    model.transcribe(pipeline.read_audio(DATA / "jfk.flac")[:32000], "en")
+    model.transcribe(live.read_audio(DATA / "jfk.flac")[:32000], "en")
     one_decode = time.perf_counter() - t
     rows = []
     latencies: list[float] = []
     worst_lag = 0.0
     for name in args.clips.split(","):
-        audio = pipeline.read_audio(DATA / name)
-        config = dataclasses.replace(pipeline.recognizer_config(asr, live=True),
+        audio = live.read_audio(DATA / name)
+        config = dataclasses.replace(live.recognizer_config(asr, live=True),
                                      speculative_finals=not args.no_speculative)
         recognizer = StreamingRecognizer(model, SileroVad(), config,
                                          ChineseScript(asr.chinese_script))
@@ -67,7 +67,7 @@ def main() -> None:
             if isinstance(event, Sentence):
                 out.append(time.perf_counter() - t0 - event.end)
 
-        stats = pipeline.run(audio, recognizer, on_event, realtime=True)
+        stats = live.run(audio, recognizer, on_event, realtime=True)
         latencies += clip_latencies
         worst_lag = max(worst_lag, stats.max_lag_seconds)
         rows.append(f"| {name} | {len(clip_latencies)} | {percentile(clip_latencies, 0.5):.2f} | "

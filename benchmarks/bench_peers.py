@@ -120,7 +120,7 @@ def pct(values: list[float], q: float) -> float:
 def run_whisper_streaming(peer: ModuleType, model: Any, audio: Any,
                           language: str | None) -> Run:
     """whisper_streaming's OnlineASRProcessor on our loaded model, stepped on every arrival."""
-    from whispertrans_tray import pipeline
+    from whispertrans_tray.app import live
 
     class CpuASR(peer.FasterWhisperASR):  # type: ignore[name-defined,misc]
         """whisper_streaming's backend, given our loaded CPU int8 model."""
@@ -133,9 +133,9 @@ def run_whisper_streaming(peer: ModuleType, model: Any, audio: Any,
     processor = peer.OnlineASRProcessor(their_asr, buffer_trimming=("segment", 15),
                                         logfile=open("/dev/null", "w"))  # noqa: SIM115
     run = Run()
-    stats = pipeline.RunStats()
+    stats = live.RunStats()
     t0 = time.perf_counter()
-    for piece in pipeline.chunks(audio, True, stats):
+    for piece in live.file_chunks(audio, True, stats):
         processor.insert_audio_chunk(piece)
         _, end, text = processor.process_iter()
         if text:
@@ -199,7 +199,8 @@ def main() -> None:
         parser.error(f"unknown peers: {', '.join(sorted(unknown))}")
 
     from tests.textnorm import cer, wer
-    from whispertrans_tray import pipeline
+    from whispertrans_tray.__main__ import build_recognizer
+    from whispertrans_tray.app import live
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.providers import asr_faster_whisper, model_store
     from whispertrans_tray.settings import AsrSettings
@@ -219,12 +220,12 @@ def main() -> None:
     for clip in args.clips.split(","):
         language = CLIPS[clip]
         asr = AsrSettings(device="cpu", cpu_threads=2, language=language or "auto")
-        audio = pipeline.read_audio(DATA / clip)
+        audio = live.read_audio(DATA / clip)
         ends = speech_ends(audio)
         total_ends += len(ends)
         runs: dict[str, Run] = {}
 
-        recognizer = pipeline.build_recognizer(asr, model, live=True)
+        recognizer = build_recognizer(asr, model, live=True)
         ours = Run()
         t0 = time.perf_counter()
 
@@ -233,7 +234,7 @@ def main() -> None:
                 run.commits.append((time.perf_counter() - start, event.end))
                 run.text.append(event.text)
 
-        pipeline.run(audio, recognizer, on_event, realtime=True)
+        live.run(audio, recognizer, on_event, realtime=True)
         runs["ours"] = ours
         if ws is not None:
             runs["whisper_streaming"] = run_whisper_streaming(ws, model, audio, language)

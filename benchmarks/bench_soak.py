@@ -32,11 +32,13 @@ def main() -> None:
 
     from benchmarks.bench_lag import long_audio
     from tests.servers.fake_openai import FakeServer
-    from whispertrans_tray import history, pipeline
+    from whispertrans_tray.__main__ import build_recognizer
+    from whispertrans_tray.app import history, live
+    from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
     from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.providers import asr_faster_whisper
+    from whispertrans_tray.providers.translate_openai import OpenAITranslator
     from whispertrans_tray.settings import AsrSettings, TranslationSettings
-    from whispertrans_tray.translation_service import TranslationService, TranslationUpdate
 
     asr = AsrSettings(device="cpu", cpu_threads=2)
     model = asr_faster_whisper.load(asr)
@@ -52,8 +54,9 @@ def main() -> None:
     done: dict[int, TranslationUpdate] = {}
     with tempfile.TemporaryDirectory() as tmp, FakeServer("ok") as server:
         writer = history.SessionWriter(Path(tmp))
-        service = TranslationService(TranslationSettings(url=server.url, model="test-model"),
-                                     None, lambda u: done.__setitem__(u.index, u)
+        config = TranslationSettings(url=server.url, model="test-model")
+        service = TranslationService(config, OpenAITranslator(config),
+                                     lambda u: done.__setitem__(u.index, u)
                                      if u.done else None)
 
         def on_event(event: Event) -> None:
@@ -63,8 +66,8 @@ def main() -> None:
                 service.submit(event)
 
         threading.Thread(target=sample, daemon=True).start()
-        recognizer = pipeline.build_recognizer(asr, model, live=True)
-        stats = pipeline.run(audio, recognizer, on_event, realtime=True)
+        recognizer = build_recognizer(asr, model, live=True)
+        stats = live.run(audio, recognizer, on_event, realtime=True)
         service.drain(60)
         service.close()
         stop.set()

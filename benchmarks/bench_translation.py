@@ -26,9 +26,10 @@ SENTENCES = ["Hello, how are you today?", "The weather is nice today.",
 def run_service(url: str, model: str, count: int, **kw: object) \
         -> tuple[list[float], list[float]]:
     """(submit → first text, submit → done) for ``count`` sentences, one at a time."""
+    from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
     from whispertrans_tray.core.types import Sentence
+    from whispertrans_tray.providers.translate_openai import OpenAITranslator
     from whispertrans_tray.settings import TranslationSettings
-    from whispertrans_tray.translation_service import TranslationService, TranslationUpdate
 
     first: list[float] = []
     done: list[float] = []
@@ -47,7 +48,7 @@ def run_service(url: str, model: str, count: int, **kw: object) \
 
     settings = TranslationSettings(url=url, model=model, provider="custom", context_sentences=0,
                                    max_tokens=48, temperature=0.0, timeout_s=60.0)
-    service = TranslationService(settings, None, on_update)
+    service = TranslationService(settings, OpenAITranslator(settings), on_update)
     for i in range(count):
         event.clear()
         got_first[0] = False

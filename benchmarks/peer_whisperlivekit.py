@@ -22,7 +22,7 @@ asyncio queues:
 
 Arrival is the parent's: the audio (float32 16 kHz ``.npy`` written by bench_peers from the
 same decoded clip) is handed over in pieces of everything that has arrived since the last step,
-at least 0.1 s, as ``whispertrans_tray.pipeline.chunks(realtime=True)`` does.
+at least 0.1 s, as ``whispertrans_tray.app.live.file_chunks(realtime=True)`` does.
 
 Output, one JSON object per line on stdout: ``{"event": "ready", "load_s": ...}``, then
 ``{"event": "commit", "wall": s since replay start, "end": stream time of the last committed

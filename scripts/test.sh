@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Run the whole test suite: lint, types, then pytest against real components.
+# Run the whole test suite: lint, types, layering contracts, then pytest against real
+# components.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 .venv/bin/ruff check whispertrans_tray tests benchmarks scripts || exit 1
 .venv/bin/mypy || exit 1
+.venv/bin/lint-imports || exit 1
 
 .venv/bin/python -m pytest "$@"
 code=$?

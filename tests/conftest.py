@@ -62,7 +62,7 @@ def tiny_en_model():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def clip():  # type: ignore[no-untyped-def]
-    from whispertrans_tray.pipeline import read_audio
+    from whispertrans_tray.app.live import read_audio
 
     cache: dict[str, object] = {}
 

@@ -19,7 +19,7 @@ from tests.desktop_env import screenshot
 from tests.pulse import play, write_wav
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.pipeline import read_audio
+from whispertrans_tray.app.live import read_audio
 
 pytestmark = pytest.mark.usefixtures("desktop", "pulse")
 

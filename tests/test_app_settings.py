@@ -1,4 +1,4 @@
-"""The app applies settings edited outside it (Settings… opens the file in an editor)."""
+"""The app applies the settings file when told it changed (the settings window saved it)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ from pathlib import Path
 import pytest
 
 from whispertrans_tray import settings as settings_mod
+from whispertrans_tray.core.types import Sentence
 
 pytestmark = pytest.mark.usefixtures("desktop")
 
 
 def test_edits_apply_at_once_and_bad_fields_are_named(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from whispertrans_tray.app import App
+    from whispertrans_tray.__main__ import tray_parts
+    from whispertrans_tray.app.tray_app import App
 
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
-    app = App(settings_mod.load(path).settings, path)
+    app = App(settings_mod.load(path).settings, path, None, tray_parts())
     try:
         data = json.loads(path.read_text("utf-8"))
         data["overlay"]["font_size"] = 30
@@ -26,13 +28,13 @@ def test_edits_apply_at_once_and_bad_fields_are_named(tmp_path: Path,
         path.write_text(json.dumps(data), "utf-8")
         app.reload_settings()
         assert app.overlay.settings.font_size == 30
-        assert app.overlay._big.cget("size") == 30
+        assert app.overlay.translation_font.cget("size") == 30
         assert app.status == "idle"
         data["translation"]["temperature"] = "warm"
         path.write_text(json.dumps(data), "utf-8")
         app.reload_settings()
         assert app.status == "error"
-        status = app.overlay.canvas.itemcget(app.overlay._status, "text")
+        status = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
         assert "'translation.temperature'" in status
         assert app.settings.overlay.font_size == 30  # the valid edits stay
     finally:
@@ -45,11 +47,12 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
     import subprocess
     import time
 
-    from whispertrans_tray.app import App
+    from whispertrans_tray.__main__ import tray_parts
+    from whispertrans_tray.app.tray_app import App
 
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
-    app = App(settings_mod.load(path).settings, path)
+    app = App(settings_mod.load(path).settings, path, None, tray_parts())
 
     def pump_until(condition, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
         end = time.monotonic() + seconds
@@ -61,7 +64,7 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
         return False
 
     try:
-        app._start_hotkeys()
+        app.start_hotkeys()
         data = json.loads(path.read_text("utf-8"))
         data["hotkeys"]["toggle_overlay"] = "<ctrl>+<shift>+<f9>"
         path.write_text(json.dumps(data), "utf-8")
@@ -76,9 +79,54 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
         path.write_text(json.dumps(data), "utf-8")
         app.reload_settings()
         assert app.status == "error"  # a clash is reported by name, not ignored
-        status = app.overlay.canvas.itemcget(app.overlay._status, "text")
+        status = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
         assert "<ctrl>+<shift>+<f9>" in status and "Show/hide subtitles" in status
     finally:
-        app.hotkeys.stop()
+        if app.hotkeys is not None:
+            app.hotkeys.stop()
+        app.history.close()
+        app.root.destroy()
+
+
+def test_menu_commands_save_and_apply_each_change_as_one(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from whispertrans_tray.__main__ import tray_parts
+    from whispertrans_tray.app.tray_app import App
+    from whispertrans_tray.presets import PRESETS
+
+    monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
+    path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
+    app = App(settings_mod.load(path).settings, path, None, tray_parts())
+
+    def pump_until(condition, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.root.update()
+            if condition():
+                return True
+            time.sleep(0.02)
+        return False
+
+    try:
+        app.commands.set_provider("ollama")  # provider, URL and model: one batch
+        app.commands.set_source("mic", "VirtualMic")  # source and device: one batch
+        app.commands.set_target("English")
+        app.commands.toggle_lock()
+        assert pump_until(lambda: app.settings.overlay.locked)
+        saved = settings_mod.load(path).settings
+        assert saved == app.settings
+        assert (saved.translation.provider, saved.translation.url, saved.translation.model) == (
+            "ollama", PRESETS["ollama"].url, PRESETS["ollama"].model)
+        assert saved.translation.target_language == "English"
+        assert (saved.audio.source, saved.audio.device) == ("mic", "VirtualMic")
+        assert app.overlay.settings.locked and app.status == "idle"
+        app.emit(Sentence(0, 0.0, 1.0, "en", "Hello there."))
+        app.commands.export_history()
+        exported = app.history.path.with_suffix(".srt")
+        assert pump_until(exported.exists)
+        assert "Hello there." in exported.read_text("utf-8")
+    finally:
         app.history.close()
         app.root.destroy()

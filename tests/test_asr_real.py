@@ -9,20 +9,18 @@ from opencc import OpenCC
 
 from tests.conftest import reference
 from tests.textnorm import cer, wer
-from whispertrans_tray import pipeline
-from whispertrans_tray.core.types import Sentence
+from whispertrans_tray.__main__ import build_recognizer
+from whispertrans_tray.app.live import events
+from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
 from whispertrans_tray.settings import AsrSettings
 
 
 def stream(model, audio, live: bool, language: str = "auto") -> list[Sentence]:  # type: ignore[no-untyped-def]
     asr = AsrSettings(language=language)
-    recognizer = pipeline.build_recognizer(asr, model, live=live)
-    events: list[object] = []
-    step = 8000 if live else 16000  # live: a partial decode about every second of audio
-    for i in range(0, audio.size, step):
-        events.extend(recognizer.feed(audio[i:i + step]))
-    events.extend(recognizer.finish())
-    return [e for e in events if isinstance(e, Sentence)]
+    recognizer = build_recognizer(asr, model, live=live)
+    step = SAMPLE_RATE // 2 if live else SAMPLE_RATE  # live: a partial decode about every second
+    chunks = (audio[i:i + step] for i in range(0, audio.size, step))
+    return [e for e in events(chunks, recognizer) if isinstance(e, Sentence)]
 
 
 def text(sentences: list[Sentence]) -> str:

@@ -14,7 +14,8 @@ import pytest
 from tests.conftest import DATA, reference
 from tests.pulse import ensure_devices, pactl, play, write_wav
 from tests.textnorm import wer
-from whispertrans_tray import pipeline
+from whispertrans_tray.__main__ import build_recognizer
+from whispertrans_tray.app import live
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.settings import AsrSettings
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.usefixtures("pulse")
 def transcribe_live(model, capture: AudioCapture, wav: Path, sink: str,  # type: ignore[no-untyped-def]
                     seconds: float) -> tuple[str, list[str]]:
     """Start capturing, play ``wav`` into ``sink`` once connected, transcribe for a while."""
-    recognizer = pipeline.build_recognizer(AsrSettings(language="en"), model, live=True)
+    recognizer = build_recognizer(AsrSettings(language="en"), model, live=True)
     sentences: list[str] = []
     capture.start()
     deadline = time.monotonic() + 10
@@ -47,7 +48,7 @@ def transcribe_live(model, capture: AudioCapture, wav: Path, sink: str,  # type:
 
 @pytest.fixture(scope="module")
 def jfk_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_wav(pipeline.read_audio(DATA / "jfk.flac"),
+    return write_wav(live.read_audio(DATA / "jfk.flac"),
                      tmp_path_factory.mktemp("wav") / "jfk.wav")
 
 
@@ -72,10 +73,10 @@ def test_virtual_microphone_transcript(base_model, jfk_wav: Path) -> None:  # ty
 
 
 def test_capture_recovers_when_the_device_comes_back(base_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    libri = write_wav(pipeline.read_audio(DATA / "en_librispeech.wav"), tmp_path / "l.wav")
+    libri = write_wav(live.read_audio(DATA / "en_librispeech.wav"), tmp_path / "l.wav")
     statuses: list[str] = []
     capture = AudioCapture("loopback", on_status=statuses.append, ui_language="en")
-    recognizer = pipeline.build_recognizer(AsrSettings(language="en"), base_model, live=True)
+    recognizer = build_recognizer(AsrSettings(language="en"), base_model, live=True)
     capture.start()
     sentences: list[str] = []
 
@@ -130,3 +131,45 @@ def test_no_audio_server_is_a_clear_error(tmp_path: Path) -> None:
                             env=env, timeout=60, check=False)
     assert result.returncode == 1
     assert "audio" in result.stderr.lower() and "Traceback" not in result.stderr
+
+
+def test_listen_in_the_terminal_until_ctrl_c(tmp_path: Path, jfk_wav: Path,
+                                             model_cache: Path) -> None:
+    """Live capture in the terminal: Ctrl+C commits the sentence being spoken, writes OUT."""
+    import signal
+    import threading
+
+    out = tmp_path / "live.srt"
+    env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(model_cache)}
+    listen = subprocess.Popen(
+        [sys.executable, "-m", "whispertrans_tray", "--settings", str(tmp_path / "s.json"),
+         "--ui-language", "en", "listen", "--source", "loopback", "--language", "en", "-o",
+         str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert listen.stderr is not None
+    messages: list[str] = []
+    connected = threading.Event()
+
+    def read_messages() -> None:
+        assert listen.stderr is not None
+        for line in listen.stderr:
+            messages.append(line)
+            if "Recording: Speaker" in line:
+                connected.set()
+        connected.set()  # it ended: the assertions below say how
+
+    reader = threading.Thread(target=read_messages, daemon=True)
+    reader.start()
+    try:
+        assert connected.wait(90) and listen.poll() is None, "".join(messages)
+        play(jfk_wav, "spk").wait(30)
+        listen.send_signal(signal.SIGINT)  # Ctrl+C right as the speech ends
+        printed, _ = listen.communicate(timeout=120)
+    finally:
+        listen.kill()
+    reader.join(5)
+    assert listen.returncode == 0, "".join(messages)
+    assert "country" in printed.lower()
+    subtitles = " ".join(line for line in out.read_text("utf-8").splitlines()
+                         if line and not line[0].isdigit())
+    assert wer(reference("jfk.flac"), subtitles) <= 0.1

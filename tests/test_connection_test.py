@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import os
 import subprocess
 import sys
@@ -13,12 +11,14 @@ from pathlib import Path
 import pytest
 
 from tests.servers.fake_openai import FakeServer
-from whispertrans_tray import connection_test
+from whispertrans_tray.__main__ import build_parser, cmd_test_connection
+from whispertrans_tray.app import server_check
+from whispertrans_tray.cli.args import apply_arguments
 from whispertrans_tray.settings import Settings, TranslationSettings
 
 
 def run(server_url: str, model: str = "test-model", lang: str = "zh-TW"):  # type: ignore[no-untyped-def]
-    return connection_test.run(TranslationSettings(url=server_url, model=model), None, lang)
+    return server_check.run(TranslationSettings(url=server_url, model=model), None, lang)
 
 
 def test_success_reports_the_seed_message() -> None:
@@ -55,7 +55,7 @@ def test_finishes_in_time_against_a_server_that_never_answers() -> None:
         report = run(server.url)
         elapsed = time.monotonic() - started
     assert not report.ok
-    assert elapsed < connection_test.DEADLINE_S + 2
+    assert elapsed < server_check.DEADLINE_S + 2
 
 
 def test_cli_exit_codes(tmp_path: Path) -> None:
@@ -75,12 +75,12 @@ def test_finishes_in_time_against_a_server_that_trickles_forever() -> None:
     with FakeServer("trickle") as server:
         server.delay = 0.5
         started = time.monotonic()
-        report = connection_test.run(
+        report = server_check.run(
             TranslationSettings(url=server.url, model="test-model", timeout_s=60.0), None, "en")
         elapsed = time.monotonic() - started
     assert not report.ok and report.step == "translate"
     assert "did not answer within" in report.message
-    assert elapsed < connection_test.DEADLINE_S + 2
+    assert elapsed < server_check.DEADLINE_S + 2
 
 
 @pytest.mark.parametrize(
@@ -96,24 +96,24 @@ def test_broken_streams_and_thinking_models(mode: str, step: str, words: str) ->
 
 
 def test_bad_url_and_server_down_in_both_languages() -> None:
-    bad = connection_test.run(TranslationSettings(url="localhost:8000"), None, "zh-TW")
+    bad = server_check.run(TranslationSettings(url="localhost:8000"), None, "zh-TW")
     assert not bad.ok and bad.step == "url" and "http://localhost:8000" in bad.message
     down = run("http://127.0.0.1:9/v1/chat/completions", lang="zh-TW")
     assert not down.ok and down.step == "models"
     assert all(word in down.message for word in ("已啟動", "防火牆", "localhost", "端口"))
 
 
-def test_run_cli_in_process(capsys: pytest.CaptureFixture[str]) -> None:
-    settings = Settings(ui_language="en")
+def test_the_command_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    def command(*flags: str) -> int:
+        args = build_parser().parse_args(["test-connection", "--api-key", "k-123456", *flags])
+        return cmd_test_connection(args, apply_arguments(Settings(ui_language="en"), args))
+
     with FakeServer("ok") as server:
-        args = argparse.Namespace(api_key="k-123456")
-        ok = connection_test.run_cli(args, dataclasses.replace(
-            settings, translation=TranslationSettings(url=server.url, model="test-model")))
+        ok = command("--url", server.url, "--model", "test-model")
         out = capsys.readouterr()
         assert ok == 0 and out.out.startswith("✓ Connected") and "test-model" in out.out
         assert server.headers_seen[-1]["authorization"] == "Bearer k-123456"
-        failed = connection_test.run_cli(argparse.Namespace(), dataclasses.replace(
-            settings, translation=TranslationSettings(url=server.url, model="nope")))
+        failed = command("--url", server.url, "--model", "nope")
     assert failed == 1 and "nope" in capsys.readouterr().err
 
 
@@ -122,8 +122,8 @@ def test_the_key_comes_from_the_keyring_and_is_never_written(tmp_path: Path) -> 
            "XDG_DATA_HOME": str(tmp_path / "data"),
            "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"}
     secret = "sk-test-keyring-0123456789"
-    store = ("from whispertrans_tray.providers.translate_openai import store_api_key, "
-             f"stored_api_key; store_api_key({secret!r}); print(stored_api_key())")
+    store = ("from whispertrans_tray import credentials; "
+             f"credentials.store({secret!r}); print(credentials.stored())")
     stored = subprocess.run([sys.executable, "-c", store], capture_output=True, text=True,
                             env=env, timeout=60, check=True)
     assert stored.stdout.strip() == secret
@@ -139,8 +139,8 @@ def test_the_key_comes_from_the_keyring_and_is_never_written(tmp_path: Path) -> 
     for path in (tmp_path / "config").rglob("*"):
         if path.is_file():
             assert secret not in path.read_text(errors="replace")
-    forget = ("from whispertrans_tray.providers.translate_openai import store_api_key, "
-              "stored_api_key; store_api_key(''); print(stored_api_key())")
+    forget = ("from whispertrans_tray import credentials; "
+              "credentials.store(''); print(credentials.stored())")
     gone = subprocess.run([sys.executable, "-c", forget], capture_output=True, text=True,
                           env=env, timeout=60, check=True)
     assert gone.stdout.strip() == "None"

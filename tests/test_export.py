@@ -5,7 +5,7 @@ import pytest
 import srt
 import webvtt
 
-from whispertrans_tray import export
+from whispertrans_tray.app import export
 from whispertrans_tray.core.subtitles import Line, SubtitleModel
 from whispertrans_tray.core.types import Partial, Sentence
 from whispertrans_tray.errors import OutputError

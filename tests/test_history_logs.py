@@ -3,7 +3,8 @@ import logging
 import threading
 from pathlib import Path
 
-from whispertrans_tray import history, logs
+from whispertrans_tray import logs
+from whispertrans_tray.app import history
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.desktop.single_instance import SingleInstance
 

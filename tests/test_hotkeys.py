@@ -8,14 +8,13 @@ import time
 
 import pytest
 
-from whispertrans_tray.desktop.hotkeys import (
-    Hotkeys,
-    backend,
+from whispertrans_tray.desktop.hotkey_notation import (
     from_keyboard_notation,
     normalize,
     parse,
     to_keyboard_notation,
 )
+from whispertrans_tray.desktop.hotkeys import Hotkeys, backend
 from whispertrans_tray.errors import HotkeyError
 from whispertrans_tray.settings import HotkeySettings
 
@@ -59,10 +58,11 @@ def test_key_events_toggle_recording_and_overlay() -> None:
         assert not toggles.overlay_visible and toggles.recording
         press("ctrl+alt+r", toggles)
         assert not toggles.recording
-        listener = hotkeys._handle
+        handle = hotkeys.handle
+        assert backend().alive(handle)
     finally:
         hotkeys.stop()
-    assert not listener.is_alive(), "stop() ends the listener thread"
+    assert not backend().alive(handle), "stop() ends the listener thread"
     hotkeys.stop()  # twice is harmless
     toggles.changed.clear()
     subprocess.run(["xdotool", "key", "ctrl+alt+r"], check=True)
@@ -123,14 +123,15 @@ def test_notations() -> None:
 
 
 def test_linux_uses_pynput() -> None:
-    assert backend().__name__.endswith("_hotkeys_pynput")
+    assert getattr(backend(), "__name__", "").endswith(".hotkeys_pynput")
 
 
 def test_settings_form_names_bad_and_clashing_hotkeys_next_to_the_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from whispertrans_tray import settings as settings_mod
+    from whispertrans_tray.__main__ import settings_services
     from whispertrans_tray.desktop.settings_api import SettingsApi
 
-    api = SettingsApi(tmp_path / "settings.json")
+    api = SettingsApi(settings_services(tmp_path / "settings.json"))
     form = settings_mod.to_dict(settings_mod.Settings(ui_language="en"))
     assert api.validate(form) == {}
     form["hotkeys"]["toggle_lock"] = "<alt>+<ctrl>+S"  # same keys as show/hide, other order

@@ -59,10 +59,10 @@ def test_bilingual_text_is_painted_and_partial_is_dimmer(root: tk.Tk) -> None:
     overlay.show(model.visible(), "And so my fellow Americans")
     pump(root)
     shot = Image.open(screenshot("overlay_bilingual.png"))
-    translation_item, source_item = overlay._slots[0]
+    translation_item, source_item = overlay.line_items[0]
     chinese = region(overlay, translation_item, shot)
     english = region(overlay, source_item, shot)
-    partial = region(overlay, overlay._partial, shot)
+    partial = region(overlay, overlay.partial_item, shot)
     # glyph strokes are bright on the dark background
     assert (chinese > 180).sum() > 300 and (english > 180).sum() > 200
     assert np.percentile(partial, 99.5) < np.percentile(english, 99.5) - 30
@@ -74,7 +74,7 @@ def test_committed_lines_do_not_move_while_the_partial_grows(root: tk.Tk) -> Non
     model = session()
     overlay.show(model.visible(), "And so")
     pump(root)
-    item = overlay._slots[0][0]
+    item = overlay.line_items[0][0]
     before = region(overlay, item, Image.open(screenshot("overlay_partial_1.png")))
     box = overlay.canvas.bbox(item)
     overlay.show(model.visible(), "And so my fellow")  # same line count: nothing reflows
@@ -98,9 +98,9 @@ def test_saved_position_is_restored_and_clamped(root: tk.Tk) -> None:
 def test_drag_moves_and_reports_the_position(root: tk.Tk) -> None:
     import subprocess
 
-    moved: list[tuple[str, int, int, int, int]] = []
+    moved: list[OverlaySettings] = []
     overlay = Overlay(root, OverlaySettings(width=600, height=150, fade_after_s=0),
-                      on_moved=lambda *a: moved.append(a))
+                      on_moved=moved.append)
     pump(root)
     x0, y0 = root.winfo_rootx() + 100, root.winfo_rooty() + 50
     for args in (["mousemove", str(x0), str(y0)], ["mousedown", "1"],
@@ -108,8 +108,9 @@ def test_drag_moves_and_reports_the_position(root: tk.Tk) -> None:
         subprocess.run(["xdotool", *args], check=True)
         pump(root, 0.3)
     assert moved, "the new position is reported so the app can save it"
-    layout, x, y, width, height = moved[-1]
-    assert layout == f"{SCREEN[0]}x{SCREEN[1]}" and (width, height) == (600, 150)
+    ((layout, x, y),) = moved[-1].positions
+    assert layout == f"{SCREEN[0]}x{SCREEN[1]}"
+    assert (moved[-1].width, moved[-1].height) == (600, 150)
     assert abs(x - (x0 - 100 + 120)) <= 2 and abs(y - (y0 - 50 - 80)) <= 2
     assert overlay.settings.width == 600
 
@@ -128,7 +129,7 @@ def test_text_fades_after_silence_and_returns_with_speech(root: tk.Tk) -> None:
     model = session()
     overlay.show(model.visible(), "")
     pump(root, 0.3)
-    item = overlay._slots[-1][0]
+    item = overlay.line_items[-1][0]
     assert overlay.canvas.itemcget(item, "state") in ("", "normal")
     pump(root, 2.5)
     assert overlay.canvas.itemcget(item, "state") == "hidden"
@@ -138,7 +139,7 @@ def test_text_fades_after_silence_and_returns_with_speech(root: tk.Tk) -> None:
 
 def test_x_error_on_a_vanished_window_is_reported_not_fatal(root: tk.Tk) -> None:
     """Xlib's default error handler would exit the process; ours reports the refusal."""
-    from whispertrans_tray.desktop import _x11
+    from whispertrans_tray.desktop import window_x11
 
     root.update()
     gone = tk.Toplevel(root)
@@ -146,8 +147,8 @@ def test_x_error_on_a_vanished_window_is_reported_not_fatal(root: tk.Tk) -> None
     gone_id = int(gone.wm_frame(), 16)
     gone.destroy()
     root.update()
-    assert _x11.shape_input(gone_id, True) is False
-    assert _x11.shape_input(gone_id, False) is False
-    assert _x11.set_click_through(root, True) is True  # the live window still works
-    assert _x11.set_click_through(root, False) is True
+    assert window_x11.shape_input(gone_id, True) is False
+    assert window_x11.shape_input(gone_id, False) is False
+    assert window_x11.set_click_through(root, True) is True  # the live window still works
+    assert window_x11.set_click_through(root, False) is True
     root.update()  # Tk's own connection is unharmed

@@ -205,3 +205,14 @@ def test_overlay_positions_round_trip_and_validate(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), "utf-8")
     (problem,) = s.load(path).problems
     assert "'overlay.positions'" in problem and "[str, int, int]" in problem
+
+
+def test_every_provider_has_a_preset_in_menu_order() -> None:
+    from whispertrans_tray.presets import PRESETS, with_provider
+
+    assert tuple(PRESETS) == s.PROVIDERS
+    ollama = with_provider(s.TranslationSettings(), "ollama")
+    assert (ollama.provider, ollama.url, ollama.model) == (
+        "ollama", "http://localhost:11434/v1/chat/completions", "qwen2.5:7b")
+    custom = with_provider(ollama, "custom")  # no model to suggest: the model stays
+    assert custom.model == "qwen2.5:7b" and custom.url.startswith("http://localhost:8080")

@@ -14,6 +14,7 @@ import pytest
 from tests.desktop_env import ARTIFACTS
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray import settings as settings_mod
+from whispertrans_tray.desktop.settings_window import SAVED, listen
 
 pytestmark = pytest.mark.usefixtures("desktop")
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
              str(ARTIFACTS / "settings_window")],
             capture_output=True, text=True, timeout=180, check=False,
             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert SAVED in result.stdout.splitlines(), "the window tells the app after a save"
     lines = [x for x in result.stdout.splitlines() if x.startswith("{")]
     assert lines, result.stderr[-3000:]
     seen = json.loads(lines[-1])
@@ -41,3 +43,13 @@ def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
     assert saved.overlay.font_size == 30
     assert saved.translation.provider == "ollama" and saved.translation.url == server.url
     assert seen["title_en"] == "WhisperTrans settings"
+
+
+def test_the_app_hears_each_save_over_the_pipe() -> None:
+    """What the app runs on the window process's stdout (the saves, in between other output)."""
+    saves: list[float] = []
+    child = subprocess.Popen(
+        [sys.executable, "-c", f"print({SAVED!r}); print('GTK says hello'); print({SAVED!r})"],
+        stdout=subprocess.PIPE, text=True)
+    listen(child, lambda: saves.append(0.0))
+    assert len(saves) == 2 and child.returncode == 0

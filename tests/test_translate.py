@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray import errors
-from whispertrans_tray.providers._prompt import Pair, ThinkFilter, build_messages, choose_target
+from whispertrans_tray.core.languages import choose_target
+from whispertrans_tray.providers.prompt import Pair, ThinkFilter, build_messages
 from whispertrans_tray.providers.translate_openai import (
     OpenAITranslator,
     base_url,

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from tests.servers.llama import MODEL_ALIAS, ServerDiedError, start_server
-from whispertrans_tray import connection_test, errors
+from whispertrans_tray import errors
+from whispertrans_tray.app import server_check
+from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.providers.translate_openai import OpenAITranslator
 from whispertrans_tray.settings import TranslationSettings
-from whispertrans_tray.translation_service import TranslationService, TranslationUpdate
 
 
 def settings(url: str, **changes: object) -> TranslationSettings:
@@ -43,22 +44,22 @@ def test_models_and_unknown_model(llama_server: str) -> None:
 
 
 def test_connection_test_succeeds(llama_server: str) -> None:
-    report = connection_test.run(settings(llama_server), None, "zh-TW")
+    report = server_check.run(settings(llama_server), None, "zh-TW")
     assert report.ok, report.message
     assert report.message.startswith("✓ 連線成功！") and report.tokens_per_s > 0
 
 
 def test_connection_test_wrong_model_lists_the_real_one(llama_server: str) -> None:
-    report = connection_test.run(settings(llama_server, model="Qwen/Qwen2-7B-Instruct"), None,
-                                 "en")
+    report = server_check.run(settings(llama_server, model="Qwen/Qwen2-7B-Instruct"), None,
+                              "en")
     assert not report.ok and report.step == "model" and MODEL_ALIAS in report.message
 
 
 def test_service_translates_sentences(llama_server: str) -> None:
     updates: list[TranslationUpdate] = []
     # a 135M model loses its way in multi-turn context: ask each sentence on its own
-    service = TranslationService(settings(llama_server, context_sentences=0), None,
-                                 updates.append)
+    config = settings(llama_server, context_sentences=0)
+    service = TranslationService(config, OpenAITranslator(config), updates.append)
     service.submit(Sentence(0, 0.0, 1.0, "en", "Good morning."))
     service.submit(Sentence(1, 1.0, 2.0, "en", "The weather is nice today."))
     assert service.drain(120)
@@ -107,8 +108,9 @@ def test_cancel_mid_stream_against_the_real_server(llama_server: str) -> None:
 
 def test_batched_sentences_all_come_back(llama_server: str) -> None:
     updates: list[TranslationUpdate] = []
-    service = TranslationService(settings(llama_server, context_sentences=0), None,
-                                 updates.append, max_batch=3)
+    config = settings(llama_server, context_sentences=0)
+    service = TranslationService(config, OpenAITranslator(config), updates.append,
+                                 max_batch=3)
     for i, text in enumerate(["Good evening.", "It is raining.", "See you tomorrow.",
                               "Thank you."]):
         service.submit(Sentence(i, float(i), i + 1.0, "en", text))

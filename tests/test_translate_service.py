@@ -6,13 +6,11 @@ import threading
 import time
 
 from tests.servers.fake_openai import FakeServer
+from whispertrans_tray.__main__ import terminal_translation
+from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.core.types import Sentence
+from whispertrans_tray.providers.translate_openai import OpenAITranslator
 from whispertrans_tray.settings import Settings, TranslationSettings
-from whispertrans_tray.translation_service import (
-    TranslationService,
-    TranslationUpdate,
-    create_service,
-)
 
 
 def s(i: int, text: str, lang: str = "en") -> Sentence:
@@ -34,7 +32,7 @@ class Collector:
 
 def service(server: FakeServer, out: Collector, **kw: object) -> TranslationService:
     settings = TranslationSettings(url=server.url, model="test-model", timeout_s=2.0)
-    return TranslationService(settings, None, out, **kw)  # type: ignore[arg-type]
+    return TranslationService(settings, OpenAITranslator(settings), out, **kw)  # type: ignore[arg-type]
 
 
 def test_every_sentence_gets_its_translation() -> None:
@@ -103,7 +101,7 @@ def test_previous_pairs_are_sent_as_context() -> None:
     out = Collector()
     with FakeServer("ok") as server:
         settings = TranslationSettings(url=server.url, model="test-model", context_sentences=2)
-        svc = TranslationService(settings, None, out)
+        svc = TranslationService(settings, OpenAITranslator(settings), out)
         for i in range(3):
             svc.submit(s(i, f"Sentence {i}."))
             assert svc.drain(20)
@@ -116,11 +114,11 @@ def test_previous_pairs_are_sent_as_context() -> None:
 def test_translation_off_means_no_service_and_no_traffic() -> None:
     with FakeServer("ok") as server:
         off = Settings(translation=TranslationSettings(url=server.url, enabled=False))
-        assert create_service(off, None, Collector()) is None
+        assert terminal_translation(off, None, Collector()) is None
         on = Settings(translation=TranslationSettings(url=server.url, model="test-model",
                                                       enabled=True))
         out = Collector()
-        svc = create_service(on, None, out)
+        svc = terminal_translation(on, None, out)
         assert svc is not None
         svc.submit(s(0, "Hi."))
         assert svc.drain(20)

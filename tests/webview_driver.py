@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from whispertrans_tray.__main__ import settings_services
 from whispertrans_tray.desktop.settings_api import SettingsApi
-from whispertrans_tray.desktop.settings_window import create_window
+from whispertrans_tray.desktop.settings_window import create_window, tell_parent_saved
 
 
 def main() -> None:
@@ -22,7 +23,7 @@ def main() -> None:
 
     settings_path, server_url, shot = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     seen: dict[str, Any] = {}
-    window: Any = create_window(SettingsApi(settings_path))
+    window: Any = create_window(SettingsApi(settings_services(settings_path), tell_parent_saved))
 
     def js(code: str) -> Any:
         return window.evaluate_js(code)

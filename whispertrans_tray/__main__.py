@@ -1,4 +1,9 @@
-"""Command line entry point; the only place where objects are wired together.
+"""Command line entry point and the composition root: every object is built here.
+
+The subcommands build what they need and hand it down: the terminal session (view,
+translation service, recognizer) for ``transcribe`` and ``listen``; the tray app's
+:class:`~whispertrans_tray.app.tray_app.Parts` (factories of its collaborators) for ``tray``;
+the settings window's server checks for its process (``settings-window``, started by the app).
 
 ``whispertrans-tray transcribe INPUT -o OUT.srt`` — file mode;
 ``whispertrans-tray listen --replay FILE`` — terminal live mode.
@@ -9,14 +14,47 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
-from whispertrans_tray import __version__, cli_args, logs
+import platformdirs
+
+from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
+from whispertrans_tray.app import export, live, server_check
+from whispertrans_tray.app.history import SessionWriter
+from whispertrans_tray.app.live import recognizer_config
+from whispertrans_tray.app.session import Session
+from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
+from whispertrans_tray.cli import args as cli_args
+from whispertrans_tray.cli import terminal
+from whispertrans_tray.core.recognizer import StreamingRecognizer
+from whispertrans_tray.core.subtitles import SubtitleModel
+from whispertrans_tray.core.types import SAMPLE_RATE, Transcriber
+from whispertrans_tray.desktop import platform_ui, settings_window
+from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
+from whispertrans_tray.desktop.hotkeys import Hotkeys
+from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
+from whispertrans_tray.desktop.single_instance import SingleInstance
+from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
 from whispertrans_tray.i18n import tr
+from whispertrans_tray.providers import asr_faster_whisper
+from whispertrans_tray.providers.chinese_script import ChineseScript
+from whispertrans_tray.providers.translate_openai import (
+    OpenAITranslator,
+    base_url,
+    plain_http_warning,
+)
+from whispertrans_tray.providers.vad_silero import SileroVad
+
+if TYPE_CHECKING:  # the tray app loads Tk: imported where the tray starts (cmd_tray)
+    from whispertrans_tray.app.tray_app import Parts
 
 log = logging.getLogger("whispertrans_tray")
 
@@ -31,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="settings file (default: the one in the OS config folder)")
     parser.add_argument("--ui-language", choices=("zh-TW", "en"), help="message language")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command",
+                                metavar="{tray,transcribe,listen,devices,test-connection}")
 
     p = sub.add_parser("tray", help="the tray app with subtitles (the default)")
     p.add_argument("--idle", action="store_true", help="start without recording")
@@ -67,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("test-connection", help="測試連線: check the translation server")
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_test_connection)
+
+    p = sub.add_parser("settings-window")  # internal: the tray app opens it (not in --help)
+    p.set_defaults(handler=cmd_settings_window)
     return parser
 
 
@@ -80,20 +122,113 @@ def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
     return settings
 
 
-def cmd_transcribe(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
-    from whispertrans_tray import terminal
+def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
+                     live: bool) -> StreamingRecognizer:
+    """A recognizer on ``transcriber`` with Silero VAD and the user's Chinese script; ``live``
+    for live audio (partials on), else file mode."""
+    return StreamingRecognizer(transcriber, SileroVad(), recognizer_config(asr, live),
+                               ChineseScript(asr.chinese_script))
 
-    return terminal.run_file(args, settings, args.input, live=args.realtime)
+
+def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
+                        on_update: Callable[[TranslationUpdate], None],
+                        ui_language: str) -> TranslationService:
+    """The translation worker and its translator."""
+    return TranslationService(settings, OpenAITranslator(settings, key), on_update, ui_language)
+
+
+def terminal_translation(settings: settings_mod.Settings, key: str | None,
+                         on_update: Callable[[TranslationUpdate], None]) \
+        -> TranslationService | None:
+    """The translation worker when 啟用即時翻譯 is on (no server traffic when it is off)."""
+    if not settings.translation.enabled:
+        return None
+    warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
+    if warning:
+        terminal.notice(warning)
+    return translation_service(settings.translation, key, on_update, settings.ui_language)
+
+
+def _session(args: argparse.Namespace, settings: settings_mod.Settings,
+             live_view: bool) -> tuple[Session, StreamingRecognizer]:
+    """The terminal session and a recognizer on the loaded model."""
+    lang = settings.ui_language
+    if args.output is not None:
+        export.check_format(args.output)
+    subtitles = SubtitleModel()
+    view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
+    service = terminal_translation(settings, credentials.resolve(args.api_key), view.translation)
+    terminal.notice(tr("cli.loading_model", lang, name=settings.asr.model))
+    model = asr_faster_whisper.load(settings.asr, lang)
+    if model.info.notice:
+        terminal.notice(model.info.notice)
+    terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
+                       device=model.info.device, compute_type=model.info.compute_type))
+    recognizer = build_recognizer(settings.asr, model, live=live_view)
+    return Session(view, service, lambda: subtitles.lines), recognizer
+
+
+def _close(session: Session, args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    count = session.close(args.output)
+    if args.output is not None:
+        terminal.notice(tr("cli.wrote", settings.ui_language, count=count, path=args.output))
+    return 0
+
+
+def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: Path,
+              realtime: bool) -> int:
+    """File mode (``realtime`` False) or a 1× replay of a file."""
+    audio = live.read_audio(path)
+    session, recognizer = _session(args, settings, live_view=realtime)
+    progress = None if realtime else terminal.Progress(audio.size / SAMPLE_RATE,
+                                                       settings.ui_language)
+    try:
+        stats = live.run(audio, recognizer, session.on_event, realtime=realtime,
+                         on_progress=progress.update if progress else None)
+    finally:
+        if progress:
+            progress.close()
+    log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
+             stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
+    return _close(session, args, settings)
+
+
+def cmd_transcribe(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    return _run_file(args, settings, args.input, realtime=args.realtime)
 
 
 def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
-    from whispertrans_tray import terminal
-
+    """Live subtitles from loopback or a microphone until Ctrl+C, SIGTERM or ``--duration``."""
     if args.replay is not None:
-        return terminal.run_file(args, settings, args.replay, live=True)
+        return _run_file(args, settings, args.replay, realtime=True)
     if args.source:
         settings = _apply_source(settings, args.source)
-    return terminal.run_capture(args, settings)
+    source, device = settings.audio.source, settings.audio.device
+    check_source(source, device)  # a clear error now, before the model loads
+    session, recognizer = _session(args, settings, live_view=True)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()  # the chunks end; the pending sentence is still committed
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    timer = threading.Timer(args.duration, stop.set) if args.duration else None
+    capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
+    chunks = live.capture_chunks(capture, stop)
+    try:
+        if timer is not None:
+            timer.start()
+        for event in live.events(chunks, recognizer):
+            session.on_event(event)
+    finally:
+        chunks.close()  # the capture stops now, whatever happened
+        if timer is not None:
+            timer.cancel()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if capture.dropped_seconds:
+        log.warning("Dropped %.1f s of audio while behind", capture.dropped_seconds)
+    return _close(session, args, settings)
 
 
 def _apply_source(settings: settings_mod.Settings, source: str) -> settings_mod.Settings:
@@ -101,8 +236,6 @@ def _apply_source(settings: settings_mod.Settings, source: str) -> settings_mod.
     if source in ("loopback", "mic"):
         return settings_mod.replace(settings_mod.replace(settings, "audio.source", source),
                                     "audio.device", "")
-    from whispertrans_tray.desktop.audio import list_devices
-
     for device in list_devices():
         if device.name == source:
             return settings_mod.replace(settings_mod.replace(
@@ -111,29 +244,44 @@ def _apply_source(settings: settings_mod.Settings, source: str) -> settings_mod.
 
 
 def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
-    from whispertrans_tray import terminal
+    return terminal.print_devices(list_devices(), settings.ui_language)
 
-    return terminal.print_devices(settings)
+
+def tray_parts() -> Parts:
+    """The tray app's collaborators."""
+    # Imported here, not at the top: the overlay loads Tk, which the terminal commands (file
+    # mode on a server without a display) must not need.
+    from whispertrans_tray.app.tray_app import Parts
+    from whispertrans_tray.desktop.overlay import Overlay
+
+    return Parts(
+        overlay=Overlay,
+        tray=Tray,
+        hotkeys=Hotkeys,
+        translation=translation_service,
+        load_model=asr_faster_whisper.load,
+        recognizer=lambda asr, model: build_recognizer(asr, model, live=True),
+        capture=AudioCapture,
+        devices=list_devices,
+        history=SessionWriter,
+        server_check=server_check.run,
+        settings_window=settings_window.spawn,
+    )
 
 
 def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """The tray daemon; a second launch asks the running one to show its subtitles."""
     import tkinter as tk
 
-    import platformdirs
-
-    from whispertrans_tray.app import App
-    from whispertrans_tray.desktop import platform_ui
-    from whispertrans_tray.desktop.single_instance import SingleInstance
-    from whispertrans_tray.terminal import api_key
+    # Imported here, not at the top: the tray app loads Tk (see tray_parts).
+    from whispertrans_tray.app.tray_app import App
 
     log_file = logs.add_file()
     holder: list[App] = []
 
     def show() -> None:
         if holder:
-            app = holder[0]
-            app.post(lambda: app.change("overlay.visible", True))
+            holder[0].commands.show_overlay()
 
     folder = Path(platformdirs.user_runtime_dir("WhisperTrans Tray", appauthor=False)
                   if os.environ.get("XDG_RUNTIME_DIR") or sys.platform != "linux"
@@ -146,7 +294,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     try:
         platform_ui.enable_dpi_awareness()
         try:
-            app = App(settings, args.settings, api_key(args))
+            app = App(settings, args.settings, credentials.resolve(args.api_key), tray_parts())
         except tk.TclError as exc:  # no screen (a server, an SSH session)
             print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
             return 1
@@ -158,10 +306,42 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 
 
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
-    from whispertrans_tray import connection_test
-    from whispertrans_tray.terminal import api_key
+    """測試連線: print the report; exit 0 only on success."""
+    key = credentials.resolve(args.api_key)
+    warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
+    if warning:
+        terminal.notice(warning)
+    report = server_check.run(settings.translation, key, settings.ui_language)
+    stream = sys.stdout if report.ok else sys.stderr
+    print(report.message, file=stream)
+    if report.sample:
+        print(report.sample, file=stream)
+    return 0 if report.ok else 1
 
-    return connection_test.run_cli(args, settings, api_key(args))
+
+def settings_services(path: Path | None) -> FormServices:
+    """What the settings window's form uses: the settings file ``path`` (None: the default
+    one), the keyring, the URL check and 測試連線 (the window never imports providers)."""
+    def save(settings: settings_mod.Settings, key: str | None) -> None:
+        settings_mod.save(settings, path)
+        if key is not None:
+            credentials.store(key)
+
+    def test_connection(translation: settings_mod.TranslationSettings, key: str | None,
+                        ui_language: str) -> dict[str, object]:
+        report = server_check.run(translation, key, ui_language)
+        return {"ok": report.ok, "message": report.message, "sample": report.sample,
+                "models": list(report.models)}
+
+    return FormServices(load=lambda: settings_mod.load(path), save=save,
+                        stored_key=credentials.stored, check_url=base_url,
+                        test_connection=test_connection)
+
+
+def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    """The settings window process; each save is told to the app over stdout."""
+    return settings_window.run(SettingsApi(settings_services(args.settings),
+                                           settings_window.tell_parent_saved))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

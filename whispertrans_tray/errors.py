@@ -108,9 +108,15 @@ class TranslationError(WhisperTransError):
     """Translation failed; the source sentence is kept.
 
     ``transient`` errors (server down, timeout, 5xx, a broken stream) are worth one retry.
+    ``partial`` is set when the failure came after part of the answer had arrived: such a
+    request is not retried (the subtitle line already shows text).
     """
 
     transient = False
+
+    def __init__(self, key: str | None = None, /, **params: object) -> None:
+        super().__init__(key, **params)
+        self.partial = False
 
 
 class BadURLError(TranslationError):

@@ -8,29 +8,30 @@ cannot be read at all (a folder, no permission) is left alone; a field with a wr
 (including NaN, infinities and numbers too large for a float) keeps its default.  Each problem
 becomes a message (in the UI language) that names the file or field, its cause and the fix.
 
-The API key is **not** a setting: it lives in the OS keyring (see the translation provider).
+The API key is **not** a setting: it lives in the OS keyring (:mod:`whispertrans_tray.credentials`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
 import tempfile
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, get_args
 
 from whispertrans_tray.errors import SettingsError
-from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, UI_LANGUAGES, tr
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, UI_LANGUAGES, normalize_ui_language, tr
+from whispertrans_tray.typed_json import build
 
 APP_NAME = "WhisperTrans Tray"
 SETTINGS_FILE = "settings.json"
 
 AudioSource = Literal["loopback", "mic"]
 Provider = Literal["vllm", "openai", "ollama", "custom"]
+PROVIDERS: tuple[Provider, ...] = get_args(Provider)
+"""The translation providers, in menu order (their defaults: :mod:`whispertrans_tray.presets`)."""
 Device = Literal["auto", "cpu", "cuda"]
 UiLanguage = Literal["zh-TW", "en"]
 
@@ -208,8 +209,6 @@ def os_ui_language() -> str:
     """zh-TW or en from the OS locale (繁體中文 unless the OS speaks English)."""
     import locale
 
-    from whispertrans_tray.i18n import normalize_ui_language
-
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name)
         if value and value not in ("C", "POSIX", "C.UTF-8"):
@@ -230,100 +229,12 @@ def to_dict(settings: Settings) -> dict[str, Any]:
     return dataclasses.asdict(settings)
 
 
-class _InvalidValueError(ValueError):
-    pass
-
-
-def _coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:
-    """Return ``value`` as type ``hint`` or raise :class:`_InvalidValueError` with the reason."""
-    origin = get_origin(hint)
-    if origin is Literal:
-        choices = get_args(hint)
-        if value not in choices:
-            raise _InvalidValueError("one of " + ", ".join(map(str, choices)))
-        return value
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise _InvalidValueError("true or false")
-        return value
-    if hint in (int, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _InvalidValueError("a number")
-        try:
-            as_float = float(value)
-        except OverflowError:
-            raise _InvalidValueError("a number of sensible size") from None
-        if not math.isfinite(as_float):
-            raise _InvalidValueError("a finite number") from None
-        if hint is int and not as_float.is_integer():
-            raise _InvalidValueError("a whole number")
-        number = hint(value)
-        lo, hi = meta.get("min"), meta.get("max")
-        if (lo is not None and number < lo) or (hi is not None and number > hi):
-            raise _InvalidValueError(f"between {lo} and {hi}")
-        return number
-    if hint is str:
-        if not isinstance(value, str):
-            raise _InvalidValueError("text")
-        return value
-    if origin is tuple:  # a list of fixed-shape rows: glossary pairs, overlay positions
-        (row,) = get_args(hint)[:1]
-        kinds = get_args(row)
-        if not isinstance(value, (list, tuple)) or not all(
-            isinstance(r, (list, tuple)) and len(r) == len(kinds)
-            and all(isinstance(v, k) and not isinstance(v, bool) for v, k in zip(r, kinds))
-            for r in value
-        ):
-            shape = ", ".join(k.__name__ for k in kinds)
-            raise _InvalidValueError(f"a list of [{shape}] rows")
-        return tuple(tuple(r) for r in value)
-    raise TypeError(f"unsupported settings type {hint!r}")  # pragma: no cover - a coding error
-
-
-def _build(cls: type[Any], data: Any, prefix: str, lang: str,
-           problems: list[tuple[str, str]]) -> Any:
-    """Build dataclass ``cls`` from ``data``, keeping defaults for invalid fields."""
-    default = cls()
-    if not isinstance(data, dict):
-        problems.append((prefix.rstrip("."), tr(
-            "settings.invalid_field", lang, field=prefix.rstrip("."), value=data,
-            reason="an object", default=to_json_value(default))))
-        return default
-    hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}
-    for name in data:
-        if name not in known:
-            problems.append((prefix + name,
-                             tr("settings.unknown_field", lang, field=prefix + name)))
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
-            continue
-        hint = hints[f.name]
-        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-            values[f.name] = _build(hint, data[f.name], f"{prefix}{f.name}.", lang, problems)
-            continue
-        try:
-            values[f.name] = _coerce(data[f.name], hint, f.metadata)
-        except _InvalidValueError as exc:
-            problems.append((prefix + f.name, tr(
-                "settings.invalid_field", lang, field=prefix + f.name, value=data[f.name],
-                reason=str(exc), default=getattr(default, f.name))))
-    return dataclasses.replace(default, **values)
-
-
-def to_json_value(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.asdict(obj)
-    return obj
-
-
 def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
     """Validate ``data`` (parsed JSON) into :class:`Settings`; problems name the field."""
     problems: list[tuple[str, str]] = []
     if isinstance(data, dict) and data.get("ui_language") in UI_LANGUAGES:
         lang = data["ui_language"]
-    settings = _build(Settings, data, "", lang, problems)
+    settings = build(Settings, data, "", lang, problems)
     return LoadResult(settings, tuple(m for _, m in problems), tuple(f for f, _ in problems))
 
 
@@ -423,7 +334,7 @@ def replace(settings: Settings, dotted: str, value: Any) -> Settings:
 
 
 __all__ = [
-    "AsrSettings", "AudioSettings", "HotkeySettings", "LoadResult", "OverlaySettings",
-    "Settings", "TranslationSettings", "default_path", "from_dict", "load", "replace", "save",
-    "to_dict",
+    "PROVIDERS", "AsrSettings", "AudioSettings", "HotkeySettings", "LoadResult",
+    "OverlaySettings", "Settings", "TranslationSettings", "default_path", "from_dict", "load",
+    "replace", "save", "to_dict",
 ]

@@ -149,9 +149,3 @@ class TranslationQueue:
         waiting = list(self._waiting)
         self._waiting.clear()
         return waiting
-
-    def clear(self) -> Sequence[Sentence]:
-        """Remove and return everything waiting (their lines keep the source text)."""
-        waiting = list(self._waiting)
-        self._waiting.clear()
-        return waiting

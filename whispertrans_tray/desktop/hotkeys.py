@@ -1,8 +1,9 @@
 """Global hotkeys: the ``keyboard`` package on Windows, pynput on Linux/X11 and macOS.
 
 (``keyboard`` needs root and /dev/input on Linux.)  Settings write hotkeys in pynput notation
-(``<ctrl>+<alt>+r``); :func:`parse` checks them the same way on every OS, and each backend
-module (``_hotkeys_pynput``, ``_hotkeys_keyboard``, chosen by :func:`backend`) converts them.
+(``<ctrl>+<alt>+r``, see :mod:`~whispertrans_tray.desktop.hotkey_notation`); each backend
+module (``hotkeys_pynput``, ``hotkeys_keyboard``: a :class:`HotkeyBackend`, chosen once by
+:func:`backend`) converts them.
 
 A hotkey that cannot be registered is reported: :meth:`Hotkeys.start` registers every valid
 hotkey, then raises :class:`~whispertrans_tray.errors.HotkeyError` naming the ones that failed
@@ -12,120 +13,50 @@ app's queue.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
+from whispertrans_tray.desktop.hotkey_notation import check
 from whispertrans_tray.errors import HotkeyError
-from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE
 
 log = logging.getLogger(__name__)
 
-MODIFIERS = ("ctrl", "alt", "shift", "cmd")
-"""Modifiers in settings order."""
-NAMED_KEYS = frozenset([
-    "backspace", "caps_lock", "delete", "down", "end", "enter", "esc", "home", "left",
-    "page_down", "page_up", "right", "space", "tab", "up", "insert", "menu", "num_lock", "pause",
-    "print_screen", "scroll_lock", "media_play_pause", "media_volume_mute", "media_volume_down",
-    "media_volume_up", "media_previous", "media_next", *(f"f{n}" for n in range(1, 21))])
-"""Non-modifier keys written as ``<name>`` (pynput's ``Key`` names)."""
+
+class HotkeyBackend(Protocol):
+    """A per-OS global hotkey implementation (a module: ``hotkeys_pynput``, ...)."""
+
+    def register(self, bindings: Mapping[str, Callable[[], None]]) -> Any:
+        """Start delivering ``bindings`` (canonical notation); returns a handle; raises
+        :class:`HotkeyError` when the OS refuses."""
+        ...
+
+    def unregister(self, handle: Any) -> None:
+        """Stop what :meth:`register` started and wait briefly for its thread."""
+        ...
+
+    def alive(self, handle: Any) -> bool:
+        """Whether ``handle`` still delivers key events."""
+        ...
 
 
-def parse(hotkey: str, language: str = DEFAULT_UI_LANGUAGE) -> tuple[tuple[str, ...], str]:
-    """``<ctrl>+<alt>+r`` → ``(("ctrl", "alt"), "r")``; raises :class:`HotkeyError`.
+@functools.cache
+def backend() -> HotkeyBackend:
+    """``hotkeys_keyboard`` on Windows, ``hotkeys_pynput`` elsewhere (chosen once).
 
-    A hotkey has modifiers and exactly one other key: a character, or a named key such as
-    ``<f9>``.  A plain character needs a modifier (it would swallow typing otherwise).
+    The backends are imported here, not at the top: each pulls in its OS's key library, and
+    only one of them can load on a given OS.
     """
-    def fail(message: str, **params: object) -> HotkeyError:
-        return HotkeyError(hotkey=hotkey, detail=tr(message, language, **params))
-
-    parts = hotkey.strip().lower().split("+")
-    if not hotkey.strip() or any(not p.strip() for p in parts):
-        raise fail("hotkey.malformed")
-    modifiers: list[str] = []
-    keys: list[str] = []
-    for raw in (p.strip() for p in parts):
-        if raw.startswith("<") and raw.endswith(">") and len(raw) > 2:
-            name = raw[1:-1]
-            if name in MODIFIERS:
-                if name in modifiers:
-                    raise fail("hotkey.malformed")
-                modifiers.append(name)
-            elif name in NAMED_KEYS:
-                keys.append(name)
-            else:
-                raise fail("hotkey.unknown_key", key=raw)
-        elif len(raw) == 1:
-            keys.append(raw)
-        else:
-            raise fail("hotkey.unknown_key", key=raw)
-    if len(keys) != 1:
-        raise fail("hotkey.one_key")
-    if not modifiers and len(keys[0]) == 1:
-        raise fail("hotkey.needs_modifier")
-    return tuple(m for m in MODIFIERS if m in modifiers), keys[0]
-
-
-def normalize(hotkey: str) -> str:
-    """The canonical settings notation: modifiers in a fixed order, lower case."""
-    modifiers, key = parse(hotkey)
-    return "+".join([*(f"<{m}>" for m in modifiers), key if len(key) == 1 else f"<{key}>"])
-
-
-def to_keyboard_notation(hotkey: str) -> str:
-    """``<ctrl>+<alt>+r`` → ``ctrl+alt+r``; ``<cmd>+<page_up>`` → ``windows+page up``."""
-    modifiers, key = parse(hotkey)
-    names = {"cmd": "windows", "esc": "esc", "print_screen": "print screen"}
-    return "+".join(names.get(part, part.replace("_", " ")) for part in [*modifiers, key])
-
-
-def from_keyboard_notation(hotkey: str) -> str:
-    """``ctrl+alt+r`` → ``<ctrl>+<alt>+r`` (the inverse of :func:`to_keyboard_notation`)."""
-    names = {"windows": "cmd", "win": "cmd", "control": "ctrl", "escape": "esc",
-             "return": "enter"}
-    parts = []
-    for raw in hotkey.lower().split("+"):
-        name = names.get(raw.strip(), raw.strip().replace(" ", "_"))
-        parts.append(name if len(name) == 1 else f"<{name}>")
-    return normalize("+".join(parts))
-
-
-def check(entries: Iterable[tuple[str, str]], language: str = DEFAULT_UI_LANGUAGE) \
-        -> list[tuple[str | None, str]]:
-    """Check ``(hotkey, action label)`` entries together, as the app will register them.
-
-    Per entry: ``(canonical hotkey, "")`` when it can be registered, ``(None, reason)`` when it
-    is malformed, ``(canonical, reason)`` when an earlier entry already uses the same keys.
-    """
-    results: list[tuple[str | None, str]] = []
-    seen: dict[str, str] = {}
-    for hotkey, label in entries:
-        try:
-            parse(hotkey, language)
-        except HotkeyError as exc:
-            results.append((None, str(exc.params["detail"])))
-            continue
-        canonical = normalize(hotkey)
-        if canonical in seen:
-            results.append((canonical, tr("hotkey.duplicate", language, other=seen[canonical])))
-            continue
-        seen[canonical] = label
-        results.append((canonical, ""))
-    return results
-
-
-def backend() -> ModuleType:
-    """``_hotkeys_keyboard`` on Windows, ``_hotkeys_pynput`` elsewhere."""
     if sys.platform == "win32":
-        from whispertrans_tray.desktop import _hotkeys_keyboard
+        from whispertrans_tray.desktop import hotkeys_keyboard
 
-        return _hotkeys_keyboard
-    from whispertrans_tray.desktop import _hotkeys_pynput
+        return hotkeys_keyboard
+    from whispertrans_tray.desktop import hotkeys_pynput
 
-    return _hotkeys_pynput
+    return hotkeys_pynput
 
 
 class Hotkeys:
@@ -150,7 +81,8 @@ class Hotkeys:
         self.language = language
         self.failed: dict[str, str] = {}
         """Hotkeys that could not be registered, with the reason."""
-        self._handle: Any = None
+        self.handle: Any = None
+        """The backend's handle while registered (see :meth:`HotkeyBackend.alive`)."""
 
     def start(self) -> None:
         """Register every valid hotkey; then raise :class:`HotkeyError` if any failed."""
@@ -165,7 +97,7 @@ class Hotkeys:
                 valid[canonical] = callback
         if valid:
             try:
-                self._handle = backend().register(valid)
+                self.handle = backend().register(valid)
             except HotkeyError as exc:
                 self.failed.update(dict.fromkeys(valid, str(exc.params["detail"])))
         for hotkey, reason in self.failed.items():
@@ -177,6 +109,6 @@ class Hotkeys:
 
     def stop(self) -> None:
         """Unregister the hotkeys (safe to call twice or without :meth:`start`)."""
-        if self._handle is not None:
-            handle, self._handle = self._handle, None
+        if self.handle is not None:
+            handle, self.handle = self.handle, None
             backend().unregister(handle)

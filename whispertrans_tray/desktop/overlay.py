@@ -1,8 +1,7 @@
 """The subtitle overlay: a borderless, always-on-top, semi-transparent Tk window.
 
-Runs on Tk's main thread; the app feeds it from its ``after()`` loop through :meth:`Overlay.show`
-(or :meth:`Overlay.show_model`), :meth:`Overlay.set_status`, :meth:`Overlay.set_visible`,
-:meth:`Overlay.set_locked` and :meth:`Overlay.apply_settings`.
+Runs on Tk's main thread; the app feeds it from its ``after()`` loop through :meth:`Overlay.show`,
+:meth:`Overlay.set_status`, :meth:`Overlay.set_ui_language` and :meth:`Overlay.apply_settings`.
 
 No flicker: canvas text items are created once and only reconfigured.  Text runs top-down,
 oldest sentence first, the dimmed partial line last.  Room for one partial line is always kept
@@ -12,24 +11,23 @@ oldest one off the top.  Translation large, source smaller (order per ``translat
 After ``fade_after_s`` without new text the window fades out and is withdrawn (so it cannot
 catch clicks while invisible); new text, a status message or "show" bring it back.
 
-Drag to move; drag the right or bottom edge (or the corner) to resize.  The position is
-remembered per screen layout (see :func:`layout_key`) through the ``on_moved`` callback, and
-clamped onto a monitor that exists.  Locked: drags are ignored and, where the platform allows
-(Windows, X11), clicks pass through (:mod:`whispertrans_tray.desktop.platform_ui`).
+Placement, dragging and resizing are :mod:`~whispertrans_tray.desktop.overlay_placement`'s;
+the new size and position go to ``on_moved`` as overlay settings.  Locked: drags are ignored
+and, where the platform allows (Windows, X11), clicks pass through
+(:mod:`whispertrans_tray.desktop.platform_ui`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 import tkinter as tk
 from collections.abc import Callable, Sequence
 from tkinter import font as tkfont
 
-from whispertrans_tray.core.subtitles import Line, SubtitleModel
+from whispertrans_tray.core.subtitles import Line
 from whispertrans_tray.desktop import platform_ui
-from whispertrans_tray.desktop.geometry import Rect, fit_on_monitors, layout_key
+from whispertrans_tray.desktop.overlay_placement import Placement
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.settings import OverlaySettings
 
@@ -37,24 +35,13 @@ log = logging.getLogger(__name__)
 
 PAD = 14
 GAP = 4
-EDGE = 12  # pixels along the right and bottom edges that resize
 PARTIAL_LINES = 1  # room always kept for the partial line (it may use more when free)
-MIN_SIZE = (200, 60)
 FADE_STEPS = 6
 FADE_STEP_MS = 80
-MONITOR_CHECK_MS = 5000
 STATUS_COLOR = "#ffb74d"
-CURSORS = {"move": "fleur", "right": "right_side", "bottom": "bottom_side",
-           "corner": "bottom_right_corner"}
 
-MovedCallback = Callable[[str, int, int, int, int], None]
-"""``on_moved(layout, x, y, width, height)`` after a drag or resize ends."""
-
-
-def screen_layout(window: tk.Misc) -> tuple[str, list[Rect]]:
-    """The current layout key and monitors of ``window``'s display."""
-    monitors = platform_ui.monitors(window)
-    return layout_key(monitors), monitors
+MovedCallback = Callable[[OverlaySettings], None]
+"""``on_moved(settings)``: the overlay settings with the new size and position, after a drag."""
 
 
 class Overlay:
@@ -72,13 +59,9 @@ class Overlay:
         self._jobs: dict[str, str] = {}  # other pending after() timers, cancelled on destroy
         self._last_text_at = time.monotonic()
         self._signature: tuple[object, ...] = ()
-        self._drag: tuple[str, int, int, int, int, int, int] | None = None
-        self._cursor = ""
         self._lines: list[Line] = []
         self._partial_text = ""
         self._status_text = ""
-        self._layout, self._monitors = screen_layout(root)
-        self._size = (settings.width, settings.height)
         self.click_through = False
         """Whether the platform lets clicks pass through the locked overlay."""
         root.overrideredirect(True)
@@ -88,21 +71,21 @@ class Overlay:
         self._big = tkfont.Font(root, family=settings.font_family, size=settings.font_size)
         self._small = tkfont.Font(root, family=settings.font_family,
                                   size=settings.source_font_size)
-        self._slots: list[tuple[int, int]] = []  # (large item, small item) per line
+        self.line_items: list[tuple[int, int]] = []
+        """Canvas text items per line on screen: (large item, small item)."""
         self._make_slots()
-        self._partial = self.canvas.create_text(PAD, PAD, anchor="nw", text="",
-                                                font=self._small, fill=settings.partial_color)
-        self._status = self.canvas.create_text(PAD, 0, anchor="sw", text="", font=self._small,
-                                               fill=STATUS_COLOR)
-        self._place(use_saved=True)
-        for sequence, handler in (("<ButtonPress-1>", self._press), ("<B1-Motion>", self._motion),
-                                  ("<ButtonRelease-1>", self._release),
-                                  ("<Motion>", self._hover)):
-            self.canvas.bind(sequence, handler)
+        self.partial_item = self.canvas.create_text(
+            PAD, PAD, anchor="nw", text="", font=self._small, fill=settings.partial_color)
+        """Canvas text item of the partial line."""
+        self.status_item = self.canvas.create_text(PAD, 0, anchor="sw", text="",
+                                                   font=self._small, fill=STATUS_COLOR)
+        """Canvas text item of the status line."""
+        self.placement = Placement(root, self.canvas, lambda: self.settings, self._relayout,
+                                   self._moved)
+        self.placement.place(use_saved=True)
         root.update_idletasks()
         self._apply_visibility()
         self._schedule_fade()
-        self._jobs["monitors"] = root.after(MONITOR_CHECK_MS, self._watch_monitors)
         root.bind("<Destroy>", self._destroyed, add="+")
 
     def _destroyed(self, event: tk.Event) -> None:
@@ -112,6 +95,12 @@ class Overlay:
                 self.root.after_cancel(job)
             self._jobs.clear()
             self._fade_job = None
+            self.placement.cancel()
+
+    def _moved(self, settings: OverlaySettings) -> None:
+        self.settings = settings
+        if self._on_moved:
+            self._on_moved(settings)
 
     # -- public API (Tk thread) -----------------------------------------------------------
     def show(self, lines: Sequence[Line], partial: str) -> None:
@@ -126,32 +115,23 @@ class Overlay:
             if self._lines or partial:
                 self._wake()
 
-    def show_model(self, model: SubtitleModel) -> None:
-        """:meth:`show` the model's visible lines and partial."""
-        self.show(model.visible(), model.partial)
+    @property
+    def status(self) -> str:
+        """The status line's text."""
+        return self._status_text
+
+    @property
+    def translation_font(self) -> tkfont.Font:
+        """The font of the large (translation) line."""
+        return self._big
 
     def set_status(self, text: str) -> None:
         """The small status line at the bottom (translation failed, lag…); "" clears it."""
         self._status_text = text
-        self.canvas.itemconfigure(self._status, text=text)
+        self.canvas.itemconfigure(self.status_item, text=text)
         self._relayout()
         if text:
             self._wake()
-
-    def set_visible(self, visible: bool) -> None:
-        """Show or hide the overlay (showing also ends a fade-out)."""
-        self._visible = visible
-        self.settings = dataclasses.replace(self.settings, visible=visible)
-        if visible:
-            self._wake()
-        self._apply_visibility()
-
-    def set_locked(self, locked: bool) -> None:
-        """Locked: ignore drags and, where possible, let clicks through."""
-        self.settings = dataclasses.replace(self.settings, locked=locked)
-        self._drag = None
-        self._set_cursor("")
-        self._apply_window_attributes()
 
     def set_ui_language(self, language: str) -> None:
         """The language of the overlay's own words (the translation-failed marker)."""
@@ -160,6 +140,8 @@ class Overlay:
 
     def apply_settings(self, settings: OverlaySettings) -> None:
         """Apply changed overlay settings in place (fonts, colours, size, position, lock…)."""
+        if settings == self.settings:
+            return
         old, self.settings = self.settings, settings
         self.root.configure(bg=settings.background)
         self.canvas.configure(bg=settings.background)
@@ -167,28 +149,24 @@ class Overlay:
         self._small.configure(family=settings.font_family, size=settings.source_font_size)
         if settings.max_lines != old.max_lines:
             self._make_slots()
-        for large, small in self._slots:
+        for large, small in self.line_items:
             self.canvas.itemconfigure(large, fill=settings.text_color)
             self.canvas.itemconfigure(small, fill=settings.text_color)
-        self.canvas.itemconfigure(self._partial, fill=settings.partial_color)
+        self.canvas.itemconfigure(self.partial_item, fill=settings.partial_color)
         if (settings.width, settings.height, settings.positions) != \
                 (old.width, old.height, old.positions):
-            self._place(use_saved=True)
+            self.placement.place(use_saved=True)
         self._relayout()
         self._visible = settings.visible
         self._apply_visibility()
         self._apply_window_attributes()
 
-    def geometry(self) -> Rect:
-        """The window's ``(x, y, width, height)`` on the screen."""
-        return (self.root.winfo_x(), self.root.winfo_y(), *self._size)
-
     # -- layout ---------------------------------------------------------------------------
     def _make_slots(self) -> None:
         """(Re)create the line items; only when ``max_lines`` changes."""
-        for pair in self._slots:
+        for pair in self.line_items:
             self.canvas.delete(*pair)
-        self._slots = [
+        self.line_items = [
             (self.canvas.create_text(PAD, PAD, anchor="nw", text="", font=self._big,
                                      fill=self.settings.text_color),
              self.canvas.create_text(PAD, PAD, anchor="nw", text="", font=self._small,
@@ -212,16 +190,16 @@ class Overlay:
 
     def _relayout(self) -> None:
         """Set every item's text and place it; committed lines first, then the partial."""
-        width, height = self._size
+        width, height = self.placement.size
         wrap = max(width - 2 * PAD, 20)
-        for item in [*(i for pair in self._slots for i in pair), self._partial, self._status]:
+        for item in self._text_items():
             self.canvas.itemconfigure(item, width=wrap)
         linespace = self._small.metrics("linespace")
         status_h = linespace if self._status_text else 0
         partial_room = PARTIAL_LINES * linespace
         room = height - 2 * PAD - status_h - partial_room
         blocks: list[list[tuple[int, int]]] = []  # per line: (item, height), top-down
-        for index, pair in enumerate(self._slots):
+        for index, pair in enumerate(self.line_items):
             parts = self._texts(self._lines[index]) if index < len(self._lines) else []
             texts = dict(parts)
             for part in (0, 1):
@@ -246,54 +224,27 @@ class Overlay:
                 y += item_h + GAP
             if block and index >= first:
                 y += 2 * GAP
-        self.canvas.coords(self._partial, PAD, y)
+        self.canvas.coords(self.partial_item, PAD, y)
         self._fit_partial(self._partial_text,
                           max(partial_room, height - PAD - status_h - y))
-        self.canvas.coords(self._status, PAD, height - PAD // 2)
+        self.canvas.coords(self.status_item, PAD, height - PAD // 2)
 
     def _fit_partial(self, text: str, room: int) -> None:
         """Show the partial, or its newest words when it needs more than its room."""
-        self.canvas.itemconfigure(self._partial, text=text)
-        if not text or self._height(self._partial) <= room:
+        self.canvas.itemconfigure(self.partial_item, text=text)
+        if not text or self._height(self.partial_item) <= room:
             return
         lo, hi = 1, len(text) - 1  # smallest cut whose "…" + tail fits
         while lo < hi:
             mid = (lo + hi) // 2
-            self.canvas.itemconfigure(self._partial, text="…" + text[mid:])
-            if self._height(self._partial) <= room:
+            self.canvas.itemconfigure(self.partial_item, text="…" + text[mid:])
+            if self._height(self.partial_item) <= room:
                 hi = mid
             else:
                 lo = mid + 1
         space = text.find(" ", lo)
         cut = space + 1 if 0 <= space < lo + 16 else lo  # cut at a word when one is near
-        self.canvas.itemconfigure(self._partial, text="…" + text[cut:])
-
-    def _place(self, use_saved: bool) -> None:
-        """Move the window to the saved position of this layout (or keep it), clamped."""
-        s = self.settings
-        width, height = self._size if not use_saved else (s.width, s.height)
-        saved = {key: (x, y) for key, x, y in s.positions}.get(self._layout)
-        if saved is not None and use_saved:
-            x, y = saved
-        elif use_saved and not self.root.winfo_ismapped():
-            mx, my, mw, mh = self._monitors[0]  # first start: centred near the bottom
-            x, y = mx + (mw - width) // 2, my + mh - height - 80
-        else:
-            x, y = self.root.winfo_x(), self.root.winfo_y()
-        x, y, width, height = fit_on_monitors(x, y, width, height, self._monitors)
-        self._size = (width, height)
-        self.root.geometry(f"{width}x{height}+{x}+{y}")
-
-    def _watch_monitors(self) -> None:
-        """When monitors change, go to the position saved for the new layout (or stay), clamped."""
-        key, monitors = screen_layout(self.root)
-        if key != self._layout:
-            log.info("Screen layout changed from %s to %s", self._layout, key)
-            self._layout, self._monitors = key, monitors
-            has_saved = any(saved == key for saved, _, _ in self.settings.positions)
-            self._place(use_saved=has_saved)
-            self._relayout()
-        self._jobs["monitors"] = self.root.after(MONITOR_CHECK_MS, self._watch_monitors)
+        self.canvas.itemconfigure(self.partial_item, text="…" + text[cut:])
 
     # -- window state ---------------------------------------------------------------------
     def _apply_visibility(self) -> None:
@@ -359,59 +310,5 @@ class Overlay:
         self._apply_visibility()
 
     def _text_items(self) -> list[int]:
-        return [i for pair in self._slots for i in pair] + [self._partial, self._status]
-
-    # -- mouse ----------------------------------------------------------------------------
-    def _edge(self, x: int, y: int) -> str:
-        width, height = self._size
-        right, bottom = x >= width - EDGE, y >= height - EDGE
-        return "corner" if right and bottom else "right" if right else \
-            "bottom" if bottom else "move"
-
-    def _set_cursor(self, cursor: str) -> None:
-        if cursor != self._cursor:
-            self._cursor = cursor
-            self.canvas.configure(cursor=cursor)
-
-    def _hover(self, event: tk.Event) -> None:
-        if self._drag is None:
-            self._set_cursor("" if self.settings.locked else CURSORS[self._edge(event.x,
-                                                                                event.y)])
-
-    def _press(self, event: tk.Event) -> None:
-        if self.settings.locked:
-            return
-        self._drag = (self._edge(event.x, event.y), event.x_root, event.y_root,
-                      self.root.winfo_x(), self.root.winfo_y(), *self._size)
-
-    def _motion(self, event: tk.Event) -> None:
-        if self._drag is None:
-            return
-        mode, x0, y0, wx, wy, width, height = self._drag
-        dx, dy = event.x_root - x0, event.y_root - y0
-        if mode == "move":
-            self.root.geometry(f"+{wx + dx}+{wy + dy}")
-            return
-        if mode in ("right", "corner"):
-            width = max(MIN_SIZE[0], width + dx)
-        if mode in ("bottom", "corner"):
-            height = max(MIN_SIZE[1], height + dy)
-        self._size = (width, height)
-        self.root.geometry(f"{width}x{height}+{wx}+{wy}")
-        self._relayout()
-
-    def _release(self, event: tk.Event) -> None:
-        if self._drag is None:
-            return
-        self._drag = None
-        self.root.update_idletasks()
-        x, y, width, height = fit_on_monitors(self.root.winfo_x(), self.root.winfo_y(),
-                                              *self._size, self._monitors)
-        self._size = (width, height)
-        self.root.geometry(f"{width}x{height}+{x}+{y}")
-        self._relayout()
-        positions = tuple(p for p in self.settings.positions if p[0] != self._layout)
-        self.settings = dataclasses.replace(self.settings, width=width, height=height,
-                                            positions=(*positions, (self._layout, x, y)))
-        if self._on_moved:
-            self._on_moved(self._layout, x, y, width, height)
+        return [*(i for pair in self.line_items for i in pair), self.partial_item,
+                self.status_item]

@@ -1,6 +1,7 @@
-"""Per-OS window tweaks for the overlay, chosen in one place (:func:`backend`).
+"""Per-OS window tweaks for the overlay, chosen once (:func:`backend`).
 
-Every backend module offers the same three functions:
+Every backend module (``window_win32``, ``window_x11``, ``window_generic``) is a
+:class:`WindowBackend`:
 
 * ``enable_dpi_awareness()`` — before Tk starts (Windows: per-monitor DPI awareness).
 * ``set_click_through(window, enabled) -> bool`` — a locked overlay lets the mouse through
@@ -11,27 +12,44 @@ Every backend module offers the same three functions:
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-import tkinter as tk
-from types import ModuleType
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # only for the types: the terminal commands never load Tk
+    import tkinter as tk
 
 Rect = tuple[int, int, int, int]
 
 
-def backend() -> ModuleType:
-    """The module for this OS: ``_win32``, ``_x11``, or ``_generic`` (macOS, Wayland-only)."""
+class WindowBackend(Protocol):
+    """Window tweaks one OS offers."""
+
+    def enable_dpi_awareness(self) -> None: ...
+
+    def set_click_through(self, window: tk.Misc, enabled: bool) -> bool: ...
+
+    def monitors(self, window: tk.Misc) -> Sequence[Rect]: ...
+
+
+@functools.cache
+def backend() -> WindowBackend:
+    """The module for this OS: ``window_win32``, ``window_x11``, or ``window_generic`` (macOS,
+    Wayland-only), chosen once.  Imported here: only this OS's module can load (ctypes on
+    user32, libX11)."""
     if sys.platform == "win32":
-        from whispertrans_tray.desktop import _win32
+        from whispertrans_tray.desktop import window_win32
 
-        return _win32
+        return window_win32
     if sys.platform != "darwin" and os.environ.get("DISPLAY"):
-        from whispertrans_tray.desktop import _x11
+        from whispertrans_tray.desktop import window_x11
 
-        return _x11
-    from whispertrans_tray.desktop import _generic
+        return window_x11
+    from whispertrans_tray.desktop import window_generic
 
-    return _generic
+    return window_generic
 
 
 def enable_dpi_awareness() -> None:
@@ -41,7 +59,7 @@ def enable_dpi_awareness() -> None:
 
 def set_click_through(window: tk.Misc, enabled: bool) -> bool:
     """Let the mouse pass through ``window``; True if the platform did it."""
-    return bool(backend().set_click_through(window, enabled))
+    return backend().set_click_through(window, enabled)
 
 
 def monitors(window: tk.Misc) -> list[Rect]:

@@ -2,41 +2,69 @@
 
 Every method takes and returns plain JSON-able values.  The page never writes files itself:
 :meth:`SettingsApi.save` validates the whole form (messages keyed by the dotted field, shown
-next to it), writes ``settings.json`` atomically and stores the API key in the OS keyring.
+next to it), then saves the settings and the API key and calls ``on_saved`` (the window
+process tells the app).  The shell touches no file, keyring or server itself: loading, saving,
+the URL check and 測試連線 are handed in (:class:`FormServices`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.errors import WhisperTransError
-from whispertrans_tray.providers._prompt import LANGUAGES
+from whispertrans_tray.core.languages import LANGUAGES
+from whispertrans_tray.desktop.hotkey_notation import check
+from whispertrans_tray.errors import HotkeyError, WhisperTransError
+from whispertrans_tray.i18n import tr
+from whispertrans_tray.presets import PRESETS
+from whispertrans_tray.settings import TranslationSettings
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FormServices:
+    """What the form needs from outside the shell, handed in by the composition root.
+
+    Attributes:
+        load: The settings as saved, with the problems found loading them.
+        save: Writes the settings and the API key (None keeps the stored key, "" removes
+            it); raises what went wrong.
+        stored_key: The stored API key, or None.
+        check_url: Raises a :class:`WhisperTransError` naming the problem with an API URL.
+        test_connection: 測試連線 for ``(settings, api key, UI language)``: a JSON-able dict
+            with ``ok``, ``message``, ``sample`` and ``models``.
+    """
+
+    load: Callable[[], settings_mod.LoadResult]
+    save: Callable[[settings_mod.Settings, str | None], object]
+    stored_key: Callable[[], str | None]
+    check_url: Callable[[str], object]
+    test_connection: Callable[[TranslationSettings, str | None, str], dict[str, Any]]
 
 
 class SettingsApi:
     """Exposed to the page as ``window.pywebview.api``."""
 
-    def __init__(self, path: Path | None) -> None:
-        self._path = path
+    def __init__(self, services: FormServices,
+                 on_saved: Callable[[], None] = lambda: None) -> None:
+        self._services = services
+        self._on_saved = on_saved
         self.saved = 0  # how many times the user saved
 
     def get(self) -> dict[str, Any]:
         """Current settings, provider presets and the choices of the select fields."""
-        from whispertrans_tray.providers.translate_openai import PRESETS, stored_api_key
-
-        result = settings_mod.load(self._path)
+        result = self._services.load()
         return {
             "settings": settings_mod.to_dict(result.settings),
             "problems": result.by_field(),
-            "presets": {k: {"label": p.label, "url": p.url, "model": p.model,
-                            "key_required": p.key_required} for k, p in PRESETS.items()},
+            "presets": {k: dataclasses.asdict(p) for k, p in PRESETS.items()},
             "targets": list(LANGUAGES),
-            "has_key": bool(stored_api_key()),
+            "has_key": bool(self._services.stored_key()),
         }
 
     def validate(self, data: dict[str, Any]) -> dict[str, str]:
@@ -44,10 +72,8 @@ class SettingsApi:
         messages = settings_mod.from_dict(data).by_field()
         url = (data.get("translation") or {}).get("url", "")
         if isinstance(url, str) and "translation.url" not in messages:
-            from whispertrans_tray.providers.translate_openai import base_url
-
             try:
-                base_url(url)
+                self._services.check_url(url)
             except WhisperTransError as exc:
                 messages["translation.url"] = exc.message(data.get("ui_language", "zh-TW"))
         messages.update(_hotkey_messages(data.get("hotkeys"), data.get("ui_language", "zh-TW")))
@@ -60,41 +86,29 @@ class SettingsApi:
             return {"ok": False, "errors": errors}
         result = settings_mod.from_dict(data)
         try:
-            settings_mod.save(result.settings, self._path)
-            if api_key is not None:
-                from whispertrans_tray.providers.translate_openai import store_api_key
-
-                store_api_key(api_key)
+            self._services.save(result.settings, api_key)
         except Exception as exc:  # a keyring or disk problem is shown, not raised
             message = exc.message(result.settings.ui_language) \
                 if isinstance(exc, WhisperTransError) else str(exc)
             return {"ok": False, "errors": {"": message}}
         self.saved += 1
-        print("saved", flush=True)  # the parent process may listen for this
+        self._on_saved()
         return {"ok": True, "errors": {}}
 
     def test_connection(self, data: dict[str, Any], api_key: str | None = None) \
             -> dict[str, Any]:
         """測試連線 with the values in the form (not yet saved)."""
-        from whispertrans_tray import connection_test
-        from whispertrans_tray.providers.translate_openai import stored_api_key
-
         errors = self.validate(data)
         if "translation.url" in errors:
             return {"ok": False, "message": errors["translation.url"], "models": []}
         settings = settings_mod.from_dict(data).settings
-        report = connection_test.run(settings.translation, api_key or stored_api_key(),
-                                     settings.ui_language)
-        return {"ok": report.ok, "message": report.message, "sample": report.sample,
-                "models": list(report.models)}
+        return self._services.test_connection(settings.translation,
+                                              api_key or self._services.stored_key(),
+                                              settings.ui_language)
 
 
 def _hotkey_messages(hotkeys: Any, language: str) -> dict[str, str]:
     """Field messages for hotkeys that are malformed or clash with another action's."""
-    from whispertrans_tray.desktop.hotkeys import check
-    from whispertrans_tray.errors import HotkeyError
-    from whispertrans_tray.i18n import tr
-
     if not isinstance(hotkeys, dict):
         return {}
     # empty = no hotkey; a wrong type is reported by the settings check

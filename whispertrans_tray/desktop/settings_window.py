@@ -1,28 +1,51 @@
 """The settings window: packaged HTML/JS/CSS in pywebview, run in a child process.
 
-``python -m whispertrans_tray.desktop.settings_window [--settings PATH]`` opens it; it never
-blocks the tray app's Tk loop.  Saving writes ``settings.json`` (the app watches the file and
-applies the change at once) and prints ``saved`` on stdout.  No remote content is loaded.
+The app opens it with :func:`spawn` (``whispertrans-tray settings-window``, composed in
+``__main__``), so it never blocks the tray app's Tk loop.  Each save writes ``settings.json``
+and the child says so over its stdout pipe (:func:`tell_parent_saved`); the app then applies
+the file at once.  No remote content is loaded.
 """
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from whispertrans_tray.desktop.settings_api import SettingsApi
 
 PAGE = Path(__file__).with_name("web") / "settings.html"
+SAVED = "saved"
+"""The line the window process writes to its stdout after each save."""
 
 
-def spawn(settings_path: Path | None) -> subprocess.Popen[bytes]:
-    """Open the window in a child process (the app calls this)."""
-    args = [sys.executable, "-m", "whispertrans_tray.desktop.settings_window"]
+def spawn(settings_path: Path | None, on_saved: Callable[[], None]) -> subprocess.Popen[str]:
+    """Open the window in a child process; ``on_saved`` runs (on a reader thread) after each
+    save."""
+    args = [sys.executable, "-m", "whispertrans_tray"]
     if settings_path is not None:
         args += ["--settings", str(settings_path)]
-    return subprocess.Popen(args)
+    child = subprocess.Popen([*args, "settings-window"], stdout=subprocess.PIPE, text=True)
+    threading.Thread(target=listen, args=(child, on_saved), name="settings-window",
+                     daemon=True).start()
+    return child
+
+
+def listen(child: subprocess.Popen[str], on_saved: Callable[[], None]) -> None:
+    """Call ``on_saved`` for each save the window process reports, until it exits."""
+    assert child.stdout is not None
+    with child.stdout:
+        for line in child.stdout:
+            if line.strip() == SAVED:
+                on_saved()
+    child.wait()
+
+
+def tell_parent_saved() -> None:
+    """In the window process: tell the app (reading our stdout) that the file changed."""
+    print(SAVED, flush=True)
 
 
 def create_window(api: SettingsApi) -> object:
@@ -32,16 +55,10 @@ def create_window(api: SettingsApi) -> object:
                                  width=760, height=820, min_size=(560, 480))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="WhisperTrans Tray settings")
-    parser.add_argument("--settings", type=Path)
-    args = parser.parse_args(argv)
+def run(api: SettingsApi) -> int:
+    """Show the window until it is closed (in the window process)."""
     import webview
 
-    create_window(SettingsApi(args.settings))
+    create_window(api)
     webview.start(gui="gtk" if sys.platform.startswith("linux") else None)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -12,17 +12,16 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from whispertrans_tray.core.languages import LANGUAGES
+from whispertrans_tray.desktop.icons import tray_image
 from whispertrans_tray.i18n import tr
+from whispertrans_tray.presets import PRESETS
+from whispertrans_tray.settings import Provider
 
 log = logging.getLogger(__name__)
-
-TARGETS = ("繁體中文", "简体中文", "English", "日本語", "한국어", "Español", "Français",
-           "Deutsch")
-PROVIDERS = (("vllm", "本地模型 (vLLM)"), ("openai", "OpenAI"), ("ollama", "Ollama"),
-             ("custom", "Custom"))
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class TrayActions:
 
     toggle_recording: Callable[[], None]
     set_source: Callable[[str, str], None]
-    set_provider: Callable[[str], None]
+    set_provider: Callable[[Provider], None]
     set_target: Callable[[str], None]
     toggle_translation: Callable[[], None]
     test_connection: Callable[[], None]
@@ -56,7 +55,6 @@ class TrayActions:
     export_history: Callable[[], None]
     open_settings: Callable[[], None]
     quit: Callable[[], None]
-    extra: dict[str, Callable[[], None]] = field(default_factory=dict)
 
 
 def _pystray() -> Any:
@@ -65,12 +63,6 @@ def _pystray() -> Any:
     import pystray
 
     return pystray
-
-
-def icon_image(status: str) -> Any:
-    from whispertrans_tray.desktop.icons import tray_image
-
-    return tray_image(status)
 
 
 def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
@@ -104,10 +96,11 @@ def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
         item(lambda _: t("tray.source"), menu(lambda: source_items())),
         item(lambda _: t("tray.provider"), menu(*[
             item(label, _bind1(actions.set_provider, key), radio=True,
-                 checked=_is(get_state, "provider", key)) for key, label in PROVIDERS])),
+                 checked=_is(get_state, "provider", key)) for key, label in
+            ((key, preset.label) for key, preset in PRESETS.items())])),
         item(lambda _: t("tray.target"), menu(*[
             item(name, _bind1(actions.set_target, name), radio=True,
-                 checked=_is(get_state, "target", name)) for name in TARGETS])),
+                 checked=_is(get_state, "target", name)) for name in LANGUAGES])),
         item(lambda _: t("tray.translate"), lambda: actions.toggle_translation(),
              checked=lambda _: get_state().translating),
         item(lambda _: t("tray.test_connection"), lambda: actions.test_connection()),
@@ -123,7 +116,10 @@ def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
     )
 
 
-def _bind1(fn: Callable[[str], None], value: str) -> Callable[[], None]:
+T = TypeVar("T")
+
+
+def _bind1(fn: Callable[[T], None], value: T) -> Callable[[], None]:
     return lambda: fn(value)
 
 
@@ -155,7 +151,7 @@ class Tray:
         self._lock = threading.Lock()
         self._ready = False
         self._pending: list[tuple[str, str]] = []  # notifications asked for before ready
-        self.icon: Any = pystray.Icon("whispertrans-tray", icon_image(self._status),
+        self.icon: Any = pystray.Icon("whispertrans-tray", tray_image(self._status),
                                       "WhisperTrans Tray", build_menu(get_state, actions))
 
     def start(self) -> None:
@@ -191,7 +187,7 @@ class Tray:
         state = self._get_state()
         if state.status != self._status:
             self._status = state.status
-            self.icon.icon = icon_image(state.status)
+            self.icon.icon = tray_image(state.status)
         self.icon.title = f"WhisperTrans Tray — {tr('status.' + state.status, state.ui_language)}"
         self.icon.update_menu()
 

@@ -1,10 +1,11 @@
 """Sentence translation through any OpenAI-compatible chat API, with the ``openai`` SDK.
 
-Presets: 本地模型 (vLLM), OpenAI, Ollama, or a custom endpoint (LM Studio, llama.cpp server…).
-The URL may be the full ``…/v1/chat/completions`` the seed shows or its ``…/v1`` base; it is
-normalised once.  Requests stream (the subtitle fills as tokens arrive), always send temperature
-and max_tokens, ask thinking models not to think (vLLM ``chat_template_kwargs``, Ollama
-``think``) and strip any ``<think>…</think>`` that still arrives.  Every failure becomes a
+Any provider (the presets live in :mod:`whispertrans_tray.settings`): vLLM, OpenAI, Ollama, or
+a custom endpoint (LM Studio, llama.cpp server…); the API key is handed in.  The URL may be the
+full ``…/v1/chat/completions`` the seed shows or its ``…/v1`` base; it is normalised once.
+Requests stream (the subtitle fills as tokens arrive), always send temperature and max_tokens,
+ask thinking models not to think (vLLM ``chat_template_kwargs``, Ollama ``think``) and strip
+any ``<think>…</think>`` that still arrives.  Every failure becomes a
 :class:`~whispertrans_tray.errors.TranslationError` that names the cause and the fix.
 """
 
@@ -19,38 +20,22 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from whispertrans_tray import errors
-from whispertrans_tray.providers._prompt import Pair, ThinkFilter, build_messages
+from whispertrans_tray import errors, logs
+from whispertrans_tray.i18n import tr
+from whispertrans_tray.providers.prompt import Pair, ThinkFilter, build_messages
 from whispertrans_tray.settings import TranslationSettings
+
+if TYPE_CHECKING:
+    import httpx2
 
 log = logging.getLogger(__name__)
 
-KEYRING_SERVICE = "WhisperTrans Tray"
 CONNECT_TIMEOUT_S = 3.0
 MIN_RETRY_BUDGET_S = 1.0  # a retry needs at least this much of the request's time left
 RETRY_PAUSE_S = 0.2
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A provider's defaults."""
-
-    label: str
-    url: str
-    model: str
-    key_required: bool
-
-
-PRESETS: dict[str, Preset] = {
-    "vllm": Preset("本地模型 (vLLM)", "http://localhost:8000/v1/chat/completions",
-                   "Qwen/Qwen2-7B-Instruct", False),
-    "openai": Preset("OpenAI", "https://api.openai.com/v1/chat/completions", "gpt-4o-mini", True),
-    "ollama": Preset("Ollama", "http://localhost:11434/v1/chat/completions", "qwen2.5:7b", False),
-    "custom": Preset("Custom", "http://localhost:8080/v1/chat/completions", "", False),
-}
 
 
 def base_url(url: str) -> str:
@@ -82,36 +67,11 @@ def is_local(host: str) -> bool:
         return False
 
 
-def stored_api_key() -> str | None:
-    """The API key from the OS keyring, or None (no key, or no keyring backend)."""
-    try:
-        import keyring
-
-        value = keyring.get_password(KEYRING_SERVICE, "api_key")
-    except Exception as exc:  # no backend on a headless box: the key is optional
-        log.info("No keyring available: %s", type(exc).__name__)
-        return None
-    return str(value) if value else None
-
-
-def store_api_key(key: str) -> None:
-    """Save (or, if empty, delete) the API key in the OS keyring."""
-    import keyring
-
-    if key:
-        keyring.set_password(KEYRING_SERVICE, "api_key", key)
-    else:
-        with contextlib.suppress(keyring.errors.PasswordDeleteError):
-            keyring.delete_password(KEYRING_SERVICE, "api_key")
-
-
 _warned_hosts: set[str] = set()
 
 
 def plain_http_warning(url: str, api_key: str | None, ui_language: str) -> str | None:
     """A one-time warning when a key goes over plain http to a host that is not this PC."""
-    from whispertrans_tray.i18n import tr
-
     parts = urlsplit(url)
     host = parts.hostname or ""
     if not api_key or parts.scheme != "http" or is_local(host) or host in _warned_hosts:
@@ -123,6 +83,7 @@ def plain_http_warning(url: str, api_key: str | None, ui_language: str) -> str |
 def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -> \
         errors.TranslationError:
     """The :class:`TranslationError` that explains ``exc`` (an openai or network error)."""
+    import httpx2
     import openai
 
     if isinstance(exc, errors.TranslationError):
@@ -131,20 +92,24 @@ def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -
     if isinstance(exc, openai.APITimeoutError):
         return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
     if isinstance(exc, openai.APIConnectionError):
-        cause = repr(exc.__cause__ or exc)
-        tls = next((e for e in _chain(exc) if isinstance(e, ssl.SSLError)), None)
-        if tls is not None or "SSL" in cause or "CERTIFICATE" in cause.upper():
-            return errors.TLSError(url=url, detail=repr(tls or cause)[:200])
-        if "Timeout" in cause:
+        # Classified by the httpx/ssl exceptions it was raised from, not by their text.
+        chain = list(_chain(exc))
+        cause = repr(exc.__cause__ or exc)[:200]
+        tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
+        if tls is not None:
+            return errors.TLSError(url=url, detail=repr(tls)[:200])
+        if any(isinstance(e, httpx2.TimeoutException) for e in chain):
             return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
-        if "RemoteProtocolError" in cause or "incomplete" in cause.lower():
-            return errors.StreamBrokenError(detail=cause[:200])
-        return errors.ServerUnreachableError(url=url, detail=cause[:200])
+        if any(isinstance(e, httpx2.RemoteProtocolError) for e in chain):
+            return errors.StreamBrokenError(detail=cause)
+        return errors.ServerUnreachableError(url=url, detail=cause)
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         if status in (401, 403):
             return errors.AuthenticationError(status=status)
         if status == 404:
+            # Servers say "unknown model" only in the text of the 404 (vLLM: "The model `x`
+            # does not exist.", OpenAI: code model_not_found), so the text decides here.
             if "model" in str(exc).lower():
                 return errors.ModelNotFoundError(model=model, available="?")
             return errors.NotCompatibleError(url=url, detail=f"HTTP 404 {str(exc)[:120]}")
@@ -240,10 +205,10 @@ class OpenAITranslator:
     """
 
     def __init__(self, settings: TranslationSettings, api_key: str | None = None,
-                 retry: bool = True) -> None:
+                 retry: bool = True, http_client: httpx2.Client | None = None) -> None:
+        """``http_client`` replaces the SDK's own HTTP client (httpx2), e.g. one whose
+        ``httpx2.MockTransport`` answers in-process; None talks to the network."""
         import openai
-
-        from whispertrans_tray import logs
 
         if api_key:
             logs.register_secret(api_key)  # the key is never logged, whatever logs it
@@ -256,6 +221,7 @@ class OpenAITranslator:
             api_key=api_key or "EMPTY",  # vLLM without --api-key accepts any key
             timeout=openai.Timeout(settings.timeout_s, connect=CONNECT_TIMEOUT_S),
             max_retries=0,  # one retry of our own, only for transient failures
+            http_client=http_client,
         )
         self._stop = False
 
@@ -291,7 +257,7 @@ class OpenAITranslator:
             return self._stream(messages, on_text, cancelled, deadline)
         except errors.TranslationError as exc:
             if (not self.retry or not exc.transient or self._stop or cancelled()
-                    or getattr(exc, "partial", False)
+                    or exc.partial
                     or deadline - time.monotonic() < MIN_RETRY_BUDGET_S):
                 raise
             log.info("Translation failed (%s); retrying once", type(exc).__name__)
@@ -348,7 +314,7 @@ class OpenAITranslator:
             if isinstance(error, errors.ModelNotFoundError):
                 error = self._model_missing()
             if text:
-                error.partial = True  # type: ignore[attr-defined]
+                error.partial = True
             raise error from exc
         finally:
             watchdog.stop()

@@ -56,3 +56,8 @@ def unregister(listener: Any) -> None:
     listener.join(1.0)
     if listener.is_alive():
         log.warning("The hotkey listener thread did not stop")
+
+
+def alive(listener: Any) -> bool:
+    """Whether the listener thread still runs."""
+    return bool(listener.is_alive())

@@ -1,9 +1,9 @@
-"""Session history, autosaved: nothing said is lost, even if the app crashes.
+"""Session history, autosaved: what was said is on disk even if the app crashes.
 
 Each committed sentence and each finished (or failed) translation is appended to a JSONL file
-in the app's data folder as it happens, and flushed to disk.  :func:`load` rebuilds the session
-(the tray's "History & export…" and crash recovery read it back); a torn last line from a crash
-is skipped.
+in the app's data folder as it happens, and flushed to disk.  :func:`load` reads a session
+file back into subtitle lines (a torn last line from a crash is skipped); nothing reopens a
+crashed session automatically, the file simply stays in ``history/``.
 """
 
 from __future__ import annotations

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from whispertrans_tray.desktop.hotkey_notation import to_keyboard_notation
 from whispertrans_tray.errors import HotkeyError
 
 
 def register(bindings: Mapping[str, Callable[[], None]]) -> Any:
     """Add ``bindings`` (pynput notation); returns the handles for :func:`unregister`."""
-    from whispertrans_tray.desktop.hotkeys import to_keyboard_notation
-
     try:
         import keyboard
     except ImportError as exc:
@@ -33,3 +32,9 @@ def unregister(handles: Any) -> None:
 
     for handle in handles:
         keyboard.remove_hotkey(handle)
+    handles.clear()
+
+
+def alive(handles: Any) -> bool:
+    """The hook lives as long as its handles are registered."""
+    return bool(handles)

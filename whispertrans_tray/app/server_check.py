@@ -10,15 +10,14 @@ connection and never answers.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import sys
 import time
 from dataclasses import dataclass
 
 from whispertrans_tray import errors
 from whispertrans_tray.i18n import tr
-from whispertrans_tray.settings import Settings, TranslationSettings
+from whispertrans_tray.providers.translate_openai import OpenAITranslator
+from whispertrans_tray.settings import TranslationSettings
 
 DEADLINE_S = 15.0
 SAMPLE = "Hello, how are you today?"  # the seed's English → 繁體中文 example
@@ -41,8 +40,6 @@ class ConnectionReport:
 def run(settings: TranslationSettings, api_key: str | None,
         ui_language: str = "zh-TW") -> ConnectionReport:
     """Test the server ``settings`` point at; never raises for a server problem."""
-    from whispertrans_tray.providers.translate_openai import OpenAITranslator
-
     step = "url"
     started = time.perf_counter()
     models: tuple[str, ...] = ()
@@ -72,34 +69,3 @@ def run(settings: TranslationSettings, api_key: str | None,
     sample = tr("conn.sample", ui_language, source=SAMPLE, translation=result.text)
     return ConnectionReport(True, message, "done", settings.model, models,
                             result.first_token_s * 1000, tps, sample)
-
-
-def resolve_api_key(args: argparse.Namespace) -> str | None:
-    """The key from ``--api-key``, else the one stored in the keyring (never logged)."""
-    from whispertrans_tray import logs
-    from whispertrans_tray.providers.translate_openai import stored_api_key
-
-    key: str | None = getattr(args, "api_key", None) or stored_api_key()
-    if key:
-        logs.register_secret(key)
-    return key
-
-
-def run_cli(args: argparse.Namespace, settings: Settings, api_key: str | None = None) -> int:
-    """``whispertrans-tray test-connection``: print the report; exit 0 only on success.
-
-    ``settings`` already has the provider flags applied; the key comes from ``api_key``, else
-    ``--api-key``, else the keyring.
-    """
-    from whispertrans_tray.providers.translate_openai import plain_http_warning
-
-    key = api_key if api_key is not None else resolve_api_key(args)
-    warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
-    if warning:
-        print(warning, file=sys.stderr)
-    report = run(settings.translation, key, settings.ui_language)
-    stream = sys.stdout if report.ok else sys.stderr
-    print(report.message, file=stream)
-    if report.sample:
-        print(report.sample, file=stream)
-    return 0 if report.ok else 1

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from whispertrans_tray.settings import Settings
-
-PROVIDERS = ("vllm", "openai", "ollama", "custom")
+from whispertrans_tray.presets import with_provider
+from whispertrans_tray.settings import PROVIDERS, Settings
 
 
 def add_asr_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,14 +60,10 @@ def apply_arguments(settings: Settings, args: argparse.Namespace) -> Settings:
         "target_language": getattr(args, "target", None),
         "temperature": getattr(args, "temperature", None),
     }
-    provider = tr_changes["provider"]
+    provider = tr_changes.pop("provider")
     if provider is not None and provider != tr_settings.provider:
         # A new provider brings its preset URL and model unless they are given too.
-        from whispertrans_tray.providers.translate_openai import PRESETS
-
-        preset = PRESETS[provider]
-        tr_changes["url"] = tr_changes["url"] or preset.url
-        tr_changes["model"] = tr_changes["model"] or preset.model or tr_settings.model
+        tr_settings = with_provider(tr_settings, provider)
     tr_settings = dataclasses.replace(
         tr_settings, **{k: v for k, v in tr_changes.items() if v is not None}
     )

@@ -8,7 +8,7 @@ batched request (:mod:`whispertrans_tray.core.translation_queue`).
 
 File mode::
 
-    service = create_service(settings, api_key, on_update)   # None when translation is off
+    service = TranslationService(settings, OpenAITranslator(settings, key), on_update)
     for sentence in sentences:
         service.submit(sentence)
     service.drain(timeout)   # every submitted sentence translated or failed
@@ -20,9 +20,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
+from whispertrans_tray.core.languages import choose_target
 from whispertrans_tray.core.translation_queue import (
     BATCH_INSTRUCTION,
     Job,
@@ -33,9 +35,9 @@ from whispertrans_tray.core.translation_queue import (
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.errors import TranslationError
 from whispertrans_tray.i18n import tr
-from whispertrans_tray.providers._prompt import Pair, choose_target
-from whispertrans_tray.providers.translate_openai import OpenAITranslator
-from whispertrans_tray.settings import Settings, TranslationSettings
+from whispertrans_tray.providers.prompt import Pair
+from whispertrans_tray.providers.translate_openai import Result
+from whispertrans_tray.settings import TranslationSettings
 
 log = logging.getLogger(__name__)
 
@@ -58,32 +60,35 @@ class TranslationUpdate:
     error: str = ""
 
 
-def create_service(settings: Settings, api_key: str | None,
-                   on_update: Callable[[TranslationUpdate], None]) -> TranslationService | None:
-    """The worker for ``settings``, or None when 啟用即時翻譯 is off (no server traffic)."""
-    if not settings.translation.enabled:
-        return None
-    return TranslationService(settings.translation, api_key, on_update, settings.ui_language)
+class Translator(Protocol):
+    """Translates one request at a time (``providers.translate_openai.OpenAITranslator``)."""
+
+    def translate(self, sentence: str, target: str, context: Sequence[Pair] = (),
+                  on_text: Callable[[str], None] | None = None,
+                  cancelled: Callable[[], bool] = lambda: False,
+                  instruction: str = "") -> Result: ...
+
+    def close(self) -> None: ...
 
 
 class TranslationService:
     """Owns one translator and one worker thread.
 
     Args:
-        settings: Provider, model, target language, timeouts, context and glossary.
-        api_key: Sent as the bearer token; None sends a placeholder (vLLM without --api-key).
+        settings: Target language, context and glossary (the translator has the rest).
+        translator: Sends the requests; closed with the service.
         on_update: Receives every :class:`TranslationUpdate`, on the worker thread.
         ui_language: Language of the error messages.
         max_batch: Most waiting sentences sent in one request when the server falls behind.
         capacity: Most sentences waiting; beyond it the oldest fail as "fell behind".
     """
 
-    def __init__(self, settings: TranslationSettings, api_key: str | None,
+    def __init__(self, settings: TranslationSettings, translator: Translator,
                  on_update: Callable[[TranslationUpdate], None],
                  ui_language: str = "zh-TW", max_batch: int = 4, capacity: int = 32) -> None:
         self.settings = settings
         self.ui_language = ui_language
-        self._translator = OpenAITranslator(settings, api_key)
+        self._translator = translator
         self._on_update = on_update
         self._queue = TranslationQueue(self._target_of, max_batch=max_batch,
                                        capacity=capacity)

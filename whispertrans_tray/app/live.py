@@ -1,22 +1,30 @@
-"""Running the streaming pipeline over an audio source: files now, live capture later.
+"""The live loop: audio chunks in, recognizer events out.
 
-File mode goes through the same :class:`StreamingRecognizer` as live audio.  Without
-``realtime`` the file is fed as fast as the recognizer takes it (no partial decodes: nobody
-watches them); with ``realtime`` it is replayed at 1× speed, the way a capture device delivers
-audio: whatever arrived while a decode ran is fed at once, so decodes never queue up.
+:func:`events` is the one loop that drives a :class:`StreamingRecognizer`; the tray app (live
+capture), the terminal (capture or a 1× replay) and file mode all run it, each with its own
+chunk source:
+
+* :func:`file_chunks` — a decoded file, as fast as the recognizer takes it (no partial
+  decodes: nobody watches them) or replayed at 1× the way a capture device delivers audio:
+  whatever arrived while a decode ran is fed at once, so decodes never queue up;
+* :func:`capture_chunks` — a running :class:`AudioSource` until a stop event is set.
+
+When the chunks end, the recognizer is finished, so the sentence being spoken is not lost.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from whispertrans_tray.core.recognizer import RecognizerConfig, StreamingRecognizer
-from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event, Transcriber
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event
 from whispertrans_tray.core.vad import VadConfig
 from whispertrans_tray.errors import AudioFileError
 from whispertrans_tray.settings import AsrSettings
@@ -24,6 +32,24 @@ from whispertrans_tray.settings import AsrSettings
 FILE_CHUNK_S = 1.0
 LIVE_CHUNK_S = 0.1
 FILE_MIN_SILENCE_MS = 1000
+READ_TIMEOUT_S = 0.1
+
+
+class AudioSource(Protocol):
+    """A capture device delivering 16 kHz mono chunks (``desktop.audio.AudioCapture``)."""
+
+    @property
+    def dropped_seconds(self) -> float:
+        """Audio dropped so far because the consumer fell behind."""
+        ...
+
+    def start(self) -> None: ...
+
+    def stop(self, timeout: float = 2.0) -> None: ...
+
+    def read(self, timeout: float = 0.1) -> Audio | None:
+        """Everything captured since the last read, or None after ``timeout``."""
+        ...
 
 
 def read_audio(path: Path) -> Audio:
@@ -56,12 +82,41 @@ def recognizer_config(asr: AsrSettings, live: bool) -> RecognizerConfig:
     )
 
 
-def build_recognizer(asr: AsrSettings, transcriber: Transcriber, live: bool) -> StreamingRecognizer:
-    from whispertrans_tray.providers.chinese_script import ChineseScript
-    from whispertrans_tray.providers.vad_silero import SileroVad
+def events(chunks: Iterable[Audio], recognizer: StreamingRecognizer,
+           on_fed: Callable[[Audio], None] | None = None) -> Iterator[Event]:
+    """Every event of ``recognizer`` fed ``chunks``; ``on_fed`` sees each chunk once fed.
 
-    return StreamingRecognizer(transcriber, SileroVad(), recognizer_config(asr, live),
-                               ChineseScript(asr.chinese_script))
+    When ``chunks`` ends, :meth:`StreamingRecognizer.finish` commits what is pending.
+    """
+    for chunk in chunks:
+        yield from recognizer.feed(chunk)
+        if on_fed is not None:
+            on_fed(chunk)
+    yield from recognizer.finish()
+
+
+def capture_chunks(capture: AudioSource, stop: threading.Event,
+                   on_dropped: Callable[[float], None] | None = None) \
+        -> Generator[Audio, None, None]:
+    """Chunks from ``capture`` (started here) until ``stop`` is set, then the audio captured
+    before the stop.  ``on_dropped`` hears the total dropped seconds each time it grows.
+    Closing the generator early stops the capture."""
+    capture.start()
+    dropped = 0.0
+    try:
+        while not stop.is_set():
+            chunk = capture.read(READ_TIMEOUT_S)
+            if chunk is None:
+                continue
+            if on_dropped is not None and capture.dropped_seconds > dropped:
+                dropped = capture.dropped_seconds  # the loop fell behind the audio
+                on_dropped(dropped)
+            yield chunk
+    finally:
+        capture.stop(1.0)
+    rest = capture.read(0)  # audio captured before the stop is still transcribed
+    if rest is not None:
+        yield rest
 
 
 @dataclass
@@ -79,7 +134,7 @@ class RunStats:
         return self.wall_seconds / self.audio_seconds if self.audio_seconds else 0.0
 
 
-def chunks(audio: Audio, realtime: bool, stats: RunStats) -> Iterator[Audio]:
+def file_chunks(audio: Audio, realtime: bool, stats: RunStats) -> Iterator[Audio]:
     """Pieces of ``audio`` as a source would deliver them.
 
     ``realtime`` replays at 1×: each piece is all the audio that has "arrived" by now, so a slow
@@ -113,15 +168,13 @@ def run(
     realtime: bool = False,
     on_progress: Callable[[float], None] | None = None,
 ) -> RunStats:
-    """Feed ``audio`` through ``recognizer``; every event goes to ``on_event``."""
+    """Feed ``audio`` through ``recognizer`` with :func:`events`; each event to ``on_event``,
+    the seconds fed to ``on_progress``."""
     stats = RunStats(audio_seconds=audio.size / SAMPLE_RATE)
     started = time.perf_counter()
-    for piece in chunks(audio, realtime, stats):
-        for event in recognizer.feed(piece):
-            on_event(event)
-        if on_progress:
-            on_progress(piece.size / SAMPLE_RATE)
-    for event in recognizer.finish():
+    fed = None if on_progress is None else (
+        lambda chunk: on_progress(chunk.size / SAMPLE_RATE))
+    for event in events(file_chunks(audio, realtime, stats), recognizer, fed):
         on_event(event)
     stats.wall_seconds = time.perf_counter() - started
     return stats

@@ -1,0 +1,1 @@
+"""The application: tray app, live loop, commands, translation service, history, export."""

@@ -1,0 +1,316 @@
+"""The tray daemon: capture → recognizer → translation → overlay, with tray menu and hotkeys.
+
+Threads: Tk owns the main thread (overlay); a recording worker captures and recognizes (the
+live loop, :mod:`whispertrans_tray.app.live`); the translation service has its own worker;
+pystray and the hotkey listener call back on theirs.  Every other thread talks to Tk only
+through :meth:`App.post` — a bounded queue drained with ``after()``.  State machine: idle →
+loading → recording → idle, or error (with a message).
+
+Settings reach the running app by one route, :meth:`App.apply`: the new settings are compared
+with the old ones and only what changed is restarted.  The collaborators come from
+:class:`Parts`, built by ``__main__`` (the composition root).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import queue
+import tkinter as tk
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from whispertrans_tray import settings as settings_mod
+from whispertrans_tray.app.commands import Commands
+from whispertrans_tray.app.history import SessionWriter
+from whispertrans_tray.app.live import AudioSource
+from whispertrans_tray.app.recording import Recording
+from whispertrans_tray.app.server_check import ConnectionReport
+from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
+from whispertrans_tray.core.recognizer import StreamingRecognizer
+from whispertrans_tray.core.subtitles import SubtitleModel
+from whispertrans_tray.core.types import Partial, Sentence, Transcriber
+from whispertrans_tray.desktop.audio import DeviceInfo
+from whispertrans_tray.desktop.hotkeys import Hotkeys
+from whispertrans_tray.desktop.overlay import Overlay
+from whispertrans_tray.desktop.tray import Tray, TrayActions, TrayState
+from whispertrans_tray.errors import WhisperTransError
+from whispertrans_tray.i18n import tr
+from whispertrans_tray.providers.asr_faster_whisper import LoadedModel
+from whispertrans_tray.providers.translate_openai import plain_http_warning
+from whispertrans_tray.settings import (
+    AsrSettings,
+    AudioSettings,
+    OverlaySettings,
+    Settings,
+    TranslationSettings,
+)
+
+log = logging.getLogger(__name__)
+
+DRAIN_MS = 50  # while recording: subtitles appear within a frame or three
+IDLE_DRAIN_MS = 250  # idle: wake Tk less often (idle CPU)
+
+
+class LoadedTranscriber(Transcriber, Protocol):
+    """A loaded speech model: a :class:`Transcriber` that says what was loaded."""
+
+    @property
+    def info(self) -> LoadedModel:
+        """Name, device, and a ``notice`` for the status line."""
+        ...
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Factories of the app's collaborators, built by the composition root (``__main__``).
+
+    Attributes:
+        overlay: The subtitle window on the Tk root; ``on_moved`` gets its new settings.
+        tray: The tray icon for a state getter and the menu actions.
+        hotkeys: Global hotkeys for ``(hotkey, callback)`` pairs, UI language, action labels.
+        translation: The translation worker for settings, API key, update callback, language.
+        load_model: Loads the speech model (slow: called on the recording worker).
+        recognizer: A live recognizer on a loaded model.
+        capture: An audio source for source, device, status callback, UI language.
+        devices: The capture devices, for the tray menu.
+        history: The session history writer.
+        server_check: 測試連線 (blocking: called on a worker).
+        settings_window: Opens the settings window for a settings file; the callback runs
+            after each save (on a reader thread).
+    """
+
+    overlay: Callable[[tk.Tk, OverlaySettings, str, Callable[[OverlaySettings], None]], Overlay]
+    tray: Callable[[Callable[[], TrayState], TrayActions], Tray]
+    hotkeys: Callable[[Sequence[tuple[str, Callable[[], None]]], str, Sequence[str]], Hotkeys]
+    translation: Callable[[TranslationSettings, str | None,
+                           Callable[[TranslationUpdate], None], str], TranslationService]
+    load_model: Callable[[AsrSettings, str], LoadedTranscriber]
+    recognizer: Callable[[AsrSettings, Transcriber], StreamingRecognizer]
+    capture: Callable[[str, str, Callable[[str], None], str], AudioSource]
+    devices: Callable[[], list[DeviceInfo]]
+    history: Callable[[], SessionWriter]
+    server_check: Callable[[TranslationSettings, str | None, str], ConnectionReport]
+    settings_window: Callable[[Path | None, Callable[[], None]], object]
+
+
+class App:
+    """Owns the components and the state; all state changes happen on Tk's thread."""
+
+    def __init__(self, settings: Settings, settings_path: Path | None, api_key: str | None,
+                 parts: Parts) -> None:
+        self.settings = settings
+        self.settings_path = settings_path
+        self.api_key = api_key
+        self.parts = parts
+        self.status = "idle"
+        self.root = tk.Tk(className="WhisperTrans")
+        self.root.title("WhisperTrans Tray")
+        self.overlay = parts.overlay(self.root, settings.overlay, settings.ui_language,
+                                     self._overlay_moved)
+        self.subtitles = SubtitleModel(settings.overlay.max_lines)
+        self.history = parts.history()
+        self.commands = Commands(self)
+        self.recording = Recording(self, parts)
+        self.service: TranslationService | None = None
+        self.devices: tuple[tuple[str, str], ...] = ()
+        self.tray: Tray | None = None
+        self.hotkeys: Hotkeys | None = None
+        self._ui: queue.Queue[Callable[[], None]] = queue.Queue(maxsize=1000)
+        self.root.after(DRAIN_MS, self._drain)
+
+    # -- plumbing -------------------------------------------------------------------------
+    def post(self, fn: Callable[[], None], droppable: bool = False) -> None:
+        """Run ``fn`` on Tk's thread soon.  Droppable updates (partials) give way when full."""
+        try:
+            self._ui.put(fn, block=not droppable, timeout=2)
+        except queue.Full:
+            if not droppable:
+                log.error("UI queue full; an update was lost")
+
+    def _drain(self) -> None:
+        try:
+            while True:
+                self._ui.get_nowait()()
+        except queue.Empty:
+            pass
+        except Exception:
+            log.exception("UI update failed")
+        busy = self.status in ("recording", "loading") or self.service is not None
+        self.root.after(DRAIN_MS if busy else IDLE_DRAIN_MS, self._drain)
+
+    def t(self, key: str, **params: object) -> str:
+        return tr(key, self.settings.ui_language, **params)
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def run(self, start_recording: bool = True) -> int:
+        self._refresh_devices()
+        self.tray = self.parts.tray(self.tray_state, self.commands.tray_actions())
+        self.tray.start()
+        self.start_hotkeys()
+        if self.settings.translation.enabled:
+            self._start_translation()
+        if start_recording:
+            self.recording.start()
+        self.root.mainloop()
+        return 0
+
+    def quit(self) -> None:
+        """Stop everything; returns within about two seconds."""
+        self.recording.stop(wait=1.5)
+        if self.service is not None:
+            self.service.close(0.5)
+        if self.hotkeys is not None:
+            self.hotkeys.stop()
+        if self.tray is not None:
+            self.tray.stop()
+        self.history.close()
+        self.root.after(0, self.root.destroy)
+
+    def set_status(self, status: str, message: str = "") -> None:
+        self.status = status
+        self.overlay.set_status(message)
+        if self.tray is not None:
+            self.tray.refresh()
+
+    def fail(self, message: str) -> None:
+        """The error state, with ``message`` on the overlay and as a notification."""
+        self.set_status("error", message)
+        self.notify(message)
+
+    def notify(self, message: str) -> None:
+        if self.tray is not None:
+            self.tray.notify(message)
+
+    # -- events (any thread) --------------------------------------------------------------
+    def emit(self, event: Partial | Sentence) -> None:
+        """A recognizer event: history, translation, and the overlay."""
+        if isinstance(event, Sentence):
+            self.history.sentence(event)
+            if self.service is not None:
+                self.service.submit(event)
+            self.post(lambda: self._show(event))
+        else:
+            self.post(lambda: self._show(event), droppable=True)
+
+    def post_status(self, text: str) -> None:
+        self.post(lambda: self.overlay.set_status(text), droppable=True)
+
+    def _show(self, event: Partial | Sentence) -> None:
+        self.subtitles.apply(event, translating=self.service is not None)
+        self.overlay.show(self.subtitles.visible(), self.subtitles.partial)
+
+    # -- translation ----------------------------------------------------------------------
+    def _start_translation(self) -> None:
+        def on_update(update: TranslationUpdate) -> None:
+            if update.done:
+                self.history.translation(update.index, update.text, update.error)
+            self.post(lambda: self._show_translation(update), droppable=not update.done)
+
+        try:
+            self.service = self.parts.translation(self.settings.translation, self.api_key,
+                                                  on_update, self.settings.ui_language)
+        except WhisperTransError as exc:
+            self.fail(exc.message(self.settings.ui_language))
+            return
+        warning = plain_http_warning(self.settings.translation.url, self.api_key,
+                                     self.settings.ui_language)
+        if warning:
+            self.overlay.set_status(warning)
+            self.notify(warning)
+
+    def _show_translation(self, update: TranslationUpdate) -> None:
+        self.subtitles.apply_translation(update.index, update.text, update.done, update.error)
+        self.overlay.show(self.subtitles.visible(), self.subtitles.partial)
+        self.overlay.set_status(update.error)
+
+    def _restart_translation(self) -> None:
+        if self.service is not None:
+            self.service.close(0.5)
+            self.service = None
+        if self.settings.translation.enabled:
+            self._start_translation()
+
+    # -- settings: one route --------------------------------------------------------------
+    def change(self, *, audio: AudioSettings | None = None,
+               translation: TranslationSettings | None = None,
+               overlay: OverlaySettings | None = None) -> None:
+        """Change whole settings sections at once, save, apply.
+
+        A batch (source and device; provider, URL and model) is saved once and restarts what
+        it touches once.
+        """
+        s = self.settings
+        new = dataclasses.replace(s, audio=audio or s.audio,
+                                  translation=translation or s.translation,
+                                  overlay=overlay or s.overlay)
+        try:
+            settings_mod.save(new, self.settings_path)
+        except WhisperTransError as exc:  # applied for this session all the same
+            self.fail(exc.message(new.ui_language))
+        self.apply(new)
+
+    def reload_settings(self) -> None:
+        """Apply the settings file (saved by the settings window); problems name the field."""
+        result = settings_mod.load(self.settings_path, self.settings.ui_language)
+        self.apply(result.settings)
+        if result.problems:
+            self.fail("\n".join(result.problems))
+
+    def apply(self, new: Settings) -> None:
+        """Make ``new`` the running settings: only what differs is applied or restarted."""
+        old, self.settings = self.settings, new
+        language = new.ui_language != old.ui_language
+        if new.overlay != old.overlay:
+            self.overlay.apply_settings(new.overlay)
+        if language:
+            self.overlay.set_ui_language(new.ui_language)
+        if (new.hotkeys != old.hotkeys or language) and self.hotkeys is not None:
+            self.start_hotkeys()
+        if new.translation != old.translation or language:
+            self._restart_translation()
+        if new.audio != old.audio or new.asr != old.asr:
+            self.recording.restart(model_changed=new.asr != old.asr)
+        if self.tray is not None:
+            self.tray.refresh()
+
+    def _overlay_moved(self, overlay: OverlaySettings) -> None:
+        self.change(overlay=overlay)
+
+    # -- tray and hotkeys -----------------------------------------------------------------
+    def tray_state(self) -> TrayState:
+        s = self.settings
+        return TrayState(self.status, s.audio.source, s.audio.device, self.devices,
+                         s.translation.provider, s.translation.target_language,
+                         s.translation.enabled, s.overlay.visible, s.overlay.locked,
+                         s.ui_language)
+
+    def _refresh_devices(self) -> None:
+        try:
+            self.devices = tuple((d.kind, d.name) for d in self.parts.devices())
+        except WhisperTransError as exc:
+            log.warning("No audio devices: %s", exc)
+
+    def start_hotkeys(self) -> None:
+        """Register the hotkeys of the current settings (again, after they changed)."""
+        if self.hotkeys is not None:
+            self.hotkeys.stop()
+        bindings, labels = self.commands.hotkey_bindings()
+        self.hotkeys = self.parts.hotkeys(bindings, self.settings.ui_language, labels)
+        try:
+            self.hotkeys.start()
+        except WhisperTransError as exc:
+            self.fail(exc.message(self.settings.ui_language))
+
+    def open_settings(self) -> None:
+        """The settings window, in a child process; each save is applied at once."""
+        path = self.settings_path or settings_mod.default_path()
+        if not path.exists():
+            settings_mod.save(self.settings, path)
+        try:
+            self.parts.settings_window(self.settings_path,
+                                       lambda: self.post(self.reload_settings))
+        except OSError as exc:
+            self.fail(str(exc))

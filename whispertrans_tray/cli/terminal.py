@@ -1,0 +1,93 @@
+"""Terminal views: subtitles printed in place, file-mode progress, the device list.
+
+Views only: they print what they are given.  ``__main__`` builds the recognizer, the
+translation service and the session, and hands these views in.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterable
+
+from tqdm import tqdm
+
+from whispertrans_tray.app.translation_service import TranslationUpdate
+from whispertrans_tray.core.subtitles import SubtitleModel
+from whispertrans_tray.core.types import Event, Partial
+from whispertrans_tray.desktop.audio import DeviceInfo
+from whispertrans_tray.i18n import tr
+
+
+class TerminalView:
+    """Prints sentences as they commit, their translations, and the partial line in place."""
+
+    def __init__(self, model: SubtitleModel, live: bool, translating: bool,
+                 ui_language: str) -> None:
+        self.model = model
+        self.live = live and sys.stdout.isatty()
+        self.translating = translating
+        self.ui_language = ui_language
+        self._partial_shown = False
+        self._lock = threading.Lock()
+
+    def __call__(self, event: Event) -> None:
+        with self._lock:
+            self.model.apply(event, translating=self.translating)
+            if isinstance(event, Partial):
+                if self.live:
+                    sys.stdout.write("\r\033[K" + event.text[-150:])
+                    sys.stdout.flush()
+                    self._partial_shown = bool(event.text)
+                return
+            self._clear_partial()
+            stamp = f"[{event.start:7.2f} → {event.end:7.2f}] "
+            print(f"{stamp}{event.text}", flush=True)
+
+    def translation(self, update: TranslationUpdate) -> None:
+        """Called on the translation thread."""
+        with self._lock:
+            self.model.apply_translation(update.index, update.text, update.done, update.error)
+            if not update.done:
+                return
+            self._clear_partial()
+            if update.error:
+                marker = tr("translate.failed_marker", self.ui_language)
+                print(f"{'':20}{marker}: {update.error}", file=sys.stderr, flush=True)
+            elif update.text:
+                print(f"{'':20}→ {update.text}", flush=True)
+
+    def _clear_partial(self) -> None:
+        if self._partial_shown:
+            sys.stdout.write("\r\033[K")
+            self._partial_shown = False
+
+
+def notice(message: str) -> None:
+    """A message for the user beside the subtitles (stderr)."""
+    print(message, file=sys.stderr)
+
+
+class Progress:
+    """File mode's progress bar (tqdm on stderr), in seconds of audio."""
+
+    def __init__(self, total_s: float, ui_language: str) -> None:
+        self._bar = tqdm(total=round(total_s, 1), unit="s", file=sys.stderr,
+                         desc=tr("cli.progress", ui_language), leave=False,
+                         bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s")
+
+    def update(self, seconds: float) -> None:
+        self._bar.update(seconds)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def print_devices(devices: Iterable[DeviceInfo], ui_language: str) -> int:
+    """``whispertrans-tray devices``: one line per source, ``*`` marks the defaults."""
+    for device in devices:
+        kind = tr("devices.loopback" if device.kind == "loopback" else "devices.mic",
+                  ui_language)
+        mark = "*" if device.is_default else " "
+        print(f"{mark} {kind:<12} {device.name}")
+    return 0

@@ -1,0 +1,51 @@
+"""The API key: from ``--api-key`` or the OS keyring, never from the settings file.
+
+Every key that comes through here is registered with :mod:`whispertrans_tray.logs`, so no log
+line ever shows it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from whispertrans_tray import logs
+
+log = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "WhisperTrans Tray"
+KEYRING_USER = "api_key"
+
+
+def stored() -> str | None:
+    """The API key from the OS keyring, or None (no key, or no keyring backend)."""
+    try:
+        import keyring
+
+        value = keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
+    except Exception as exc:  # no backend on a headless box: the key is optional
+        log.info("No keyring available: %s", type(exc).__name__)
+        return None
+    if value:
+        logs.register_secret(str(value))
+    return str(value) if value else None
+
+
+def store(key: str) -> None:
+    """Save (or, if empty, delete) the API key in the OS keyring."""
+    import keyring
+
+    if key:
+        logs.register_secret(key)
+        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
+    else:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
+            keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
+
+
+def resolve(given: str | None) -> str | None:
+    """The key given on the command line (``--api-key``), else the stored one."""
+    key = given or stored()
+    if key:
+        logs.register_secret(key)
+    return key
