@@ -74,6 +74,26 @@ def test_unreadable_input(tmp_path: Path, model_cache: Path) -> None:
     assert "Could not read the audio file" in result.stderr
 
 
+def test_a_video_without_sound_is_named(tmp_path: Path, model_cache: Path) -> None:
+    import av
+    import numpy as np
+
+    video = tmp_path / "silent-film.mkv"
+    with av.open(str(video), "w") as container:
+        stream = container.add_stream("ffv1", rate=5)
+        stream.width, stream.height, stream.pix_fmt = 32, 32, "yuv420p"
+        for _ in range(5):
+            frame = av.VideoFrame.from_ndarray(np.zeros((32, 32, 3), np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    result = run("transcribe", str(video), cache=model_cache, config=tmp_path)
+    assert result.returncode != 0
+    assert "has no sound track" in result.stderr and "silent-film.mkv" in result.stderr
+    assert "Traceback" not in result.stderr and "IndexError" not in result.stderr
+
+
 def test_unknown_output_format(tmp_path: Path, model_cache: Path) -> None:
     result = run("transcribe", str(DATA / "jfk.flac"), "-o", str(tmp_path / "x.docx"),
                  cache=model_cache, config=tmp_path)

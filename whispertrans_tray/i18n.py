@@ -78,6 +78,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-TW": "找不到音訊檔 {path}。請確認路徑是否正確。",
         "en": "The audio file {path} does not exist. Check the path.",
     },
+    "audio.no_audio_stream": {
+        "zh-TW": "檔案 {path} 沒有音軌（可能是沒有聲音的影片），無法轉錄。請選擇含有聲音的檔案。",
+        "en": "The file {path} has no sound track (a video without audio?), so there is nothing "
+        "to transcribe. Choose a file with sound.",
+    },
     "audio.file_unreadable": {
         "zh-TW": "無法讀取音訊檔 {path}：{detail}。請確認它是有效的音訊或影片檔。",
         "en": "Could not read the audio file {path}: {detail}. Check that it is a valid audio "

@@ -56,8 +56,17 @@ def read_audio(path: Path) -> Audio:
     """Decode any audio or video file to 16 kHz mono float32 (PyAV, from faster-whisper)."""
     if not path.is_file():
         raise AudioFileError("audio.file_missing", path=path)
+    import av  # PyAV, which faster-whisper decodes with
     from faster_whisper.audio import decode_audio
 
+    try:
+        with av.open(str(path)) as container:
+            has_audio = bool(container.streams.audio)
+    except Exception as exc:
+        raise AudioFileError("audio.file_unreadable", path=path,
+                             detail=f"{type(exc).__name__}: {exc}") from exc
+    if not has_audio:  # a video without a sound track (faster-whisper: IndexError)
+        raise AudioFileError("audio.no_audio_stream", path=path)
     try:
         audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
     except Exception as exc:
