@@ -94,6 +94,33 @@ def test_a_video_without_sound_is_named(tmp_path: Path, model_cache: Path) -> No
     assert "Traceback" not in result.stderr and "IndexError" not in result.stderr
 
 
+@pytest.mark.parametrize("case", ["parent-is-a-file", "read-only-folder", "a-folder"])
+def test_an_unwritable_output_is_named_before_any_work(tmp_path: Path, model_cache: Path,
+                                                      case: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    if case == "parent-is-a-file":
+        (folder / "notes.txt").write_text("x", encoding="utf-8")
+        out = folder / "notes.txt" / "jfk.srt"
+    elif case == "a-folder":
+        out = folder / "jfk.srt"
+        out.mkdir()
+    else:
+        out = folder / "jfk.srt"
+        subprocess.run(["chattr", "+i", str(folder)], check=True)  # stops root too
+    try:
+        result = run("-v", "transcribe", str(DATA / "jfk.flac"), "-o", str(out),
+                     cache=model_cache, config=tmp_path)  # -v: a model load would be logged
+    finally:
+        if case == "read-only-folder":
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+    assert result.returncode != 0
+    assert "Could not write the output file" in result.stderr
+    assert "Choose a folder" in result.stderr
+    assert "Loaded Whisper" not in result.stderr and "Wrote" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_unknown_output_format(tmp_path: Path, model_cache: Path) -> None:
     result = run("transcribe", str(DATA / "jfk.flac"), "-o", str(tmp_path / "x.docx"),
                  cache=model_cache, config=tmp_path)

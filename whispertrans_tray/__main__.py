@@ -154,7 +154,7 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
     """The terminal session and a recognizer on the loaded model."""
     lang = settings.ui_language
     if args.output is not None:
-        export.check_format(args.output)
+        export.check_writable(args.output)  # before the model loads, not after the work
     subtitles = SubtitleModel()
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
     service = terminal_translation(settings, credentials.resolve(args.api_key), view.translation)

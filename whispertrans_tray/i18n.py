@@ -130,8 +130,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Unsupported output format '{ext}'. Use .srt, .vtt, .txt or .jsonl.",
     },
     "output.write_failed": {
-        "zh-TW": "無法寫入輸出檔 {path}：{detail}。",
-        "en": "Could not write the output file {path}: {detail}.",
+        "zh-TW": "無法寫入輸出檔 {path}：{detail}。請改用可寫入的資料夾或檔名。",
+        "en": "Could not write the output file {path}: {detail}. Choose a folder you can write "
+        "to, or another file name.",
     },
     # --- terminal -------------------------------------------------------------------------
     "cli.loading_model": {

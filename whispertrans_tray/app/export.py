@@ -92,6 +92,23 @@ def check_format(path: Path) -> None:
         raise OutputError("output.unknown_format", ext=path.suffix or path.name)
 
 
+def check_writable(path: Path) -> None:
+    """Raise :class:`OutputError` unless ``path`` has a supported extension and a file can be
+    written there now (its folder exists or can be made, and takes a new file): checked before
+    a long transcription, not after it."""
+    check_format(path)
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "it is a folder")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".out-", dir=path.parent)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        raise OutputError("output.write_failed", path=path,
+                          detail=exc.strerror or type(exc).__name__) from exc
+
+
 def write(lines: Sequence[Line], path: Path) -> None:
     """Write ``lines`` in the format ``path``'s extension names, atomically."""
     check_format(path)
@@ -103,4 +120,5 @@ def write(lines: Sequence[Line], path: Path) -> None:
             handle.write(text)
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError("output.write_failed", path=path, detail=exc) from exc
+        raise OutputError("output.write_failed", path=path,
+                          detail=exc.strerror or type(exc).__name__) from exc
