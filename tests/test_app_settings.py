@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -42,10 +43,20 @@ def test_edits_apply_at_once_and_bad_fields_are_named(tmp_path: Path,
         app.root.destroy()
 
 
+def pump_until(app, condition, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+    """Run Tk's loop until ``condition()`` holds (True) or ``seconds`` pass (False)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.root.update()
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
-    import time
 
     from whispertrans_tray.__main__ import tray_parts
     from whispertrans_tray.app.tray_app import App
@@ -53,15 +64,6 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
     app = App(settings_mod.load(path).settings, path, None, tray_parts())
-
-    def pump_until(condition, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.root.update()
-            if condition():
-                return True
-            time.sleep(0.02)
-        return False
 
     try:
         app.start_hotkeys()
@@ -72,9 +74,9 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
         assert app.status == "idle"
         time.sleep(0.3)
         subprocess.run(["xdotool", "key", "ctrl+shift+F9"], check=True)
-        assert pump_until(lambda: not app.settings.overlay.visible), "new hotkey not working"
+        assert pump_until(app, lambda: not app.settings.overlay.visible), "new hotkey not working"
         subprocess.run(["xdotool", "key", "ctrl+alt+s"], check=True)  # the old one is gone
-        assert not pump_until(lambda: app.settings.overlay.visible, 1.5)
+        assert not pump_until(app, lambda: app.settings.overlay.visible, 1.5)
         data["hotkeys"]["toggle_lock"] = "<ctrl>+<shift>+<f9>"
         path.write_text(json.dumps(data), "utf-8")
         app.reload_settings()
@@ -90,8 +92,6 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
 
 def test_menu_commands_save_and_apply_each_change_as_one(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
-
     from whispertrans_tray.__main__ import tray_parts
     from whispertrans_tray.app.tray_app import App
     from whispertrans_tray.presets import PRESETS
@@ -100,21 +100,12 @@ def test_menu_commands_save_and_apply_each_change_as_one(tmp_path: Path,
     path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
     app = App(settings_mod.load(path).settings, path, None, tray_parts())
 
-    def pump_until(condition, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.root.update()
-            if condition():
-                return True
-            time.sleep(0.02)
-        return False
-
     try:
         app.commands.set_provider("ollama")  # provider, URL and model: one batch
         app.commands.set_source("mic", "VirtualMic")  # source and device: one batch
         app.commands.set_target("English")
         app.commands.toggle_lock()
-        assert pump_until(lambda: app.settings.overlay.locked)
+        assert pump_until(app, lambda: app.settings.overlay.locked)
         saved = settings_mod.load(path).settings
         assert saved == app.settings
         assert (saved.translation.provider, saved.translation.url, saved.translation.model) == (
@@ -125,7 +116,7 @@ def test_menu_commands_save_and_apply_each_change_as_one(tmp_path: Path,
         app.emit(Sentence(0, 0.0, 1.0, "en", "Hello there."))
         app.commands.export_history()
         exported = app.history.path.with_suffix(".srt")
-        assert pump_until(exported.exists)
+        assert pump_until(app, exported.exists)
         assert "Hello there." in exported.read_text("utf-8")
     finally:
         app.history.close()

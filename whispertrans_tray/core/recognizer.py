@@ -80,7 +80,6 @@ class StreamingRecognizer:
                              and self.config.partial_interval_s is not None)
         self._speculated: int | None = None  # the dip the last speculative decode was for
         self._speculation: Speculation | None = None
-        self._spec_words: list[Word] = []
         self.behind = 0.0  # seconds of audio the last feed brought: how late the caller is
 
     # -- public -------------------------------------------------------------------------
@@ -169,9 +168,10 @@ class StreamingRecognizer:
         assert self._window_start is not None
         self._speculated = pause
         now = self._buffer_start + self._buffer.size
-        events = self._partial_decode("speculative")
+        words = self._decode(self._window_start, now, "speculative")
+        events = self._take_partial(words)
         self._speculation = Speculation(pause, self._window_start, now, self._spoken,
-                                        tuple(self._spec_words))
+                                        tuple(words))
         return events
 
     def _speculation_for(self, end: SpeechEnd) -> list[Word] | None:
@@ -232,9 +232,7 @@ class StreamingRecognizer:
         audio = self._buffer[start - self._buffer_start: stop - self._buffer_start]
         result = self._transcriber.transcribe(audio, None, "", draft=False, prefer=None)
         self.decodes["final"] += 1
-        offset = start / SAMPLE_RATE
-        return result.language, [Word(w.start + offset, w.end + offset, w.text)
-                                 for w in result.words]
+        return result.language, _absolute(result.words, start)
 
     def _partial_due(self) -> bool:
         interval = self.config.partial_interval_s
@@ -249,11 +247,13 @@ class StreamingRecognizer:
     def _window_full(self) -> bool:
         return self.window_seconds >= self.config.max_window_s
 
-    def _partial_decode(self, kind: str = "partial") -> list[Event]:
+    def _partial_decode(self) -> list[Event]:
         assert self._window_start is not None
         now = self._buffer_start + self._buffer.size
-        words = self._decode(self._window_start, now, kind)
-        self._spec_words = words
+        return self._take_partial(self._decode(self._window_start, now, "partial"))
+
+    def _take_partial(self, words: list[Word]) -> list[Event]:
+        """A decode of the open window: commit what two decodes agree on, show the rest."""
         self._agreement.insert(words)
         events = self._commit(self._agreement.flush())
         if self.window_seconds >= self.config.max_window_s:
@@ -338,8 +338,7 @@ class StreamingRecognizer:
             self._language = result.language
         self._last_decode = self._buffer_start + self._buffer.size
         self._spoken = result.language
-        offset = start / SAMPLE_RATE
-        return [Word(w.start + offset, w.end + offset, w.text) for w in result.words]
+        return _absolute(result.words, start)
 
     def _transcribe(self, start: int, stop: int, kind: str) -> Transcript:
         audio = self._buffer[start - self._buffer_start: stop - self._buffer_start]
@@ -405,3 +404,9 @@ class StreamingRecognizer:
         if drop > 0:
             self._buffer = self._buffer[drop:].copy()
             self._buffer_start = keep_from
+
+
+def _absolute(words: tuple[Word, ...], start: int) -> list[Word]:
+    """Words of a decode (times relative to its window) in stream time; ``start`` in samples."""
+    offset = start / SAMPLE_RATE
+    return [Word(w.start + offset, w.end + offset, w.text) for w in words]
