@@ -50,14 +50,17 @@ class TranslationUpdate:
         index: ``Sentence.index`` of the sentence.
         text: The translation so far (``done`` False) or the final one; empty on failure.
         done: No more updates follow for this sentence.
-        error: Empty, or (with ``done``) why it failed, in the UI language — show the source
-            line with the ``translate.failed_marker`` and this message.
+        error: Empty, or (with ``done``) why it failed, in the UI language: the cause and
+            the fix, for the notification, the tray tooltip and the log.
+        brief: With ``error``: one short line in the UI language for the subtitles' status
+            line (no URL, no exception text).
     """
 
     index: int
     text: str
     done: bool
     error: str = ""
+    brief: str = ""
 
 
 class Translator(Protocol):
@@ -115,7 +118,8 @@ class TranslationService:
             self.failures += 1
             log.warning("Translation fell behind; sentence %d keeps its source text", lost.index)
             self._on_update(TranslationUpdate(
-                lost.index, "", True, tr("translate.fell_behind", self.ui_language)))
+                lost.index, "", True, tr("translate.fell_behind", self.ui_language),
+                tr("translate.brief.fell_behind", self.ui_language)))
 
     @property
     def waiting(self) -> int:
@@ -193,10 +197,10 @@ class TranslationService:
                 self._end_without_translation(job)
                 return
             self.failures += 1
-            message = exc.message(self.ui_language)
+            message, brief = exc.message(self.ui_language), exc.brief(self.ui_language)
             log.warning("Translation of sentence %d failed: %s", first, exc.message("en"))
             for sentence in job.sentences:
-                self._on_update(TranslationUpdate(sentence.index, "", True, message))
+                self._on_update(TranslationUpdate(sentence.index, "", True, message, brief))
             return
         if result.cancelled or cancelled():
             self._end_without_translation(job)
