@@ -149,7 +149,7 @@ def translation_service(settings: settings_mod.TranslationSettings, key: str | N
                               on_status=on_status)
 
 
-def test_connection_each(translation: settings_mod.TranslationSettings, key: str | None,
+def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
                          ui_language: str) -> server_check.ConnectionReport:
     """測試連線 of every endpoint; one report whose message has a line per endpoint."""
     reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
@@ -285,7 +285,7 @@ def tray_parts() -> Parts:
         capture=AudioCapture,
         devices=list_devices,
         history=SessionWriter,
-        server_check=test_connection_each,
+        server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
     )
 
@@ -332,7 +332,7 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
     warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
     if warning:
         terminal.notice(warning)
-    report = test_connection_each(settings.translation, key, settings.ui_language)
+    report = check_each_endpoint(settings.translation, key, settings.ui_language)
     stream = sys.stdout if report.ok else sys.stderr
     print(report.message, file=stream)
     if report.sample:

@@ -120,6 +120,8 @@ class TranslationService:
         self._order: InOrder[TranslationUpdate] = InOrder()
         self._late_order: InOrder[TranslationUpdate | None] = InOrder()
         self._tries: dict[int, int] = {}  # id(sentence) -> late tries so far
+        self._retry: set[int] = set()  # id(sentence): failed, to be retried once released
+        self._to_late: list[Sentence] = []  # released for a retry, not yet in the late queue
         self._context: deque[Pair] = deque(maxlen=max(settings.context_sentences, 0))
         self._in_flight = 0
         self._closed = False
@@ -290,25 +292,18 @@ class TranslationService:
         if not late:
             self.failures += 1
         message = exc.message(self.ui_language)
-        retry: list[Sentence] = []
         with self._ctx:
             for sentence in job.sentences:
-                tries = self._tries.get(id(sentence), 0)
+                tries = self._tries.pop(id(sentence), 0)
                 if tries < LATE_TRIES and not self._closed:
                     self._tries[id(sentence)] = tries + 1
-                    retry.append(sentence)
+                    self._retry.add(id(sentence))
+            retry = any(id(sentence) in self._retry for sentence in job.sentences)
         if retry:
             message = f"{message} {tr('translate.will_retry', self.ui_language)}"
         for sentence in job.sentences:
             self._release(sentence, None if late else TranslationUpdate(
                 sentence.index, "", True, message), late)
-        with self._lock:
-            with self._emit:
-                for sentence in retry:
-                    self._late_order.expect(sentence)
-            for sentence in retry:
-                self._late.push(sentence)
-            self._lock.notify_all()
 
     def _end_without_translation(self, job: Job, late: bool) -> None:
         """A superseded job: its lines keep the source text, with no error."""
@@ -318,7 +313,11 @@ class TranslationService:
 
     def _release(self, sentence: Sentence, update: TranslationUpdate | None,
                  late: bool) -> None:
-        """Hand ``update`` on once every sentence before ``sentence`` has been handed on."""
+        """Hand ``update`` on once every sentence before ``sentence`` has been handed on.
+
+        A failed sentence to be retried joins the late queue here, as it is released: so the
+        late retries keep the spoken order too.
+        """
         with self._emit:
             if late:
                 due: list[tuple[Sentence, TranslationUpdate | None]] = list(
@@ -326,11 +325,29 @@ class TranslationService:
             else:
                 due = list(self._order.finish(sentence, update))  # type: ignore[arg-type]
             for done, ready in due:
-                if ready is None:
-                    continue
-                if ready.text and not ready.error:
-                    with self._ctx:
+                with self._ctx:
+                    if id(done) in self._retry:
+                        self._retry.discard(id(done))
+                        self._late_order.expect(done)
+                        self._to_late.append(done)
+                    elif ready is not None and ready.text and not ready.error:
                         self._tries.pop(id(done), None)
                         if not ready.late:
                             self._context.append(Pair(done.text, ready.text))
-                self._on_update(ready)
+                if ready is not None:
+                    self._on_update(ready)
+        self._queue_late()
+
+    def _queue_late(self) -> None:
+        """Move the sentences released for a late retry into the late queue, in order."""
+        given_up: list[Sentence] = []
+        with self._lock:
+            with self._ctx:
+                moving, self._to_late = self._to_late, []
+            for sentence in moving:
+                given_up += self._late.push(sentence)
+            if moving:
+                self._lock.notify_all()
+        for lost in given_up:  # its line keeps the failure it already shows
+            log.warning("Too many failed sentences; %d is not retried", lost.index)
+            self._release(lost, None, True)
