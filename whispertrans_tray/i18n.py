@@ -147,6 +147,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-TW": "已寫入 {count} 句到 {path}。",
         "en": "Wrote {count} sentences to {path}.",
     },
+    "cli.invalid_flag": {
+        "zh-TW": "命令列選項 {flag} 的值 {value} 無效：必須是 {lo:g} 到 {hi:g} 之間的數字。"
+        "請改用這個範圍內的值。",
+        "en": "The option {flag} {value} is not valid: it must be a number from {lo:g} to "
+        "{hi:g}. Use a value in that range.",
+    },
     "cli.progress": {
         "zh-TW": "辨識中",
         "en": "Transcribing",
