@@ -179,6 +179,30 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "tray.settings": {"zh-TW": "設定…", "en": "Settings…"},
     "tray.quit": {"zh-TW": "結束", "en": "Quit"},
     "tray.exported": {"zh-TW": "已匯出字幕：{paths}", "en": "Subtitles exported: {paths}"},
+    # --- first run --------------------------------------------------------------------------
+    "welcome.notification": {
+        "zh-TW": "歡迎使用 WhisperTrans Tray！它在系統匣執行：按一下工作列上的對話框圖示開啟選單（開始／停止錄音、音訊來源、翻譯、設定…）。快捷鍵：{hotkeys}。要即時翻譯，請在「設定…」填好翻譯伺服器，再按「測試連線」確認。",
+        "en": "Welcome to WhisperTrans Tray! It runs in the system tray: click the speech-bubble "
+        "icon on the panel for its menu (start/stop, source, translation, Settings…). Hotkeys: "
+        "{hotkeys}. For live translation, enter your server in Settings… and press Test "
+        "connection.",
+    },
+    "welcome.no_hotkeys": {"zh-TW": "（未設定）", "en": "(none set)"},
+    "welcome.line": {
+        "zh-TW": "歡迎！選單在系統匣的對話框圖示；{hotkey} 開始／停止錄音；翻譯請到「設定…」按「測試連線」。",
+        "en": "Welcome! The menu is on the speech-bubble tray icon; {hotkey} starts/stops; for "
+        "translation, Settings… → Test connection.",
+    },
+    "welcome.line_menu": {
+        "zh-TW": "歡迎！選單在系統匣的對話框圖示；翻譯請到「設定…」按「測試連線」。",
+        "en": "Welcome! The menu is on the speech-bubble tray icon; for translation, Settings… → "
+        "Test connection.",
+    },
+    "welcome.server_unusable": {
+        "zh-TW": "翻譯伺服器目前無法使用，字幕先只顯示原文（辨識照常進行）。{detail}",
+        "en": "The translation server cannot be used right now; the subtitles show the source "
+        "text only (transcription goes on). {detail}",
+    },
     "status.idle": {"zh-TW": "待命", "en": "Idle"},
     "status.loading": {"zh-TW": "載入模型中", "en": "Loading the model"},
     "status.recording": {"zh-TW": "錄音中", "en": "Recording"},
