@@ -44,7 +44,7 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
-from whispertrans_tray.i18n import tr
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
 from whispertrans_tray.providers import asr_faster_whisper
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
@@ -114,10 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
-    result = settings_mod.load(args.settings)
+    """The saved settings (each problem told on stderr, in ``--ui-language`` when given) with
+    the UI language of ``--ui-language``; the other flags are applied by the caller."""
+    language = args.ui_language or DEFAULT_UI_LANGUAGE
+    result = settings_mod.load(args.settings, language, fixed_language=bool(args.ui_language))
     for problem in result.problems:
         print(problem, file=sys.stderr)
-    settings = cli_args.apply_arguments(result.settings, args)
+    settings = result.settings
     if args.ui_language:
         settings = settings_mod.replace(settings, "ui_language", args.ui_language)
     return settings
@@ -375,6 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _load_settings(args)
         lang = settings.ui_language
+        settings = cli_args.apply_arguments(settings, args)
         code: int = args.handler(args, settings)
         return code
     except WhisperTransError as exc:

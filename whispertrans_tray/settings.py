@@ -267,10 +267,16 @@ def to_dict(settings: Settings) -> dict[str, Any]:
     return dataclasses.asdict(settings)
 
 
-def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
-    """Validate ``data`` (parsed JSON) into :class:`Settings`; problems name the field."""
+def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE,
+              fixed_language: bool = False) -> LoadResult:
+    """Validate ``data`` (parsed JSON) into :class:`Settings`; problems name the field.
+
+    Problems are in the ``ui_language`` of ``data`` when it has a valid one, else in ``lang``;
+    ``fixed_language`` (``--ui-language`` was given) always uses ``lang``.
+    """
     problems: list[tuple[str, str]] = []
-    if isinstance(data, dict) and data.get("ui_language") in UI_LANGUAGES:
+    if (not fixed_language and isinstance(data, dict)
+            and data.get("ui_language") in UI_LANGUAGES):
         lang = data["ui_language"]
     settings = build(Settings, data, "", lang, problems)
     settings = _check_fallbacks(settings, lang, problems)
@@ -293,8 +299,11 @@ def _check_fallbacks(settings: Settings, lang: str,
         settings.translation, fallbacks=kept))
 
 
-def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
+def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE,
+         fixed_language: bool = False) -> LoadResult:
     """Load the settings; a missing file gives the defaults, a corrupt one is kept as ``.bak``.
+
+    Problems are told in ``lang`` (or, unless ``fixed_language``, the file's own UI language).
 
     Never raises: whatever is in (or instead of) the file, the result is usable settings and
     messages that say what was wrong and what was done about it.
@@ -322,7 +331,7 @@ def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResul
                                               reason=_os_detail(move_exc)),))
         return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=detail,
                                           backup=backup),))
-    return from_dict(data, lang)
+    return from_dict(data, lang, fixed_language)
 
 
 def _corrupt_detail(exc: BaseException) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from whispertrans_tray import settings as settings_mod
+from whispertrans_tray.app import welcome
 from whispertrans_tray.app.commands import Commands
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import AudioSource
@@ -151,6 +152,7 @@ class App:
         self.tray = self.parts.tray(self.tray_state, self.commands.tray_actions())
         self.tray.start()
         self.start_hotkeys()
+        welcome.greet(self)  # the first run only
         if self.settings.translation.enabled:
             self._start_translation()
         if start_recording:
