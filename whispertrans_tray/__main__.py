@@ -351,15 +351,17 @@ def settings_services(path: Path | None) -> FormServices:
         if key is not None:
             credentials.store(key)
 
-    def test_connection(translation: settings_mod.TranslationSettings, key: str | None,
+    def test_connection(translation: settings_mod.TranslationSettings, keys: list[str | None],
                         ui_language: str) -> dict[str, object]:
-        report = server_check.run(translation, key, ui_language)
-        return {"ok": report.ok, "message": report.message, "sample": report.sample,
-                "models": list(report.models)}
+        reports = server_check.run_each(translation, keys, ui_language)
+        return {"ok": all(r.ok for r in reports),
+                "message": server_check.summary(translation, reports, ui_language),
+                "sample": reports[0].sample, "models": list(reports[0].models)}
 
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
-                        test_connection=test_connection)
+                        test_connection=test_connection,
+                        store_key=credentials.store)
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

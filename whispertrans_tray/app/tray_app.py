@@ -33,6 +33,7 @@ from whispertrans_tray.app.translation_service import TranslationService, Transl
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Partial, Sentence, Transcriber
+from whispertrans_tray.desktop import settings_window
 from whispertrans_tray.desktop.audio import DeviceInfo
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.overlay import Overlay
@@ -120,6 +121,7 @@ class App:
         self.devices: tuple[tuple[str, str], ...] = ()
         self.tray: Tray | None = None
         self.hotkeys: Hotkeys | None = None
+        self._settings_window: object = None  # the open settings window's process
         self._ui: queue.Queue[Callable[[], None]] = queue.Queue(maxsize=1000)
         self.root.after(DRAIN_MS, self._drain)
 
@@ -218,6 +220,7 @@ class App:
                 self.notify(message)
                 if self.tray is not None:
                     self.tray.refresh()
+                self._tell_settings_window()
             self.post(show)
 
         try:
@@ -251,6 +254,7 @@ class App:
             self.service = None
         if self.settings.translation.enabled:
             self._start_translation()
+        self._tell_settings_window()
 
     # -- settings: one route --------------------------------------------------------------
     def change(self, *, audio: AudioSettings | None = None,
@@ -337,7 +341,14 @@ class App:
         if not path.exists():
             settings_mod.save(self.settings, path)
         try:
-            self.parts.settings_window(self.settings_path,
-                                       lambda: self.post(self.reload_settings))
+            self._settings_window = self.parts.settings_window(
+                self.settings_path, lambda: self.post(self.reload_settings))
         except OSError as exc:
             self.fail(str(exc))
+            return
+        self._tell_settings_window()
+
+    def _tell_settings_window(self) -> None:
+        """The open settings window shows the translation endpoint in use."""
+        if self._settings_window is not None:
+            settings_window.tell_child(self._settings_window, self.endpoint_status())
