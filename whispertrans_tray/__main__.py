@@ -142,7 +142,7 @@ def endpoint_keys(translation: settings_mod.TranslationSettings,
 
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
                         on_update: Callable[[TranslationUpdate], None], ui_language: str,
-                        on_status: Callable[[str], None] = lambda message: None) \
+                        on_status: Callable[[str, str], None] = lambda brief, message: None) \
         -> TranslationService:
     """The translation workers and one translator per endpoint of the list."""
     translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
@@ -367,7 +367,8 @@ def settings_services(path: Path | None) -> FormServices:
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """The settings window process; each save is told to the app over stdout."""
     return settings_window.run(SettingsApi(settings_services(args.settings),
-                                           settings_window.tell_parent_saved))
+                                           settings_window.tell_parent_saved,
+                                           settings_window.notice()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

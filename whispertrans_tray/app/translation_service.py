@@ -68,9 +68,11 @@ class TranslationUpdate:
         text: The translation so far (``done`` False) or the final one; empty on failure.
         done: No more updates follow for this sentence (unless it failed and is retried:
             then a ``late`` one may follow).
-        error: Empty, or (with ``done``) why it failed, in the UI language — show the source
-            line with the ``translate.failed_marker`` and this message.
+        error: Empty, or (with ``done``) why it failed, in the UI language: the cause and
+            the fix, for the notification, the tray tooltip and the log.
         late: A translation of a sentence that had failed, made once a server was back.
+        brief: With ``error``: one short line in the UI language for the subtitles' status
+            line (no URL, no exception text).
     """
 
     index: int
@@ -78,6 +80,7 @@ class TranslationUpdate:
     done: bool
     error: str = ""
     late: bool = False
+    brief: str = ""
 
 
 class TranslationService:
@@ -92,7 +95,8 @@ class TranslationService:
         ui_language: Language of the error messages.
         max_batch: Most waiting sentences sent in one request when the server falls behind.
         capacity: Most sentences waiting; beyond it the oldest fail as "fell behind".
-        on_status: Receives a message (UI language) when the active endpoint changes.
+        on_status: Hears when the active endpoint changes: a short line for the subtitles and
+            the whole message (UI language).
         labels: The endpoints' names for those messages (default: from ``settings``).
     """
 
@@ -100,7 +104,7 @@ class TranslationService:
                  translators: Translator | Sequence[Translator],
                  on_update: Callable[[TranslationUpdate], None],
                  ui_language: str = "zh-TW", max_batch: int = 4, capacity: int = 32,
-                 on_status: Callable[[str], None] = lambda message: None,
+                 on_status: Callable[[str, str], None] = lambda brief, message: None,
                  labels: Sequence[str] = ()) -> None:
         self.settings = settings
         self.ui_language = ui_language
@@ -155,7 +159,8 @@ class TranslationService:
             self.failures += 1
             log.warning("Translation fell behind; sentence %d keeps its source text", lost.index)
             self._release(lost, TranslationUpdate(
-                lost.index, "", True, tr("translate.fell_behind", self.ui_language)), False)
+                lost.index, "", True, tr("translate.fell_behind", self.ui_language),
+                brief=tr("translate.brief.fell_behind", self.ui_language)), False)
 
     @property
     def waiting(self) -> int:
@@ -303,7 +308,7 @@ class TranslationService:
             message = f"{message} {tr('translate.will_retry', self.ui_language)}"
         for sentence in job.sentences:
             self._release(sentence, None if late else TranslationUpdate(
-                sentence.index, "", True, message), late)
+                sentence.index, "", True, message, brief=exc.brief(self.ui_language)), late)
 
     def _end_without_translation(self, job: Job, late: bool) -> None:
         """A superseded job: its lines keep the source text, with no error."""

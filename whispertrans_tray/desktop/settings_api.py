@@ -55,9 +55,10 @@ class SettingsApi:
     """Exposed to the page as ``window.pywebview.api``."""
 
     def __init__(self, services: FormServices,
-                 on_saved: Callable[[], None] = lambda: None) -> None:
+                 on_saved: Callable[[], None] = lambda: None, notice: str = "") -> None:
         self._services = services
         self._on_saved = on_saved
+        self._notice = notice
         self.saved = 0  # how many times the user saved
         self.active_endpoint = ""  # the endpoint the running app translates with (the app
         # tells the window process, see settings_window.listen_for_status)
@@ -78,6 +79,7 @@ class SettingsApi:
             "fallback_has_key": [bool(self._services.stored_key(url))
                                  for _, url, _ in result.settings.translation.fallbacks],
             "active": self.active_endpoint,
+            "notice": self._notice,
         }
 
     def validate(self, data: dict[str, Any]) -> dict[str, str]:
