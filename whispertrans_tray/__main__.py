@@ -311,10 +311,9 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """測試連線: print the report; exit 0 only on success."""
     key = credentials.resolve(args.api_key)
-    warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
-    if warning:
-        terminal.notice(warning)
     report = server_check.run(settings.translation, key, settings.ui_language)
+    if report.warning:
+        terminal.notice(report.warning)
     stream = sys.stdout if report.ok else sys.stderr
     print(report.message, file=stream)
     if report.sample:
@@ -334,7 +333,7 @@ def settings_services(path: Path | None) -> FormServices:
                         ui_language: str) -> dict[str, object]:
         report = server_check.run(translation, key, ui_language)
         return {"ok": report.ok, "message": report.message, "sample": report.sample,
-                "models": list(report.models)}
+                "models": list(report.models), "warning": report.warning}
 
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,

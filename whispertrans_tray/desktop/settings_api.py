@@ -37,7 +37,8 @@ class FormServices:
         stored_key: The stored API key, or None.
         check_url: Raises a :class:`WhisperTransError` naming the problem with an API URL.
         test_connection: 測試連線 for ``(settings, api key, UI language)``: a JSON-able dict
-            with ``ok``, ``message``, ``sample`` and ``models``.
+            with ``ok``, ``message``, ``sample``, ``models`` and ``warning`` (the API key goes
+            unencrypted to another computer; empty if not).
     """
 
     load: Callable[[], settings_mod.LoadResult]
