@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 import threading
@@ -21,8 +20,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
-
-import platformdirs
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
@@ -40,7 +37,7 @@ from whispertrans_tray.desktop import platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
-from whispertrans_tray.desktop.single_instance import SingleInstance
+from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
@@ -286,10 +283,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         if holder:
             holder[0].commands.show_overlay()
 
-    folder = Path(platformdirs.user_runtime_dir("WhisperTrans Tray", appauthor=False)
-                  if os.environ.get("XDG_RUNTIME_DIR") or sys.platform != "linux"
-                  else platformdirs.user_cache_dir("WhisperTrans Tray", appauthor=False))
-    instance = SingleInstance(folder, show)
+    instance = SingleInstance(runtime_folder(), show)
     if not instance.acquire():
         instance.notify_first()
         print(tr("app.already_running", settings.ui_language), file=sys.stderr)
