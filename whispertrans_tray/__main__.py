@@ -12,6 +12,7 @@ the settings window's server checks for its process (``settings-window``, starte
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import signal
 import sys
@@ -130,11 +131,34 @@ def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                                ChineseScript(asr.chinese_script))
 
 
+def endpoint_keys(translation: settings_mod.TranslationSettings,
+                  key: str | None) -> list[str | None]:
+    """The API key of each endpoint: ``key`` for the first, the keyring's for the fallbacks."""
+    return [key, *(credentials.stored(url) for _, url, _ in translation.fallbacks)]
+
+
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
-                        on_update: Callable[[TranslationUpdate], None],
-                        ui_language: str) -> TranslationService:
-    """The translation worker and its translator."""
-    return TranslationService(settings, OpenAITranslator(settings, key), on_update, ui_language)
+                        on_update: Callable[[TranslationUpdate], None], ui_language: str,
+                        on_status: Callable[[str], None] = lambda message: None) \
+        -> TranslationService:
+    """The translation workers and one translator per endpoint of the list."""
+    translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
+                   for entry, entry_key in zip(settings_mod.endpoints(settings),
+                                               endpoint_keys(settings, key), strict=True)]
+    return TranslationService(settings, translators, on_update, ui_language,
+                              on_status=on_status)
+
+
+def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
+                         ui_language: str) -> server_check.ConnectionReport:
+    """測試連線 of every endpoint; one report whose message has a line per endpoint (and
+    whose warning names each host the key would reach over plain http)."""
+    reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
+    first = reports[0]
+    warnings = dict.fromkeys(r.warning for r in reports if r.warning)
+    return dataclasses.replace(first, ok=all(r.ok for r in reports),
+                               message=server_check.summary(translation, reports, ui_language),
+                               warning="\n".join(warnings))
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
@@ -264,7 +288,7 @@ def tray_parts() -> Parts:
         capture=AudioCapture,
         devices=list_devices,
         history=SessionWriter,
-        server_check=server_check.run,
+        server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
     )
 
@@ -305,7 +329,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """測試連線: print the report; exit 0 only on success."""
     key = credentials.resolve(args.api_key)
-    report = server_check.run(settings.translation, key, settings.ui_language)
+    report = check_each_endpoint(settings.translation, key, settings.ui_language)
     if report.warning:
         terminal.notice(report.warning)
     stream = sys.stdout if report.ok else sys.stderr

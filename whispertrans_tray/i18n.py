@@ -329,6 +329,27 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Translation fell behind the speech; this sentence was not translated (the source is "
         "kept). Use a faster model or a server with a GPU, or lower max_tokens.",
     },
+    "translate.failover": {
+        "zh-TW": "翻譯伺服器 {failed} 無法使用，已改用 {active}。原因：{reason} 它恢復後會自動改回。",
+        "en": "The translation server {failed} is not available; now using {active}. Cause: "
+        "{reason} It is used again automatically once it recovers.",
+    },
+    "translate.failback": {
+        "zh-TW": "翻譯伺服器 {active} 已恢復，改回使用它。",
+        "en": "The translation server {active} is back; using it again.",
+    },
+    "translate.will_retry": {
+        "zh-TW": "伺服器恢復後會自動補譯此句。",
+        "en": "This sentence is translated late, once a server is back.",
+    },
+    "translate.late_marker": {"zh-TW": "補譯", "en": "late"},
+    "translate.active": {"zh-TW": "翻譯：{endpoint}", "en": "Translation: {endpoint}"},
+    "translate.none_active": {
+        "zh-TW": "翻譯：沒有可用的伺服器（自動重試中）",
+        "en": "Translation: no server available (retrying)",
+    },
+    "conn.entry": {"zh-TW": "{number}. {endpoint}：{message}",
+                   "en": "{number}. {endpoint}: {message}"},
     "conn.ok": {
         "zh-TW": "✓ 連線成功！模型 {model}，首字延遲 {ttft_ms:.0f} ms，{tps:.1f} tokens/s。",
         "en": "✓ Connected! Model {model}, first token in {ttft_ms:.0f} ms, {tps:.1f} tokens/s.",
