@@ -361,7 +361,8 @@ def settings_services(path: Path | None) -> FormServices:
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """The settings window process; each save is told to the app over stdout."""
     return settings_window.run(SettingsApi(settings_services(args.settings),
-                                           settings_window.tell_parent_saved))
+                                           settings_window.tell_parent_saved,
+                                           settings_window.notice()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

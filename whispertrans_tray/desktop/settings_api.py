@@ -52,9 +52,10 @@ class SettingsApi:
     """Exposed to the page as ``window.pywebview.api``."""
 
     def __init__(self, services: FormServices,
-                 on_saved: Callable[[], None] = lambda: None) -> None:
+                 on_saved: Callable[[], None] = lambda: None, notice: str = "") -> None:
         self._services = services
         self._on_saved = on_saved
+        self._notice = notice
         self.saved = 0  # how many times the user saved
 
     def get(self) -> dict[str, Any]:
@@ -66,6 +67,7 @@ class SettingsApi:
             "presets": {k: dataclasses.asdict(p) for k, p in PRESETS.items()},
             "targets": list(LANGUAGES),
             "has_key": bool(self._services.stored_key()),
+            "notice": self._notice,
         }
 
     def validate(self, data: dict[str, Any]) -> dict[str, str]:
