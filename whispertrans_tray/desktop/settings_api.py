@@ -39,7 +39,8 @@ class FormServices:
         check_url: Raises a :class:`WhisperTransError` naming the problem with an API URL.
         test_connection: 測試連線 of every endpoint for ``(settings, one API key per endpoint,
             UI language)``: a JSON-able dict with ``ok``, ``message`` (a line per endpoint),
-            ``sample`` and ``models``.
+            ``sample``, ``models`` and ``warning`` (an API key goes unencrypted to another
+            computer; empty if not).
         store_key: Saves (``""``: removes) the API key of the fallback at a URL.
     """
 
