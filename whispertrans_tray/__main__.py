@@ -33,9 +33,10 @@ from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
 from whispertrans_tray.cli import terminal
+from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import SAMPLE_RATE, Transcriber
+from whispertrans_tray.core.types import BatchTranscriber, Transcriber
 from whispertrans_tray.desktop import platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
@@ -130,6 +131,13 @@ def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                                ChineseScript(asr.chinese_script))
 
 
+def build_file_recognizer(asr: settings_mod.AsrSettings,
+                          transcriber: BatchTranscriber) -> BatchRecognizer:
+    """File mode: utterances decoded in batches (same VAD, sentences and Chinese script)."""
+    return BatchRecognizer(transcriber, SileroVad(), recognizer_config(asr, live=False),
+                           ChineseScript(asr.chinese_script))
+
+
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
                         on_update: Callable[[TranslationUpdate], None],
                         ui_language: str) -> TranslationService:
@@ -150,7 +158,7 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
 
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings,
-             live_view: bool) -> tuple[Session, StreamingRecognizer]:
+             live_view: bool) -> tuple[Session, live.Recognizer]:
     """The terminal session and a recognizer on the loaded model."""
     lang = settings.ui_language
     if args.output is not None:
@@ -164,7 +172,8 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
         terminal.notice(model.info.notice)
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
-    recognizer = build_recognizer(settings.asr, model, live=live_view)
+    recognizer: live.Recognizer = (build_recognizer(settings.asr, model, live=True) if live_view
+                                   else build_file_recognizer(settings.asr, model))
     return Session(view, service, lambda: subtitles.lines), recognizer
 
 
@@ -178,12 +187,12 @@ def _close(session: Session, args: argparse.Namespace, settings: settings_mod.Se
 def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: Path,
               realtime: bool) -> int:
     """File mode (``realtime`` False) or a 1× replay of a file."""
-    audio = live.read_audio(path)
+    audio = live.open_audio(path)  # a clear error now, before the model loads
     session, recognizer = _session(args, settings, live_view=realtime)
-    progress = None if realtime else terminal.Progress(audio.size / SAMPLE_RATE,
+    progress = None if realtime else terminal.Progress(audio.duration or 0.0,
                                                        settings.ui_language)
     try:
-        stats = live.run(audio, recognizer, session.on_event, realtime=realtime,
+        stats = live.run(live.stream_audio(path), recognizer, session.on_event, realtime=realtime,
                          on_progress=progress.update if progress else None)
     finally:
         if progress:
