@@ -1,18 +1,19 @@
 """File mode: speech cut at VAD pauses, decoded in batches, committed in order.
 
 Nobody watches a file being transcribed, so there are no partial decodes and no reason to
-decode each utterance the moment it ends.  The VAD gate finds the speech; utterances are packed
-into chunks of up to ``chunk_s`` of speech (the silence between them left out, as
-faster-whisper's ``BatchedInferencePipeline`` does), and ``batch_size`` chunks are decoded in
-one pass of a :class:`~whispertrans_tray.core.types.BatchTranscriber`.  Their words go through
+decode each utterance the moment it ends.  The VAD gate finds the speech; with the language
+given, utterances are packed into chunks of up to ``chunk_s`` of speech (the silence between
+them left out, as faster-whisper's ``BatchedInferencePipeline`` does); with the language
+detected, each utterance is a chunk of its own (a chunk has one language, and packing put
+English and German speech into one German chunk).  ``batch_size`` chunks are decoded in one
+pass of a :class:`~whispertrans_tray.core.types.BatchTranscriber`.  Their words go through
 the same :class:`~whispertrans_tray.core.segmenter.SentenceSegmenter` and text transform as in
 live mode: a VAD pause closes a sentence, and so does a change of language.
 
 Speech that goes on longer than a chunk is cut at its quietest recent window.  With the
-language detected (``language`` None), each chunk has one language: speech a chunk's decode
-skipped (another language, see :func:`~whispertrans_tray.core.finals.skipped_spans`) is decoded
-on its own.  Audio is kept only for the chunks not yet decoded, so memory does not grow with
-the length of the file.
+language detected, speech a chunk's decode skipped (another language without a pause, see
+:func:`~whispertrans_tray.core.finals.skipped_spans`) is decoded on its own.  Audio is kept
+only for the chunks not yet decoded, so memory does not grow with the length of the file.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from whispertrans_tray.core.finals import GAP_S, skipped_spans
+from whispertrans_tray.core.finals import skipped_spans
 from whispertrans_tray.core.recognizer_config import RecognizerConfig
 from whispertrans_tray.core.segmenter import Segment, SentenceSegmenter
 from whispertrans_tray.core.types import (
@@ -37,7 +38,9 @@ from whispertrans_tray.core.types import (
 from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadGate
 
 BATCH_SIZE = 8
-CHUNK_S = 30.0
+CHUNK_S = 20.0
+"""Longest chunk.  Whisper reads 30 s, but a chunk that filled its window lost the last 4 s of
+speech on the multilingual clip (its end falls on the window's edge); 20 s kept every word."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,8 @@ class BatchRecognizer:
     def _add(self, start: int, stop: int, pause: bool) -> list[Event]:
         if stop <= start:
             return []
-        if self._pieces and sum(p.audio.size for p in self._pieces) + stop - start > self._chunk:
+        if self._pieces and (self.config.language is None or sum(
+                p.audio.size for p in self._pieces) + stop - start > self._chunk):
             self._pack()
         audio = self._buffer[start - self._buffer_start: stop - self._buffer_start].copy()
         self._pieces.append(Piece(start, audio, pause))
@@ -172,21 +176,17 @@ class BatchRecognizer:
             for piece, words in zip(chunk, placed, strict=True):
                 if piece.pause_before:
                     events.extend(self._emit(self._segmenter.flush()))
-                for run_language, run in self._runs(piece, words, transcript.language,
-                                                    merged=len(chunk) > 1):
+                for run_language, run in self._runs(piece, words, transcript.language):
                     events.extend(self._emit(self._segmenter.add(run, run_language)))
         return events
 
-    def _runs(self, piece: Piece, words: list[Word], language: str,
-              merged: bool) -> list[tuple[str, list[Word]]]:
+    def _runs(self, piece: Piece, words: list[Word],
+              language: str) -> list[tuple[str, list[Word]]]:
         """The piece's words, with speech the chunk's decode skipped decoded on its own
         (detected language only): (language, words) runs in time order."""
         runs = [(language, words)]
         if self.config.language is None:
-            spans = skipped_spans(words, piece.start, piece.stop)
-            if not words and merged and piece.audio.size >= GAP_S * SAMPLE_RATE:
-                spans = [(piece.start, piece.stop)]  # the chunk's language left it out
-            for start, stop in spans:
+            for start, stop in skipped_spans(words, piece.start, piece.stop):
                 audio = piece.audio[start - piece.start: stop - piece.start]
                 result = self._transcriber.transcribe(audio, None, "", draft=False, prefer=None)
                 self.decodes["gaps"] += 1
