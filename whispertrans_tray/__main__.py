@@ -12,8 +12,8 @@ the settings window's server checks for its process (``settings-window``, starte
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
-import os
 import signal
 import sys
 import threading
@@ -21,8 +21,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
-
-import platformdirs
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
@@ -41,10 +39,10 @@ from whispertrans_tray.desktop import platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
-from whispertrans_tray.desktop.single_instance import SingleInstance
+from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
-from whispertrans_tray.i18n import tr
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
 from whispertrans_tray.providers import asr_faster_whisper
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
@@ -114,10 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
-    result = settings_mod.load(args.settings)
+    """The saved settings (each problem told on stderr, in ``--ui-language`` when given) with
+    the UI language of ``--ui-language``; the other flags are applied by the caller."""
+    language = args.ui_language or DEFAULT_UI_LANGUAGE
+    result = settings_mod.load(args.settings, language, fixed_language=bool(args.ui_language))
     for problem in result.problems:
         print(problem, file=sys.stderr)
-    settings = cli_args.apply_arguments(result.settings, args)
+    settings = result.settings
     if args.ui_language:
         settings = settings_mod.replace(settings, "ui_language", args.ui_language)
     return settings
@@ -126,7 +127,8 @@ def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
 def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                      live: bool) -> StreamingRecognizer:
     """A recognizer on ``transcriber`` with Silero VAD and the user's Chinese script; ``live``
-    for live audio (partials on), else file mode."""
+    for live audio (partials on), else sequential file mode (one decode per utterance, kept for
+    the benchmarks; ``transcribe`` uses :func:`build_file_recognizer`)."""
     return StreamingRecognizer(transcriber, SileroVad(), recognizer_config(asr, live),
                                ChineseScript(asr.chinese_script))
 
@@ -138,11 +140,34 @@ def build_file_recognizer(asr: settings_mod.AsrSettings,
                            ChineseScript(asr.chinese_script))
 
 
+def endpoint_keys(translation: settings_mod.TranslationSettings,
+                  key: str | None) -> list[str | None]:
+    """The API key of each endpoint: ``key`` for the first, the keyring's for the fallbacks."""
+    return [key, *(credentials.stored(url) for _, url, _ in translation.fallbacks)]
+
+
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
-                        on_update: Callable[[TranslationUpdate], None],
-                        ui_language: str) -> TranslationService:
-    """The translation worker and its translator."""
-    return TranslationService(settings, OpenAITranslator(settings, key), on_update, ui_language)
+                        on_update: Callable[[TranslationUpdate], None], ui_language: str,
+                        on_status: Callable[[str], None] = lambda message: None) \
+        -> TranslationService:
+    """The translation workers and one translator per endpoint of the list."""
+    translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
+                   for entry, entry_key in zip(settings_mod.endpoints(settings),
+                                               endpoint_keys(settings, key), strict=True)]
+    return TranslationService(settings, translators, on_update, ui_language,
+                              on_status=on_status)
+
+
+def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
+                         ui_language: str) -> server_check.ConnectionReport:
+    """測試連線 of every endpoint; one report whose message has a line per endpoint (and
+    whose warning names each host the key would reach over plain http)."""
+    reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
+    first = reports[0]
+    warnings = dict.fromkeys(r.warning for r in reports if r.warning)
+    return dataclasses.replace(first, ok=all(r.ok for r in reports),
+                               message=server_check.summary(translation, reports, ui_language),
+                               warning="\n".join(warnings))
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
@@ -273,7 +298,7 @@ def tray_parts() -> Parts:
         capture=AudioCapture,
         devices=list_devices,
         history=SessionWriter,
-        server_check=server_check.run,
+        server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
     )
 
@@ -292,10 +317,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         if holder:
             holder[0].commands.show_overlay()
 
-    folder = Path(platformdirs.user_runtime_dir("WhisperTrans Tray", appauthor=False)
-                  if os.environ.get("XDG_RUNTIME_DIR") or sys.platform != "linux"
-                  else platformdirs.user_cache_dir("WhisperTrans Tray", appauthor=False))
-    instance = SingleInstance(folder, show)
+    instance = SingleInstance(runtime_folder(), show)
     if not instance.acquire():
         instance.notify_first()
         print(tr("app.already_running", settings.ui_language), file=sys.stderr)
@@ -317,10 +339,9 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """測試連線: print the report; exit 0 only on success."""
     key = credentials.resolve(args.api_key)
-    warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
-    if warning:
-        terminal.notice(warning)
-    report = server_check.run(settings.translation, key, settings.ui_language)
+    report = check_each_endpoint(settings.translation, key, settings.ui_language)
+    if report.warning:
+        terminal.notice(report.warning)
     stream = sys.stdout if report.ok else sys.stderr
     print(report.message, file=stream)
     if report.sample:
@@ -340,7 +361,7 @@ def settings_services(path: Path | None) -> FormServices:
                         ui_language: str) -> dict[str, object]:
         report = server_check.run(translation, key, ui_language)
         return {"ok": report.ok, "message": report.message, "sample": report.sample,
-                "models": list(report.models)}
+                "models": list(report.models), "warning": report.warning}
 
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
@@ -350,7 +371,8 @@ def settings_services(path: Path | None) -> FormServices:
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """The settings window process; each save is told to the app over stdout."""
     return settings_window.run(SettingsApi(settings_services(args.settings),
-                                           settings_window.tell_parent_saved))
+                                           settings_window.tell_parent_saved,
+                                           settings_window.notice()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -363,6 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _load_settings(args)
         lang = settings.ui_language
+        settings = cli_args.apply_arguments(settings, args)
         code: int = args.handler(args, settings)
         return code
     except WhisperTransError as exc:
