@@ -39,6 +39,7 @@ class TrayState:
     overlay_visible: bool = True
     locked: bool = False
     ui_language: str = "zh-TW"
+    endpoint: str = ""  # the translation endpoint in use, for the tooltip ("" when off)
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,8 @@ class Tray:
         if state.status != self._status:
             self._status = state.status
             self.icon.icon = tray_image(state.status)
-        self.icon.title = f"WhisperTrans Tray — {tr('status.' + state.status, state.ui_language)}"
+        title = f"WhisperTrans Tray — {tr('status.' + state.status, state.ui_language)}"
+        self.icon.title = f"{title}\n{state.endpoint}" if state.endpoint else title
         self.icon.update_menu()
 
     def notify(self, message: str, title: str = "WhisperTrans Tray") -> None:
