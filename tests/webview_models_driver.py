@@ -64,7 +64,7 @@ def main() -> None:
             seen["after_download"] = js(ROWS)
             seen["size"] = js("document.querySelector('#models-table tr[data-model=\"tiny.en\"]"
                               " td.size').textContent")
-            js("document.querySelectorAll('section:not(#model-manager)').forEach("  # the panel alone
+            js("document.querySelectorAll('section:not(#model-manager)').forEach("
                "s => { s.style.display = 'none'; })")
             time.sleep(1.0)
             subprocess.run(["import", "-window", "root", shot], check=True)
