@@ -27,6 +27,7 @@ from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import export, live, server_check
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import recognizer_config
+from whispertrans_tray.app.model_downloads import ModelDownloads
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
@@ -351,7 +352,8 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
 
 def settings_services(path: Path | None) -> FormServices:
     """What the settings window's form uses: the settings file ``path`` (None: the default
-    one), the keyring, the URL check and 測試連線 (the window never imports providers)."""
+    one), the keyring, the URL check, 測試連線 and the model manager (the window never
+    imports providers)."""
     def save(settings: settings_mod.Settings, key: str | None) -> None:
         settings_mod.save(settings, path)
         if key is not None:
@@ -365,7 +367,7 @@ def settings_services(path: Path | None) -> FormServices:
 
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
-                        test_connection=test_connection)
+                        test_connection=test_connection, models=ModelDownloads())
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

@@ -71,5 +71,8 @@ def run(api: SettingsApi) -> int:
     import webview
 
     create_window(api)
-    webview.start(gui="gtk" if sys.platform.startswith("linux") else None)
+    try:
+        webview.start(gui="gtk" if sys.platform.startswith("linux") else None)
+    finally:
+        api.shutdown()  # no half-downloaded model is left behind
     return 0
