@@ -13,7 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.languages import LANGUAGES
@@ -24,6 +24,18 @@ from whispertrans_tray.presets import PRESETS
 from whispertrans_tray.settings import TranslationSettings
 
 log = logging.getLogger(__name__)
+
+
+class ModelServices(Protocol):
+    """The model manager (installed Whisper models, downloads), as JSON-able answers with
+    messages in the UI ``language`` the page asks in."""
+
+    def listing(self, language: str) -> dict[str, Any]: ...
+    def start(self, name: str, language: str) -> dict[str, Any]: ...
+    def status(self, language: str) -> dict[str, Any]: ...
+    def cancel(self) -> None: ...
+    def wait(self, timeout: float) -> bool: ...
+    def remove(self, name: str, language: str) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,7 @@ class FormServices:
             UI language)``: a JSON-able dict with ``ok``, ``message`` (a line per endpoint),
             ``sample``, ``models`` and ``warning`` (an API key goes unencrypted to another
             computer; empty if not).
+        models: The Whisper model manager, or None (the page then shows no models).
         store_key: Saves (``""``: removes) the API key of the fallback at a URL.
     """
 
@@ -49,6 +62,7 @@ class FormServices:
     stored_key: Callable[[str], str | None]
     check_url: Callable[[str], object]
     test_connection: Callable[[TranslationSettings, list[str | None], str], dict[str, Any]]
+    models: ModelServices | None = None
     store_key: Callable[[str, str], object] = lambda key, url: None
 
 
@@ -139,6 +153,42 @@ class SettingsApi:
                  for n, (_, url, _) in enumerate(settings.translation.fallbacks)]
         return self._services.test_connection(settings.translation, keys,
                                               settings.ui_language)
+
+
+    # -- the model manager ----------------------------------------------------------------
+    def models(self, language: str) -> dict[str, Any]:
+        """Installed Whisper models (name, size, bundled), those to download, the download."""
+        if self._services.models is None:
+            return {"installed": [], "available": [], "download": {"state": "idle"}}
+        return self._services.models.listing(language)
+
+    def download_model(self, name: str, language: str) -> dict[str, Any]:
+        """Start downloading a model; progress comes from :meth:`download_status`."""
+        if self._services.models is None:
+            return {"state": "failed", "message": ""}
+        return self._services.models.start(name, language)
+
+    def download_status(self, language: str) -> dict[str, Any]:
+        """The download: ``name``, ``state`` (running, done, failed, cancelled), ``done`` and
+        ``total`` bytes, ``message``."""
+        if self._services.models is None:
+            return {"state": "idle"}
+        return self._services.models.status(language)
+
+    def cancel_download(self) -> None:
+        if self._services.models is not None:
+            self._services.models.cancel()
+
+    def remove_model(self, name: str, language: str) -> dict[str, Any]:
+        if self._services.models is None:
+            return {"ok": False, "message": ""}
+        return self._services.models.remove(name, language)
+
+    def shutdown(self) -> None:
+        """The window closed: a download in progress is cancelled and its files removed."""
+        if self._services.models is not None:
+            self._services.models.cancel()
+            self._services.models.wait(10.0)
 
 
 def _hotkey_messages(hotkeys: Any, language: str) -> dict[str, str]:

@@ -98,5 +98,8 @@ def run(api: SettingsApi) -> int:
     threading.Thread(target=listen_for_status, args=(api, sys.stdin), name="app-status",
                      daemon=True).start()
     create_window(api)
-    webview.start(gui="gtk" if sys.platform.startswith("linux") else None)
+    try:
+        webview.start(gui="gtk" if sys.platform.startswith("linux") else None)
+    finally:
+        api.shutdown()  # no half-downloaded model is left behind
     return 0
