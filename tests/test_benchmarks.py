@@ -39,6 +39,8 @@ def test_lag(model_cache: Path) -> None:
 def test_soak(model_cache: Path) -> None:
     out = run("bench_soak", "--minutes", "0.25", model_cache=model_cache)
     assert out.strip().splitlines()[-1].endswith("| 0 |")  # no lost sentences
+    assert "(11 faults" in out  # each fault of the schedule fired (none FAILED)
+    assert "FAILED" not in out and "PulseAudio sink loaded again" in out
 
 
 @pytest.mark.usefixtures("pulse")
@@ -80,3 +82,9 @@ def test_end_to_end(model_cache: Path) -> None:
     assert "**llama** server: 2 sentences" in result.stdout
     assert result.stdout.count("| source painted | 2 |") == 2
     assert "| translation painted | 2 |" in result.stdout  # gpu-like: every sentence
+
+
+def test_failover(model_cache: Path) -> None:
+    out = run("bench_failover", "--rounds", "1", "--burst", "2", model_cache=model_cache)
+    assert "| A killed → the service uses B (status message) |" in out
+    assert "| 2 |" in out  # the N=2 row of the in-flight table

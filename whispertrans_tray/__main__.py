@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
 import signal
 import sys
 import threading
@@ -23,25 +22,25 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-import platformdirs
-
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import export, live, server_check
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import recognizer_config
+from whispertrans_tray.app.model_downloads import ModelDownloads
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
 from whispertrans_tray.cli import terminal
+from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import SAMPLE_RATE, Transcriber
+from whispertrans_tray.core.types import BatchTranscriber, Transcriber
 from whispertrans_tray.desktop import platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
-from whispertrans_tray.desktop.single_instance import SingleInstance
+from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
@@ -129,9 +128,17 @@ def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
 def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                      live: bool) -> StreamingRecognizer:
     """A recognizer on ``transcriber`` with Silero VAD and the user's Chinese script; ``live``
-    for live audio (partials on), else file mode."""
+    for live audio (partials on), else sequential file mode (one decode per utterance, kept for
+    the benchmarks; ``transcribe`` uses :func:`build_file_recognizer`)."""
     return StreamingRecognizer(transcriber, SileroVad(), recognizer_config(asr, live),
                                ChineseScript(asr.chinese_script))
+
+
+def build_file_recognizer(asr: settings_mod.AsrSettings,
+                          transcriber: BatchTranscriber) -> BatchRecognizer:
+    """File mode: utterances decoded in batches (same VAD, sentences and Chinese script)."""
+    return BatchRecognizer(transcriber, SileroVad(), recognizer_config(asr, live=False),
+                           ChineseScript(asr.chinese_script))
 
 
 def endpoint_keys(translation: settings_mod.TranslationSettings,
@@ -142,7 +149,7 @@ def endpoint_keys(translation: settings_mod.TranslationSettings,
 
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
                         on_update: Callable[[TranslationUpdate], None], ui_language: str,
-                        on_status: Callable[[str], None] = lambda message: None) \
+                        on_status: Callable[[str, str], None] = lambda brief, message: None) \
         -> TranslationService:
     """The translation workers and one translator per endpoint of the list."""
     translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
@@ -154,11 +161,14 @@ def translation_service(settings: settings_mod.TranslationSettings, key: str | N
 
 def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
                          ui_language: str) -> server_check.ConnectionReport:
-    """測試連線 of every endpoint; one report whose message has a line per endpoint."""
+    """測試連線 of every endpoint; one report whose message has a line per endpoint (and
+    whose warning names each host the key would reach over plain http)."""
     reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
     first = reports[0]
+    warnings = dict.fromkeys(r.warning for r in reports if r.warning)
     return dataclasses.replace(first, ok=all(r.ok for r in reports),
-                               message=server_check.summary(translation, reports, ui_language))
+                               message=server_check.summary(translation, reports, ui_language),
+                               warning="\n".join(warnings))
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
@@ -174,7 +184,7 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
 
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings,
-             live_view: bool) -> tuple[Session, StreamingRecognizer]:
+             live_view: bool) -> tuple[Session, live.Recognizer]:
     """The terminal session and a recognizer on the loaded model."""
     lang = settings.ui_language
     if args.output is not None:
@@ -188,7 +198,8 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
         terminal.notice(model.info.notice)
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
-    recognizer = build_recognizer(settings.asr, model, live=live_view)
+    recognizer: live.Recognizer = (build_recognizer(settings.asr, model, live=True) if live_view
+                                   else build_file_recognizer(settings.asr, model))
     return Session(view, service, lambda: subtitles.lines), recognizer
 
 
@@ -202,12 +213,12 @@ def _close(session: Session, args: argparse.Namespace, settings: settings_mod.Se
 def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: Path,
               realtime: bool) -> int:
     """File mode (``realtime`` False) or a 1× replay of a file."""
-    audio = live.read_audio(path)
+    audio = live.open_audio(path)  # a clear error now, before the model loads
     session, recognizer = _session(args, settings, live_view=realtime)
-    progress = None if realtime else terminal.Progress(audio.size / SAMPLE_RATE,
+    progress = None if realtime else terminal.Progress(audio.duration or 0.0,
                                                        settings.ui_language)
     try:
-        stats = live.run(audio, recognizer, session.on_event, realtime=realtime,
+        stats = live.run(live.stream_audio(path), recognizer, session.on_event, realtime=realtime,
                          on_progress=progress.update if progress else None)
     finally:
         if progress:
@@ -307,10 +318,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         if holder:
             holder[0].commands.show_overlay()
 
-    folder = Path(platformdirs.user_runtime_dir("WhisperTrans Tray", appauthor=False)
-                  if os.environ.get("XDG_RUNTIME_DIR") or sys.platform != "linux"
-                  else platformdirs.user_cache_dir("WhisperTrans Tray", appauthor=False))
-    instance = SingleInstance(folder, show)
+    instance = SingleInstance(runtime_folder(), show)
     if not instance.acquire():
         instance.notify_first()
         print(tr("app.already_running", settings.ui_language), file=sys.stderr)
@@ -332,10 +340,9 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """測試連線: print the report; exit 0 only on success."""
     key = credentials.resolve(args.api_key)
-    warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
-    if warning:
-        terminal.notice(warning)
     report = check_each_endpoint(settings.translation, key, settings.ui_language)
+    if report.warning:
+        terminal.notice(report.warning)
     stream = sys.stdout if report.ok else sys.stderr
     print(report.message, file=stream)
     if report.sample:
@@ -345,21 +352,25 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
 
 def settings_services(path: Path | None) -> FormServices:
     """What the settings window's form uses: the settings file ``path`` (None: the default
-    one), the keyring, the URL check and 測試連線 (the window never imports providers)."""
+    one), the keyring, the URL check, 測試連線 and the model manager (the window never
+    imports providers)."""
     def save(settings: settings_mod.Settings, key: str | None) -> None:
         settings_mod.save(settings, path)
         if key is not None:
             credentials.store(key)
 
-    def test_connection(translation: settings_mod.TranslationSettings, key: str | None,
+    def test_connection(translation: settings_mod.TranslationSettings, keys: list[str | None],
                         ui_language: str) -> dict[str, object]:
-        report = server_check.run(translation, key, ui_language)
-        return {"ok": report.ok, "message": report.message, "sample": report.sample,
-                "models": list(report.models)}
+        reports = server_check.run_each(translation, keys, ui_language)
+        return {"ok": all(r.ok for r in reports),
+                "message": server_check.summary(translation, reports, ui_language),
+                "sample": reports[0].sample, "models": list(reports[0].models),
+                "warning": "\n".join(dict.fromkeys(r.warning for r in reports if r.warning))}
 
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
-                        test_connection=test_connection)
+                        test_connection=test_connection, models=ModelDownloads(),
+                        store_key=credentials.store)
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
