@@ -14,12 +14,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 
 import platformdirs
@@ -33,6 +31,7 @@ from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
 from whispertrans_tray.cli import terminal
+from whispertrans_tray.cli.signals import StopSignals
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import SAMPLE_RATE, Transcriber
@@ -149,15 +148,22 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
     return translation_service(settings.translation, key, on_update, settings.ui_language)
 
 
+def _history() -> SessionWriter | None:
+    """The session history, as the tray app keeps it (None if its folder cannot be written:
+    the run goes on without)."""
+    try:
+        return SessionWriter()
+    except OSError as exc:
+        log.warning("No session history: %s", exc)
+        return None
+
+
 def _session(args: argparse.Namespace, settings: settings_mod.Settings,
              live_view: bool) -> tuple[Session, StreamingRecognizer]:
     """The terminal session and a recognizer on the loaded model."""
     lang = settings.ui_language
     if args.output is not None:
         export.check_writable(args.output)  # before the model loads, not after the work
-    subtitles = SubtitleModel()
-    view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
-    service = terminal_translation(settings, credentials.resolve(args.api_key), view.translation)
     terminal.notice(tr("cli.loading_model", lang, name=settings.asr.model))
     model = asr_faster_whisper.load(settings.asr, lang)
     if model.info.notice:
@@ -165,32 +171,55 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
     recognizer = build_recognizer(settings.asr, model, live=live_view)
-    return Session(view, service, lambda: subtitles.lines), recognizer
+    subtitles = SubtitleModel()
+    view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
+    session = Session(view, lambda: subtitles.lines, args.output, _history())
+    session.service = terminal_translation(settings, credentials.resolve(args.api_key),
+                                           session.on_translation)
+    return session, recognizer
 
 
-def _close(session: Session, args: argparse.Namespace, settings: settings_mod.Settings) -> int:
-    count = session.close(args.output)
+def _drive(session: Session, work: Callable[[], object], signals: StopSignals,
+           args: argparse.Namespace, settings: settings_mod.Settings) -> None:
+    """Run ``work`` with ``signals`` active; the session is closed whatever happens (what was
+    committed is written), and a normal end waits for the pending translations."""
+    try:
+        with signals:
+            work()
+    except BaseException:
+        session.close(drain=False)
+        raise
+    count = session.close()
     if args.output is not None:
         terminal.notice(tr("cli.wrote", settings.ui_language, count=count, path=args.output))
-    return 0
 
 
 def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: Path,
               realtime: bool) -> int:
-    """File mode (``realtime`` False) or a 1× replay of a file."""
+    """File mode (``realtime`` False) or a 1× replay of a file; Ctrl+C or SIGTERM ends it early
+    with the pending sentence finished and the output written."""
     audio = live.read_audio(path)
     session, recognizer = _session(args, settings, live_view=realtime)
     progress = None if realtime else terminal.Progress(audio.size / SAMPLE_RATE,
                                                        settings.ui_language)
-    try:
-        stats = live.run(audio, recognizer, session.on_event, realtime=realtime,
-                         on_progress=progress.update if progress else None)
-    finally:
-        if progress:
-            progress.close()
-    log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
-             stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
-    return _close(session, args, settings)
+    signals = StopSignals()
+
+    def work() -> None:
+        try:
+            stats = live.run(audio, recognizer, session.on_event, realtime=realtime,
+                             on_progress=progress.update if progress else None,
+                             stop=signals.stop)
+        finally:
+            if progress:
+                progress.close()
+        log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
+                 stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
+
+    _drive(session, work, signals, args, settings)
+    if signals.signum and args.command == "transcribe":  # the file was not done
+        terminal.notice(tr("cli.interrupted", settings.ui_language))
+        return signals.exit_code
+    return 0
 
 
 def cmd_transcribe(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -206,29 +235,27 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
     source, device = settings.audio.source, settings.audio.device
     check_source(source, device)  # a clear error now, before the model loads
     session, recognizer = _session(args, settings, live_view=True)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()  # the chunks end; the pending sentence is still committed
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    timer = threading.Timer(args.duration, stop.set) if args.duration else None
+    signals = StopSignals()  # the chunks end; the pending sentence is still committed
     capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
-    chunks = live.capture_chunks(capture, stop)
-    try:
-        if timer is not None:
-            timer.start()
-        for event in live.events(chunks, recognizer):
-            session.on_event(event)
-    finally:
-        chunks.close()  # the capture stops now, whatever happened
-        if timer is not None:
-            timer.cancel()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+
+    def work() -> None:
+        timer = threading.Timer(args.duration, signals.stop.set) if args.duration else None
+        chunks = live.capture_chunks(capture, signals.stop)
+        try:
+            if timer is not None:
+                timer.start()
+            for event in live.events(chunks, recognizer,
+                                     clock=lambda: capture.captured_seconds):
+                session.on_event(event)
+        finally:
+            chunks.close()  # the capture stops now, whatever happened
+            if timer is not None:
+                timer.cancel()
+
+    _drive(session, work, signals, args, settings)
     if capture.dropped_seconds:
         log.warning("Dropped %.1f s of audio while behind", capture.dropped_seconds)
-    return _close(session, args, settings)
+    return 0
 
 
 def _apply_source(settings: settings_mod.Settings, source: str) -> settings_mod.Settings:
