@@ -12,6 +12,7 @@ the settings window's server checks for its process (``settings-window``, starte
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
@@ -42,7 +43,7 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
-from whispertrans_tray.i18n import tr
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
 from whispertrans_tray.providers import asr_faster_whisper
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
@@ -112,10 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
-    result = settings_mod.load(args.settings)
+    """The saved settings (each problem told on stderr, in ``--ui-language`` when given) with
+    the UI language of ``--ui-language``; the other flags are applied by the caller."""
+    language = args.ui_language or DEFAULT_UI_LANGUAGE
+    result = settings_mod.load(args.settings, language, fixed_language=bool(args.ui_language))
     for problem in result.problems:
         print(problem, file=sys.stderr)
-    settings = cli_args.apply_arguments(result.settings, args)
+    settings = result.settings
     if args.ui_language:
         settings = settings_mod.replace(settings, "ui_language", args.ui_language)
     return settings
@@ -129,11 +133,31 @@ def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                                ChineseScript(asr.chinese_script))
 
 
+def endpoint_keys(translation: settings_mod.TranslationSettings,
+                  key: str | None) -> list[str | None]:
+    """The API key of each endpoint: ``key`` for the first, the keyring's for the fallbacks."""
+    return [key, *(credentials.stored(url) for _, url, _ in translation.fallbacks)]
+
+
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
-                        on_update: Callable[[TranslationUpdate], None],
-                        ui_language: str) -> TranslationService:
-    """The translation worker and its translator."""
-    return TranslationService(settings, OpenAITranslator(settings, key), on_update, ui_language)
+                        on_update: Callable[[TranslationUpdate], None], ui_language: str,
+                        on_status: Callable[[str], None] = lambda message: None) \
+        -> TranslationService:
+    """The translation workers and one translator per endpoint of the list."""
+    translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
+                   for entry, entry_key in zip(settings_mod.endpoints(settings),
+                                               endpoint_keys(settings, key), strict=True)]
+    return TranslationService(settings, translators, on_update, ui_language,
+                              on_status=on_status)
+
+
+def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
+                         ui_language: str) -> server_check.ConnectionReport:
+    """測試連線 of every endpoint; one report whose message has a line per endpoint."""
+    reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
+    first = reports[0]
+    return dataclasses.replace(first, ok=all(r.ok for r in reports),
+                               message=server_check.summary(translation, reports, ui_language))
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
@@ -291,7 +315,7 @@ def tray_parts() -> Parts:
         capture=AudioCapture,
         devices=list_devices,
         history=SessionWriter,
-        server_check=server_check.run,
+        server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
     )
 
@@ -338,7 +362,7 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
     warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
     if warning:
         terminal.notice(warning)
-    report = server_check.run(settings.translation, key, settings.ui_language)
+    report = check_each_endpoint(settings.translation, key, settings.ui_language)
     stream = sys.stdout if report.ok else sys.stderr
     print(report.message, file=stream)
     if report.sample:
@@ -381,6 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _load_settings(args)
         lang = settings.ui_language
+        settings = cli_args.apply_arguments(settings, args)
         code: int = args.handler(args, settings)
         return code
     except WhisperTransError as exc:
