@@ -169,24 +169,26 @@ def test_a_realtime_replay_stamps_the_latency_a_viewer_sees(tmp_path: Path,
 
 def test_a_replay_that_falls_behind_shows_its_lag(tmp_path: Path, model_cache: Path,
                                                   long_wav: Path) -> None:
-    """The process is frozen (SIGSTOP) for 4 s while the replay clock runs on: the next
-    sentence commits more than 2 s late, and the terminal says by how much."""
+    """The process is frozen (SIGSTOP) for 6 s while the replay clock runs on: the sentence
+    spoken meanwhile commits more than 2 s late, and the terminal says by how much."""
     out = tmp_path / "late.jsonl"
     cli = Cli(["listen", "--replay", str(long_wav), "--language", "en", "-o", str(out)],
               tmp_path, model_cache)
     cli.wait_printed(1)
     assert not any("late" in line for line in cli.errors)
     cli.proc.send_signal(signal.SIGSTOP)
-    time.sleep(4)
+    time.sleep(6)
     cli.proc.send_signal(signal.SIGCONT)
     cli.wait_printed(3)
     cli.proc.send_signal(signal.SIGTERM)
     assert cli.finish() == 0, "\n".join(cli.errors)
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
-    worst = max(r["committed_at"] - r["end"] for r in rows)
-    assert worst > 3.5
-    shown = [line for line in cli.errors if line.startswith("Subtitles") and "s late" in line]
-    assert shown and float(shown[0].split()[1]) > 2.0
+    late = [round(r["committed_at"] - r["end"], 1) for r in rows
+            if r["committed_at"] - r["end"] > 2.0]
+    assert late, rows
+    shown = [float(line.split()[1]) for line in cli.errors
+             if line.startswith("Subtitles") and "s late" in line]
+    assert shown == late
 
 
 @pytest.mark.usefixtures("pulse")
@@ -218,6 +220,6 @@ def test_sigterm_while_listening_to_loopback_keeps_the_sentence_being_spoken(
     said = " ".join(r["text"] for r in rows).lower()
     assert "country can do for you" in said and "ask what you can" in said
     # the capture's clock: audio captured when each sentence was committed
-    assert all(0 < r["committed_at"] - r["end"] < 6 for r in rows), rows
+    assert all(0 < r["committed_at"] - r["end"] < 15 for r in rows), rows
     history = [r for r in cli.history() if r["type"] == "sentence"]
     assert [r["text"] for r in history] == [r["text"] for r in rows]

@@ -31,7 +31,7 @@ from whispertrans_tray.app.live import recognizer_config
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
-from whispertrans_tray.cli import terminal
+from whispertrans_tray.cli import runner, terminal
 from whispertrans_tray.cli.signals import StopSignals
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
@@ -172,16 +172,6 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
     return translation_service(settings.translation, key, on_update, settings.ui_language)
 
 
-def _history() -> SessionWriter | None:
-    """The session history, as the tray app keeps it (None if its folder cannot be written:
-    the run goes on without)."""
-    try:
-        return SessionWriter()
-    except OSError as exc:
-        log.warning("No session history: %s", exc)
-        return None
-
-
 def _session(args: argparse.Namespace, settings: settings_mod.Settings,
              live_view: bool) -> tuple[Session, StreamingRecognizer]:
     """The terminal session and a recognizer on the loaded model."""
@@ -197,25 +187,10 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
     recognizer = build_recognizer(settings.asr, model, live=live_view)
     subtitles = SubtitleModel()
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
-    session = Session(view, lambda: subtitles.lines, args.output, _history())
+    session = Session(view, lambda: subtitles.lines, args.output, runner.open_history())
     session.service = terminal_translation(settings, credentials.resolve(args.api_key),
                                            session.on_translation)
     return session, recognizer
-
-
-def _drive(session: Session, work: Callable[[], object], signals: StopSignals,
-           args: argparse.Namespace, settings: settings_mod.Settings) -> None:
-    """Run ``work`` with ``signals`` active; the session is closed whatever happens (what was
-    committed is written), and a normal end waits for the pending translations."""
-    try:
-        with signals:
-            work()
-    except BaseException:
-        session.close(drain=False)
-        raise
-    count = session.close()
-    if args.output is not None:
-        terminal.notice(tr("cli.wrote", settings.ui_language, count=count, path=args.output))
 
 
 def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: Path,
@@ -239,7 +214,7 @@ def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: P
         log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
                  stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
 
-    _drive(session, work, signals, args, settings)
+    runner.drive(session, work, signals, args.output, settings.ui_language)
     if signals.signum and args.command == "transcribe":  # the file was not done
         terminal.notice(tr("cli.interrupted", settings.ui_language))
         return signals.exit_code
@@ -276,7 +251,7 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
             if timer is not None:
                 timer.cancel()
 
-    _drive(session, work, signals, args, settings)
+    runner.drive(session, work, signals, args.output, settings.ui_language)
     if capture.dropped_seconds:
         log.warning("Dropped %.1f s of audio while behind", capture.dropped_seconds)
     return 0
