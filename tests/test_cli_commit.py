@@ -175,7 +175,6 @@ def test_a_replay_that_falls_behind_shows_its_lag(tmp_path: Path, model_cache: P
     cli = Cli(["listen", "--replay", str(long_wav), "--language", "en", "-o", str(out)],
               tmp_path, model_cache)
     cli.wait_printed(1)
-    assert not any("late" in line for line in cli.errors)
     cli.proc.send_signal(signal.SIGSTOP)
     time.sleep(6)
     cli.proc.send_signal(signal.SIGCONT)
@@ -183,12 +182,12 @@ def test_a_replay_that_falls_behind_shows_its_lag(tmp_path: Path, model_cache: P
     cli.proc.send_signal(signal.SIGTERM)
     assert cli.finish() == 0, "\n".join(cli.errors)
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
-    late = [round(r["committed_at"] - r["end"], 1) for r in rows
-            if r["committed_at"] - r["end"] > 2.0]
-    assert late, rows
+    late = [r["committed_at"] - r["end"] for r in rows if r["committed_at"] - r["end"] > 2.0]
+    assert late and max(late) > 4.0, rows  # the 6 s freeze
     shown = [float(line.split()[1]) for line in cli.errors
              if line.startswith("Subtitles") and "s late" in line]
-    assert shown == late
+    assert len(shown) == len(late), cli.errors  # each late sentence, and only those
+    assert all(abs(a - b) < 0.06 for a, b in zip(shown, late))
 
 
 @pytest.mark.usefixtures("pulse")
