@@ -23,7 +23,8 @@ def main() -> None:
 
     settings_path, server_url, shot = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     seen: dict[str, Any] = {}
-    window: Any = create_window(SettingsApi(settings_services(settings_path), tell_parent_saved))
+    api = SettingsApi(settings_services(settings_path), tell_parent_saved)
+    window: Any = create_window(api)
 
     def js(code: str) -> Any:
         return window.evaluate_js(code)
@@ -49,6 +50,19 @@ def main() -> None:
                "document.getElementById('f-translation-model').value = 'test-model';"
                "document.getElementById('test').click();")
             seen["connection"] = wait(
+                "(document.getElementById('conn').className !== '') && "
+                "document.getElementById('conn').textContent")
+            seen["active"] = js("document.getElementById('active').textContent")
+            api.active_endpoint = "翻譯：test-model @ 127.0.0.1:2"  # what the app tells it
+            seen["active_later"] = wait(
+                "document.getElementById('active').textContent.endsWith(':2') && "
+                "document.getElementById('active').textContent", 10)
+            js("document.getElementById('add-fallback').click();"
+               f"document.getElementById('fb-0-url').value = '{server_url}';"
+               "document.getElementById('fb-0-model').value = 'test-model';"
+               "document.getElementById('conn').className = '';"
+               "document.getElementById('test').click();")
+            seen["connection_each"] = wait(
                 "(document.getElementById('conn').className !== '') && "
                 "document.getElementById('conn').textContent")
             js("document.getElementById('f-translation-url').value = 'ftp://nowhere';"

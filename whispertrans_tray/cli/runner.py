@@ -10,10 +10,13 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.cli import terminal
 from whispertrans_tray.cli.signals import StopSignals
+from whispertrans_tray.desktop.audio import list_devices
+from whispertrans_tray.errors import NoAudioDeviceError
 from whispertrans_tray.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -30,9 +33,10 @@ def open_history() -> SessionWriter | None:
 
 
 def drive(session: Session, work: Callable[[], object], signals: StopSignals,
-          output: Path | None, ui_language: str) -> None:
+          output: Path | None, ui_language: str, complete: bool = True) -> int:
     """Run ``work`` with ``signals`` active; the session is closed whatever happens (what was
-    committed is written), and a normal end waits for the pending translations."""
+    committed is written), and a normal end waits for the pending translations.  The exit
+    code: 0, or the signal's (130, 143) unless a signal is a ``complete`` end (``listen``)."""
     try:
         with signals:
             work()
@@ -42,3 +46,19 @@ def drive(session: Session, work: Callable[[], object], signals: StopSignals,
     count = session.close()
     if output is not None:
         terminal.notice(tr("cli.wrote", ui_language, count=count, path=output))
+    if signals.signum and not complete:
+        terminal.notice(tr("cli.interrupted", ui_language))
+        return signals.exit_code
+    return 0
+
+
+def apply_source(settings: settings_mod.Settings, source: str) -> settings_mod.Settings:
+    """``--source loopback|mic|NAME``: a NAME is looked up among speakers and microphones."""
+    if source in ("loopback", "mic"):
+        return settings_mod.replace(settings_mod.replace(settings, "audio.source", source),
+                                    "audio.device", "")
+    for device in list_devices():
+        if device.name == source:
+            return settings_mod.replace(settings_mod.replace(
+                settings, "audio.source", device.kind), "audio.device", device.name)
+    raise NoAudioDeviceError("audio.device_missing", name=source)
