@@ -126,3 +126,26 @@ def test_listing_and_removing_real_model_folders(tmp_path: Path, model_cache: Pa
     assert [m["name"] for m in downloads.listing("en")["installed"]] == ["base"]
     with pytest.raises(ModelError):
         model_manager.remove("base", hub_cache)
+
+
+def test_the_app_choosing_a_model_it_cannot_download_says_why(tmp_path: Path) -> None:
+    """The same path when the model is picked in the settings (or ``--whisper-model``)."""
+    import os
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "HF_ENDPOINT": f"http://127.0.0.1:{port}",
+           "HF_HUB_CACHE": str(tmp_path / "hub")}
+    result = subprocess.run(
+        [sys.executable, "-m", "whispertrans_tray", "--ui-language", "en", "transcribe",
+         str(root / "tests" / "data" / "jfk.flac"), "--whisper-model", "tiny.en"],
+        capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert result.returncode == 1
+    assert f"Could not download the Whisper model 'tiny.en': 127.0.0.1:{port} cannot be " \
+           "reached" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "hub").exists() or leftovers(tmp_path / "hub") == []

@@ -50,9 +50,11 @@ class InstalledModel:
 
 
 def repo_id(name: str) -> str:
-    """The Hugging Face repository of a faster-whisper model name."""
+    """The Hugging Face repository of a faster-whisper model name (``org/name`` is one)."""
     from faster_whisper.utils import _MODELS
 
+    if "/" in name.strip("/") and not name.startswith((".", "/", "~")):
+        return name
     if name not in _MODELS:
         raise ModelError("model.unknown", name=name, names=", ".join(CATALOG))
     return str(_MODELS[name])
