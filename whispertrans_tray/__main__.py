@@ -32,9 +32,10 @@ from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
 from whispertrans_tray.cli import terminal
+from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import SAMPLE_RATE, Transcriber
+from whispertrans_tray.core.types import BatchTranscriber, Transcriber
 from whispertrans_tray.desktop import platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
@@ -127,9 +128,17 @@ def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
 def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                      live: bool) -> StreamingRecognizer:
     """A recognizer on ``transcriber`` with Silero VAD and the user's Chinese script; ``live``
-    for live audio (partials on), else file mode."""
+    for live audio (partials on), else sequential file mode (one decode per utterance, kept for
+    the benchmarks; ``transcribe`` uses :func:`build_file_recognizer`)."""
     return StreamingRecognizer(transcriber, SileroVad(), recognizer_config(asr, live),
                                ChineseScript(asr.chinese_script))
+
+
+def build_file_recognizer(asr: settings_mod.AsrSettings,
+                          transcriber: BatchTranscriber) -> BatchRecognizer:
+    """File mode: utterances decoded in batches (same VAD, sentences and Chinese script)."""
+    return BatchRecognizer(transcriber, SileroVad(), recognizer_config(asr, live=False),
+                           ChineseScript(asr.chinese_script))
 
 
 def endpoint_keys(translation: settings_mod.TranslationSettings,
@@ -140,7 +149,7 @@ def endpoint_keys(translation: settings_mod.TranslationSettings,
 
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
                         on_update: Callable[[TranslationUpdate], None], ui_language: str,
-                        on_status: Callable[[str], None] = lambda message: None) \
+                        on_status: Callable[[str, str], None] = lambda brief, message: None) \
         -> TranslationService:
     """The translation workers and one translator per endpoint of the list."""
     translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
@@ -175,7 +184,7 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
 
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings,
-             live_view: bool) -> tuple[Session, StreamingRecognizer]:
+             live_view: bool) -> tuple[Session, live.Recognizer]:
     """The terminal session and a recognizer on the loaded model."""
     lang = settings.ui_language
     if args.output is not None:
@@ -189,7 +198,8 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
         terminal.notice(model.info.notice)
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
-    recognizer = build_recognizer(settings.asr, model, live=live_view)
+    recognizer: live.Recognizer = (build_recognizer(settings.asr, model, live=True) if live_view
+                                   else build_file_recognizer(settings.asr, model))
     return Session(view, service, lambda: subtitles.lines), recognizer
 
 
@@ -203,12 +213,12 @@ def _close(session: Session, args: argparse.Namespace, settings: settings_mod.Se
 def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: Path,
               realtime: bool) -> int:
     """File mode (``realtime`` False) or a 1× replay of a file."""
-    audio = live.read_audio(path)
+    audio = live.open_audio(path)  # a clear error now, before the model loads
     session, recognizer = _session(args, settings, live_view=realtime)
-    progress = None if realtime else terminal.Progress(audio.size / SAMPLE_RATE,
+    progress = None if realtime else terminal.Progress(audio.duration or 0.0,
                                                        settings.ui_language)
     try:
-        stats = live.run(audio, recognizer, session.on_event, realtime=realtime,
+        stats = live.run(live.stream_audio(path), recognizer, session.on_event, realtime=realtime,
                          on_progress=progress.update if progress else None)
     finally:
         if progress:
@@ -349,15 +359,18 @@ def settings_services(path: Path | None) -> FormServices:
         if key is not None:
             credentials.store(key)
 
-    def test_connection(translation: settings_mod.TranslationSettings, key: str | None,
+    def test_connection(translation: settings_mod.TranslationSettings, keys: list[str | None],
                         ui_language: str) -> dict[str, object]:
-        report = server_check.run(translation, key, ui_language)
-        return {"ok": report.ok, "message": report.message, "sample": report.sample,
-                "models": list(report.models), "warning": report.warning}
+        reports = server_check.run_each(translation, keys, ui_language)
+        return {"ok": all(r.ok for r in reports),
+                "message": server_check.summary(translation, reports, ui_language),
+                "sample": reports[0].sample, "models": list(reports[0].models),
+                "warning": "\n".join(dict.fromkeys(r.warning for r in reports if r.warning))}
 
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
-                        test_connection=test_connection, models=ModelDownloads())
+                        test_connection=test_connection, models=ModelDownloads(),
+                        store_key=credentials.store)
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
