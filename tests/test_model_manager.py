@@ -68,6 +68,7 @@ def test_download_with_progress_then_list_load_and_remove(tmp_path: Path,
                                   threading.Event(), tmp_path)
     total = sum(p.stat().st_size for p in TINY_EN.iterdir())
     assert seen[-1] == (total, total) and len(seen) >= 3
+    assert all(t == total for _, t in seen), "the total is known from the start"
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert (path / "model.bin").read_bytes() == (TINY_EN / "model.bin").read_bytes()
     from faster_whisper import WhisperModel
@@ -92,7 +93,9 @@ def test_a_cancelled_download_stops_mid_file_and_leaves_nothing(
         downloads.cancel()
         assert downloads.wait(20)
         status = downloads.status("zh-TW")
-        assert status["state"] == "cancelled" and 0 < status["done"] < status["total"]
+        size = sum(p.stat().st_size for p in TINY_EN.iterdir())
+        assert status["state"] == "cancelled" and status["total"] == size
+        assert 0 < status["done"] < size
         assert status["message"] == "已取消下載 Whisper 模型「tiny.en」；未完成的檔案已清除。"
         assert leftovers(tmp_path) == []
         cancel = threading.Event()
