@@ -36,7 +36,7 @@ from whispertrans_tray.cli import terminal
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import SAMPLE_RATE, Transcriber
-from whispertrans_tray.desktop import platform_ui, settings_window
+from whispertrans_tray.desktop import autostart, platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ui-language", choices=("zh-TW", "en"), help="message language")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command",
-                                metavar="{tray,transcribe,listen,devices,test-connection}")
+                                metavar="{tray,transcribe,listen,devices,test-connection,"
+                                        "install-desktop,uninstall-desktop}")
 
     p = sub.add_parser("tray", help="the tray app with subtitles (the default)")
     p.add_argument("--idle", action="store_true", help="start without recording")
@@ -106,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("test-connection", help="測試連線: check the translation server")
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_test_connection)
+
+    p = sub.add_parser("install-desktop", help="Linux: add the app to the applications menu")
+    p.set_defaults(handler=cmd_desktop_entry)
+    p = sub.add_parser("uninstall-desktop",
+                       help="Linux: remove the menu entry, its icon and start on login")
+    p.set_defaults(handler=cmd_desktop_entry)
 
     p = sub.add_parser("settings-window")  # internal: the tray app opens it (not in --help)
     p.set_defaults(handler=cmd_settings_window)
@@ -299,10 +306,30 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
             print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
             return 1
         holder.append(app)
+        # SIGTERM (logout, systemd, kill) quits like the menu: the session file is closed.
+        signal.signal(signal.SIGTERM, lambda signum, frame: app.commands.quit())
         log.info("WhisperTrans Tray %s started; log file %s", __version__, log_file)
         return app.run(start_recording=not args.idle)
     finally:
         instance.release()
+
+
+def cmd_desktop_entry(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    """``install-desktop`` / ``uninstall-desktop``: the Linux menu entry and its icon."""
+    lang = settings.ui_language
+    if sys.platform in ("win32", "darwin"):
+        print(tr("desktop.linux_only", lang), file=sys.stderr)
+        return 1
+    from whispertrans_tray.desktop import autostart_xdg
+
+    if args.command == "install-desktop":
+        paths = autostart_xdg.install_launcher(autostart.login_command())
+        print(tr("desktop.installed", lang, paths=", ".join(map(str, paths))))
+        return 0
+    removed = autostart_xdg.uninstall_launcher()
+    print(tr("desktop.removed", lang, paths=", ".join(map(str, removed))) if removed
+          else tr("desktop.nothing", lang))
+    return 0
 
 
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

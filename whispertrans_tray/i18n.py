@@ -172,6 +172,26 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "tray.history": {"zh-TW": "歷史紀錄與匯出…", "en": "History & export…"},
     "tray.settings": {"zh-TW": "設定…", "en": "Settings…"},
     "tray.quit": {"zh-TW": "結束", "en": "Quit"},
+    "tray.autostart": {"zh-TW": "登入時啟動", "en": "Start on login"},
+    "autostart.failed": {
+        "zh-TW": "無法變更登入時啟動（{place}：{detail}）。請確認該位置可寫入後再試一次。",
+        "en": "Could not change start on login ({place}: {detail}). Make sure that place is "
+        "writable, then try again.",
+    },
+    "autostart.unsupported": {
+        "zh-TW": "此系統不支援登入時啟動；請在系統設定中把 whispertrans-tray 加入登入項目。",
+        "en": "Start on login is not supported here; add whispertrans-tray to your login "
+        "items in the system settings.",
+    },
+    "desktop.installed": {"zh-TW": "已安裝應用程式選單項目：{paths}",
+                          "en": "Installed the menu entry: {paths}"},
+    "desktop.removed": {"zh-TW": "已移除：{paths}", "en": "Removed: {paths}"},
+    "desktop.nothing": {"zh-TW": "沒有可移除的項目。", "en": "Nothing to remove."},
+    "desktop.linux_only": {
+        "zh-TW": "install-desktop 只用於 Linux；Windows 的開始功能表項目由安裝程式建立。",
+        "en": "install-desktop is for Linux; on Windows the installer adds the Start menu "
+        "entry.",
+    },
     "tray.exported": {"zh-TW": "已匯出字幕：{paths}", "en": "Subtitles exported: {paths}"},
     "status.idle": {"zh-TW": "待命", "en": "Idle"},
     "status.loading": {"zh-TW": "載入模型中", "en": "Loading the model"},

@@ -32,6 +32,7 @@ from whispertrans_tray.app.translation_service import TranslationService, Transl
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Partial, Sentence, Transcriber
+from whispertrans_tray.desktop import autostart
 from whispertrans_tray.desktop.audio import DeviceInfo
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.overlay import Overlay
@@ -285,7 +286,8 @@ class App:
         return TrayState(self.status, s.audio.source, s.audio.device, self.devices,
                          s.translation.provider, s.translation.target_language,
                          s.translation.enabled, s.overlay.visible, s.overlay.locked,
-                         s.ui_language)
+                         s.ui_language,
+                         autostart.is_enabled() if autostart.available() else None)
 
     def _refresh_devices(self) -> None:
         try:

@@ -24,13 +24,20 @@ SAVED = "saved"
 def spawn(settings_path: Path | None, on_saved: Callable[[], None]) -> subprocess.Popen[str]:
     """Open the window in a child process; ``on_saved`` runs (on a reader thread) after each
     save."""
-    args = [sys.executable, "-m", "whispertrans_tray"]
+    args = app_command()
     if settings_path is not None:
         args += ["--settings", str(settings_path)]
     child = subprocess.Popen([*args, "settings-window"], stdout=subprocess.PIPE, text=True)
     threading.Thread(target=listen, args=(child, on_saved), name="settings-window",
                      daemon=True).start()
     return child
+
+
+def app_command() -> list[str]:
+    """How to start this app again: the bundle's executable, or this Python on the package."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    return [sys.executable, "-m", "whispertrans_tray"]
 
 
 def listen(child: subprocess.Popen[str], on_saved: Callable[[], None]) -> None:

@@ -38,6 +38,7 @@ class TrayState:
     overlay_visible: bool = True
     locked: bool = False
     ui_language: str = "zh-TW"
+    autostart: bool | None = None  # start on login; None: this OS has no entry for it
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class TrayActions:
     toggle_lock: Callable[[], None]
     export_history: Callable[[], None]
     open_settings: Callable[[], None]
+    toggle_autostart: Callable[[], None]
     quit: Callable[[], None]
 
 
@@ -111,6 +113,9 @@ def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
              checked=lambda _: get_state().locked),
         item(lambda _: t("tray.history"), lambda: actions.export_history()),
         item(lambda _: t("tray.settings"), lambda: actions.open_settings()),
+        item(lambda _: t("tray.autostart"), lambda: actions.toggle_autostart(),
+             checked=lambda _: bool(get_state().autostart),
+             visible=get_state().autostart is not None),
         menu.SEPARATOR,
         item(lambda _: t("tray.quit"), lambda: actions.quit()),
     )
