@@ -121,6 +121,12 @@ def test_install_desktop_adds_the_menu_entry_and_icon_and_uninstall_removes_them
     again = subprocess.run([*cli, "uninstall-desktop"], capture_output=True, text=True,
                            env=env, timeout=60, check=False)
     assert again.returncode == 0 and "Nothing to remove." in again.stdout
+    (xdg / "blocked").write_text("")
+    failed = subprocess.run([*cli, "install-desktop"], capture_output=True, text=True,
+                            env=env | {"XDG_DATA_HOME": str(xdg / "blocked")}, timeout=60,
+                            check=False)
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert "Could not write the menu entry" in failed.stderr and "XDG_DATA_HOME" in failed.stderr
 
 
 @pytest.mark.usefixtures("desktop")

@@ -12,6 +12,7 @@ the settings window's server checks for its process (``settings-window``, starte
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import signal
@@ -43,7 +44,7 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
-from whispertrans_tray.i18n import tr
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
 from whispertrans_tray.providers import asr_faster_whisper
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
@@ -70,8 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ui-language", choices=("zh-TW", "en"), help="message language")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command",
-                                metavar="{tray,transcribe,listen,devices,test-connection,"
-                                        "install-desktop,uninstall-desktop}")
+                                metavar="{tray,transcribe,listen,devices,test-connection}")
 
     p = sub.add_parser("tray", help="the tray app with subtitles (the default)")
     p.add_argument("--idle", action="store_true", help="start without recording")
@@ -108,11 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_test_connection)
 
-    p = sub.add_parser("install-desktop", help="Linux: add the app to the applications menu")
-    p.set_defaults(handler=cmd_desktop_entry)
-    p = sub.add_parser("uninstall-desktop",
-                       help="Linux: remove the menu entry, its icon and start on login")
-    p.set_defaults(handler=cmd_desktop_entry)
+    for name, text in (("install-desktop", "Linux: add the app to the applications menu"),
+                       ("uninstall-desktop", "Linux: remove it again (and start on login)")):
+        sub.add_parser(name, help=text).set_defaults(handler=cmd_desktop_entry)
 
     p = sub.add_parser("settings-window")  # internal: the tray app opens it (not in --help)
     p.set_defaults(handler=cmd_settings_window)
@@ -120,10 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
-    result = settings_mod.load(args.settings)
+    """The saved settings (each problem told on stderr, in ``--ui-language`` when given) with
+    the UI language of ``--ui-language``; the other flags are applied by the caller."""
+    language = args.ui_language or DEFAULT_UI_LANGUAGE
+    result = settings_mod.load(args.settings, language, fixed_language=bool(args.ui_language))
     for problem in result.problems:
         print(problem, file=sys.stderr)
-    settings = cli_args.apply_arguments(result.settings, args)
+    settings = result.settings
     if args.ui_language:
         settings = settings_mod.replace(settings, "ui_language", args.ui_language)
     return settings
@@ -137,11 +138,31 @@ def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                                ChineseScript(asr.chinese_script))
 
 
+def endpoint_keys(translation: settings_mod.TranslationSettings,
+                  key: str | None) -> list[str | None]:
+    """The API key of each endpoint: ``key`` for the first, the keyring's for the fallbacks."""
+    return [key, *(credentials.stored(url) for _, url, _ in translation.fallbacks)]
+
+
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
-                        on_update: Callable[[TranslationUpdate], None],
-                        ui_language: str) -> TranslationService:
-    """The translation worker and its translator."""
-    return TranslationService(settings, OpenAITranslator(settings, key), on_update, ui_language)
+                        on_update: Callable[[TranslationUpdate], None], ui_language: str,
+                        on_status: Callable[[str], None] = lambda message: None) \
+        -> TranslationService:
+    """The translation workers and one translator per endpoint of the list."""
+    translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
+                   for entry, entry_key in zip(settings_mod.endpoints(settings),
+                                               endpoint_keys(settings, key), strict=True)]
+    return TranslationService(settings, translators, on_update, ui_language,
+                              on_status=on_status)
+
+
+def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
+                         ui_language: str) -> server_check.ConnectionReport:
+    """測試連線 of every endpoint; one report whose message has a line per endpoint."""
+    reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
+    first = reports[0]
+    return dataclasses.replace(first, ok=all(r.ok for r in reports),
+                               message=server_check.summary(translation, reports, ui_language))
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
@@ -271,7 +292,7 @@ def tray_parts() -> Parts:
         capture=AudioCapture,
         devices=list_devices,
         history=SessionWriter,
-        server_check=server_check.run,
+        server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
     )
 
@@ -306,8 +327,6 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
             print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
             return 1
         holder.append(app)
-        # SIGTERM (logout, systemd, kill) quits like the menu: the session file is closed.
-        signal.signal(signal.SIGTERM, lambda signum, frame: app.commands.quit())
         log.info("WhisperTrans Tray %s started; log file %s", __version__, log_file)
         return app.run(start_recording=not args.idle)
     finally:
@@ -316,20 +335,9 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 
 def cmd_desktop_entry(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """``install-desktop`` / ``uninstall-desktop``: the Linux menu entry and its icon."""
-    lang = settings.ui_language
-    if sys.platform in ("win32", "darwin"):
-        print(tr("desktop.linux_only", lang), file=sys.stderr)
-        return 1
-    from whispertrans_tray.desktop import autostart_xdg
-
-    if args.command == "install-desktop":
-        paths = autostart_xdg.install_launcher(autostart.login_command())
-        print(tr("desktop.installed", lang, paths=", ".join(map(str, paths))))
-        return 0
-    removed = autostart_xdg.uninstall_launcher()
-    print(tr("desktop.removed", lang, paths=", ".join(map(str, removed))) if removed
-          else tr("desktop.nothing", lang))
-    return 0
+    ok, message = autostart.desktop_entry(args.command == "install-desktop", settings.ui_language)
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -338,7 +346,7 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
     warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
     if warning:
         terminal.notice(warning)
-    report = server_check.run(settings.translation, key, settings.ui_language)
+    report = check_each_endpoint(settings.translation, key, settings.ui_language)
     stream = sys.stdout if report.ok else sys.stderr
     print(report.message, file=stream)
     if report.sample:
@@ -381,6 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _load_settings(args)
         lang = settings.ui_language
+        settings = cli_args.apply_arguments(settings, args)
         code: int = args.handler(args, settings)
         return code
     except WhisperTransError as exc:

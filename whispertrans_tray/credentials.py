@@ -17,12 +17,21 @@ KEYRING_SERVICE = "WhisperTrans Tray"
 KEYRING_USER = "api_key"
 
 
-def stored() -> str | None:
-    """The API key from the OS keyring, or None (no key, or no keyring backend)."""
+def _user(url: str) -> str:
+    """The keyring entry: the first endpoint's key, or that of the fallback at ``url``."""
+    return f"{KEYRING_USER} {url.strip()}" if url else KEYRING_USER
+
+
+def stored(url: str = "") -> str | None:
+    """The API key from the OS keyring, or None (no key, or no keyring backend).
+
+    ``url`` names a fallback endpoint (each has its own key, so an OpenAI key is never sent
+    to a LAN server); empty means the first endpoint's key.
+    """
     try:
         import keyring
 
-        value = keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
+        value = keyring.get_password(KEYRING_SERVICE, _user(url))
     except Exception as exc:  # no backend on a headless box: the key is optional
         log.info("No keyring available: %s", type(exc).__name__)
         return None
@@ -31,16 +40,16 @@ def stored() -> str | None:
     return str(value) if value else None
 
 
-def store(key: str) -> None:
-    """Save (or, if empty, delete) the API key in the OS keyring."""
+def store(key: str, url: str = "") -> None:
+    """Save (or, if empty, delete) the API key in the OS keyring (``url``: see :func:`stored`)."""
     import keyring
 
     if key:
         logs.register_secret(key)
-        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
+        keyring.set_password(KEYRING_SERVICE, _user(url), key)
     else:
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
-            keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
+            keyring.delete_password(KEYRING_SERVICE, _user(url))
 
 
 def resolve(given: str | None) -> str | None:

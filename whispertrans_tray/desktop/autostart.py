@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from whispertrans_tray.errors import AutostartError
+from whispertrans_tray.i18n import tr
 
 
 class StartOnLogin(Protocol):
@@ -97,3 +98,22 @@ def set_enabled(enabled: bool) -> None:
             found.disable()
     except OSError as exc:
         raise AutostartError(place=found.location(), detail=exc.strerror or exc) from exc
+
+
+def desktop_entry(install: bool, ui_language: str) -> tuple[bool, str]:
+    """``install-desktop`` (``install`` True) or ``uninstall-desktop``: whether it worked and
+    what to tell the user.  Linux only: on Windows the installer adds the Start-menu entry."""
+    if sys.platform in ("win32", "darwin"):
+        return False, tr("desktop.linux_only", ui_language)
+    from whispertrans_tray.desktop import autostart_xdg
+
+    try:
+        if install:
+            paths = autostart_xdg.install_launcher(login_command())
+            return True, tr("desktop.installed", ui_language, paths=", ".join(map(str, paths)))
+        removed = autostart_xdg.uninstall_launcher()
+    except OSError as exc:
+        return False, tr("desktop.failed", ui_language, path=exc.filename or "",
+                         detail=exc.strerror or exc)
+    return True, (tr("desktop.removed", ui_language, paths=", ".join(map(str, removed)))
+                  if removed else tr("desktop.nothing", ui_language))
