@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
 import signal
 import sys
 import threading
@@ -22,8 +21,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
-
-import platformdirs
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
@@ -41,7 +38,7 @@ from whispertrans_tray.desktop import autostart, platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
-from whispertrans_tray.desktop.single_instance import SingleInstance
+from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
@@ -158,11 +155,14 @@ def translation_service(settings: settings_mod.TranslationSettings, key: str | N
 
 def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
                          ui_language: str) -> server_check.ConnectionReport:
-    """測試連線 of every endpoint; one report whose message has a line per endpoint."""
+    """測試連線 of every endpoint; one report whose message has a line per endpoint (and
+    whose warning names each host the key would reach over plain http)."""
     reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
     first = reports[0]
+    warnings = dict.fromkeys(r.warning for r in reports if r.warning)
     return dataclasses.replace(first, ok=all(r.ok for r in reports),
-                               message=server_check.summary(translation, reports, ui_language))
+                               message=server_check.summary(translation, reports, ui_language),
+                               warning="\n".join(warnings))
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
@@ -311,10 +311,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         if holder:
             holder[0].commands.show_overlay()
 
-    folder = Path(platformdirs.user_runtime_dir("WhisperTrans Tray", appauthor=False)
-                  if os.environ.get("XDG_RUNTIME_DIR") or sys.platform != "linux"
-                  else platformdirs.user_cache_dir("WhisperTrans Tray", appauthor=False))
-    instance = SingleInstance(folder, show)
+    instance = SingleInstance(runtime_folder(), show)
     if not instance.acquire():
         instance.notify_first()
         print(tr("app.already_running", settings.ui_language), file=sys.stderr)
@@ -343,10 +340,9 @@ def cmd_desktop_entry(args: argparse.Namespace, settings: settings_mod.Settings)
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """測試連線: print the report; exit 0 only on success."""
     key = credentials.resolve(args.api_key)
-    warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
-    if warning:
-        terminal.notice(warning)
     report = check_each_endpoint(settings.translation, key, settings.ui_language)
+    if report.warning:
+        terminal.notice(report.warning)
     stream = sys.stdout if report.ok else sys.stderr
     print(report.message, file=stream)
     if report.sample:
@@ -366,7 +362,7 @@ def settings_services(path: Path | None) -> FormServices:
                         ui_language: str) -> dict[str, object]:
         report = server_check.run(translation, key, ui_language)
         return {"ok": report.ok, "message": report.message, "sample": report.sample,
-                "models": list(report.models)}
+                "models": list(report.models), "warning": report.warning}
 
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
@@ -376,7 +372,8 @@ def settings_services(path: Path | None) -> FormServices:
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """The settings window process; each save is told to the app over stdout."""
     return settings_window.run(SettingsApi(settings_services(args.settings),
-                                           settings_window.tell_parent_saved))
+                                           settings_window.tell_parent_saved,
+                                           settings_window.notice()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

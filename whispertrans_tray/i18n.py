@@ -349,6 +349,22 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "is a trusted LAN.",
     },
     "translate.failed_marker": {"zh-TW": "⚠ 翻譯失敗", "en": "⚠ translation failed"},
+    # one short status line on the subtitles while translation is down (the full cause and
+    # fix go to the notification, the tray tooltip and the log)
+    "translate.brief.unreachable": {"zh-TW": "翻譯伺服器無法連線 · 字幕照常顯示",
+                                    "en": "Translation server unreachable · subtitles go on"},
+    "translate.brief.timeout": {"zh-TW": "翻譯伺服器沒有回應 · 字幕照常顯示",
+                                "en": "Translation server not answering · subtitles go on"},
+    "translate.brief.auth": {"zh-TW": "API Key 被拒 · 字幕照常顯示",
+                             "en": "API key rejected · subtitles go on"},
+    "translate.brief.model": {"zh-TW": "伺服器沒有此模型 · 字幕照常顯示",
+                              "en": "Model not on the server · subtitles go on"},
+    "translate.brief.failed": {"zh-TW": "翻譯失敗 · 字幕照常顯示",
+                               "en": "Translation failed · subtitles go on"},
+    "translate.brief.fell_behind": {"zh-TW": "翻譯跟不上語速 · 原文照常顯示",
+                                    "en": "Translation fell behind · source shown"},
+    "translate.resumed": {"zh-TW": "翻譯已恢復", "en": "Translation resumed"},
+    "translate.outage_title": {"zh-TW": "翻譯暫停", "en": "Translation paused"},
     "translate.fell_behind": {
         "zh-TW": "翻譯跟不上語速，此句未翻譯（原文已保留）。請改用較快的模型或有 GPU 的伺服器，或降低 max_tokens。",
         "en": "Translation fell behind the speech; this sentence was not translated (the source is "

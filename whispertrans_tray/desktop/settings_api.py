@@ -38,7 +38,8 @@ class FormServices:
         stored_key: The stored API key, or None.
         check_url: Raises a :class:`WhisperTransError` naming the problem with an API URL.
         test_connection: 測試連線 for ``(settings, api key, UI language)``: a JSON-able dict
-            with ``ok``, ``message``, ``sample`` and ``models``.
+            with ``ok``, ``message``, ``sample``, ``models`` and ``warning`` (the API key goes
+            unencrypted to another computer; empty if not).
     """
 
     load: Callable[[], settings_mod.LoadResult]
@@ -52,9 +53,10 @@ class SettingsApi:
     """Exposed to the page as ``window.pywebview.api``."""
 
     def __init__(self, services: FormServices,
-                 on_saved: Callable[[], None] = lambda: None) -> None:
+                 on_saved: Callable[[], None] = lambda: None, notice: str = "") -> None:
         self._services = services
         self._on_saved = on_saved
+        self._notice = notice
         self.saved = 0  # how many times the user saved
 
     def get(self) -> dict[str, Any]:
@@ -66,6 +68,7 @@ class SettingsApi:
             "presets": {k: dataclasses.asdict(p) for k, p in PRESETS.items()},
             "targets": list(LANGUAGES),
             "has_key": bool(self._services.stored_key()),
+            "notice": self._notice,
             "autostart": autostart.is_enabled() if autostart.available() else None,
         }
 
