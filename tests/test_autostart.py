@@ -154,7 +154,8 @@ def test_the_app_toggles_start_on_login_and_names_a_failure(
         app.commands.toggle_autostart()
         assert pump_until(app, lambda: app.status == "error")
         status = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
-        assert "Could not change start on login" in status and str(blocker) in status
+        assert status.startswith("Could not change start on login (")  # the whole message:
+        # test_an_unwritable_autostart_folder_is_named_with_the_fix (the overlay shortens it)
     finally:
         app.history.close()
         app.root.destroy()

@@ -51,9 +51,10 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def clean_env(tmp_path: Path) -> dict[str, str]:
-    """No PYTHONPATH (the bundle must not need this checkout), fresh app folders."""
+    """No PYTHONPATH (the bundle must not need this checkout), fresh app folders, and this
+    test's own single-instance lock (TMPDIR without XDG_RUNTIME_DIR)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "XDG_RUNTIME_DIR")}
-    return env | {"WHISPERTRANS_CACHE_DIR": str(tmp_path / "cache"),
+    return env | {"TMPDIR": str(tmp_path), "WHISPERTRANS_CACHE_DIR": str(tmp_path / "cache"),
                   "WHISPERTRANS_DATA_DIR": str(tmp_path / "data"),
                   "WHISPERTRANS_LOG_DIR": str(tmp_path / "logs"),
                   "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
