@@ -14,6 +14,7 @@ with its traceback, but never stops the daemon.
     │   ├── ModelMissingError        bundled model packages not installed
     │   ├── ModelChecksumError       joined model.bin does not match its sha256
     │   ├── ModelDownloadError       a named model could not be downloaded (offline, …)
+    │   ├── ModelDownloadCancelledError  the user cancelled a download
     │   └── ModelLoadError           CTranslate2 could not load the model
     ├── AudioError
     │   ├── AudioFileError           input file missing or undecodable
@@ -79,6 +80,10 @@ class ModelChecksumError(ModelError):
 
 class ModelDownloadError(ModelError):
     key = "model.download_failed"
+
+
+class ModelDownloadCancelledError(ModelError):
+    key = "model.download_cancelled"
 
 
 class ModelLoadError(ModelError):
