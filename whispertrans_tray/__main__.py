@@ -30,7 +30,7 @@ from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
 from whispertrans_tray.cli import runner, terminal
-from whispertrans_tray.cli.signals import StopSignals
+from whispertrans_tray.cli.signals import StopSignals, on_signals
 from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
@@ -323,10 +323,13 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
             print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
             return 1
         holder.append(app)
+        on_signals(lambda: app.root.after(0, app.quit))  # SIGTERM: a clean quit
         log.info("WhisperTrans Tray %s started; log file %s", __version__, log_file)
-        return app.run(start_recording=not args.idle)
+        code = app.run(start_recording=not args.idle)
     finally:
         instance.release()
+    runner.end_past(app.recording.unfinished, code)  # a decode the quit gave up on
+    return code
 
 
 def cmd_desktop_entry(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

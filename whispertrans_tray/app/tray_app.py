@@ -171,8 +171,9 @@ class App:
         return 0
 
     def quit(self) -> None:
-        """Stop everything; returns within about two seconds."""
-        self.recording.stop(wait=1.5)
+        """Stop everything; returns within about two seconds (the sentence being spoken is
+        committed: decoded if there is time, else as its partial line)."""
+        self.recording.stop(wait=1.5, final=True)
         if self.service is not None:
             self.service.close(0.5)
         if self.hotkeys is not None:
