@@ -34,7 +34,8 @@ class Session:
         """Wait for pending translations, then write ``output``; the number of lines."""
         if self.service is not None:
             timeout = (self.service.waiting + 1) * (self.service.settings.timeout_s * 2 + 1)
-            self.service.drain(timeout)
+            self.service.drain(timeout, late=True)  # and sentences that failed, if a
+            # server is back: the output file gets their late translations
             self.service.close()
         lines = self.lines()
         if output is not None:
