@@ -35,6 +35,13 @@ def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
     assert "error" not in seen, seen
     assert seen["title"] == "WhisperTrans 設定"
     assert seen["url_before"] == "http://localhost:8000/v1/chat/completions"
+    # the app's translation problem (cause and fix) waits in the 測試連線 area
+    assert seen["notice"] == "bad " + seen["notice_sent"]
+    # the style preview: a box (no outline), then outlined text with no box
+    shadow, background = seen["preview_box"]
+    assert shadow == "none" and background not in ("transparent", "rgba(0, 0, 0, 0)")
+    shadow, background = seen["preview_outline"]
+    assert shadow.count("rgb(0, 0, 0)") >= 8 and background in ("transparent", "rgba(0, 0, 0, 0)")
     assert seen["url_ollama"] == "http://localhost:11434/v1/chat/completions"  # auto-filled
     assert seen["connection"].startswith("✓ 連線成功！")
     assert seen["active"] == ""  # no app told it an endpoint yet
