@@ -12,7 +12,6 @@ the settings window's server checks for its process (``settings-window``, starte
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import sys
 import threading
@@ -163,15 +162,9 @@ def translation_service(settings: settings_mod.TranslationSettings, key: str | N
 
 
 def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
-                         ui_language: str) -> server_check.ConnectionReport:
-    """測試連線 of every endpoint; one report whose message has a line per endpoint (and
-    whose warning names each host the key would reach over plain http)."""
-    reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
-    first = reports[0]
-    warnings = dict.fromkeys(r.warning for r in reports if r.warning)
-    return dataclasses.replace(first, ok=all(r.ok for r in reports),
-                               message=server_check.summary(translation, reports, ui_language),
-                               warning="\n".join(warnings))
+                        ui_language: str) -> server_check.ConnectionReport:
+    """測試連線 of every endpoint (a line each), each with its own key."""
+    return server_check.run_all(translation, endpoint_keys(translation, key), ui_language)
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
@@ -363,11 +356,9 @@ def settings_services(path: Path | None) -> FormServices:
 
     def test_connection(translation: settings_mod.TranslationSettings, keys: list[str | None],
                         ui_language: str) -> dict[str, object]:
-        reports = server_check.run_each(translation, keys, ui_language)
-        return {"ok": all(r.ok for r in reports),
-                "message": server_check.summary(translation, reports, ui_language),
-                "sample": reports[0].sample, "models": list(reports[0].models),
-                "warning": "\n".join(dict.fromkeys(r.warning for r in reports if r.warning))}
+        report = server_check.run_all(translation, keys, ui_language)
+        return {"ok": report.ok, "message": report.message, "sample": report.sample,
+                "models": list(report.models), "warning": report.warning}
 
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
