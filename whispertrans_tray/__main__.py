@@ -26,7 +26,8 @@ import platformdirs
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import export, live, server_check
+from whispertrans_tray.app import asr_check, export, live, server_check
+from whispertrans_tray.app.asr_fallback import with_fallback
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import recognizer_config
 from whispertrans_tray.app.session import Session
@@ -54,7 +55,7 @@ from whispertrans_tray.providers.translate_openai import (
 from whispertrans_tray.providers.vad_silero import SileroVad
 
 if TYPE_CHECKING:  # the tray app loads Tk: imported where the tray starts (cmd_tray)
-    from whispertrans_tray.app.tray_app import Parts
+    from whispertrans_tray.app.tray_app import LoadedTranscriber, Parts
 
 log = logging.getLogger("whispertrans_tray")
 
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tray", help="the tray app with subtitles (the default)")
     p.add_argument("--idle", action="store_true", help="start without recording")
+    cli_args.add_remote_asr_arguments(p)
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_tray)
 
@@ -107,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_test_connection)
 
+    p = sub.add_parser("test-asr", help="測試連線: check the recognition server (--asr-url)")
+    cli_args.add_remote_asr_arguments(p)
+    p.set_defaults(handler=cmd_test_asr)
+
     p = sub.add_parser("settings-window")  # internal: the tray app opens it (not in --help)
     p.set_defaults(handler=cmd_settings_window)
     return parser
@@ -120,6 +126,19 @@ def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
     if args.ui_language:
         settings = settings_mod.replace(settings, "ui_language", args.ui_language)
     return settings
+
+
+def load_transcriber(settings: settings_mod.Settings, on_status: Callable[[str], None],
+                     asr_key: str | None = None) -> LoadedTranscriber:
+    """The local model with the glossary's terms as hotwords; with ``asr.backend`` remote,
+    the recognition server in front of it (the local model is its fallback).  ``asr_key``
+    None: the recognition key stored in the keyring."""
+    terms = [source for source, _ in settings.translation.glossary]
+    local = asr_faster_whisper.load(settings.asr, settings.ui_language, terms)
+    if settings.asr.backend != "remote":
+        return local
+    key = credentials.resolve(asr_key, credentials.ASR_KEYRING_USER)
+    return with_fallback(settings.asr, local, key, terms, on_status, settings.ui_language)
 
 
 def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
@@ -159,7 +178,7 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
     service = terminal_translation(settings, credentials.resolve(args.api_key), view.translation)
     terminal.notice(tr("cli.loading_model", lang, name=settings.asr.model))
-    model = asr_faster_whisper.load(settings.asr, lang)
+    model = load_transcriber(settings, terminal.notice, getattr(args, "asr_api_key", None))
     if model.info.notice:
         terminal.notice(model.info.notice)
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
@@ -247,8 +266,8 @@ def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> in
     return terminal.print_devices(list_devices(), settings.ui_language)
 
 
-def tray_parts() -> Parts:
-    """The tray app's collaborators."""
+def tray_parts(asr_key: str | None = None) -> Parts:
+    """The tray app's collaborators (``asr_key``: ``--asr-api-key``, else the keyring's)."""
     # Imported here, not at the top: the overlay loads Tk, which the terminal commands (file
     # mode on a server without a display) must not need.
     from whispertrans_tray.app.tray_app import Parts
@@ -259,7 +278,7 @@ def tray_parts() -> Parts:
         tray=Tray,
         hotkeys=Hotkeys,
         translation=translation_service,
-        load_model=asr_faster_whisper.load,
+        load_model=lambda settings, on_status: load_transcriber(settings, on_status, asr_key),
         recognizer=lambda asr, model: build_recognizer(asr, model, live=True),
         capture=AudioCapture,
         devices=list_devices,
@@ -294,7 +313,8 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     try:
         platform_ui.enable_dpi_awareness()
         try:
-            app = App(settings, args.settings, credentials.resolve(args.api_key), tray_parts())
+            app = App(settings, args.settings, credentials.resolve(args.api_key),
+                      tray_parts(args.asr_api_key))
         except tk.TclError as exc:  # no screen (a server, an SSH session)
             print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
             return 1
@@ -316,6 +336,14 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
     print(report.message, file=stream)
     if report.sample:
         print(report.sample, file=stream)
+    return 0 if report.ok else 1
+
+
+def cmd_test_asr(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    """測試連線 for the recognition server; exit 0 only on success."""
+    key = credentials.resolve(args.asr_api_key, credentials.ASR_KEYRING_USER)
+    report = asr_check.run(settings.asr, key, settings.ui_language)
+    print(report.message, file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
 
 

@@ -72,7 +72,8 @@ class Parts:
         tray: The tray icon for a state getter and the menu actions.
         hotkeys: Global hotkeys for ``(hotkey, callback)`` pairs, UI language, action labels.
         translation: The translation worker for settings, API key, update callback, language.
-        load_model: Loads the speech model (slow: called on the recording worker).
+        load_model: Loads the speech model for the settings (slow: called on the recording
+            worker); the callback shows a status line (a recognition server's failover).
         recognizer: A live recognizer on a loaded model.
         capture: An audio source for source, device, status callback, UI language.
         devices: The capture devices, for the tray menu.
@@ -87,7 +88,7 @@ class Parts:
     hotkeys: Callable[[Sequence[tuple[str, Callable[[], None]]], str, Sequence[str]], Hotkeys]
     translation: Callable[[TranslationSettings, str | None,
                            Callable[[TranslationUpdate], None], str], TranslationService]
-    load_model: Callable[[AsrSettings, str], LoadedTranscriber]
+    load_model: Callable[[Settings, Callable[[str], None]], LoadedTranscriber]
     recognizer: Callable[[AsrSettings, Transcriber], StreamingRecognizer]
     capture: Callable[[str, str, Callable[[str], None], str], AudioSource]
     devices: Callable[[], list[DeviceInfo]]
@@ -271,8 +272,10 @@ class App:
             self.start_hotkeys()
         if new.translation != old.translation or language:
             self._restart_translation()
-        if new.audio != old.audio or new.asr != old.asr:
-            self.recording.restart(model_changed=new.asr != old.asr)
+        asr_changed = (new.asr != old.asr
+                       or new.translation.glossary != old.translation.glossary)  # hotwords
+        if new.audio != old.audio or asr_changed:
+            self.recording.restart(model_changed=asr_changed)
         if self.tray is not None:
             self.tray.refresh()
 
