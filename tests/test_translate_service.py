@@ -56,11 +56,15 @@ def test_failed_translation_keeps_going_and_says_why() -> None:
         assert svc.drain(20)
         server.mode = "ok"
         svc.submit(s(1, "Next one."))
-        assert svc.drain(20)
+        assert svc.drain(20, late=True)
         svc.close()
+    first = next(u for u in out.updates if u.index == 0 and u.done)
+    assert "HTTP 500" in first.error and first.text == "" and not first.late
+    assert "translated late" in first.error  # the line says it will be retried
     final = out.final()
-    assert "HTTP 500" in final[0].error and final[0].text == ""
     assert final[1].error == "" and final[1].text == "你好，你今天好嗎？"
+    # once the server answers again, the failed sentence is translated late
+    assert final[0].late and final[0].text == "你好，你今天好嗎？" and not final[0].error
     assert svc.failures == 1
 
 
@@ -181,4 +185,4 @@ def test_cancel_pending_stops_the_request_in_flight() -> None:
     final = out.final()
     assert sorted(final) == [0, 1, 2]
     assert all(not u.text and not u.error for u in final.values())
-    assert len(server.requests) == 1
+    assert len(server.requests) == 2  # two in flight (the default); the third never went out

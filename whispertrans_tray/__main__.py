@@ -12,6 +12,7 @@ the settings window's server checks for its process (``settings-window``, starte
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import signal
@@ -27,7 +28,7 @@ import platformdirs
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import asr_check, export, live, server_check
-from whispertrans_tray.app.asr_fallback import with_fallback
+from whispertrans_tray.app.asr_fallback import load_transcriber
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import recognizer_config
 from whispertrans_tray.app.session import Session
@@ -44,8 +45,7 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
-from whispertrans_tray.i18n import tr
-from whispertrans_tray.providers import asr_faster_whisper
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
     OpenAITranslator,
@@ -55,7 +55,7 @@ from whispertrans_tray.providers.translate_openai import (
 from whispertrans_tray.providers.vad_silero import SileroVad
 
 if TYPE_CHECKING:  # the tray app loads Tk: imported where the tray starts (cmd_tray)
-    from whispertrans_tray.app.tray_app import LoadedTranscriber, Parts
+    from whispertrans_tray.app.tray_app import Parts
 
 log = logging.getLogger("whispertrans_tray")
 
@@ -119,26 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
-    result = settings_mod.load(args.settings)
+    """The saved settings (each problem told on stderr, in ``--ui-language`` when given) with
+    the UI language of ``--ui-language``; the other flags are applied by the caller."""
+    language = args.ui_language or DEFAULT_UI_LANGUAGE
+    result = settings_mod.load(args.settings, language, fixed_language=bool(args.ui_language))
     for problem in result.problems:
         print(problem, file=sys.stderr)
-    settings = cli_args.apply_arguments(result.settings, args)
+    settings = result.settings
     if args.ui_language:
         settings = settings_mod.replace(settings, "ui_language", args.ui_language)
     return settings
-
-
-def load_transcriber(settings: settings_mod.Settings, on_status: Callable[[str], None],
-                     asr_key: str | None = None) -> LoadedTranscriber:
-    """The local model with the glossary's terms as hotwords; with ``asr.backend`` remote,
-    the recognition server in front of it (the local model is its fallback).  ``asr_key``
-    None: the recognition key stored in the keyring."""
-    terms = [source for source, _ in settings.translation.glossary]
-    local = asr_faster_whisper.load(settings.asr, settings.ui_language, terms)
-    if settings.asr.backend != "remote":
-        return local
-    key = credentials.resolve(asr_key, credentials.ASR_KEYRING_USER)
-    return with_fallback(settings.asr, local, key, terms, on_status, settings.ui_language)
 
 
 def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
@@ -149,11 +139,31 @@ def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                                ChineseScript(asr.chinese_script))
 
 
+def endpoint_keys(translation: settings_mod.TranslationSettings,
+                  key: str | None) -> list[str | None]:
+    """The API key of each endpoint: ``key`` for the first, the keyring's for the fallbacks."""
+    return [key, *(credentials.stored(url) for _, url, _ in translation.fallbacks)]
+
+
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
-                        on_update: Callable[[TranslationUpdate], None],
-                        ui_language: str) -> TranslationService:
-    """The translation worker and its translator."""
-    return TranslationService(settings, OpenAITranslator(settings, key), on_update, ui_language)
+                        on_update: Callable[[TranslationUpdate], None], ui_language: str,
+                        on_status: Callable[[str], None] = lambda message: None) \
+        -> TranslationService:
+    """The translation workers and one translator per endpoint of the list."""
+    translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
+                   for entry, entry_key in zip(settings_mod.endpoints(settings),
+                                               endpoint_keys(settings, key), strict=True)]
+    return TranslationService(settings, translators, on_update, ui_language,
+                              on_status=on_status)
+
+
+def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
+                         ui_language: str) -> server_check.ConnectionReport:
+    """測試連線 of every endpoint; one report whose message has a line per endpoint."""
+    reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
+    first = reports[0]
+    return dataclasses.replace(first, ok=all(r.ok for r in reports),
+                               message=server_check.summary(translation, reports, ui_language))
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
@@ -178,7 +188,8 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
     service = terminal_translation(settings, credentials.resolve(args.api_key), view.translation)
     terminal.notice(tr("cli.loading_model", lang, name=settings.asr.model))
-    model = load_transcriber(settings, terminal.notice, getattr(args, "asr_api_key", None))
+    model = load_transcriber(settings, terminal.notice,
+                             credentials.resolve_asr(getattr(args, "asr_api_key", None)))
     if model.info.notice:
         terminal.notice(model.info.notice)
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
@@ -278,12 +289,13 @@ def tray_parts(asr_key: str | None = None) -> Parts:
         tray=Tray,
         hotkeys=Hotkeys,
         translation=translation_service,
-        load_model=lambda settings, on_status: load_transcriber(settings, on_status, asr_key),
+        load_model=lambda settings, on_status: load_transcriber(
+            settings, on_status, credentials.resolve_asr(asr_key)),
         recognizer=lambda asr, model: build_recognizer(asr, model, live=True),
         capture=AudioCapture,
         devices=list_devices,
         history=SessionWriter,
-        server_check=server_check.run,
+        server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
     )
 
@@ -331,7 +343,7 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
     warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
     if warning:
         terminal.notice(warning)
-    report = server_check.run(settings.translation, key, settings.ui_language)
+    report = check_each_endpoint(settings.translation, key, settings.ui_language)
     stream = sys.stdout if report.ok else sys.stderr
     print(report.message, file=stream)
     if report.sample:
@@ -341,7 +353,7 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
 
 def cmd_test_asr(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """測試連線 for the recognition server; exit 0 only on success."""
-    key = credentials.resolve(args.asr_api_key, credentials.ASR_KEYRING_USER)
+    key = credentials.resolve_asr(args.asr_api_key)
     report = asr_check.run(settings.asr, key, settings.ui_language)
     print(report.message, file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
@@ -382,6 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _load_settings(args)
         lang = settings.ui_language
+        settings = cli_args.apply_arguments(settings, args)
         code: int = args.handler(args, settings)
         return code
     except WhisperTransError as exc:

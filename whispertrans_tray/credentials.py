@@ -15,17 +15,23 @@ log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "WhisperTrans Tray"
 KEYRING_USER = "api_key"
-ASR_KEYRING_USER = "asr_api_key"
-"""The recognition server's key (``asr.backend`` remote), kept apart from the translation key."""
 
 
-def stored(user: str = KEYRING_USER) -> str | None:
-    """The API key from the OS keyring, or None (no key, or no keyring backend); ``user``
-    :data:`ASR_KEYRING_USER` for the recognition server's key."""
+def _user(url: str) -> str:
+    """The keyring entry: the first endpoint's key, or that of the fallback at ``url``."""
+    return f"{KEYRING_USER} {url.strip()}" if url else KEYRING_USER
+
+
+def stored(url: str = "") -> str | None:
+    """The API key from the OS keyring, or None (no key, or no keyring backend).
+
+    ``url`` names a fallback endpoint (each has its own key, so an OpenAI key is never sent
+    to a LAN server); empty means the first endpoint's key.
+    """
     try:
         import keyring
 
-        value = keyring.get_password(KEYRING_SERVICE, user)
+        value = keyring.get_password(KEYRING_SERVICE, _user(url))
     except Exception as exc:  # no backend on a headless box: the key is optional
         log.info("No keyring available: %s", type(exc).__name__)
         return None
@@ -34,21 +40,34 @@ def stored(user: str = KEYRING_USER) -> str | None:
     return str(value) if value else None
 
 
-def store(key: str, user: str = KEYRING_USER) -> None:
-    """Save (or, if empty, delete) the API key in the OS keyring."""
+def store(key: str, url: str = "") -> None:
+    """Save (or, if empty, delete) the API key in the OS keyring (``url``: see :func:`stored`)."""
     import keyring
 
     if key:
         logs.register_secret(key)
-        keyring.set_password(KEYRING_SERVICE, user, key)
+        keyring.set_password(KEYRING_SERVICE, _user(url), key)
     else:
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
-            keyring.delete_password(KEYRING_SERVICE, user)
+            keyring.delete_password(KEYRING_SERVICE, _user(url))
 
 
-def resolve(given: str | None, user: str = KEYRING_USER) -> str | None:
+def resolve(given: str | None) -> str | None:
     """The key given on the command line (``--api-key``), else the stored one."""
-    key = given or stored(user)
+    key = given or stored()
+    if key:
+        logs.register_secret(key)
+    return key
+
+
+ASR_ENTRY = "speech recognition"
+"""The recognition server's keyring entry (``asr.backend`` remote), apart from the translation
+keys: ``stored(ASR_ENTRY)``, ``store(key, ASR_ENTRY)``."""
+
+
+def resolve_asr(given: str | None) -> str | None:
+    """The recognition server's key: ``--asr-api-key``, else the stored one."""
+    key = given or stored(ASR_ENTRY)
     if key:
         logs.register_secret(key)
     return key

@@ -31,8 +31,10 @@ with its traceback, but never stops the daemon.
         ├── ModelNotFoundError       the server does not serve that model (lists those it has)
         ├── TLSError                 certificate or TLS handshake failure
         ├── NotCompatibleError       the URL does not speak the OpenAI chat API
+        ├── RateLimitedError         429: too many requests (waited out within the deadline)
         ├── ServerError              5xx from the server
         └── StreamBrokenError        the answer stream was malformed or cut off
+            └── CutOffError          the stream ended before the server said it had finished
 """
 
 from __future__ import annotations
@@ -157,6 +159,25 @@ class NotCompatibleError(TranslationError):
     key = "translate.not_compatible"
 
 
+class RateLimitedError(TranslationError):
+    """429 Too Many Requests; ``retry_after`` is the wait the server asked for (seconds)."""
+
+    key = "translate.rate_limited"
+    transient = True
+
+    def __init__(self, key: str | None = None, /, **params: object) -> None:
+        super().__init__(key, **params)
+        seconds = params.get("seconds")
+        self.retry_after = float(seconds) if isinstance(seconds, (int, float)) else None
+
+
+def rate_limited(retry_after: float | None) -> RateLimitedError:
+    """The 429 error, saying how long the server asked to wait when it did."""
+    if retry_after is None:
+        return RateLimitedError()
+    return RateLimitedError("translate.rate_limited_wait", seconds=round(retry_after, 1))
+
+
 class ServerError(TranslationError):
     key = "translate.server_error"
     transient = True
@@ -165,3 +186,9 @@ class ServerError(TranslationError):
 class StreamBrokenError(TranslationError):
     key = "translate.stream_broken"
     transient = True
+
+
+class CutOffError(StreamBrokenError):
+    """The answer stream ended without a ``finish_reason``: a fragment, never a translation."""
+
+    key = "translate.cut_off"

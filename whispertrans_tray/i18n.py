@@ -212,6 +212,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-TW": "已寫入 {count} 句到 {path}。",
         "en": "Wrote {count} sentences to {path}.",
     },
+    "cli.invalid_flag": {
+        "zh-TW": "命令列選項 {flag} 的值 {value} 無效：必須是 {lo:g} 到 {hi:g} 之間的數字。"
+        "請改用這個範圍內的值。",
+        "en": "The option {flag} {value} is not valid: it must be a number from {lo:g} to "
+        "{hi:g}. Use a value in that range.",
+    },
     "cli.progress": {
         "zh-TW": "辨識中",
         "en": "Transcribing",
@@ -238,6 +244,30 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "tray.settings": {"zh-TW": "設定…", "en": "Settings…"},
     "tray.quit": {"zh-TW": "結束", "en": "Quit"},
     "tray.exported": {"zh-TW": "已匯出字幕：{paths}", "en": "Subtitles exported: {paths}"},
+    # --- first run --------------------------------------------------------------------------
+    "welcome.notification": {
+        "zh-TW": "歡迎使用 WhisperTrans Tray！它在系統匣執行：按一下工作列上的對話框圖示開啟選單（開始／停止錄音、音訊來源、翻譯、設定…）。快捷鍵：{hotkeys}。要即時翻譯，請在「設定…」填好翻譯伺服器，再按「測試連線」確認。",
+        "en": "Welcome to WhisperTrans Tray! It runs in the system tray: click the speech-bubble "
+        "icon on the panel for its menu (start/stop, source, translation, Settings…). Hotkeys: "
+        "{hotkeys}. For live translation, enter your server in Settings… and press Test "
+        "connection.",
+    },
+    "welcome.no_hotkeys": {"zh-TW": "（未設定）", "en": "(none set)"},
+    "welcome.line": {
+        "zh-TW": "歡迎！選單在系統匣的對話框圖示；{hotkey} 開始／停止錄音；翻譯請到「設定…」按「測試連線」。",
+        "en": "Welcome! The menu is on the speech-bubble tray icon; {hotkey} starts/stops; for "
+        "translation, Settings… → Test connection.",
+    },
+    "welcome.line_menu": {
+        "zh-TW": "歡迎！選單在系統匣的對話框圖示；翻譯請到「設定…」按「測試連線」。",
+        "en": "Welcome! The menu is on the speech-bubble tray icon; for translation, Settings… → "
+        "Test connection.",
+    },
+    "welcome.server_unusable": {
+        "zh-TW": "翻譯伺服器目前無法使用，字幕先只顯示原文（辨識照常進行）。{detail}",
+        "en": "The translation server cannot be used right now; the subtitles show the source "
+        "text only (transcription goes on). {detail}",
+    },
     "status.idle": {"zh-TW": "待命", "en": "Idle"},
     "status.loading": {"zh-TW": "載入模型中", "en": "Loading the model"},
     "status.recording": {"zh-TW": "錄音中", "en": "Recording"},
@@ -326,6 +356,33 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "The translation server's answer was cut off or malformed ({detail}). The next "
         "sentence tries again.",
     },
+    "translate.cut_off": {
+        "zh-TW": "翻譯伺服器的回應在完成前就中斷了（收到 {chars} 字，但沒有 finish_reason／[DONE]），"
+        "這段不完整的譯文沒有保留（時間允許時已重試）。伺服器可能當機或重新啟動，或是中間的代理伺服器"
+        "切斷了串流；請查看伺服器的日誌。",
+        "en": "The translation server's answer stopped before it was finished ({chars} "
+        "characters, but no finish_reason or [DONE]); the fragment was not kept (it was asked "
+        "again while time allowed). The server may have crashed or restarted, or a proxy cut "
+        "the stream: check the server's log.",
+    },
+    "translate.rate_limited": {
+        "zh-TW": "翻譯伺服器限制了請求頻率（HTTP 429 請求過多）。程式會在翻譯逾時內等待後重試；"
+        "若持續發生，請降低使用頻率（例如關閉其他使用同一金鑰的程式）、提高帳戶的用量上限，"
+        "或改用本機伺服器。",
+        "en": "The translation server is rate-limiting requests (HTTP 429 Too Many Requests). "
+        "The app waits and asks again within the translation timeout; if this keeps happening, "
+        "send fewer requests (e.g. close other programs using the same key), raise your plan's "
+        "rate limit, or use a local server.",
+    },
+    "translate.rate_limited_wait": {
+        "zh-TW": "翻譯伺服器限制了請求頻率（HTTP 429 請求過多，要求等待 {seconds:g} 秒）。"
+        "程式會在翻譯逾時允許時等待後重試；若持續發生，請降低使用頻率（例如關閉其他使用同一金鑰的程式）、"
+        "提高帳戶的用量上限，或改用本機伺服器。",
+        "en": "The translation server is rate-limiting requests (HTTP 429 Too Many Requests; it "
+        "asked to wait {seconds:g} s). The app waits when the translation timeout allows; if "
+        "this keeps happening, send fewer requests (e.g. close other programs using the same "
+        "key), raise your plan's rate limit, or use a local server.",
+    },
     "translate.plain_http_key": {
         "zh-TW": "注意：API Key 將以未加密的 http 傳送到 {host}。若不在可信任的區網內，請改用 https。",
         "en": "Note: the API key is sent over unencrypted http to {host}. Use https unless this "
@@ -337,6 +394,27 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Translation fell behind the speech; this sentence was not translated (the source is "
         "kept). Use a faster model or a server with a GPU, or lower max_tokens.",
     },
+    "translate.failover": {
+        "zh-TW": "翻譯伺服器 {failed} 無法使用，已改用 {active}。原因：{reason} 它恢復後會自動改回。",
+        "en": "The translation server {failed} is not available; now using {active}. Cause: "
+        "{reason} It is used again automatically once it recovers.",
+    },
+    "translate.failback": {
+        "zh-TW": "翻譯伺服器 {active} 已恢復，改回使用它。",
+        "en": "The translation server {active} is back; using it again.",
+    },
+    "translate.will_retry": {
+        "zh-TW": "伺服器恢復後會自動補譯此句。",
+        "en": "This sentence is translated late, once a server is back.",
+    },
+    "translate.late_marker": {"zh-TW": "補譯", "en": "late"},
+    "translate.active": {"zh-TW": "翻譯：{endpoint}", "en": "Translation: {endpoint}"},
+    "translate.none_active": {
+        "zh-TW": "翻譯：沒有可用的伺服器（自動重試中）",
+        "en": "Translation: no server available (retrying)",
+    },
+    "conn.entry": {"zh-TW": "{number}. {endpoint}：{message}",
+                   "en": "{number}. {endpoint}: {message}"},
     "conn.ok": {
         "zh-TW": "✓ 連線成功！模型 {model}，首字延遲 {ttft_ms:.0f} ms，{tps:.1f} tokens/s。",
         "en": "✓ Connected! Model {model}, first token in {ttft_ms:.0f} ms, {tps:.1f} tokens/s.",

@@ -117,6 +117,12 @@ class TranslationSettings:
         timeout_s: Total time allowed for one translation request, in seconds.
         context_sentences: Previous sentence pairs sent as context.
         glossary: Fixed translations, as ``[[term, translation], ...]``.
+        fallbacks: Further endpoints tried in order when the one above fails, as
+            ``[[provider, url, model], ...]`` (e.g. LAN vLLM above, then local Ollama, then
+            OpenAI); ``provider``/``url``/``model`` above are the first entry.  A settings
+            file from before the list simply has none: a one-entry list.
+        max_in_flight: Translation requests sent at once (a vLLM server batches them); the
+            subtitles and the history stay in spoken order.
     """
 
     enabled: bool = False
@@ -130,6 +136,38 @@ class TranslationSettings:
     timeout_s: float = field(default=10.0, metadata=_range(1.0, 120.0))
     context_sentences: int = field(default=3, metadata=_range(0, 20))
     glossary: tuple[tuple[str, str], ...] = ()
+    fallbacks: tuple[tuple[str, str, str], ...] = ()
+    max_in_flight: int = field(default=2, metadata=_range(1, 8))
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One entry of the ordered list of translation endpoints (see :func:`endpoints`)."""
+
+    provider: Provider
+    url: str
+    model: str
+
+    @property
+    def label(self) -> str:
+        """``model @ host:port``, short enough for a tooltip or a status line."""
+        from urllib.parse import urlsplit
+
+        return f"{self.model} @ {urlsplit(self.url).netloc or self.url}"
+
+
+def endpoints(translation: TranslationSettings) -> tuple[Endpoint, ...]:
+    """The translation endpoints in order of preference: the first entry, then fallbacks."""
+    first = Endpoint(translation.provider, translation.url, translation.model)
+    rest = tuple(Endpoint(p if p in PROVIDERS else "custom", u, m)
+                 for p, u, m in translation.fallbacks)  # unknown ones: see _check_fallbacks
+    return (first, *rest)
+
+
+def at_endpoint(translation: TranslationSettings, endpoint: Endpoint) -> TranslationSettings:
+    """``translation`` talking to ``endpoint`` only (what one translator is built from)."""
+    return dataclasses.replace(translation, provider=endpoint.provider, url=endpoint.url,
+                               model=endpoint.model, fallbacks=())
 
 
 @dataclass(frozen=True)
@@ -244,17 +282,43 @@ def to_dict(settings: Settings) -> dict[str, Any]:
     return dataclasses.asdict(settings)
 
 
-def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
-    """Validate ``data`` (parsed JSON) into :class:`Settings`; problems name the field."""
+def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE,
+              fixed_language: bool = False) -> LoadResult:
+    """Validate ``data`` (parsed JSON) into :class:`Settings`; problems name the field.
+
+    Problems are in the ``ui_language`` of ``data`` when it has a valid one, else in ``lang``;
+    ``fixed_language`` (``--ui-language`` was given) always uses ``lang``.
+    """
     problems: list[tuple[str, str]] = []
-    if isinstance(data, dict) and data.get("ui_language") in UI_LANGUAGES:
+    if (not fixed_language and isinstance(data, dict)
+            and data.get("ui_language") in UI_LANGUAGES):
         lang = data["ui_language"]
     settings = build(Settings, data, "", lang, problems)
+    settings = _check_fallbacks(settings, lang, problems)
     return LoadResult(settings, tuple(m for _, m in problems), tuple(f for f, _ in problems))
 
 
-def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResult:
+def _check_fallbacks(settings: Settings, lang: str,
+                     problems: list[tuple[str, str]]) -> Settings:
+    """Fallback rows whose provider is unknown are left out, each with a problem."""
+    rows = settings.translation.fallbacks
+    kept = tuple(row for row in rows if row[0] in PROVIDERS)
+    for row in rows:
+        if row[0] not in PROVIDERS:
+            problems.append(("translation.fallbacks", tr(
+                "settings.invalid_field", lang, field="translation.fallbacks", value=list(row),
+                reason="a provider of " + ", ".join(PROVIDERS), default="(left out)")))
+    if kept == rows:
+        return settings
+    return dataclasses.replace(settings, translation=dataclasses.replace(
+        settings.translation, fallbacks=kept))
+
+
+def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE,
+         fixed_language: bool = False) -> LoadResult:
     """Load the settings; a missing file gives the defaults, a corrupt one is kept as ``.bak``.
+
+    Problems are told in ``lang`` (or, unless ``fixed_language``, the file's own UI language).
 
     Never raises: whatever is in (or instead of) the file, the result is usable settings and
     messages that say what was wrong and what was done about it.
@@ -282,7 +346,7 @@ def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE) -> LoadResul
                                               reason=_os_detail(move_exc)),))
         return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=detail,
                                           backup=backup),))
-    return from_dict(data, lang)
+    return from_dict(data, lang, fixed_language)
 
 
 def _corrupt_detail(exc: BaseException) -> str:
@@ -349,7 +413,7 @@ def replace(settings: Settings, dotted: str, value: Any) -> Settings:
 
 
 __all__ = [
-    "ASR_BACKENDS", "PROVIDERS", "AsrSettings", "AudioSettings", "HotkeySettings", "LoadResult",
-    "OverlaySettings", "Settings", "TranslationSettings", "default_path", "from_dict", "load",
-    "replace", "save", "to_dict",
+    "ASR_BACKENDS", "PROVIDERS", "AsrSettings", "AudioSettings", "Endpoint", "HotkeySettings",
+    "LoadResult", "OverlaySettings", "Settings", "TranslationSettings", "at_endpoint",
+    "default_path", "endpoints", "from_dict", "load", "replace", "save", "to_dict",
 ]

@@ -3,7 +3,13 @@
 Not a patched client: the code under test opens real TCP connections to this server, which
 answers like vLLM does (or fails the way servers fail) depending on ``mode``:
 
-``ok``        streams ``reply`` in small SSE chunks (and serves ``/v1/models``)
+``ok``        streams ``reply`` in small SSE chunks, then a chunk with ``finish_reason``
+              ``stop`` and ``[DONE]``, as vLLM, OpenAI, llama.cpp and Ollama do (and serves
+              ``/v1/models``)
+``nofinish``  streams part of ``reply`` and ends the stream cleanly (a proper end of the
+              chunked body) with no ``finish_reason`` and no ``[DONE]``: a cut-off answer
+``flood``     ignores ``max_tokens`` and streams ``flood_chars`` characters
+``rate429``   429 Too Many Requests, with ``Retry-After: retry_after`` when that is set
 ``auth``      401 ``{"error": "Unauthorized"}`` (vLLM's shape, not OpenAI's)
 ``model404``  404 for an unknown model, as vLLM answers
 ``error500``  500 on every chat request
@@ -16,11 +22,16 @@ answers like vLLM does (or fails the way servers fail) depending on ``mode``:
 ``html``      a 200 HTML page: not an OpenAI-compatible API
 ``echo_auth`` 500 whose error body echoes the request's Authorization header (a debugging proxy
               or a careless server does this): the key must still never be shown or written
+
+In ``ok`` mode, ``failures_left``, ``cuts_left`` and ``rate_limited_left`` make the next
+requests fail (500), end cut off (as ``nofinish``) or be rate-limited (as ``rate429``) first.
+``port`` reuses a port, so a test can kill a server and start it again at the same URL.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,8 +43,8 @@ MODELS = ["test-model", "Qwen/Qwen2-7B-Instruct"]
 class FakeServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, mode: str = "ok", reply: str = "你好，你今天好嗎？") -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
+    def __init__(self, mode: str = "ok", reply: str = "你好，你今天好嗎？", port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), Handler)
         self.mode = mode
         self.reply = reply
         self.delay = 0.0
@@ -43,6 +54,13 @@ class FakeServer(ThreadingHTTPServer):
         self.first_piece_delay = 0.0  # with mode ok: time to first token (a paced server)
         self.piece_delay = 0.0  # with mode ok: time between pieces
         self.failures_left = 0  # with mode ok: fail this many chat requests with 500 first
+        self.cuts_left = 0  # with mode ok: cut this many answers off (as nofinish) first
+        self.rate_limited_left = 0  # with mode ok: answer this many with 429 first
+        self.retry_after: str | None = None  # the Retry-After header of a 429, if any
+        self.flood_chars = 200_000  # with mode flood: characters streamed
+        self.flood_sent = 0  # with mode flood: characters written before the client left
+        self.flood_aborted = threading.Event()  # with mode flood: the client hung up early
+        self.answered = 0  # chat answers streamed to the end (finish_reason and [DONE])
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -124,11 +142,57 @@ class Handler(BaseHTTPRequestHandler):
                                     "code": 500, "message": "upstream rejected request with "
                                     f"headers {{'authorization': "
                                     f"'{self.headers.get('Authorization')}'}}"})
+        if mode == "rate429" or self.server.rate_limited_left > 0:
+            self.server.rate_limited_left -= 1
+            return self._rate_limited()
         if mode == "error500" or self.server.failures_left > 0:
             self.server.failures_left -= 1
             return self._json(500, {"object": "error", "message": "CUDA out of memory",
                                     "type": "InternalServerError", "code": 500})
+        if mode == "ok" and self.server.cuts_left > 0:
+            self.server.cuts_left -= 1
+            mode = "nofinish"
+        if mode == "flood":
+            return self._flood(body)
         self._stream(mode, body)
+
+    def _rate_limited(self) -> None:
+        data = json.dumps({"error": {"message": "Rate limit reached for requests",
+                                     "type": "requests", "code": "rate_limit_exceeded"}}).encode()
+        self.send_response(429)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        if self.server.retry_after is not None:
+            self.send_header("Retry-After", self.server.retry_after)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _event(self, body: dict[str, Any], content: str | None,
+               finish: str | None = None) -> str:
+        delta = {} if content is None else {"content": content}
+        event = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0,
+                 "model": body.get("model"),
+                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        return f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
+
+    def _flood(self, body: dict[str, Any]) -> None:
+        """A server that ignores max_tokens; a small send buffer, so a client that stops
+        reading is noticed here (the write fails) instead of vanishing into socket buffers."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        piece = (self.server.reply * 100)[:100]
+        try:
+            while self.server.flood_sent < self.server.flood_chars:
+                self._send_chunk(self._event(body, piece))
+                self.server.flood_sent += len(piece)
+            self._send_chunk(self._event(body, None, "length"))
+            self._send_chunk("data: [DONE]\n\n")
+            self._send_chunk("")
+        except OSError:
+            self.server.flood_aborted.set()
 
     def _stream(self, mode: str, body: dict[str, Any]) -> None:
         self.send_response(200)
@@ -153,13 +217,16 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 self.connection.shutdown(2)  # drop the connection mid-stream
                 return
-            event = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0,
-                     "model": body.get("model"),
-                     "choices": [{"index": 0, "delta": {"content": piece},
-                                  "finish_reason": None}]}
-            self._send_chunk(f"data: {json.dumps(event, ensure_ascii=False)}\n\n")
+            if mode == "nofinish" and n == 2:
+                break
+            self._send_chunk(self._event(body, piece))
+        if mode == "nofinish":  # a clean end of the body, but the answer never finished
+            self._send_chunk("")
+            return
+        self._send_chunk(self._event(body, None, "stop"))
         self._send_chunk("data: [DONE]\n\n")
         self._send_chunk("")
+        self.server.answered += 1
 
     def _send_chunk(self, text: str) -> None:
         data = text.encode()

@@ -134,15 +134,18 @@ def _healthy(base: str) -> bool:
 
 
 def start_server(log: Path, threads: int = 1, api_key: str | None = None,
-                 model: Path | None = None) -> LlamaServer:
-    """Start the server on a free loopback port and wait until ``/health`` answers.
+                 model: Path | None = None, port: int | None = None,
+                 parallel: int = 1) -> LlamaServer:
+    """Start the server on a free loopback port (or ``port``, e.g. to restart one that was
+    stopped) and wait until ``/health`` answers; ``parallel`` requests are decoded at once.
 
     One thread by default: two spin-waiting threads on a busy 2-core machine slow down 10x.
     Raises :class:`ServerDiedError` with the exit status and log if it dies or never answers.
     """
-    port = free_port()
+    port = port or free_port()
     command = [sys.executable, "-m", "tests.servers.llama", "serve", "--port", str(port),
-               "--threads", str(threads), "--model", str(model or gguf_path())]
+               "--threads", str(threads), "--model", str(model or gguf_path()),
+               "--parallel", str(parallel)]
     if api_key:
         command += ["--api-key", api_key]
     root = Path(__file__).resolve().parents[2]
@@ -195,7 +198,8 @@ def llama_server(llama_process: LlamaServer) -> Iterator[str]:
 
 
 # -- the server process ----------------------------------------------------------------------
-def serve(model: Path, port: int, threads: int, api_key: str | None, n_ctx: int) -> None:
+def serve(model: Path, port: int, threads: int, api_key: str | None, n_ctx: int,
+          parallel: int = 1) -> None:
     """Run llama.cpp's server in this process until SIGTERM/SIGINT."""
     import xllamacpp
 
@@ -204,8 +208,8 @@ def serve(model: Path, port: int, threads: int, api_key: str | None, n_ctx: int)
     params.model_alias = {MODEL_ALIAS}
     params.hostnames = ["127.0.0.1"]
     params.port = port
-    params.n_ctx = n_ctx
-    params.n_parallel = 1
+    params.n_parallel = parallel
+    params.n_ctx = n_ctx * parallel  # each slot keeps n_ctx tokens
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
     if api_key:
@@ -274,9 +278,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--api-key", default=None)
     p.add_argument("--n-ctx", type=int, default=2048)
+    p.add_argument("--parallel", type=int, default=1, help="requests decoded at once")
     args = parser.parse_args(argv)
     if args.command == "serve":
-        serve(args.model or gguf_path(), args.port, args.threads, args.api_key, args.n_ctx)
+        serve(args.model or gguf_path(), args.port, args.threads, args.api_key, args.n_ctx,
+              args.parallel)
         return 0
     if args.check:
         return check()

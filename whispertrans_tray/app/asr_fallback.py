@@ -32,9 +32,10 @@ from typing import Protocol
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcriber, Transcript
 from whispertrans_tray.errors import RecognitionServerError
 from whispertrans_tray.i18n import tr
+from whispertrans_tray.providers import asr_faster_whisper
 from whispertrans_tray.providers.asr_faster_whisper import LoadedModel
 from whispertrans_tray.providers.asr_remote import TEST_CLIP, RemoteWhisper, read_wav
-from whispertrans_tray.settings import AsrSettings
+from whispertrans_tray.settings import AsrSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -229,3 +230,14 @@ def with_fallback(asr: AsrSettings, local: LocalTranscriber, api_key: str | None
     took = fallback.calibrate()
     log.info("Local decode of the 1-s test clip: %.2f s", took)
     return fallback
+
+
+def load_transcriber(settings: Settings, on_status: Callable[[str], None],
+                     api_key: str | None) -> LocalTranscriber:
+    """The local model with the glossary's source terms as hotwords; with ``asr.backend``
+    remote, the recognition server (key ``api_key``) in front of it as its fallback."""
+    terms = [source for source, _ in settings.translation.glossary]
+    local = asr_faster_whisper.load(settings.asr, settings.ui_language, terms)
+    if settings.asr.backend != "remote":
+        return local
+    return with_fallback(settings.asr, local, api_key, terms, on_status, settings.ui_language)

@@ -55,9 +55,14 @@ class SessionWriter:
                      "end": sentence.end, "language": sentence.language,
                      "text": sentence.text})
 
-    def translation(self, index: int, text: str, error: str = "") -> None:
-        """Record a finished translation (or its failure) of sentence ``index``."""
-        self._write({"type": "translation", "index": index, "text": text, "error": error})
+    def translation(self, index: int, text: str, error: str = "", late: bool = False) -> None:
+        """Record a finished translation (or its failure) of sentence ``index``; a ``late``
+        one (made once the server was back) replaces the failure recorded before it."""
+        record: dict[str, Any] = {"type": "translation", "index": index, "text": text,
+                                  "error": error}
+        if late:
+            record["late"] = True
+        self._write(record)
 
     def _write(self, record: dict[str, Any]) -> None:
         line = json.dumps(record, ensure_ascii=False) + "\n"
@@ -92,7 +97,8 @@ def load(path: Path) -> list[Line]:
                                          str(record["text"])))
                 elif record["type"] == "translation":
                     model.apply_translation(int(record["index"]), str(record["text"]), True,
-                                            str(record.get("error", "")))
+                                            str(record.get("error", "")),
+                                            bool(record.get("late", False)))
             except (ValueError, KeyError, TypeError):
                 log.warning("Skipping unreadable line %d of %s", number, path)
     return model.lines

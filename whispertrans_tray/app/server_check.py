@@ -3,6 +3,7 @@
 1. the URL is a valid http(s) URL;  2. the server answers ``GET /v1/models`` (reachable, the key
 is accepted, it speaks the OpenAI API);  3. the model is one it serves (else list them);
 4. one short streamed translation, timed (time to first token, tokens per second).
+With several endpoints (failover), :func:`run_each` tests every entry at once.
 
 The whole test finishes within :data:`DEADLINE_S`, even against a server that accepts the
 connection and never answers.
@@ -12,12 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from whispertrans_tray import errors
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers.translate_openai import OpenAITranslator
-from whispertrans_tray.settings import TranslationSettings
+from whispertrans_tray.settings import TranslationSettings, at_endpoint, endpoints
 
 DEADLINE_S = 15.0
 SAMPLE = "Hello, how are you today?"  # the seed's English → 繁體中文 example
@@ -69,3 +71,27 @@ def run(settings: TranslationSettings, api_key: str | None,
     sample = tr("conn.sample", ui_language, source=SAMPLE, translation=result.text)
     return ConnectionReport(True, message, "done", settings.model, models,
                             result.first_token_s * 1000, tps, sample)
+
+
+def run_each(translation: TranslationSettings, keys: Sequence[str | None],
+             ui_language: str = "zh-TW") -> list[ConnectionReport]:
+    """測試連線 for every endpoint of the list at once (``keys``: one per endpoint)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    entries = endpoints(translation)
+    with ThreadPoolExecutor(max_workers=len(entries)) as pool:
+        futures = [pool.submit(run, at_endpoint(translation, entry),
+                               keys[n] if n < len(keys) else None, ui_language)
+                   for n, entry in enumerate(entries)]
+        return [future.result() for future in futures]
+
+
+def summary(translation: TranslationSettings, reports: Sequence[ConnectionReport],
+            ui_language: str = "zh-TW") -> str:
+    """One line per endpoint (numbered, in order); a single endpoint's message as it is."""
+    if len(reports) == 1:
+        return reports[0].message
+    return "\n".join(tr("conn.entry", ui_language, number=n, endpoint=entry.label,
+                        message=report.message)
+                     for n, (entry, report) in enumerate(
+                         zip(endpoints(translation), reports, strict=False), start=1))

@@ -1,14 +1,26 @@
-"""The translation worker: a thread that translates committed sentences as they arrive.
+"""The translation workers: threads that translate committed sentences as they arrive.
 
-``submit()`` never blocks the speech pipeline.  Progress goes to ``on_update`` (called on the
+``submit()`` never blocks the speech pipeline.  Progress goes to ``on_update`` (called on a
 worker thread; the app forwards it through a bounded queue to Tk): the text so far while tokens
-stream, then ``done``; a failure reports its message and the line keeps its source text — the
-next sentence tries again.  When the server falls behind, waiting sentences go out in one
-batched request (:mod:`whispertrans_tray.core.translation_queue`).
+stream, then ``done``; a failure reports its message and the line keeps its source text.
+
+* **Several in flight.**  ``settings.max_in_flight`` workers send requests at once (a vLLM
+  server batches them); the finished ones are released in spoken order
+  (:class:`~whispertrans_tray.core.translation_queue.InOrder`), so the subtitles, the history
+  and the context never go back in time.  When the server falls behind, waiting sentences go
+  out in one batched request (:mod:`whispertrans_tray.core.translation_queue`).
+* **Failover.**  There is one translator per endpoint of the ordered list
+  (:func:`whispertrans_tray.settings.endpoints`); a failed request goes on to the next endpoint
+  that is up, and health checks bring a recovered endpoint back
+  (:mod:`whispertrans_tray.app.failover`).  ``on_status`` hears each switch.
+* **Late retries.**  A sentence that failed on every endpoint is shown failed (with the cause
+  and that it will be retried) and queued again; once a server is back and nothing newer is
+  waiting, it is translated and its update comes with ``late`` set (in order among the late
+  ones).
 
 File mode::
 
-    service = TranslationService(settings, OpenAITranslator(settings, key), on_update)
+    service = TranslationService(settings, [OpenAITranslator(settings, key)], on_update)
     for sentence in sentences:
         service.submit(sentence)
     service.drain(timeout)   # every submitted sentence translated or failed
@@ -22,11 +34,12 @@ import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
+from whispertrans_tray.app.failover import Failover, Translator
 from whispertrans_tray.core.languages import choose_target
 from whispertrans_tray.core.translation_queue import (
     BATCH_INSTRUCTION,
+    InOrder,
     Job,
     TranslationQueue,
     split_batch,
@@ -36,10 +49,14 @@ from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.errors import TranslationError
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers.prompt import Pair
-from whispertrans_tray.providers.translate_openai import Result
-from whispertrans_tray.settings import TranslationSettings
+from whispertrans_tray.settings import TranslationSettings, endpoints
 
 log = logging.getLogger(__name__)
+
+LATE_TRIES = 5  # a sentence that failed is retried at most this often once a server is back
+LATE_CAPACITY = 500  # most failed sentences kept for a late retry
+
+__all__ = ["TranslationService", "TranslationUpdate", "Translator"]
 
 
 @dataclass(frozen=True)
@@ -49,170 +66,288 @@ class TranslationUpdate:
     Attributes:
         index: ``Sentence.index`` of the sentence.
         text: The translation so far (``done`` False) or the final one; empty on failure.
-        done: No more updates follow for this sentence.
+        done: No more updates follow for this sentence (unless it failed and is retried:
+            then a ``late`` one may follow).
         error: Empty, or (with ``done``) why it failed, in the UI language — show the source
             line with the ``translate.failed_marker`` and this message.
+        late: A translation of a sentence that had failed, made once a server was back.
     """
 
     index: int
     text: str
     done: bool
     error: str = ""
-
-
-class Translator(Protocol):
-    """Translates one request at a time (``providers.translate_openai.OpenAITranslator``)."""
-
-    def translate(self, sentence: str, target: str, context: Sequence[Pair] = (),
-                  on_text: Callable[[str], None] | None = None,
-                  cancelled: Callable[[], bool] = lambda: False,
-                  instruction: str = "") -> Result: ...
-
-    def close(self) -> None: ...
+    late: bool = False
 
 
 class TranslationService:
-    """Owns one translator and one worker thread.
+    """Owns the translators (one per endpoint) and the worker threads.
 
     Args:
-        settings: Target language, context and glossary (the translator has the rest).
-        translator: Sends the requests; closed with the service.
-        on_update: Receives every :class:`TranslationUpdate`, on the worker thread.
+        settings: Target language, context, glossary, ``max_in_flight`` (the translators have
+            the rest).
+        translators: One per endpoint, in order of preference (or a single translator); they
+            must allow concurrent requests (``OpenAITranslator`` does); closed with the service.
+        on_update: Receives every :class:`TranslationUpdate`, on a worker thread.
         ui_language: Language of the error messages.
         max_batch: Most waiting sentences sent in one request when the server falls behind.
         capacity: Most sentences waiting; beyond it the oldest fail as "fell behind".
+        on_status: Receives a message (UI language) when the active endpoint changes.
+        labels: The endpoints' names for those messages (default: from ``settings``).
     """
 
-    def __init__(self, settings: TranslationSettings, translator: Translator,
+    def __init__(self, settings: TranslationSettings,
+                 translators: Translator | Sequence[Translator],
                  on_update: Callable[[TranslationUpdate], None],
-                 ui_language: str = "zh-TW", max_batch: int = 4, capacity: int = 32) -> None:
+                 ui_language: str = "zh-TW", max_batch: int = 4, capacity: int = 32,
+                 on_status: Callable[[str], None] = lambda message: None,
+                 labels: Sequence[str] = ()) -> None:
         self.settings = settings
         self.ui_language = ui_language
-        self._translator = translator
+        chain = list(translators) if isinstance(translators, Sequence) else [translators]
+        labels = list(labels) or [e.label for e in endpoints(settings)]
+        labels += [f"#{n + 1}" for n in range(len(labels), len(chain))]
         self._on_update = on_update
-        self._queue = TranslationQueue(self._target_of, max_batch=max_batch,
-                                       capacity=capacity)
-        self._context: deque[Pair] = deque(maxlen=max(settings.context_sentences, 0))
         self._lock = threading.Condition()
-        self._busy = False
+        # Lock order: _lock, then _emit, then _ctx; never the other way round.
+        self._emit = threading.RLock()  # releases happen in order, one worker at a time
+        self._ctx = threading.Lock()  # the context pairs and the late tries
+        self.failover = Failover(chain, labels[:len(chain)], self._lock, ui_language,
+                                 on_status)
+        self._queue = TranslationQueue(self._target_of, max_batch=max_batch, capacity=capacity)
+        self._late = TranslationQueue(self._target_of, max_batch=max_batch,
+                                      capacity=LATE_CAPACITY)
+        self._order: InOrder[TranslationUpdate] = InOrder()
+        self._late_order: InOrder[TranslationUpdate | None] = InOrder()
+        self._tries: dict[int, int] = {}  # id(sentence) -> late tries so far
+        self._retry: set[int] = set()  # id(sentence): failed, to be retried once released
+        self._to_late: list[Sentence] = []  # released for a retry, not yet in the late queue
+        self._context: deque[Pair] = deque(maxlen=max(settings.context_sentences, 0))
+        self._in_flight = 0
         self._closed = False
         self.failures = 0
-        self._thread = threading.Thread(target=self._run, name="translation", daemon=True)
-        self._thread.start()
+        self._threads = [threading.Thread(target=self._run, name=f"translation-{n}",
+                                          daemon=True)
+                         for n in range(max(settings.max_in_flight, 1))]
+        for thread in self._threads:
+            thread.start()
+        self.failover.start(lambda: self._closed)
 
     def _target_of(self, sentence: Sentence) -> str:
         return choose_target(sentence.language, self.settings.target_language,
                              self.settings.second_language)
+
+    @property
+    def active_endpoint(self) -> str:
+        """The name of the endpoint in use, or "" when none is up."""
+        return self.failover.active_label()
 
     def submit(self, sentence: Sentence) -> None:
         """Queue a committed sentence; never blocks on the network."""
         with self._lock:
             if self._closed:
                 return
+            with self._emit:
+                self._order.expect(sentence)
             overflow = self._queue.push(sentence)
             self._lock.notify_all()
         for lost in overflow:
             self.failures += 1
             log.warning("Translation fell behind; sentence %d keeps its source text", lost.index)
-            self._on_update(TranslationUpdate(
-                lost.index, "", True, tr("translate.fell_behind", self.ui_language)))
+            self._release(lost, TranslationUpdate(
+                lost.index, "", True, tr("translate.fell_behind", self.ui_language)), False)
 
     @property
     def waiting(self) -> int:
         with self._lock:
-            return len(self._queue) + (1 if self._busy else 0)
+            return len(self._queue) + self._in_flight
 
-    def drain(self, timeout: float) -> bool:
-        """Wait until every submitted sentence is translated or failed."""
+    @property
+    def late_waiting(self) -> int:
+        """Failed sentences waiting for a late retry."""
         with self._lock:
-            return self._lock.wait_for(lambda: not self._busy and not len(self._queue),
-                                       timeout)
+            return len(self._late)
+
+    def drain(self, timeout: float, late: bool = False) -> bool:
+        """Wait until every submitted sentence is translated or failed (``late``: and every
+        late retry is done — only possible while a server is up)."""
+        with self._lock:
+            return self._lock.wait_for(
+                lambda: not self._in_flight and not len(self._queue)
+                and not (late and len(self._late)), timeout)
 
     def cancel_pending(self) -> None:
         """Supersede the work (e.g. the session was cleared): waiting sentences end without a
-        translation and the request in flight is cancelled and its result dropped."""
+        translation, late retries are dropped, the requests in flight are cancelled."""
         with self._lock:
             dropped = self._queue.supersede()
+            late = self._late.supersede()
             self._lock.notify_all()
         for sentence in dropped:
-            self._on_update(TranslationUpdate(sentence.index, "", True, ""))
+            self._release(sentence, TranslationUpdate(sentence.index, "", True), False)
+        for sentence in late:
+            self._release(sentence, None, True)
 
     def close(self, timeout: float = 1.0) -> None:
-        """Stop the worker; a request in flight is cancelled.  Call :meth:`drain` first to
+        """Stop the workers; requests in flight are cancelled.  Call :meth:`drain` first to
         wait for the pending translations."""
         with self._lock:
             self._closed = True
             self._queue.supersede()
+            self._late.supersede()
             self._lock.notify_all()
-        self._translator.close()
-        self._thread.join(timeout)
+        self.failover.close()
+        for thread in self._threads:
+            thread.join(timeout / len(self._threads))
+
+    # -- the workers ----------------------------------------------------------------------
+    def _next_job(self) -> tuple[Job, bool] | None:
+        """With the lock held: the next job and whether it is a late retry."""
+        job = self._queue.take()
+        if job is not None:
+            return job, False
+        if self.failover.any_up():
+            job = self._late.take()
+            if job is not None:
+                return job, True
+        return None
+
+    def _ready(self) -> bool:
+        return (self._closed or len(self._queue) > 0
+                or (len(self._late) > 0 and self.failover.any_up()))
 
     def _run(self) -> None:
         while True:
             with self._lock:
-                self._lock.wait_for(lambda: self._closed or len(self._queue) > 0)
+                self._lock.wait_for(self._ready)
                 if self._closed:
                     return
-                job = self._queue.take()
-                self._busy = True
+                taken = self._next_job()
+                if taken is None:
+                    continue
+                self._in_flight += 1
             try:
-                if job is not None:
-                    self._translate(job)
+                self._translate(*taken)
             except Exception:  # a bug must not kill the worker: log it, keep going
                 log.exception("Translation worker error")
             finally:
                 with self._lock:
-                    self._busy = False
+                    self._in_flight -= 1
                     self._lock.notify_all()
 
-    def _current(self, job: Job) -> bool:
+    def _current(self, job: Job, late: bool) -> bool:
         with self._lock:
-            return self._queue.is_current(job)
+            return (self._late if late else self._queue).is_current(job)
 
-    def _translate(self, job: Job) -> None:
+    def _translate(self, job: Job, late: bool) -> None:
         def cancelled() -> bool:
-            return not self._current(job)
-
-        first = job.sentences[0].index
+            return not self._current(job, late)
 
         def on_text(text: str) -> None:
-            if not job.batched:
-                self._on_update(TranslationUpdate(first, text, False))
+            if late:  # a late line is filled in when done, not token by token
                 return
-            for number, line in split_partial(text, len(job.sentences)).items():
-                if line:
-                    self._on_update(TranslationUpdate(job.sentences[number - 1].index, line,
-                                                      False))
+            with self._emit:
+                if not self._order.is_head(job.sentences[0]):
+                    return  # an earlier sentence is still being translated: wait for it
+                if not job.batched:
+                    self._on_update(TranslationUpdate(job.sentences[0].index, text, False))
+                    return
+                for number, line in split_partial(text, len(job.sentences)).items():
+                    if line:
+                        self._on_update(TranslationUpdate(
+                            job.sentences[number - 1].index, line, False))
 
+        with self._ctx:
+            context = tuple(self._context)
         try:
-            result = self._translator.translate(
-                job.text, job.target, tuple(self._context), on_text, cancelled,
+            result = self.failover.translate(
+                job.text, job.target, context, on_text, cancelled,
                 BATCH_INSTRUCTION if job.batched else "")
         except TranslationError as exc:
             if cancelled():
-                self._end_without_translation(job)
-                return
-            self.failures += 1
-            message = exc.message(self.ui_language)
-            log.warning("Translation of sentence %d failed: %s", first, exc.message("en"))
-            for sentence in job.sentences:
-                self._on_update(TranslationUpdate(sentence.index, "", True, message))
+                self._end_without_translation(job, late)
+            else:
+                self._failed(job, late, exc)
             return
         if result.cancelled or cancelled():
-            self._end_without_translation(job)
+            self._end_without_translation(job, late)
             return
         texts = split_batch(result.text, len(job.sentences)) if job.batched else [result.text]
         if texts is None:  # the model did not keep the numbering: translate one by one
             log.info("Batch answer without numbering; translating %d sentences one by one",
                      len(job.sentences))
             for sentence in job.sentences:
-                self._translate(Job((sentence,), job.target, job.generation))
+                self._translate(Job((sentence,), job.target, job.generation), late)
             return
         for sentence, text in zip(job.sentences, texts, strict=True):
-            self._context.append(Pair(sentence.text, text))
-            self._on_update(TranslationUpdate(sentence.index, text, True))
+            if late:
+                log.info("Late translation of sentence %d", sentence.index)
+            self._release(sentence, TranslationUpdate(sentence.index, text, True, late=late),
+                          late)
 
-    def _end_without_translation(self, job: Job) -> None:
+    def _failed(self, job: Job, late: bool, exc: TranslationError) -> None:
+        """Every endpoint failed: show why (the first time) and keep it for a late retry."""
+        first = job.sentences[0].index
+        log.warning("Translation of sentence %d failed: %s", first, exc.message("en"))
+        if not late:
+            self.failures += 1
+        message = exc.message(self.ui_language)
+        with self._ctx:
+            for sentence in job.sentences:
+                tries = self._tries.pop(id(sentence), 0)
+                if tries < LATE_TRIES and not self._closed:
+                    self._tries[id(sentence)] = tries + 1
+                    self._retry.add(id(sentence))
+            retry = any(id(sentence) in self._retry for sentence in job.sentences)
+        if retry:
+            message = f"{message} {tr('translate.will_retry', self.ui_language)}"
+        for sentence in job.sentences:
+            self._release(sentence, None if late else TranslationUpdate(
+                sentence.index, "", True, message), late)
+
+    def _end_without_translation(self, job: Job, late: bool) -> None:
         """A superseded job: its lines keep the source text, with no error."""
         for sentence in job.sentences:
-            self._on_update(TranslationUpdate(sentence.index, "", True))
+            self._release(sentence, None if late else TranslationUpdate(
+                sentence.index, "", True), late)
+
+    def _release(self, sentence: Sentence, update: TranslationUpdate | None,
+                 late: bool) -> None:
+        """Hand ``update`` on once every sentence before ``sentence`` has been handed on.
+
+        A failed sentence to be retried joins the late queue here, as it is released: so the
+        late retries keep the spoken order too.
+        """
+        with self._emit:
+            if late:
+                due: list[tuple[Sentence, TranslationUpdate | None]] = list(
+                    self._late_order.finish(sentence, update))
+            else:
+                due = list(self._order.finish(sentence, update))  # type: ignore[arg-type]
+            for done, ready in due:
+                with self._ctx:
+                    if id(done) in self._retry:
+                        self._retry.discard(id(done))
+                        self._late_order.expect(done)
+                        self._to_late.append(done)
+                    elif ready is not None and ready.text and not ready.error:
+                        self._tries.pop(id(done), None)
+                        if not ready.late:
+                            self._context.append(Pair(done.text, ready.text))
+                if ready is not None:
+                    self._on_update(ready)
+        self._queue_late()
+
+    def _queue_late(self) -> None:
+        """Move the sentences released for a late retry into the late queue, in order."""
+        given_up: list[Sentence] = []
+        with self._lock:
+            with self._ctx:
+                moving, self._to_late = self._to_late, []
+            for sentence in moving:
+                given_up += self._late.push(sentence)
+            if moving:
+                self._lock.notify_all()
+        for lost in given_up:  # its line keeps the failure it already shows
+            log.warning("Too many failed sentences; %d is not retried", lost.index)
+            self._release(lost, None, True)

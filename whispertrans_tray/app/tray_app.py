@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from whispertrans_tray import settings as settings_mod
+from whispertrans_tray.app import welcome
 from whispertrans_tray.app.commands import Commands
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import AudioSource
@@ -71,7 +72,8 @@ class Parts:
         overlay: The subtitle window on the Tk root; ``on_moved`` gets its new settings.
         tray: The tray icon for a state getter and the menu actions.
         hotkeys: Global hotkeys for ``(hotkey, callback)`` pairs, UI language, action labels.
-        translation: The translation worker for settings, API key, update callback, language.
+        translation: The translation workers for settings, API key, update callback, language
+            and a callback for the changes of the endpoint in use (failover, failback).
         load_model: Loads the speech model for the settings (slow: called on the recording
             worker); the callback shows a status line (a recognition server's failover).
         recognizer: A live recognizer on a loaded model.
@@ -86,8 +88,8 @@ class Parts:
     overlay: Callable[[tk.Tk, OverlaySettings, str, Callable[[OverlaySettings], None]], Overlay]
     tray: Callable[[Callable[[], TrayState], TrayActions], Tray]
     hotkeys: Callable[[Sequence[tuple[str, Callable[[], None]]], str, Sequence[str]], Hotkeys]
-    translation: Callable[[TranslationSettings, str | None,
-                           Callable[[TranslationUpdate], None], str], TranslationService]
+    translation: Callable[[TranslationSettings, str | None, Callable[[TranslationUpdate], None],
+                           str, Callable[[str], None]], TranslationService]
     load_model: Callable[[Settings, Callable[[str], None]], LoadedTranscriber]
     recognizer: Callable[[AsrSettings, Transcriber], StreamingRecognizer]
     capture: Callable[[str, str, Callable[[str], None], str], AudioSource]
@@ -151,6 +153,7 @@ class App:
         self.tray = self.parts.tray(self.tray_state, self.commands.tray_actions())
         self.tray.start()
         self.start_hotkeys()
+        welcome.greet(self)  # the first run only
         if self.settings.translation.enabled:
             self._start_translation()
         if start_recording:
@@ -207,12 +210,21 @@ class App:
     def _start_translation(self) -> None:
         def on_update(update: TranslationUpdate) -> None:
             if update.done:
-                self.history.translation(update.index, update.text, update.error)
+                self.history.translation(update.index, update.text, update.error, update.late)
             self.post(lambda: self._show_translation(update), droppable=not update.done)
+
+        def on_status(message: str) -> None:  # the endpoint in use changed
+            def show() -> None:
+                self.overlay.set_status(message)
+                self.notify(message)
+                if self.tray is not None:
+                    self.tray.refresh()
+            self.post(show)
 
         try:
             self.service = self.parts.translation(self.settings.translation, self.api_key,
-                                                  on_update, self.settings.ui_language)
+                                                  on_update, self.settings.ui_language,
+                                                  on_status)
         except WhisperTransError as exc:
             self.fail(exc.message(self.settings.ui_language))
             return
@@ -223,9 +235,16 @@ class App:
             self.notify(warning)
 
     def _show_translation(self, update: TranslationUpdate) -> None:
-        self.subtitles.apply_translation(update.index, update.text, update.done, update.error)
+        """A late translation fills its line in the history; the overlay repaints only if
+        that line is still on screen (it never goes back to an older sentence)."""
+        on_screen = any(line.sentence.index == update.index for line in self.subtitles.visible())
+        self.subtitles.apply_translation(update.index, update.text, update.done, update.error,
+                                         update.late)
+        if update.late and not on_screen:
+            return
         self.overlay.show(self.subtitles.visible(), self.subtitles.partial)
-        self.overlay.set_status(update.error)
+        if not update.late:
+            self.overlay.set_status(update.error)
 
     def _restart_translation(self) -> None:
         if self.service is not None:
@@ -288,7 +307,15 @@ class App:
         return TrayState(self.status, s.audio.source, s.audio.device, self.devices,
                          s.translation.provider, s.translation.target_language,
                          s.translation.enabled, s.overlay.visible, s.overlay.locked,
-                         s.ui_language)
+                         s.ui_language, self.endpoint_status())
+
+    def endpoint_status(self) -> str:
+        """``翻譯：model @ host`` for the endpoint in use ("" when not translating)."""
+        if self.service is None:
+            return ""
+        active = self.service.active_endpoint
+        return (self.t("translate.active", endpoint=active) if active
+                else self.t("translate.none_active"))
 
     def _refresh_devices(self) -> None:
         try:

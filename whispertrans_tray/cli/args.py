@@ -4,9 +4,26 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import typing
+from typing import Any
 
+from whispertrans_tray.errors import SettingsError
 from whispertrans_tray.presets import with_provider
-from whispertrans_tray.settings import ASR_BACKENDS, PROVIDERS, Settings
+from whispertrans_tray.settings import (
+    ASR_BACKENDS,
+    PROVIDERS,
+    AsrSettings,
+    Settings,
+    TranslationSettings,
+)
+from whispertrans_tray.typed_json import InvalidValueError, coerce
+
+# The flags whose values have a range or shape to check, with the setting each one sets.
+CHECKED_FLAGS: dict[str, tuple[type[Any], str]] = {
+    "--beam-size": (AsrSettings, "beam_size"),
+    "--threads": (AsrSettings, "cpu_threads"),
+    "--temperature": (TranslationSettings, "temperature"),
+}
 
 
 def add_asr_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,8 +71,25 @@ def add_provider_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--temperature", type=float, help="sampling temperature")
 
 
+def check_flag(flag: str, value: Any) -> Any:
+    """``value`` of ``flag`` as its setting takes it; a :class:`SettingsError` that names the
+    flag, the value and what would fit (in the UI language) if it does not fit."""
+    cls, name = CHECKED_FLAGS[flag]
+    field = next(f for f in dataclasses.fields(cls) if f.name == name)
+    try:
+        return coerce(value, typing.get_type_hints(cls)[name], field.metadata)
+    except InvalidValueError:
+        raise SettingsError("cli.invalid_flag", flag=flag, value=value,
+                            lo=field.metadata["min"], hi=field.metadata["max"]) from None
+
+
 def apply_arguments(settings: Settings, args: argparse.Namespace) -> Settings:
-    """Return ``settings`` with the flags given in ``args`` applied."""
+    """Return ``settings`` with the flags given in ``args`` applied; a flag with a value out
+    of range (``--beam-size 0``, ``--temperature nan``) raises :class:`SettingsError`."""
+    for flag in CHECKED_FLAGS:
+        value = getattr(args, flag[2:].replace("-", "_"), None)
+        if value is not None:
+            check_flag(flag, value)
     asr = settings.asr
     asr_changes = {
         "model": getattr(args, "whisper_model", None),

@@ -47,11 +47,15 @@ class TerminalView:
     def translation(self, update: TranslationUpdate) -> None:
         """Called on the translation thread."""
         with self._lock:
-            self.model.apply_translation(update.index, update.text, update.done, update.error)
+            self.model.apply_translation(update.index, update.text, update.done, update.error,
+                                         update.late)
             if not update.done:
                 return
             self._clear_partial()
-            if update.error:
+            if update.late:  # a sentence that had failed, translated once the server was back
+                marker = tr("translate.late_marker", self.ui_language)
+                print(f"{'':20}→ [{marker} #{update.index + 1}] {update.text}", flush=True)
+            elif update.error:
                 marker = tr("translate.failed_marker", self.ui_language)
                 print(f"{'':20}{marker}: {update.error}", file=sys.stderr, flush=True)
             elif update.text:

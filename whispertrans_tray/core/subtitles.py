@@ -23,6 +23,7 @@ class Line:
     translation: str = ""
     status: Status = "none"
     error: str = ""
+    late: bool = False  # translated after the server was back (it had failed)
 
 
 class SubtitleModel:
@@ -41,13 +42,16 @@ class SubtitleModel:
         self._by_index[event.index] = len(self.lines)
         self.lines.append(Line(event, status="pending" if translating else "none"))
 
-    def apply_translation(self, index: int, text: str, done: bool, error: str = "") -> None:
-        """Record translation progress of sentence ``index`` (unknown indexes are ignored)."""
+    def apply_translation(self, index: int, text: str, done: bool, error: str = "",
+                          late: bool = False) -> None:
+        """Record translation progress of sentence ``index`` (unknown indexes are ignored);
+        ``late``: a failed line translated once the server was back."""
         pos = self._by_index.get(index)
         if pos is None:
             return
         status: Status = "failed" if error else ("done" if done else "streaming")
-        self.lines[pos] = replace(self.lines[pos], translation=text, status=status, error=error)
+        self.lines[pos] = replace(self.lines[pos], translation=text, status=status, error=error,
+                                  late=late)
 
     def visible(self) -> list[Line]:
         """The newest lines, as many as fit on screen."""

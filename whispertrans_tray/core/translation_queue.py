@@ -16,6 +16,9 @@ Policy:
   language changed, the session was cleared): the waiting sentences are handed back and the
   job in flight becomes stale (:meth:`TranslationQueue.is_current`), so the worker cancels it
   and drops its result.
+* **In order.**  Several requests may be in flight at once; :class:`InOrder` holds a finished
+  result until every sentence submitted before it has finished too, so the subtitles, the
+  history and the context sentences keep the spoken order.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from whispertrans_tray.core.types import Sentence
 
@@ -149,3 +153,38 @@ class TranslationQueue:
         waiting = list(self._waiting)
         self._waiting.clear()
         return waiting
+
+
+T = TypeVar("T")
+
+
+class InOrder(Generic[T]):
+    """Releases results in the order their sentences were :meth:`expect`-ed.
+
+    Sentences are told apart by identity (the same object goes in and comes back in a
+    :class:`Job`), so a recognizer that starts its numbering over cannot mix them up.  Every
+    expected sentence must be :meth:`finish`-ed exactly once (translated, failed, given up or
+    cancelled), or the ones after it are held for ever.
+    """
+
+    def __init__(self) -> None:
+        self._order: deque[Sentence] = deque()
+        self._held: dict[int, tuple[Sentence, T]] = {}
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def expect(self, sentence: Sentence) -> None:
+        self._order.append(sentence)
+
+    def is_head(self, sentence: Sentence) -> bool:
+        """True if every sentence expected before ``sentence`` has been released."""
+        return bool(self._order) and self._order[0] is sentence
+
+    def finish(self, sentence: Sentence, result: T) -> list[tuple[Sentence, T]]:
+        """Record ``sentence``'s result; returns the results now due, in order."""
+        self._held[id(sentence)] = (sentence, result)
+        due: list[tuple[Sentence, T]] = []
+        while self._order and id(self._order[0]) in self._held:
+            due.append(self._held.pop(id(self._order.popleft())))
+        return due

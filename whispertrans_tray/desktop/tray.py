@@ -1,4 +1,5 @@
-"""The tray icon and its menu (pystray; the GTK backend on Linux).
+"""The tray icon and its menu (pystray; on Linux the SNI or the X11 backend, see
+:mod:`whispertrans_tray.desktop.tray_backend`).
 
 The menu is rebuilt from a :class:`TrayState` snapshot, so radio and check marks always show
 the current settings.  Menu callbacks run on pystray's thread: the :class:`TrayActions` the app
@@ -8,7 +9,6 @@ passes in must only post commands to the app's queue.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 from collections.abc import Callable
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from whispertrans_tray.core.languages import LANGUAGES
+from whispertrans_tray.desktop import tray_backend
 from whispertrans_tray.desktop.icons import tray_image
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.presets import PRESETS
@@ -38,6 +39,7 @@ class TrayState:
     overlay_visible: bool = True
     locked: bool = False
     ui_language: str = "zh-TW"
+    endpoint: str = ""  # the translation endpoint in use, for the tooltip ("" when off)
 
 
 @dataclass(frozen=True)
@@ -57,18 +59,11 @@ class TrayActions:
     quit: Callable[[], None]
 
 
-def _pystray() -> Any:
-    if sys.platform.startswith("linux"):
-        os.environ.setdefault("PYSTRAY_BACKEND", "gtk")
-    import pystray
-
-    return pystray
-
-
 def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
     """The tray menu; labels and marks are evaluated from ``get_state()`` each time."""
-    pystray = _pystray()
-    item, menu = pystray.MenuItem, pystray.Menu
+    from pystray import _base
+
+    item, menu = _base.MenuItem, _base.Menu
 
     def t(key: str) -> str:
         return tr(key, get_state().ui_language)
@@ -143,16 +138,19 @@ class Tray:
     (any thread: pystray's GTK backend schedules the update on its loop); :meth:`stop` on quit.
     """
 
-    def __init__(self, get_state: Callable[[], TrayState], actions: TrayActions) -> None:
-        pystray = _pystray()
+    def __init__(self, get_state: Callable[[], TrayState], actions: TrayActions,
+                 backend: str | None = None) -> None:
+        self.backend = backend or tray_backend.choose()
+        log.info("Tray backend: %s", self.backend)
         self._get_state = get_state
         self._status = get_state().status
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._ready = False
         self._pending: list[tuple[str, str]] = []  # notifications asked for before ready
-        self.icon: Any = pystray.Icon("whispertrans-tray", tray_image(self._status),
-                                      "WhisperTrans Tray", build_menu(get_state, actions))
+        backend_module = tray_backend.load(self.backend)
+        self.icon: Any = backend_module.Icon("whispertrans-tray", tray_image(self._status),
+                                             "WhisperTrans Tray", build_menu(get_state, actions))
 
     def start(self) -> None:
         """Show the icon.
@@ -188,7 +186,8 @@ class Tray:
         if state.status != self._status:
             self._status = state.status
             self.icon.icon = tray_image(state.status)
-        self.icon.title = f"WhisperTrans Tray — {tr('status.' + state.status, state.ui_language)}"
+        title = f"WhisperTrans Tray — {tr('status.' + state.status, state.ui_language)}"
+        self.icon.title = f"{title}\n{state.endpoint}" if state.endpoint else title
         self.icon.update_menu()
 
     def notify(self, message: str, title: str = "WhisperTrans Tray") -> None:

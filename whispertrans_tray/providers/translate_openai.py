@@ -7,11 +7,18 @@ Requests stream (the subtitle fills as tokens arrive), always send temperature a
 ask thinking models not to think (vLLM ``chat_template_kwargs``, Ollama ``think``) and strip
 any ``<think>…</think>`` that still arrives.  Every failure becomes a
 :class:`~whispertrans_tray.errors.TranslationError` that names the cause and the fix.
+
+An answer counts only when the server said it was finished (a ``finish_reason``): a stream
+that just stops is cut off, and its fragment is never returned as a translation.  A 429 is
+waited out (``Retry-After``, else a growing pause) as long as the request's deadline allows.
+An answer far longer than ``max_tokens`` allows (a server that ignores it) is cut at
+:data:`CHARS_PER_TOKEN` × ``max_tokens`` characters and the rest is not read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import ipaddress
 import logging
 import socket
@@ -36,6 +43,8 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 3.0
 MIN_RETRY_BUDGET_S = 1.0  # a retry needs at least this much of the request's time left
 RETRY_PAUSE_S = 0.2
+RATE_LIMIT_PAUSE_S = 0.5  # first pause after a 429 without Retry-After; doubles each time
+CHARS_PER_TOKEN = 8  # generous for any script: more than this per max_tokens is not an answer
 
 
 def base_url(url: str) -> str:
@@ -70,14 +79,29 @@ def is_local(host: str) -> bool:
 _warned_hosts: set[str] = set()
 
 
-def plain_http_warning(url: str, api_key: str | None, ui_language: str) -> str | None:
-    """A one-time warning when a key goes over plain http to a host that is not this PC."""
+def plain_http_warning(url: str, api_key: str | None, ui_language: str,
+                       once: bool = True) -> str | None:
+    """A warning when a key goes over plain http to a host that is not this PC; ``once``:
+    only the first time for each host (測試連線 passes False: it always says so)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if not api_key or parts.scheme != "http" or is_local(host) or host in _warned_hosts:
+    if not api_key or parts.scheme != "http" or is_local(host) or (once and host in _warned_hosts):
         return None
     _warned_hosts.add(host)
     return tr("translate.plain_http_key", ui_language, host=host)
+
+
+def retry_after_s(value: str | None, now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        return max(float(text), 0.0) if text.replace(".", "", 1).isdigit() else max(
+            email.utils.parsedate_to_datetime(text).timestamp()
+            - (time.time() if now is None else now), 0.0)
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -> \
@@ -107,6 +131,8 @@ def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -
         status = exc.status_code
         if status in (401, 403):
             return errors.AuthenticationError(status=status)
+        if status == 429:
+            return errors.rate_limited(retry_after_s(exc.response.headers.get("retry-after")))
         if status == 404:
             # Servers say "unknown model" only in the text of the 404 (vLLM: "The model `x`
             # does not exist.", OpenAI: code model_not_found), so the text decides here.
@@ -193,6 +219,7 @@ class Result:
     total_s: float
     chunks: int
     cancelled: bool = False
+    capped: bool = False  # the answer ran far past max_tokens and was cut (the rest unread)
 
 
 class OpenAITranslator:
@@ -253,16 +280,42 @@ class OpenAITranslator:
         messages = build_messages(sentence, target, context, self.settings.glossary,
                                   instruction)
         deadline = time.monotonic() + self.settings.timeout_s
-        try:
-            return self._stream(messages, on_text, cancelled, deadline)
-        except errors.TranslationError as exc:
-            if (not self.retry or not exc.transient or self._stop or cancelled()
-                    or exc.partial
-                    or deadline - time.monotonic() < MIN_RETRY_BUDGET_S):
-                raise
-            log.info("Translation failed (%s); retrying once", type(exc).__name__)
-            time.sleep(RETRY_PAUSE_S)
-            return self._stream(messages, on_text, cancelled, deadline)
+        started = time.perf_counter()
+        retried = False
+        pause = RATE_LIMIT_PAUSE_S
+        while True:
+            try:
+                return self._stream(messages, on_text, cancelled, deadline)
+            except errors.RateLimitedError as exc:
+                # Wait as long as the server asks (else a growing pause) while the deadline
+                # leaves time for one more request after the wait.
+                wait = exc.retry_after if exc.retry_after is not None else pause
+                pause = min(pause * 2, 8.0)
+                if (not self.retry or self._stop or cancelled()
+                        or deadline - time.monotonic() < wait + MIN_RETRY_BUDGET_S):
+                    raise
+                log.info("Rate-limited (HTTP 429); waiting %.1f s before asking again", wait)
+            except errors.TranslationError as exc:
+                # A cut-off answer was never shown as final: asking again is safe.
+                if (retried or not self.retry or not exc.transient or self._stop
+                        or cancelled()
+                        or (exc.partial and not isinstance(exc, errors.StreamBrokenError))
+                        or deadline - time.monotonic() < MIN_RETRY_BUDGET_S):
+                    raise
+                retried = True
+                wait = RETRY_PAUSE_S
+                log.info("Translation failed (%s); retrying once", type(exc).__name__)
+            if self._wait(wait, cancelled):
+                return Result("", 0.0, time.perf_counter() - started, 0, cancelled=True)
+
+    def _wait(self, seconds: float, cancelled: Callable[[], bool]) -> bool:
+        """Sleep ``seconds``; True if cancelled (or closed) meanwhile."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if self._stop or cancelled():
+                return True
+            time.sleep(min(left, 0.05))
+        return self._stop or cancelled()
 
     def _stream(self, messages: list[dict[str, str]], on_text: Callable[[str], None] | None,
                 cancelled: Callable[[], bool], deadline: float) -> Result:
@@ -275,6 +328,10 @@ class OpenAITranslator:
         text = ""
         chunks = 0
         events = 0
+        received = 0  # characters of content, thinking included
+        cap = self.settings.max_tokens * CHARS_PER_TOKEN
+        capped = False
+        finish: str | None = None
         think = ThinkFilter()
         try:
             stream = self._client.chat.completions.create(
@@ -293,7 +350,12 @@ class OpenAITranslator:
                         raise errors.ServerError(status=500, detail=str(chunk.error)[:200])
                     if not chunk.choices:
                         continue
+                    finish = chunk.choices[0].finish_reason or finish
                     delta = chunk.choices[0].delta.content or ""
+                    if received + len(delta) > cap:  # far past max_tokens: stop reading
+                        delta = delta[:max(cap - received, 0)]
+                        capped = True
+                    received += len(delta)
                     visible = think.feed(delta)
                     if delta and not first:
                         first = time.perf_counter() - started
@@ -302,6 +364,8 @@ class OpenAITranslator:
                         text += visible
                         if on_text:
                             on_text(text.strip())
+                    if capped:
+                        break
             text += think.finish()
         except Exception as exc:
             if watchdog.reason == "cancelled":
@@ -324,8 +388,17 @@ class OpenAITranslator:
             if not events:
                 raise errors.NotCompatibleError(
                     url=self.url, detail="it sent no chat completion stream")
-            raise errors.StreamBrokenError(detail="the answer was empty")
-        return Result(text.strip(), first, time.perf_counter() - started, chunks)
+            if finish is not None:
+                raise errors.StreamBrokenError(detail="the answer was empty")
+        if capped:
+            log.warning("The answer ran past max_tokens (%d); kept its first %d characters",
+                        self.settings.max_tokens, cap)
+        elif finish is None:  # the stream ended, but the server never said it had finished
+            cut = errors.CutOffError(chars=len(text.strip()))
+            cut.partial = bool(text.strip())
+            raise cut
+        return Result(text.strip(), first, time.perf_counter() - started, chunks,
+                      capped=capped)
 
     def _model_missing(self) -> errors.ModelNotFoundError:
         try:

@@ -1,0 +1,62 @@
+"""Command-line flags are checked like settings, and ``--ui-language`` decides every message:
+a real process, real files, a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+from tests.servers.fake_openai import FakeServer
+
+CLI = [sys.executable, "-m", "whispertrans_tray"]
+
+
+def run(*args: str, home: Path, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(home),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    if cache is not None:
+        env["WHISPERTRANS_CACHE_DIR"] = str(cache)
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=300,
+                          check=False)
+
+
+@pytest.mark.parametrize(
+    ("flags", "flag", "lang", "words"),
+    [(["--beam-size", "0"], "--beam-size 0", "en", "from 1 to 10"),
+     (["--temperature", "nan"], "--temperature nan", "en", "from 0 to 2"),
+     (["--temperature", "inf"], "--temperature inf", "zh-TW", "命令列選項"),
+     (["--threads", "-1"], "--threads -1", "zh-TW", "0 到 64")],
+)
+def test_a_flag_out_of_range_is_named_before_any_work(tmp_path: Path, model_cache: Path,
+                                                      flags: list[str], flag: str, lang: str,
+                                                      words: str) -> None:
+    result = run("--ui-language", lang, "transcribe", str(DATA / "jfk.flac"), *flags,
+                 "-o", str(tmp_path / "out.srt"), home=tmp_path, cache=model_cache)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    name, value = flag.split()
+    assert name in result.stderr and value in result.stderr and words in result.stderr
+    assert not (tmp_path / "out.srt").exists()
+
+
+def test_the_ui_language_flag_decides_the_settings_messages(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_text("{broken", encoding="utf-8")
+    chinese = tmp_path / "chinese.json"  # a file that says zh-TW, with one bad field
+    chinese.write_text(json.dumps({"ui_language": "zh-TW", "asr": {"beam_size": 0}}),
+                       encoding="utf-8")
+    with FakeServer("ok") as server:
+        flags = ["test-connection", "--url", server.url, "--model", "test-model"]
+        broken = run("--ui-language", "en", "--settings", str(corrupt), *flags, home=tmp_path)
+        bad_field = run("--ui-language", "en", "--settings", str(chinese), *flags, home=tmp_path)
+        in_chinese = run("--settings", str(chinese), *flags, home=tmp_path)
+    assert broken.returncode == 0 and "is corrupt" in broken.stderr
+    assert "已損毀" not in broken.stderr and "✓ Connected" in broken.stdout
+    assert "Setting 'asr.beam_size'" in bad_field.stderr and "設定欄位" not in bad_field.stderr
+    assert "設定欄位「asr.beam_size」" in in_chinese.stderr  # without the flag: the file's
