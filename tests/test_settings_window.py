@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.desktop_env import ARTIFACTS
+from tests.servers.fake_asr import FakeAsrServer
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.desktop.settings_window import SAVED, listen
@@ -22,10 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
     path = settings_mod.save(settings_mod.Settings(), tmp_path / "settings.json")
-    with FakeServer("ok") as server:
+    with FakeServer("ok") as server, FakeAsrServer("slow") as asr:
         result = subprocess.run(
             [sys.executable, str(ROOT / "tests" / "webview_driver.py"), str(path), server.url,
-             str(ARTIFACTS / "settings_window")],
+             str(ARTIFACTS / "settings_window"), asr.url],
             capture_output=True, text=True, timeout=180, check=False,
             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert SAVED in result.stdout.splitlines(), "the window tells the app after a save"
@@ -37,11 +38,13 @@ def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
     assert seen["url_before"] == "http://localhost:8000/v1/chat/completions"
     assert seen["url_ollama"] == "http://localhost:11434/v1/chat/completions"  # auto-filled
     assert seen["connection"].startswith("✓ 連線成功！")
+    assert seen["asr_connection"].startswith("✓ 連線成功！") and "ms" in seen["asr_connection"]
     assert "ftp://nowhere" in seen["url_error"]  # the message sits next to the field
     assert seen["saved"] == "✓ 已儲存"
     saved = settings_mod.load(path).settings
     assert saved.overlay.font_size == 30
     assert saved.translation.provider == "ollama" and saved.translation.url == server.url
+    assert saved.asr.backend == "remote" and saved.asr.remote_url == asr.url
     assert seen["title_en"] == "WhisperTrans settings"
 
 

@@ -46,6 +46,7 @@ from whispertrans_tray.desktop.single_instance import SingleInstance
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
+from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
     OpenAITranslator,
@@ -373,9 +374,18 @@ def settings_services(path: Path | None) -> FormServices:
         return {"ok": report.ok, "message": report.message, "sample": report.sample,
                 "models": list(report.models)}
 
+    def test_asr(asr: settings_mod.AsrSettings, key: str | None,
+                 ui_language: str) -> dict[str, object]:
+        report = asr_check.run(asr, key, ui_language)
+        return {"ok": report.ok, "message": report.message}
+
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
-                        test_connection=test_connection)
+                        test_connection=test_connection, test_asr=test_asr,
+                        check_asr_url=asr_base_url,
+                        stored_asr_key=lambda: credentials.stored(credentials.ASR_ENTRY),
+                        store_asr_key=lambda key: credentials.store(key,
+                                                                    credentials.ASR_ENTRY))
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

@@ -256,7 +256,7 @@ class App:
     # -- settings: one route --------------------------------------------------------------
     def change(self, *, audio: AudioSettings | None = None,
                translation: TranslationSettings | None = None,
-               overlay: OverlaySettings | None = None) -> None:
+               overlay: OverlaySettings | None = None, asr: AsrSettings | None = None) -> None:
         """Change whole settings sections at once, save, apply.
 
         A batch (source and device; provider, URL and model) is saved once and restarts what
@@ -265,7 +265,7 @@ class App:
         s = self.settings
         new = dataclasses.replace(s, audio=audio or s.audio,
                                   translation=translation or s.translation,
-                                  overlay=overlay or s.overlay)
+                                  overlay=overlay or s.overlay, asr=asr or s.asr)
         try:
             settings_mod.save(new, self.settings_path)
         except WhisperTransError as exc:  # applied for this session all the same
@@ -307,7 +307,7 @@ class App:
         return TrayState(self.status, s.audio.source, s.audio.device, self.devices,
                          s.translation.provider, s.translation.target_language,
                          s.translation.enabled, s.overlay.visible, s.overlay.locked,
-                         s.ui_language, self.endpoint_status())
+                         s.ui_language, self.endpoint_status(), s.asr.backend)
 
     def endpoint_status(self) -> str:
         """``翻譯：model @ host`` for the endpoint in use ("" when not translating)."""

@@ -21,7 +21,7 @@ from whispertrans_tray.desktop.hotkey_notation import check
 from whispertrans_tray.errors import HotkeyError, WhisperTransError
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.presets import PRESETS
-from whispertrans_tray.settings import TranslationSettings
+from whispertrans_tray.settings import AsrSettings, TranslationSettings
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,11 @@ class FormServices:
         check_url: Raises a :class:`WhisperTransError` naming the problem with an API URL.
         test_connection: 測試連線 for ``(settings, api key, UI language)``: a JSON-able dict
             with ``ok``, ``message``, ``sample`` and ``models``.
+        test_asr: 測試連線 of the recognition server for ``(asr settings, its key, UI
+            language)``: a JSON-able dict with ``ok`` and ``message``.
+        check_asr_url: Like ``check_url``, for the recognition server's URL.
+        stored_asr_key: The recognition server's stored key, or None.
+        store_asr_key: Saves (or, if "", removes) the recognition server's key.
     """
 
     load: Callable[[], settings_mod.LoadResult]
@@ -45,6 +50,10 @@ class FormServices:
     stored_key: Callable[[], str | None]
     check_url: Callable[[str], object]
     test_connection: Callable[[TranslationSettings, str | None, str], dict[str, Any]]
+    test_asr: Callable[[AsrSettings, str | None, str], dict[str, Any]] | None = None
+    check_asr_url: Callable[[str], object] = lambda url: None
+    stored_asr_key: Callable[[], str | None] = lambda: None
+    store_asr_key: Callable[[str], object] = lambda key: None
 
 
 class SettingsApi:
@@ -65,6 +74,7 @@ class SettingsApi:
             "presets": {k: dataclasses.asdict(p) for k, p in PRESETS.items()},
             "targets": list(LANGUAGES),
             "has_key": bool(self._services.stored_key()),
+            "has_asr_key": bool(self._services.stored_asr_key()),
         }
 
     def validate(self, data: dict[str, Any]) -> dict[str, str]:
@@ -76,17 +86,27 @@ class SettingsApi:
                 self._services.check_url(url)
             except WhisperTransError as exc:
                 messages["translation.url"] = exc.message(data.get("ui_language", "zh-TW"))
+        asr_url = (data.get("asr") or {}).get("remote_url", "")
+        if isinstance(asr_url, str) and "asr.remote_url" not in messages:
+            try:
+                self._services.check_asr_url(asr_url)
+            except WhisperTransError as exc:
+                messages["asr.remote_url"] = exc.message(data.get("ui_language", "zh-TW"))
         messages.update(_hotkey_messages(data.get("hotkeys"), data.get("ui_language", "zh-TW")))
         return messages
 
-    def save(self, data: dict[str, Any], api_key: str | None = None) -> dict[str, Any]:
-        """Validate and save; ``api_key`` None keeps the stored key, "" removes it."""
+    def save(self, data: dict[str, Any], api_key: str | None = None,
+             asr_api_key: str | None = None) -> dict[str, Any]:
+        """Validate and save; a key None keeps the stored one, "" removes it (``api_key``:
+        translation; ``asr_api_key``: the recognition server)."""
         errors = self.validate(data)
         if errors:
             return {"ok": False, "errors": errors}
         result = settings_mod.from_dict(data)
         try:
             self._services.save(result.settings, api_key)
+            if asr_api_key is not None:
+                self._services.store_asr_key(asr_api_key)
         except Exception as exc:  # a keyring or disk problem is shown, not raised
             message = exc.message(result.settings.ui_language) \
                 if isinstance(exc, WhisperTransError) else str(exc)
@@ -105,6 +125,19 @@ class SettingsApi:
         return self._services.test_connection(settings.translation,
                                               api_key or self._services.stored_key(),
                                               settings.ui_language)
+
+
+    def test_asr(self, data: dict[str, Any], asr_api_key: str | None = None) -> dict[str, Any]:
+        """測試連線 of the recognition server with the values in the form (not yet saved)."""
+        errors = self.validate(data)
+        if "asr.remote_url" in errors:
+            return {"ok": False, "message": errors["asr.remote_url"]}
+        settings = settings_mod.from_dict(data).settings
+        if self._services.test_asr is None:
+            return {"ok": False, "message": ""}
+        return self._services.test_asr(settings.asr,
+                                       asr_api_key or self._services.stored_asr_key(),
+                                       settings.ui_language)
 
 
 def _hotkey_messages(hotkeys: Any, language: str) -> dict[str, str]:

@@ -40,6 +40,7 @@ class TrayState:
     locked: bool = False
     ui_language: str = "zh-TW"
     endpoint: str = ""  # the translation endpoint in use, for the tooltip ("" when off)
+    asr_backend: str = "local"  # speech recognition: local, or a remote server
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class TrayActions:
     export_history: Callable[[], None]
     open_settings: Callable[[], None]
     quit: Callable[[], None]
+    set_asr_backend: Callable[[str], None] = lambda backend: None
 
 
 def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
@@ -89,6 +91,10 @@ def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
              else t("tray.start"), lambda: actions.toggle_recording(), default=True),
         menu.SEPARATOR,
         item(lambda _: t("tray.source"), menu(lambda: source_items())),
+        item(lambda _: t("tray.asr"), menu(*[
+            item(lambda _, key=key: t("tray.asr_" + key), _bind1(actions.set_asr_backend, key),
+                 radio=True, checked=_is(get_state, "asr_backend", key))
+            for key in ("local", "remote")])),
         item(lambda _: t("tray.provider"), menu(*[
             item(label, _bind1(actions.set_provider, key), radio=True,
                  checked=_is(get_state, "provider", key)) for key, label in
