@@ -52,7 +52,8 @@ def test_loopback_audio_becomes_translated_subtitles(tmp_path: Path, model_cache
         env = {**os.environ, "WHISPERTRANS_DATA_DIR": str(tmp_path / "data"),
                "WHISPERTRANS_CACHE_DIR": str(model_cache),
                "WHISPERTRANS_LOG_DIR": str(tmp_path / "logs"),
-               "XDG_CACHE_HOME": str(tmp_path / "cache")}
+               "XDG_CACHE_HOME": str(tmp_path / "cache"),
+               "TMPDIR": str(tmp_path)}  # the single-instance lock: this test's own
         env.pop("XDG_RUNTIME_DIR", None)
         cli = [sys.executable, "-m", "whispertrans_tray", "--settings", str(path)]
         app = subprocess.Popen(cli, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -234,3 +234,18 @@ def test_parse_chinese_words_and_named_language() -> None:
         {"start": 0.0, "end": 3.0, "text": "你好。"}]}, 2.0)
     assert [w.text for w in spread.words] == ["你", "好。"]
     assert spread.words[-1].end == 2.0  # clipped to the audio sent
+
+
+def test_file_mode_on_the_server_and_without_it(server: WhisperServer, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """``transcribe --asr remote``: the utterances go to the server; with the server gone,
+    the same command writes the same sentences from the local model, with a notice."""
+    jfk = str(Path(__file__).parent / "data" / "jfk.flac")
+    settings = str(tmp_path / "settings.json")
+    for name, url in (("served", server.url), ("gone", "http://127.0.0.1:9/v1")):
+        out = tmp_path / f"{name}.txt"
+        assert main(["--settings", settings, "--ui-language", "en", "transcribe", jfk, "-o",
+                     str(out), "--language", "en", "--asr", "remote", "--asr-url", url]) == 0
+        assert wer(reference("jfk.flac"), out.read_text(encoding="utf-8")) < 0.1
+        notices = capsys.readouterr().err
+        assert ("Recognizing locally" in notices) == (name == "gone"), notices

@@ -39,6 +39,8 @@ def test_lag(model_cache: Path) -> None:
 def test_soak(model_cache: Path) -> None:
     out = run("bench_soak", "--minutes", "0.25", model_cache=model_cache)
     assert out.strip().splitlines()[-1].endswith("| 0 |")  # no lost sentences
+    assert "(11 faults" in out  # each fault of the schedule fired (none FAILED)
+    assert "FAILED" not in out and "PulseAudio sink loaded again" in out
 
 
 @pytest.mark.usefixtures("pulse")

@@ -19,11 +19,7 @@ from tests.servers.fake_openai import FakeServer
 from whispertrans_tray import errors
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.core.types import Sentence
-from whispertrans_tray.providers.translate_openai import (
-    CHARS_PER_TOKEN,
-    OpenAITranslator,
-    retry_after_s,
-)
+from whispertrans_tray.providers.translate_openai import OpenAITranslator
 from whispertrans_tray.settings import TranslationSettings
 
 REPLY = "你好，你今天好嗎？"
@@ -128,6 +124,8 @@ def test_a_retry_after_beyond_the_deadline_fails_at_once_and_says_the_wait() -> 
 
 
 def test_retry_after_as_an_http_date() -> None:
+    from whispertrans_tray.providers.translate_openai import retry_after_s
+
     now = time.time()
     assert retry_after_s(email.utils.formatdate(now + 20, usegmt=True), now) == \
         pytest.approx(20, abs=1)
@@ -135,6 +133,8 @@ def test_retry_after_as_an_http_date() -> None:
 
 
 def test_an_answer_far_past_max_tokens_is_cut_and_not_read_on() -> None:
+    from whispertrans_tray.providers.translate_openai import CHARS_PER_TOKEN
+
     with FakeServer("flood", reply="a looping model ") as server:
         result = translator(server, max_tokens=64).translate("Hi.", "繁體中文")
         assert server.flood_aborted.wait(5), "the client stopped reading"

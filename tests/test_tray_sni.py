@@ -119,7 +119,7 @@ def click(conn: Any, bus: str, menu: str, path: list[str]) -> None:
     until(attempt)
 
 
-def until(check: Callable[[], Any], timeout: float = 10) -> Any:
+def until(check: Callable[[], Any], timeout: float = 20) -> Any:
     """The first true value of ``check()``; it may fail meanwhile (the app rebuilds its menu
     after each change, and the panel's view of it catches up, as a panel's would)."""
     from gi.repository import GLib

@@ -14,6 +14,7 @@ with its traceback, but never stops the daemon.
     │   ├── ModelMissingError        bundled model packages not installed
     │   ├── ModelChecksumError       joined model.bin does not match its sha256
     │   ├── ModelDownloadError       a named model could not be downloaded (offline, …)
+    │   ├── ModelDownloadCancelledError  the user cancelled a download
     │   └── ModelLoadError           CTranslate2 could not load the model
     ├── AudioError
     │   ├── AudioFileError           input file missing or undecodable
@@ -83,6 +84,10 @@ class ModelDownloadError(ModelError):
     key = "model.download_failed"
 
 
+class ModelDownloadCancelledError(ModelError):
+    key = "model.download_cancelled"
+
+
 class ModelLoadError(ModelError):
     key = "model.load_failed"
 
@@ -123,10 +128,16 @@ class TranslationError(WhisperTransError):
     """
 
     transient = False
+    brief_key = "translate.brief.failed"
+    """Key of the one short status line shown on the subtitles while this lasts."""
 
     def __init__(self, key: str | None = None, /, **params: object) -> None:
         super().__init__(key, **params)
         self.partial = False
+
+    def brief(self, language: str = DEFAULT_UI_LANGUAGE) -> str:
+        """One short line for the subtitles (no URL, no exception text, no checklist)."""
+        return tr(self.brief_key, language)
 
 
 class BadURLError(TranslationError):
@@ -135,20 +146,24 @@ class BadURLError(TranslationError):
 
 class ServerUnreachableError(TranslationError):
     key = "translate.unreachable"
+    brief_key = "translate.brief.unreachable"
     transient = True
 
 
 class TranslationTimeoutError(TranslationError):
     key = "translate.timeout"
+    brief_key = "translate.brief.timeout"
     transient = True
 
 
 class AuthenticationError(TranslationError):
     key = "translate.auth"
+    brief_key = "translate.brief.auth"
 
 
 class ModelNotFoundError(TranslationError):
     key = "translate.model_missing"
+    brief_key = "translate.brief.model"
 
 
 class TLSError(TranslationError):

@@ -69,6 +69,45 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-TW": "無法載入 Whisper 模型「{name}」：{detail}。",
         "en": "Could not load the Whisper model '{name}': {detail}.",
     },
+    "model.download_unreachable": {
+        "zh-TW": "無法下載 Whisper 模型「{name}」：連不上 {host}（{detail}）。請確認網路連線"
+        "（或 proxy、HF_ENDPOINT 設定）後再試；未完成的檔案已清除，內建的 base 模型仍可使用。",
+        "en": "Could not download the Whisper model '{name}': {host} cannot be reached "
+        "({detail}). Check the internet connection (or the proxy, HF_ENDPOINT) and try again; "
+        "the partial files were removed and the bundled 'base' model still works.",
+    },
+    "model.download_interrupted": {
+        "zh-TW": "Whisper 模型「{name}」下載到一半中斷（{host}：{detail}）。請確認網路穩定後再試；"
+        "未完成的檔案已清除，內建的 base 模型仍可使用。",
+        "en": "The download of the Whisper model '{name}' broke off ({host}: {detail}). Check "
+        "that the connection is stable and try again; the partial files were removed and the "
+        "bundled 'base' model still works.",
+    },
+    "model.downloaded": {"zh-TW": "✓ 已下載 Whisper 模型「{name}」。", "en": "✓ Downloaded the Whisper model '{name}'."},
+    "model.removed": {"zh-TW": "已移除 Whisper 模型「{name}」。", "en": "Removed the Whisper model '{name}'."},
+    "model.download_cancelled": {
+        "zh-TW": "已取消下載 Whisper 模型「{name}」；未完成的檔案已清除。",
+        "en": "The download of the Whisper model '{name}' was cancelled; the partial files were "
+        "removed.",
+    },
+    "model.unknown": {
+        "zh-TW": "沒有名為「{name}」的 Whisper 模型。可下載的有：{names}。",
+        "en": "There is no Whisper model named '{name}'. These can be downloaded: {names}.",
+    },
+    "model.not_removable": {
+        "zh-TW": "內建的 Whisper「{name}」模型不能移除（沒有網路時靠它辨識）。",
+        "en": "The bundled Whisper '{name}' model cannot be removed (it works without internet).",
+    },
+    "model.remove_failed": {
+        "zh-TW": "無法移除 Whisper 模型「{name}」（{path}：{detail}）。請確認該資料夾可寫入，"
+        "或關閉正在使用它的程式後再試。",
+        "en": "Could not remove the Whisper model '{name}' ({path}: {detail}). Check that the "
+        "folder is writable, or close programs using it and try again.",
+    },
+    "model.busy": {
+        "zh-TW": "正在下載 Whisper 模型「{name}」；請等它完成或先取消。",
+        "en": "The Whisper model '{name}' is downloading; wait for it or cancel it first.",
+    },
     "model.cuda_fallback": {
         "zh-TW": "無法使用 CUDA（{detail}），改用 CPU 執行語音辨識。",
         "en": "CUDA is not usable ({detail}); speech recognition runs on the CPU instead.",
@@ -392,6 +431,22 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "is a trusted LAN.",
     },
     "translate.failed_marker": {"zh-TW": "⚠ 翻譯失敗", "en": "⚠ translation failed"},
+    # one short status line on the subtitles while translation is down (the full cause and
+    # fix go to the notification, the tray tooltip and the log)
+    "translate.brief.unreachable": {"zh-TW": "翻譯伺服器無法連線 · 字幕照常顯示",
+                                    "en": "Translation server unreachable · subtitles go on"},
+    "translate.brief.timeout": {"zh-TW": "翻譯伺服器沒有回應 · 字幕照常顯示",
+                                "en": "Translation server not answering · subtitles go on"},
+    "translate.brief.auth": {"zh-TW": "API Key 被拒 · 字幕照常顯示",
+                             "en": "API key rejected · subtitles go on"},
+    "translate.brief.model": {"zh-TW": "伺服器沒有此模型 · 字幕照常顯示",
+                              "en": "Model not on the server · subtitles go on"},
+    "translate.brief.failed": {"zh-TW": "翻譯失敗 · 字幕照常顯示",
+                               "en": "Translation failed · subtitles go on"},
+    "translate.brief.fell_behind": {"zh-TW": "翻譯跟不上語速 · 原文照常顯示",
+                                    "en": "Translation fell behind · source shown"},
+    "translate.resumed": {"zh-TW": "翻譯已恢復", "en": "Translation resumed"},
+    "translate.outage_title": {"zh-TW": "翻譯暫停", "en": "Translation paused"},
     "translate.fell_behind": {
         "zh-TW": "翻譯跟不上語速，此句未翻譯（原文已保留）。請改用較快的模型或有 GPU 的伺服器，或降低 max_tokens。",
         "en": "Translation fell behind the speech; this sentence was not translated (the source is "

@@ -36,6 +36,7 @@ Device = Literal["auto", "cpu", "cuda"]
 AsrBackend = Literal["local", "remote"]
 ASR_BACKENDS: tuple[AsrBackend, ...] = get_args(AsrBackend)
 UiLanguage = Literal["zh-TW", "en"]
+OverlayStyle = Literal["box", "outline"]
 
 
 def _range(lo: float, hi: float) -> dict[str, float]:
@@ -182,7 +183,9 @@ class OverlaySettings:
         source_font_size: Size of the source line in points.
         text_color: Colour of committed text (``#rrggbb``).
         partial_color: Colour of the partial (not yet committed) text, dimmer.
-        background: Background colour of the overlay.
+        background: Background colour of the overlay (the ``box`` style).
+        style: ``box``: text on a semi-transparent box; ``outline``: no box, text outlined
+            in black as video players draw subtitles (readable over white and black).
         opacity: Window opacity, 0.2 (faint) to 1.0 (solid).
         width: Window width in pixels.
         height: Window height in pixels.
@@ -202,6 +205,7 @@ class OverlaySettings:
     text_color: str = "#ffffff"
     partial_color: str = "#9aa0a6"
     background: str = "#101418"
+    style: OverlayStyle = "box"
     opacity: float = field(default=0.8, metadata=_range(0.2, 1.0))
     width: int = field(default=1000, metadata=_range(200, 8000))
     height: int = field(default=280, metadata=_range(60, 4000))

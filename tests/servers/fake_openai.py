@@ -26,6 +26,13 @@ answers like vLLM does (or fails the way servers fail) depending on ``mode``:
 In ``ok`` mode, ``failures_left``, ``cuts_left`` and ``rate_limited_left`` make the next
 requests fail (500), end cut off (as ``nofinish``) or be rate-limited (as ``rate429``) first.
 ``port`` reuses a port, so a test can kill a server and start it again at the same URL.
+
+As a process (for the soak benchmark, which kills it with real signals)::
+
+    python -m tests.servers.fake_openai --port 8123 [--mode ok] [--reply TEXT]
+
+prints ``ready`` once it listens; ``POST /_control`` with a JSON object sets
+``mode``, ``failures_left``, ``cuts_left``, ``rate_limited_left`` or ``retry_after``.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 MODELS = ["test-model", "Qwen/Qwen2-7B-Instruct"]
+CONTROLS = ("mode", "failures_left", "cuts_left", "rate_limited_left", "retry_after")
 
 
 class FakeServer(ThreadingHTTPServer):
@@ -122,6 +130,8 @@ class Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length) or b"{}")
         self.server.requests.append(body)
         self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
+        if self.path == "/_control":
+            return self._control(body)
         mode = self.server.mode
         if mode == "hang":
             time.sleep(60)
@@ -155,6 +165,12 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "flood":
             return self._flood(body)
         self._stream(mode, body)
+
+    def _control(self, body: dict[str, Any]) -> None:
+        for name in CONTROLS:
+            if name in body:
+                setattr(self.server, name, body[name])
+        self._json(200, {name: getattr(self.server, name) for name in CONTROLS})
 
     def _rate_limited(self) -> None:
         data = json.dumps({"error": {"message": "Rate limit reached for requests",
@@ -232,3 +248,20 @@ class Handler(BaseHTTPRequestHandler):
         data = text.encode()
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
         self.wfile.flush()
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A misbehaving OpenAI-compatible server.")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--mode", default="ok")
+    parser.add_argument("--reply", default="你好，你今天好嗎？")
+    args = parser.parse_args()
+    server = FakeServer(args.mode, args.reply, args.port)
+    print("ready", server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -29,7 +29,13 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcriber, Transcript
+from whispertrans_tray.core.types import (
+    SAMPLE_RATE,
+    Audio,
+    BatchTranscriber,
+    Transcriber,
+    Transcript,
+)
 from whispertrans_tray.errors import RecognitionServerError
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers import asr_faster_whisper
@@ -61,8 +67,8 @@ class RemoteTranscriber(Transcriber, Protocol):
     def close(self) -> None: ...
 
 
-class LocalTranscriber(Transcriber, Protocol):
-    """The local model, which says what was loaded."""
+class LocalTranscriber(BatchTranscriber, Protocol):
+    """The local model, which says what was loaded (and decodes batches in file mode)."""
 
     @property
     def info(self) -> LoadedModel: ...
@@ -161,6 +167,17 @@ class FallbackTranscriber:
         else:
             self._slow = 0
         return result
+
+    def transcribe_batch(self, chunks: Sequence[Audio],
+                         language: str | None) -> list[Transcript]:
+        """File mode: each chunk is one remote request while the server serves; what is left
+        once it fails goes to the local model as one batch."""
+        out: list[Transcript] = []
+        for i, chunk in enumerate(chunks):
+            if not self.using_remote:
+                return out + self.local.transcribe_batch(chunks[i:], language)
+            out.append(self.transcribe(chunk, language))
+        return out
 
     def _local(self, audio: Audio, language: str | None, prompt: str, draft: bool,
                prefer: str | None) -> Transcript:

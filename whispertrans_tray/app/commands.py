@@ -80,10 +80,11 @@ class Commands:
         def work() -> None:
             report = app.parts.server_check(app.settings.translation, app.api_key,
                                             app.settings.ui_language)
-            text = report.message + (f"\n{report.sample}" if report.sample else "")
+            status = f"{report.warning}  {report.message}" if report.warning else report.message
+            text = "\n".join(t for t in (report.warning, report.message, report.sample) if t)
 
             def show() -> None:
-                app.overlay.set_status(report.message)
+                app.overlay.set_status(status)
                 app.notify(text)
             app.post(show)
 

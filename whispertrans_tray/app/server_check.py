@@ -5,6 +5,9 @@ is accepted, it speaks the OpenAI API);  3. the model is one it serves (else lis
 4. one short streamed translation, timed (time to first token, tokens per second).
 With several endpoints (failover), :func:`run_each` tests every entry at once.
 
+Whatever the outcome, the report carries the warning that the API key goes over plain http to
+another computer (every time: it is what the user is checking), for each place that shows it.
+
 The whole test finishes within :data:`DEADLINE_S`, even against a server that accepts the
 connection and never answers.
 """
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 
 from whispertrans_tray import errors
 from whispertrans_tray.i18n import tr
-from whispertrans_tray.providers.translate_openai import OpenAITranslator
+from whispertrans_tray.providers.translate_openai import OpenAITranslator, plain_http_warning
 from whispertrans_tray.settings import TranslationSettings, at_endpoint, endpoints
 
 DEADLINE_S = 15.0
@@ -37,6 +40,7 @@ class ConnectionReport:
     first_token_ms: float = 0.0
     tokens_per_s: float = 0.0
     sample: str = ""
+    warning: str = ""  # the API key goes unencrypted to another computer (plain http)
 
 
 def run(settings: TranslationSettings, api_key: str | None,
@@ -45,6 +49,7 @@ def run(settings: TranslationSettings, api_key: str | None,
     step = "url"
     started = time.perf_counter()
     models: tuple[str, ...] = ()
+    warning = plain_http_warning(settings.url, api_key, ui_language, once=False) or ""
     try:
         quick = dataclasses.replace(settings, timeout_s=min(settings.timeout_s, 6.0))
         translator = OpenAITranslator(quick, api_key, retry=False)
@@ -63,14 +68,15 @@ def run(settings: TranslationSettings, api_key: str | None,
         finally:
             translator.close()
     except errors.TranslationError as exc:
-        return ConnectionReport(False, exc.message(ui_language), step, settings.model, models)
+        return ConnectionReport(False, exc.message(ui_language), step, settings.model, models,
+                                warning=warning)
     streaming = max(result.total_s - result.first_token_s, 1e-3)
     tps = max(result.chunks - 1, 0) / streaming if result.chunks > 1 else 0.0
     message = tr("conn.ok", ui_language, model=settings.model,
                  ttft_ms=result.first_token_s * 1000, tps=tps)
     sample = tr("conn.sample", ui_language, source=SAMPLE, translation=result.text)
     return ConnectionReport(True, message, "done", settings.model, models,
-                            result.first_token_s * 1000, tps, sample)
+                            result.first_token_s * 1000, tps, sample, warning)
 
 
 def run_each(translation: TranslationSettings, keys: Sequence[str | None],

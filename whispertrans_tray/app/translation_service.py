@@ -68,9 +68,11 @@ class TranslationUpdate:
         text: The translation so far (``done`` False) or the final one; empty on failure.
         done: No more updates follow for this sentence (unless it failed and is retried:
             then a ``late`` one may follow).
-        error: Empty, or (with ``done``) why it failed, in the UI language — show the source
-            line with the ``translate.failed_marker`` and this message.
+        error: Empty, or (with ``done``) why it failed, in the UI language: the cause and
+            the fix, for the notification, the tray tooltip and the log.
         late: A translation of a sentence that had failed, made once a server was back.
+        brief: With ``error``: one short line in the UI language for the subtitles' status
+            line (no URL, no exception text).
     """
 
     index: int
@@ -78,6 +80,7 @@ class TranslationUpdate:
     done: bool
     error: str = ""
     late: bool = False
+    brief: str = ""
 
 
 class TranslationService:
@@ -155,7 +158,8 @@ class TranslationService:
             self.failures += 1
             log.warning("Translation fell behind; sentence %d keeps its source text", lost.index)
             self._release(lost, TranslationUpdate(
-                lost.index, "", True, tr("translate.fell_behind", self.ui_language)), False)
+                lost.index, "", True, tr("translate.fell_behind", self.ui_language),
+                brief=tr("translate.brief.fell_behind", self.ui_language)), False)
 
     @property
     def waiting(self) -> int:
@@ -303,7 +307,7 @@ class TranslationService:
             message = f"{message} {tr('translate.will_retry', self.ui_language)}"
         for sentence in job.sentences:
             self._release(sentence, None if late else TranslationUpdate(
-                sentence.index, "", True, message), late)
+                sentence.index, "", True, message, brief=exc.brief(self.ui_language)), late)
 
     def _end_without_translation(self, job: Job, late: bool) -> None:
         """A superseded job: its lines keep the source text, with no error."""

@@ -30,6 +30,7 @@ from whispertrans_tray.app.live import AudioSource
 from whispertrans_tray.app.recording import Recording
 from whispertrans_tray.app.server_check import ConnectionReport
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
+from whispertrans_tray.core.outage import Outage
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Partial, Sentence, Transcriber
@@ -51,6 +52,7 @@ from whispertrans_tray.settings import (
 
 log = logging.getLogger(__name__)
 
+RESUMED_SHOWN_MS = 6000  # "translation resumed" leaves the status line after this
 DRAIN_MS = 50  # while recording: subtitles appear within a frame or three
 IDLE_DRAIN_MS = 250  # idle: wake Tk less often (idle CPU)
 
@@ -82,7 +84,8 @@ class Parts:
         history: The session history writer.
         server_check: 測試連線 (blocking: called on a worker).
         settings_window: Opens the settings window for a settings file; the callback runs
-            after each save (on a reader thread).
+            after each save (on a reader thread); the text is a translation problem to show
+            in its 測試連線 area ("" for none).
     """
 
     overlay: Callable[[tk.Tk, OverlaySettings, str, Callable[[OverlaySettings], None]], Overlay]
@@ -96,7 +99,7 @@ class Parts:
     devices: Callable[[], list[DeviceInfo]]
     history: Callable[[], SessionWriter]
     server_check: Callable[[TranslationSettings, str | None, str], ConnectionReport]
-    settings_window: Callable[[Path | None, Callable[[], None]], object]
+    settings_window: Callable[[Path | None, Callable[[], None], str], object]
 
 
 class App:
@@ -118,6 +121,8 @@ class App:
         self.commands = Commands(self)
         self.recording = Recording(self, parts)
         self.service: TranslationService | None = None
+        self.outage = Outage()
+        """Whether translation is down (the status line, tooltip and notices follow it)."""
         self.devices: tuple[tuple[str, str], ...] = ()
         self.tray: Tray | None = None
         self.hotkeys: Hotkeys | None = None
@@ -184,9 +189,9 @@ class App:
         self.set_status("error", message)
         self.notify(message)
 
-    def notify(self, message: str) -> None:
+    def notify(self, message: str, title: str = "WhisperTrans Tray") -> None:
         if self.tray is not None:
-            self.tray.notify(message)
+            self.tray.notify(message, title)
 
     # -- events (any thread) --------------------------------------------------------------
     def emit(self, event: Partial | Sentence) -> None:
@@ -240,11 +245,39 @@ class App:
         on_screen = any(line.sentence.index == update.index for line in self.subtitles.visible())
         self.subtitles.apply_translation(update.index, update.text, update.done, update.error,
                                          update.late)
+        if update.done and update.text:
+            self._translation_arrived()
         if update.late and not on_screen:
             return
         self.overlay.show(self.subtitles.visible(), self.subtitles.partial)
-        if not update.late:
-            self.overlay.set_status(update.error)
+        if update.error and not update.late:
+            self._translation_failed(update)
+
+    def _translation_failed(self, update: TranslationUpdate) -> None:
+        """The subtitles get one short line; the cause and fix are told once per outage."""
+        brief = update.brief or self.t("translate.brief.failed")
+        if self.outage.failed(brief, update.error):
+            log.warning("Translation is down (sentences keep their source text): %s",
+                        update.error)
+            self.notify(update.error, self.t("translate.outage_title"))
+            if self.tray is not None:
+                self.tray.refresh()
+        self.overlay.set_status(brief)
+
+    def _translation_arrived(self) -> None:
+        if not self.outage.succeeded():
+            return
+        log.info("Translation resumed")
+        resumed = self.t("translate.resumed")
+        self.overlay.set_status(resumed)
+        self.notify(resumed)
+        if self.tray is not None:
+            self.tray.refresh()
+
+        def clear() -> None:
+            if self.overlay.status == resumed:
+                self.overlay.set_status("")
+        self.root.after(RESUMED_SHOWN_MS, clear)
 
     def _restart_translation(self) -> None:
         if self.service is not None:
@@ -252,6 +285,9 @@ class App:
             self.service = None
         if self.settings.translation.enabled:
             self._start_translation()
+        elif self.outage.active:  # translation off: nothing is down any more
+            self.outage.succeeded()
+            self.overlay.set_status("")
 
     # -- settings: one route --------------------------------------------------------------
     def change(self, *, audio: AudioSettings | None = None,
@@ -307,7 +343,8 @@ class App:
         return TrayState(self.status, s.audio.source, s.audio.device, self.devices,
                          s.translation.provider, s.translation.target_language,
                          s.translation.enabled, s.overlay.visible, s.overlay.locked,
-                         s.ui_language, self.endpoint_status(), s.asr.backend)
+                         s.ui_language, self.endpoint_status(), self.outage.problem,
+                         asr_backend=s.asr.backend)
 
     def endpoint_status(self) -> str:
         """``翻譯：model @ host`` for the endpoint in use ("" when not translating)."""
@@ -341,6 +378,7 @@ class App:
             settings_mod.save(self.settings, path)
         try:
             self.parts.settings_window(self.settings_path,
-                                       lambda: self.post(self.reload_settings))
+                                       lambda: self.post(self.reload_settings),
+                                       self.outage.problem)
         except OSError as exc:
             self.fail(str(exc))

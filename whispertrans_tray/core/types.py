@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -81,6 +82,15 @@ class Transcriber(Protocol):
 
     def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
                    draft: bool = False, prefer: str | None = None) -> Transcript:
+        ...
+
+
+class BatchTranscriber(Transcriber, Protocol):
+    """A recognizer that can also decode several windows (each at most 30 s) in one pass;
+    ``language`` None detects each window's language on its own."""
+
+    def transcribe_batch(self, chunks: Sequence[Audio],
+                         language: str | None) -> list[Transcript]:
         ...
 
 

@@ -8,6 +8,14 @@ oldest sentence first, the dimmed partial line last.  Room for one partial line 
 free (the partial takes more when there is room, and shows its newest words when it needs
 more), so a growing partial never moves a committed line; only a new sentence scrolls the
 oldest one off the top.  Translation large, source smaller (order per ``translation_on_top``).
+A sentence whose translation failed shows its source in the large font, marked by a small ⚠;
+the status line is always one line (a long message ends in "…").
+
+Two styles (``settings.style``): ``box``, text on a semi-transparent box; ``outline``, no box:
+the text outlined in black (:mod:`~whispertrans_tray.desktop.overlay_text`) over whatever
+plays beneath, as video players draw subtitles (see-through by a key colour on Windows, by
+cutting the window's shape to the text on X11).  While shown, the overlay checks every
+moment that no window (a player gone fullscreen) got above it (``platform_ui.keep_on_top``).
 After ``fade_after_s`` without new text the window fades out and is withdrawn (so it cannot
 catch clicks while invisible); new text, a status message or "show" bring it back.
 
@@ -28,7 +36,12 @@ from tkinter import font as tkfont
 from whispertrans_tray.core.subtitles import Line
 from whispertrans_tray.desktop import platform_ui
 from whispertrans_tray.desktop.overlay_placement import Placement
-from whispertrans_tray.i18n import tr
+from whispertrans_tray.desktop.overlay_text import (
+    BACKGROUND_TAG,
+    TextItems,
+    fit_one_line,
+    outline_radius,
+)
 from whispertrans_tray.settings import OverlaySettings
 
 log = logging.getLogger(__name__)
@@ -39,6 +52,12 @@ PARTIAL_LINES = 1  # room always kept for the partial line (it may use more when
 FADE_STEPS = 6
 FADE_STEP_MS = 80
 STATUS_COLOR = "#ffb74d"
+MARK = "⚠"
+MARK_GAP = 6
+KEY_COLOR = "#010203"
+"""Background of the outline style: made see-through (never used for text)."""
+KEY_RGB = (1, 2, 3)
+TOP_CHECK_MS = 700
 
 MovedCallback = Callable[[OverlaySettings], None]
 """``on_moved(settings)``: the overlay settings with the new size and position, after a drag."""
@@ -62,30 +81,40 @@ class Overlay:
         self._lines: list[Line] = []
         self._partial_text = ""
         self._status_text = ""
+        self.above = True
+        """Whether the overlay was the top window at the last check."""
         self.click_through = False
         """Whether the platform lets clicks pass through the locked overlay."""
-        root.overrideredirect(True)
-        root.configure(bg=settings.background)
-        self.canvas = tk.Canvas(root, bg=settings.background, highlightthickness=0, bd=0)
+        self.see_through = ""
+        """How the outline style shows the picture beneath: "key", "shape" or "" (it can't)."""
+        self._shape_drawn: dict[int, tuple[object, ...]] = {}
+        """What each text item showed at the last cut (0: the window size)."""
+        platform_ui.prepare_overlay(root)
+        self.canvas = tk.Canvas(root, highlightthickness=0, bd=0)
         self.canvas.pack(fill="both", expand=True)
+        self._wipe = self.canvas.create_rectangle(0, 0, 0, 0, width=0, tags=(BACKGROUND_TAG,))
+        """The background as an item: touching it makes Tk redraw the whole window."""
+        self.text = TextItems(self.canvas)
         self._big = tkfont.Font(root, family=settings.font_family, size=settings.font_size)
         self._small = tkfont.Font(root, family=settings.font_family,
                                   size=settings.source_font_size)
         self.line_items: list[tuple[int, int]] = []
         """Canvas text items per line on screen: (large item, small item)."""
+        self.mark_items: list[int] = []
+        """Per line on screen: the small ⚠ shown before a line whose translation failed."""
         self._make_slots()
-        self.partial_item = self.canvas.create_text(
-            PAD, PAD, anchor="nw", text="", font=self._small, fill=settings.partial_color)
+        self.partial_item = self.text.create(self._small, settings.partial_color)
         """Canvas text item of the partial line."""
-        self.status_item = self.canvas.create_text(PAD, 0, anchor="sw", text="",
-                                                   font=self._small, fill=STATUS_COLOR)
+        self.status_item = self.text.create(self._small, STATUS_COLOR, anchor="sw")
         """Canvas text item of the status line."""
         self.placement = Placement(root, self.canvas, lambda: self.settings, self._relayout,
                                    self._moved)
         self.placement.place(use_saved=True)
         root.update_idletasks()
+        self._apply_style(None)
         self._apply_visibility()
         self._schedule_fade()
+        self._jobs["top"] = root.after(TOP_CHECK_MS, self._check_on_top)
         root.bind("<Destroy>", self._destroyed, add="+")
 
     def _destroyed(self, event: tk.Event) -> None:
@@ -126,9 +155,10 @@ class Overlay:
         return self._big
 
     def set_status(self, text: str) -> None:
-        """The small status line at the bottom (translation failed, lag…); "" clears it."""
+        """The small status line at the bottom (translation down, lag…); "" clears it.
+
+        Always one line: a longer text is cut with "…" (the whole of it goes to the tray)."""
         self._status_text = text
-        self.canvas.itemconfigure(self.status_item, text=text)
         self._relayout()
         if text:
             self._wake()
@@ -143,16 +173,15 @@ class Overlay:
         if settings == self.settings:
             return
         old, self.settings = self.settings, settings
-        self.root.configure(bg=settings.background)
-        self.canvas.configure(bg=settings.background)
         self._big.configure(family=settings.font_family, size=settings.font_size)
         self._small.configure(family=settings.font_family, size=settings.source_font_size)
         if settings.max_lines != old.max_lines:
             self._make_slots()
         for large, small in self.line_items:
-            self.canvas.itemconfigure(large, fill=settings.text_color)
-            self.canvas.itemconfigure(small, fill=settings.text_color)
-        self.canvas.itemconfigure(self.partial_item, fill=settings.partial_color)
+            self.text.config(large, fill=settings.text_color)
+            self.text.config(small, fill=settings.text_color)
+        self.text.config(self.partial_item, fill=settings.partial_color)
+        self._apply_style(old)
         if (settings.width, settings.height, settings.positions) != \
                 (old.width, old.height, old.positions):
             self.placement.place(use_saved=True)
@@ -161,27 +190,75 @@ class Overlay:
         self._apply_visibility()
         self._apply_window_attributes()
 
+    # -- style ----------------------------------------------------------------------------
+    def _apply_style(self, old: OverlaySettings | None) -> None:
+        """Box or outline: the background, the outline copies, the see-through window."""
+        s = self.settings
+        outline = s.style == "outline"
+        background = KEY_COLOR if outline else s.background
+        self.root.configure(bg=background)
+        self.canvas.configure(bg=background)
+        self.canvas.itemconfigure(self._wipe, fill=background)
+        self.text.set_outline(outline_radius(s.font_size) if outline else 0)
+        if old is None or outline != (old.style == "outline"):
+            self.see_through = platform_ui.see_through(self.root, KEY_COLOR if outline else None)
+            if outline and not self.see_through:
+                log.info("The outline style cannot see through here; it keeps its background")
+            self._shape_drawn = {}
+        self._fit_shape()
+
+    def _fit_shape(self) -> None:
+        """X11 outline style: cut the window to the text drawn, where the text changed."""
+        if self.settings.style != "outline" or self.see_through != "shape" or \
+                not self.root.winfo_ismapped():
+            return
+        drawn: dict[int, tuple[object, ...]] = {
+            i: (self.canvas.itemcget(i, "text"),  # type: ignore[no-untyped-call]
+                self.canvas.itemcget(i, "state"),  # type: ignore[no-untyped-call]
+                tuple(self.canvas.coords(i)), self.canvas.bbox(i))
+            for i in self._text_items()}
+        drawn[0] = (self.placement.size, None, None, None)
+        old, self._shape_drawn = self._shape_drawn, drawn
+        if old and old.keys() == drawn.keys() and old.get(0) == drawn.get(0):
+            boxes: list[tuple[int, int, int, int]] = [
+                box for i, now in drawn.items() if old[i] != now
+                for box in (old[i][3], now[3]) if isinstance(box, tuple)]
+            if not boxes:
+                return
+            # where text changed is opened, redrawn by Tk, read back and cut again
+            changed: list[tuple[int, int, int, int]] | None = [
+                (x0 - PAD, y0 - PAD, x1 - x0 + 2 * PAD, y1 - y0 + 2 * PAD)
+                for x0, y0, x1, y1 in boxes]
+        else:  # the first cut, or a new size: the whole window, all redrawn
+            width, height = self.placement.size
+            self.canvas.coords(self._wipe, 0, 0, width, height)
+            self.canvas.itemconfigure(self._wipe, fill=KEY_COLOR)
+            changed = None
+        platform_ui.fit_shape(self.root, self.canvas, KEY_RGB, changed)
+
     # -- layout ---------------------------------------------------------------------------
     def _make_slots(self) -> None:
         """(Re)create the line items; only when ``max_lines`` changes."""
         for pair in self.line_items:
-            self.canvas.delete(*pair)
+            self.text.delete(*pair)
+        self.text.delete(*self.mark_items)
         self.line_items = [
-            (self.canvas.create_text(PAD, PAD, anchor="nw", text="", font=self._big,
-                                     fill=self.settings.text_color),
-             self.canvas.create_text(PAD, PAD, anchor="nw", text="", font=self._small,
-                                     fill=self.settings.text_color))
+            (self.text.create(self._big, self.settings.text_color),
+             self.text.create(self._small, self.settings.text_color))
             for _ in range(self.settings.max_lines)]
+        self.mark_items = [self.text.create(self._small, STATUS_COLOR)
+                           for _ in range(self.settings.max_lines)]
 
     def _texts(self, line: Line) -> list[tuple[int, str]]:
-        """The (slot part, text) of a line in screen order: 0 is the large item, 1 the small."""
+        """The (slot part, text) of a line in screen order: 0 is the large item, 1 the small.
+
+        A line without a translation (not translated, or its translation failed) shows its
+        source as the subtitle, large."""
         s = self.settings
-        if line.status == "none":  # not being translated: the source is the subtitle
+        if line.status in ("none", "failed") and not line.translation:
             return [(0, line.sentence.text)]
-        translation = line.translation or (
-            tr("translate.failed_marker", self.ui_language) if line.status == "failed" else "")
-        source = line.sentence.text if s.show_source or not translation else ""
-        pair = [(0, translation), (1, source)]
+        source = line.sentence.text if s.show_source or not line.translation else ""
+        pair = [(0, line.translation), (1, source)]
         return pair if s.translation_on_top else pair[::-1]
 
     def _height(self, item: int) -> int:
@@ -193,17 +270,27 @@ class Overlay:
         width, height = self.placement.size
         wrap = max(width - 2 * PAD, 20)
         for item in self._text_items():
-            self.canvas.itemconfigure(item, width=wrap)
+            if item != self.status_item:  # the status line never wraps
+                self.text.config(item, width=wrap)
         linespace = self._small.metrics("linespace")
         status_h = linespace if self._status_text else 0
         partial_room = PARTIAL_LINES * linespace
         room = height - 2 * PAD - status_h - partial_room
         blocks: list[list[tuple[int, int]]] = []  # per line: (item, height), top-down
-        for index, pair in enumerate(self.line_items):
-            parts = self._texts(self._lines[index]) if index < len(self._lines) else []
+        mark_w = self._small.measure(MARK) + MARK_GAP
+        marked: set[int] = set()  # large items whose line failed to translate
+        for index, (pair, mark) in enumerate(zip(self.line_items, self.mark_items,
+                                                 strict=True)):
+            line = self._lines[index] if index < len(self._lines) else None
+            parts = self._texts(line) if line else []
             texts = dict(parts)
+            failed = line is not None and line.status == "failed"
+            self.text.config(mark, text=MARK if failed else "")
+            if failed:
+                marked.add(pair[0])
+                self.text.config(pair[0], width=max(wrap - mark_w, 20))
             for part in (0, 1):
-                self.canvas.itemconfigure(pair[part], text=texts.get(part, ""))
+                self.text.config(pair[part], text=texts.get(part, ""))
             if parts:
                 blocks.append([(pair[part], self._height(pair[part]))
                                for part, text in parts if text])
@@ -215,42 +302,54 @@ class Overlay:
         while first < len(blocks) - 1 and total(blocks[first:]) > room:
             first += 1
         y = PAD
+        marks = dict(zip((pair[0] for pair in self.line_items), self.mark_items, strict=True))
         for index, block in enumerate(blocks):
             for item, item_h in block:
                 if index < first:
-                    self.canvas.itemconfigure(item, text="")
+                    self.text.config(item, text="")
+                    if item in marked:
+                        self.text.config(marks[item], text="")
                     continue
-                self.canvas.coords(item, PAD, y)
+                if item in marked:  # the ⚠ sits on the large line's baseline, before it
+                    base = self._big.metrics("ascent") - self._small.metrics("ascent")
+                    self.text.move(marks[item], PAD, y + base)
+                    self.text.move(item, PAD + mark_w, y)
+                else:
+                    self.text.move(item, PAD, y)
                 y += item_h + GAP
             if block and index >= first:
                 y += 2 * GAP
-        self.canvas.coords(self.partial_item, PAD, y)
+        self.text.move(self.partial_item, PAD, y)
         self._fit_partial(self._partial_text,
                           max(partial_room, height - PAD - status_h - y))
-        self.canvas.coords(self.status_item, PAD, height - PAD // 2)
+        self.text.config(self.status_item, text=fit_one_line(self._status_text, self._small,
+                                                              wrap))
+        self.text.move(self.status_item, PAD, height - PAD // 2)
+        self._fit_shape()
 
     def _fit_partial(self, text: str, room: int) -> None:
         """Show the partial, or its newest words when it needs more than its room."""
-        self.canvas.itemconfigure(self.partial_item, text=text)
+        self.text.config(self.partial_item, text=text)
         if not text or self._height(self.partial_item) <= room:
             return
         lo, hi = 1, len(text) - 1  # smallest cut whose "…" + tail fits
         while lo < hi:
             mid = (lo + hi) // 2
-            self.canvas.itemconfigure(self.partial_item, text="…" + text[mid:])
+            self.canvas.itemconfigure(self.partial_item, text="…" + text[mid:])  # measure only
             if self._height(self.partial_item) <= room:
                 hi = mid
             else:
                 lo = mid + 1
         space = text.find(" ", lo)
         cut = space + 1 if 0 <= space < lo + 16 else lo  # cut at a word when one is near
-        self.canvas.itemconfigure(self.partial_item, text="…" + text[cut:])
+        self.text.config(self.partial_item, text="…" + text[cut:])
 
     # -- window state ---------------------------------------------------------------------
     def _apply_visibility(self) -> None:
         if self._visible and not self._faded:
             if not self.root.winfo_ismapped():
                 self.root.deiconify()
+                self._shape_drawn = {}
             self.root.attributes("-topmost", True)
             # alpha needs a mapped window
             self._jobs["attributes"] = self.root.after(100, self._apply_window_attributes)
@@ -260,6 +359,13 @@ class Overlay:
     def _apply_window_attributes(self) -> None:
         self._set_alpha(self.settings.opacity)
         self.click_through = platform_ui.set_click_through(self.root, self.settings.locked)
+        self._fit_shape()
+
+    def _check_on_top(self) -> None:
+        """While shown: on top again if another window (a fullscreen player) got above."""
+        if self.root.winfo_ismapped():
+            self.above = platform_ui.keep_on_top(self.root)
+        self._jobs["top"] = self.root.after(TOP_CHECK_MS, self._check_on_top)
 
     def _set_alpha(self, alpha: float) -> None:
         try:
@@ -277,7 +383,7 @@ class Overlay:
                 self._fade_job = None
             self._faded = False
             for item in self._text_items():
-                self.canvas.itemconfigure(item, state="normal")
+                self.text.config(item, state="normal")
             self._set_alpha(self.settings.opacity)
             self._apply_visibility()
         self._schedule_fade()
@@ -306,9 +412,9 @@ class Overlay:
         self._fade_job = None
         self._faded = True
         for item in self._text_items():
-            self.canvas.itemconfigure(item, state="hidden")
+            self.text.config(item, state="hidden")
         self._apply_visibility()
 
     def _text_items(self) -> list[int]:
-        return [*(i for pair in self.line_items for i in pair), self.partial_item,
-                self.status_item]
+        return [*(i for pair in self.line_items for i in pair), *self.mark_items,
+                self.partial_item, self.status_item]

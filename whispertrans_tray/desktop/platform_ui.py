@@ -8,6 +8,14 @@ Every backend module (``window_win32``, ``window_x11``, ``window_generic``) is a
   (Windows: ``WS_EX_LAYERED | WS_EX_TRANSPARENT``; X11: an empty input shape); False when the
   platform cannot, and then a locked overlay merely ignores drags.
 * ``monitors(window) -> list[(x, y, width, height)]`` — the displays, empty when unknown.
+* ``prepare_overlay(window)`` — before the overlay is first shown: frameless, always on top
+  (X11: a managed notification window, so the window manager keeps it over fullscreen ones).
+* ``keep_on_top(window) -> bool`` — called every moment: on top again if another window
+  (a player going fullscreen) got above it, never taking the focus; False while it is not.
+* ``see_through(window, color) -> str`` — the outline style: ``"key"`` when ``color`` is now
+  transparent (Windows), ``"shape"`` when :func:`fit_shape` must cut the window after each
+  change (X11), ``""`` when not available; ``None`` makes the window whole again.
+* ``fit_shape(window, drawable, key, changed) -> bool`` — cut the window to what is drawn.
 """
 
 from __future__ import annotations
@@ -32,6 +40,15 @@ class WindowBackend(Protocol):
     def set_click_through(self, window: tk.Misc, enabled: bool) -> bool: ...
 
     def monitors(self, window: tk.Misc) -> Sequence[Rect]: ...
+
+    def prepare_overlay(self, window: tk.Wm) -> None: ...
+
+    def keep_on_top(self, window: tk.Misc) -> bool: ...
+
+    def see_through(self, window: tk.Misc, color: str | None) -> str: ...
+
+    def fit_shape(self, window: tk.Misc, drawable: tk.Misc, key: tuple[int, int, int],
+                  changed: list[Rect] | None) -> bool: ...
 
 
 @functools.cache
@@ -66,3 +83,24 @@ def monitors(window: tk.Misc) -> list[Rect]:
     """The displays as ``(x, y, width, height)``; the whole Tk screen when unknown."""
     found: list[Rect] = list(backend().monitors(window))
     return found or [(0, 0, window.winfo_screenwidth(), window.winfo_screenheight())]
+
+
+def prepare_overlay(window: tk.Wm) -> None:
+    """Frameless and always on top, before the overlay is first shown."""
+    backend().prepare_overlay(window)
+
+
+def keep_on_top(window: tk.Misc) -> bool:
+    """On top again if another window got above ``window``; never takes the focus."""
+    return backend().keep_on_top(window)
+
+
+def see_through(window: tk.Misc, color: str | None) -> str:
+    """Let pixels of ``color`` show the picture beneath: ``"key"``, ``"shape"`` or ``""``."""
+    return backend().see_through(window, color)
+
+
+def fit_shape(window: tk.Misc, drawable: tk.Misc, key: tuple[int, int, int],
+              changed: list[Rect] | None) -> bool:
+    """Cut ``window`` to the pixels of ``drawable`` that are not ``key``."""
+    return backend().fit_shape(window, drawable, key, changed)

@@ -13,7 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.languages import LANGUAGES
@@ -24,6 +24,18 @@ from whispertrans_tray.presets import PRESETS
 from whispertrans_tray.settings import AsrSettings, TranslationSettings
 
 log = logging.getLogger(__name__)
+
+
+class ModelServices(Protocol):
+    """The model manager (installed Whisper models, downloads), as JSON-able answers with
+    messages in the UI ``language`` the page asks in."""
+
+    def listing(self, language: str) -> dict[str, Any]: ...
+    def start(self, name: str, language: str) -> dict[str, Any]: ...
+    def status(self, language: str) -> dict[str, Any]: ...
+    def cancel(self) -> None: ...
+    def wait(self, timeout: float) -> bool: ...
+    def remove(self, name: str, language: str) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -37,7 +49,9 @@ class FormServices:
         stored_key: The stored API key, or None.
         check_url: Raises a :class:`WhisperTransError` naming the problem with an API URL.
         test_connection: 測試連線 for ``(settings, api key, UI language)``: a JSON-able dict
-            with ``ok``, ``message``, ``sample`` and ``models``.
+            with ``ok``, ``message``, ``sample``, ``models`` and ``warning`` (the API key goes
+            unencrypted to another computer; empty if not).
+        models: The Whisper model manager, or None (the page then shows no models).
         test_asr: 測試連線 of the recognition server for ``(asr settings, its key, UI
             language)``: a JSON-able dict with ``ok`` and ``message``.
         check_asr_url: Like ``check_url``, for the recognition server's URL.
@@ -50,6 +64,7 @@ class FormServices:
     stored_key: Callable[[], str | None]
     check_url: Callable[[str], object]
     test_connection: Callable[[TranslationSettings, str | None, str], dict[str, Any]]
+    models: ModelServices | None = None
     test_asr: Callable[[AsrSettings, str | None, str], dict[str, Any]] | None = None
     check_asr_url: Callable[[str], object] = lambda url: None
     stored_asr_key: Callable[[], str | None] = lambda: None
@@ -60,9 +75,10 @@ class SettingsApi:
     """Exposed to the page as ``window.pywebview.api``."""
 
     def __init__(self, services: FormServices,
-                 on_saved: Callable[[], None] = lambda: None) -> None:
+                 on_saved: Callable[[], None] = lambda: None, notice: str = "") -> None:
         self._services = services
         self._on_saved = on_saved
+        self._notice = notice
         self.saved = 0  # how many times the user saved
 
     def get(self) -> dict[str, Any]:
@@ -74,6 +90,7 @@ class SettingsApi:
             "presets": {k: dataclasses.asdict(p) for k, p in PRESETS.items()},
             "targets": list(LANGUAGES),
             "has_key": bool(self._services.stored_key()),
+            "notice": self._notice,
             "has_asr_key": bool(self._services.stored_asr_key()),
         }
 
@@ -127,6 +144,40 @@ class SettingsApi:
                                               settings.ui_language)
 
 
+    # -- the model manager ----------------------------------------------------------------
+    def models(self, language: str) -> dict[str, Any]:
+        """Installed Whisper models (name, size, bundled), those to download, the download."""
+        if self._services.models is None:
+            return {"installed": [], "available": [], "download": {"state": "idle"}}
+        return self._services.models.listing(language)
+
+    def download_model(self, name: str, language: str) -> dict[str, Any]:
+        """Start downloading a model; progress comes from :meth:`download_status`."""
+        if self._services.models is None:
+            return {"state": "failed", "message": ""}
+        return self._services.models.start(name, language)
+
+    def download_status(self, language: str) -> dict[str, Any]:
+        """The download: ``name``, ``state`` (running, done, failed, cancelled), ``done`` and
+        ``total`` bytes, ``message``."""
+        if self._services.models is None:
+            return {"state": "idle"}
+        return self._services.models.status(language)
+
+    def cancel_download(self) -> None:
+        if self._services.models is not None:
+            self._services.models.cancel()
+
+    def remove_model(self, name: str, language: str) -> dict[str, Any]:
+        if self._services.models is None:
+            return {"ok": False, "message": ""}
+        return self._services.models.remove(name, language)
+
+    def shutdown(self) -> None:
+        """The window closed: a download in progress is cancelled and its files removed."""
+        if self._services.models is not None:
+            self._services.models.cancel()
+            self._services.models.wait(10.0)
     def test_asr(self, data: dict[str, Any], asr_api_key: str | None = None) -> dict[str, Any]:
         """測試連線 of the recognition server with the values in the form (not yet saved)."""
         errors = self.validate(data)

@@ -8,6 +8,7 @@ the file at once.  No remote content is loaded.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -19,15 +20,20 @@ from whispertrans_tray.desktop.settings_api import SettingsApi
 PAGE = Path(__file__).with_name("web") / "settings.html"
 SAVED = "saved"
 """The line the window process writes to its stdout after each save."""
+NOTICE_ENV = "WHISPERTRANS_SETTINGS_NOTICE"
+"""The window process finds the app's current translation problem here."""
 
 
-def spawn(settings_path: Path | None, on_saved: Callable[[], None]) -> subprocess.Popen[str]:
+def spawn(settings_path: Path | None, on_saved: Callable[[], None],
+          notice: str = "") -> subprocess.Popen[str]:
     """Open the window in a child process; ``on_saved`` runs (on a reader thread) after each
-    save."""
+    save.  ``notice`` (a translation problem: cause and fix) shows in the 測試連線 area."""
     args = [sys.executable, "-m", "whispertrans_tray"]
     if settings_path is not None:
         args += ["--settings", str(settings_path)]
-    child = subprocess.Popen([*args, "settings-window"], stdout=subprocess.PIPE, text=True)
+    env = {**os.environ, NOTICE_ENV: notice}
+    child = subprocess.Popen([*args, "settings-window"], stdout=subprocess.PIPE, text=True,
+                             env=env)
     threading.Thread(target=listen, args=(child, on_saved), name="settings-window",
                      daemon=True).start()
     return child
@@ -55,10 +61,18 @@ def create_window(api: SettingsApi) -> object:
                                  width=760, height=820, min_size=(560, 480))
 
 
+def notice() -> str:
+    """In the window process: the translation problem the app handed over, or ""."""
+    return os.environ.get(NOTICE_ENV, "")
+
+
 def run(api: SettingsApi) -> int:
     """Show the window until it is closed (in the window process)."""
     import webview
 
     create_window(api)
-    webview.start(gui="gtk" if sys.platform.startswith("linux") else None)
+    try:
+        webview.start(gui="gtk" if sys.platform.startswith("linux") else None)
+    finally:
+        api.shutdown()  # no half-downloaded model is left behind
     return 0

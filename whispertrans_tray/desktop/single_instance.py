@@ -4,6 +4,11 @@ The first instance holds an exclusive lock on ``instance.lock`` in the runtime f
 by the OS if the process dies, so a crash never blocks the next start) and listens on a
 loopback TCP port written into that file.  A second instance fails to take the lock, reads the
 port, sends ``show`` and exits.
+
+The runtime folder (:func:`runtime_folder`) belongs to the user, not to a home folder: on Linux
+``$XDG_RUNTIME_DIR`` (per user and login), else a private ``whispertrans-tray-<uid>`` folder in
+the temp folder — so the same user with another ``HOME`` still finds the running app, and two
+users never share (or block) one lock, even with the same ``HOME`` (``sudo`` keeps it).
 """
 
 from __future__ import annotations
@@ -11,13 +16,38 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import stat
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
 log = logging.getLogger(__name__)
+
+APP_NAME = "WhisperTrans Tray"
+
+
+def runtime_folder() -> Path:
+    """The per-user folder for the lock (see the module docstring)."""
+    import platformdirs
+
+    if sys.platform != "linux" or os.environ.get("XDG_RUNTIME_DIR"):
+        return Path(platformdirs.user_runtime_dir(APP_NAME, appauthor=False))
+    uid = os.getuid()
+    folder = Path(tempfile.gettempdir()) / f"whispertrans-tray-{uid}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != uid:
+            raise PermissionError(f"{folder} belongs to someone else")
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            folder.chmod(0o700)  # ours, but readable by others: make it private
+    except OSError as exc:  # taken by another user: a folder of our own, never theirs
+        log.warning("Cannot use %s for the single-instance lock (%s)", folder, exc)
+        return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / f"run-{uid}"
+    return folder
 
 
 def _lock(handle: IO[str]) -> bool:

@@ -40,6 +40,7 @@ class TrayState:
     locked: bool = False
     ui_language: str = "zh-TW"
     endpoint: str = ""  # the translation endpoint in use, for the tooltip ("" when off)
+    problem: str = ""  # a translation outage's cause and fix, for the tooltip
     asr_backend: str = "local"  # speech recognition: local, or a remote server
 
 
@@ -193,7 +194,8 @@ class Tray:
             self._status = state.status
             self.icon.icon = tray_image(state.status)
         title = f"WhisperTrans Tray — {tr('status.' + state.status, state.ui_language)}"
-        self.icon.title = f"{title}\n{state.endpoint}" if state.endpoint else title
+        self.icon.title = "\n".join(line for line in (title, state.endpoint, state.problem)
+                                     if line)
         self.icon.update_menu()
 
     def notify(self, message: str, title: str = "WhisperTrans Tray") -> None:
