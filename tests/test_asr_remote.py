@@ -15,7 +15,7 @@ from tests.conftest import reference
 from tests.servers.fake_asr import FakeAsrServer
 from tests.servers.whisper_server import WhisperServer
 from tests.textnorm import wer, words
-from whispertrans_tray.__main__ import build_recognizer, main
+from whispertrans_tray.__main__ import build_file_recognizer, build_recognizer, main
 from whispertrans_tray.app import asr_check, live
 from whispertrans_tray.app.asr_fallback import FallbackTranscriber
 from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
@@ -236,16 +236,28 @@ def test_parse_chinese_words_and_named_language() -> None:
     assert spread.words[-1].end == 2.0  # clipped to the audio sent
 
 
-def test_file_mode_on_the_server_and_without_it(server: WhisperServer, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    """``transcribe --asr remote``: the utterances go to the server; with the server gone,
-    the same command writes the same sentences from the local model, with a notice."""
-    jfk = str(Path(__file__).parent / "data" / "jfk.flac")
-    settings = str(tmp_path / "settings.json")
-    for name, url in (("served", server.url), ("gone", "http://127.0.0.1:9/v1")):
-        out = tmp_path / f"{name}.txt"
-        assert main(["--settings", settings, "--ui-language", "en", "transcribe", jfk, "-o",
-                     str(out), "--language", "en", "--asr", "remote", "--asr-url", url]) == 0
-        assert wer(reference("jfk.flac"), out.read_text(encoding="utf-8")) < 0.1
-        notices = capsys.readouterr().err
-        assert ("Recognizing locally" in notices) == (name == "gone"), notices
+def test_file_mode_batches_go_to_the_server(server: WhisperServer, base_model, clip) -> None:  # type: ignore[no-untyped-def]
+    statuses: list[str] = []
+    transcriber = fallback(server.url, base_model, statuses, max_ratio=1000.0)
+    out: list[Sentence] = []
+    try:
+        live.run(clip("jfk.flac"), build_file_recognizer(ASR, transcriber),
+                 lambda e: out.append(e) if isinstance(e, Sentence) else None)
+    finally:
+        transcriber.close()
+    assert wer(reference("jfk.flac"), " ".join(s.text for s in out)) < 0.1
+    assert transcriber.remote_decodes >= 1 and transcriber.local_decodes == 1  # calibration
+    assert transcriber.switches == [] and statuses == []
+
+
+def test_cli_file_mode_without_the_server(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """``transcribe --asr remote`` with the server gone: the local model writes the file."""
+    out = tmp_path / "out.txt"
+    assert main(["--settings", str(tmp_path / "settings.json"), "--ui-language", "en",
+                 "transcribe", str(Path(__file__).parent / "data" / "jfk.flac"), "-o", str(out),
+                 "--language", "en", "--asr", "remote", "--asr-url",
+                 "http://127.0.0.1:9/v1"]) == 0
+    assert wer(reference("jfk.flac"), out.read_text(encoding="utf-8")) < 0.1
+    notices = capsys.readouterr().err
+    assert "Recognizing locally: Cannot connect to the recognition server" in notices

@@ -139,18 +139,25 @@ class RemoteWhisper:
             options["prompt"] = text
         if draft:
             options["temperature"] = 0.0
-        try:
-            raw = self._client.audio.transcriptions.with_raw_response.create(
-                file=("audio.wav", wav_bytes(audio), "audio/wav"), model=self.model,
-                response_format="verbose_json", timestamp_granularities=["word", "segment"],
-                timeout=openai.Timeout(seconds, connect=min(CONNECT_TIMEOUT_S, seconds)),
-                **options)
-            response = raw.http_response
-            body = response.text
-        except Exception as exc:
-            raise map_error(exc, self.url, seconds) from exc
-        finally:
-            self.last_seconds = time.perf_counter() - started
+        wav = wav_bytes(audio)
+        for attempt in (1, 2):
+            left = seconds - (time.perf_counter() - started)
+            try:
+                raw = self._client.audio.transcriptions.with_raw_response.create(
+                    file=("audio.wav", wav, "audio/wav"), model=self.model,
+                    response_format="verbose_json", timestamp_granularities=["word", "segment"],
+                    timeout=openai.Timeout(left, connect=min(CONNECT_TIMEOUT_S, left)),
+                    **options)
+                response = raw.http_response
+                body = response.text
+                break
+            except Exception as exc:
+                error = map_error(exc, self.url, seconds)
+                # A kept-alive connection the server had just closed: one more try at once.
+                if (attempt == 2 or error.key != "asr.remote_unreachable"
+                        or seconds - (time.perf_counter() - started) < seconds / 2):
+                    self.last_seconds = time.perf_counter() - started
+                    raise error from exc
         kind = response.headers.get("content-type", "")
         try:
             data = json.loads(body)
