@@ -155,7 +155,7 @@ def endpoint_keys(translation: settings_mod.TranslationSettings,
 
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
                         on_update: Callable[[TranslationUpdate], None], ui_language: str,
-                        on_status: Callable[[str], None] = lambda message: None) \
+                        on_status: Callable[[str, str], None] = lambda brief, message: None) \
         -> TranslationService:
     """The translation workers and one translator per endpoint of the list."""
     translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
@@ -376,11 +376,13 @@ def settings_services(path: Path | None) -> FormServices:
         if key is not None:
             credentials.store(key)
 
-    def test_connection(translation: settings_mod.TranslationSettings, key: str | None,
+    def test_connection(translation: settings_mod.TranslationSettings, keys: list[str | None],
                         ui_language: str) -> dict[str, object]:
-        report = server_check.run(translation, key, ui_language)
-        return {"ok": report.ok, "message": report.message, "sample": report.sample,
-                "models": list(report.models), "warning": report.warning}
+        reports = server_check.run_each(translation, keys, ui_language)
+        return {"ok": all(r.ok for r in reports),
+                "message": server_check.summary(translation, reports, ui_language),
+                "sample": reports[0].sample, "models": list(reports[0].models),
+                "warning": "\n".join(dict.fromkeys(r.warning for r in reports if r.warning))}
 
     def test_asr(asr: settings_mod.AsrSettings, key: str | None,
                  ui_language: str) -> dict[str, object]:
@@ -390,6 +392,7 @@ def settings_services(path: Path | None) -> FormServices:
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
                         test_connection=test_connection, models=ModelDownloads(),
+                        store_key=credentials.store,
                         test_asr=test_asr, check_asr_url=asr_base_url,
                         stored_asr_key=lambda: credentials.stored(credentials.ASR_ENTRY),
                         store_asr_key=lambda key: credentials.store(key,
