@@ -261,3 +261,23 @@ def test_cli_file_mode_without_the_server(tmp_path: Path,
     assert wer(reference("jfk.flac"), out.read_text(encoding="utf-8")) < 0.1
     notices = capsys.readouterr().err
     assert "Recognizing locally: Cannot connect to the recognition server" in notices
+
+
+def test_glossary_terms_are_hotwords_of_the_local_model(model_cache: Path, clip) -> None:  # type: ignore[no-untyped-def]
+    """Base writes "Cuba needs" for a product name it writes right once the name is a hotword
+    (live decodes with and without a language, and file mode's batches)."""
+    from whispertrans_tray.app.asr_fallback import load_transcriber
+    from whispertrans_tray.settings import Settings, TranslationSettings
+
+    audio = clip("kubernetes_espeak.wav")
+    plain = load_transcriber(Settings(asr=ASR), print, None)
+    with_terms = load_transcriber(Settings(asr=ASR, translation=TranslationSettings(
+        glossary=(("Kubernetes", "K8s"), ("Grafana", "Grafana")))), print, None)
+
+    def texts(model) -> list[str]:  # type: ignore[no-untyped-def]
+        results = [model.transcribe(audio, "en"), model.transcribe(audio, None),
+                   model.transcribe_batch([audio], "en")[0]]
+        return [words("".join(w.text for w in r.words)) for r in results]
+
+    assert all("kubernetes" not in text for text in texts(plain))
+    assert texts(with_terms) == [words(reference("kubernetes_espeak.wav"))] * 3
