@@ -141,7 +141,7 @@ def main() -> None:
                     f = fallbacks[i]
                     rows.append(f"| {n} | {i + 1} | {cell(runs['local'][i])} | "
                                 f"{cell(runs['remote'][i])} | {cell(runs['fallback'][i])} | "
-                                f"{f.remote_decodes} / {f.local_decodes - 1} | "
+                                f"{f.remote_decodes} / {f.local_decodes} | "
                                 f"{' → '.join(f.switches) or '-'} |")
                 for f in fallbacks:
                     f.close()
@@ -175,7 +175,7 @@ def main() -> None:
           for s, v in overhead.items()],
         "",
         "N clients at once against one server, each replaying the audio at 1× (speech end → "
-        "committed, p50 / p90 s; fallback decodes remote / local after calibration):",
+        "committed, p50 / p90 s; the fallback's decodes remote / local):",
         "",
         "| N | client | local only | remote only | with fallback | fallback decodes | "
         "switches |",

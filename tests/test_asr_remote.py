@@ -84,7 +84,8 @@ def test_connection_test_times_the_clip(server: WhisperServer) -> None:
 
 def test_cli_test_asr(server: WhisperServer, capsys: pytest.CaptureFixture[str],
                       tmp_path: Path) -> None:
-    settings = tmp_path / "settings.json"
+    settings = tmp_path / "settings.json"  # a shared test machine may be slow: 15 s at most
+    settings.write_text('{"asr": {"remote_timeout_s": 30}}', encoding="utf-8")
     assert main(["--settings", str(settings), "--ui-language", "en", "test-asr", "--asr-url",
                  server.url]) == 0
     assert "Connected" in capsys.readouterr().out
@@ -135,7 +136,7 @@ def test_kill_mid_session_then_restart(server: WhisperServer, base_model, clip) 
         if server.process is None:
             server.start()
     assert transcriber.switches == ["local", "remote"], statuses
-    assert transcriber.local_decodes > 1  # the calibration plus the decodes while down
+    assert transcriber.local_decodes >= 1  # the decodes while it was down
     assert any("Recognizing locally" in s and "Cannot connect" in s for s in statuses)
     assert any("is back" in s for s in statuses)
     text = " ".join(s.text for s in out)
@@ -246,7 +247,7 @@ def test_file_mode_batches_go_to_the_server(server: WhisperServer, base_model, c
     finally:
         transcriber.close()
     assert wer(reference("jfk.flac"), " ".join(s.text for s in out)) < 0.1
-    assert transcriber.remote_decodes >= 1 and transcriber.local_decodes == 1  # calibration
+    assert transcriber.remote_decodes >= 1 and transcriber.local_decodes == 0
     assert transcriber.switches == [] and statuses == []
 
 

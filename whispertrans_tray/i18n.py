@@ -126,10 +126,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "running, that the firewall allows the connection, and the host and port in the URL.",
     },
     "asr.remote_timeout": {
-        "zh-TW": "語音辨識伺服器 {url} 在 {seconds:.1f} 秒內沒有回應（本機辨識會更快）。"
+        "zh-TW": "語音辨識伺服器 {url} 在 {seconds:.1f} 秒內沒有回應。"
         "伺服器可能過載；請使用 GPU 或較小的模型。",
-        "en": "The recognition server {url} did not answer within {seconds:.1f} s (local "
-        "decoding is faster). It may be overloaded: use a GPU or a smaller model.",
+        "en": "The recognition server {url} did not answer within {seconds:.1f} s. It may be "
+        "overloaded: use a GPU or a smaller model.",
     },
     "asr.remote_auth": {
         "zh-TW": "語音辨識伺服器拒絕了 API Key（HTTP {status}）。請在設定的語音辨識區輸入正確的 API Key。",
