@@ -23,6 +23,7 @@ with its traceback, but never stops the daemon.
     │                                keys: unreachable, timeout, key, 413, HTML, bad answer);
     │                                the decode falls back to the local model
     ├── HotkeyError                  a global hotkey could not be registered
+    ├── AutostartError               the start-on-login entry could not be changed
     ├── OutputError                  unknown output format, unwritable output file
     └── TranslationError             the source line stays; ``transient`` ones are retried once
         ├── BadURLError              not an http(s) URL with a host
@@ -113,6 +114,12 @@ class HotkeyError(WhisperTransError):
     """A global hotkey could not be registered."""
 
     key = "hotkey.failed"
+
+
+class AutostartError(WhisperTransError):
+    """The start-on-login entry (Run key, XDG autostart file) could not be written or removed."""
+
+    key = "autostart.failed"
 
 
 class OutputError(WhisperTransError):

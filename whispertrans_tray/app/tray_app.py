@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import queue
+import signal
 import tkinter as tk
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from whispertrans_tray.core.outage import Outage
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Partial, Sentence, Transcriber
-from whispertrans_tray.desktop import settings_window
+from whispertrans_tray.desktop import autostart, settings_window
 from whispertrans_tray.desktop.audio import DeviceInfo
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.overlay import Overlay
@@ -165,12 +166,15 @@ class App:
             self._start_translation()
         if start_recording:
             self.recording.start()
+        # SIGTERM (logout, systemd, kill) quits like the menu: the session file is closed.
+        signal.signal(signal.SIGTERM, lambda signum, frame: self.commands.quit())
         self.root.mainloop()
         return 0
 
     def quit(self) -> None:
-        """Stop everything; returns within about two seconds."""
-        self.recording.stop(wait=1.5)
+        """Stop everything; returns within about two seconds (the sentence being spoken is
+        committed: decoded if there is time, else as its partial line)."""
+        self.recording.stop(wait=1.5, final=True)
         if self.service is not None:
             self.service.close(0.5)
         if self.hotkeys is not None:
@@ -348,6 +352,7 @@ class App:
                          s.translation.provider, s.translation.target_language,
                          s.translation.enabled, s.overlay.visible, s.overlay.locked,
                          s.ui_language, self.endpoint_status(), self.outage.problem,
+                         autostart=autostart.is_enabled() if autostart.available() else None,
                          asr_backend=s.asr.backend)
 
     def endpoint_status(self) -> str:
