@@ -35,13 +35,25 @@ def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
     assert "error" not in seen, seen
     assert seen["title"] == "WhisperTrans 設定"
     assert seen["url_before"] == "http://localhost:8000/v1/chat/completions"
+    # the app's translation problem (cause and fix) waits in the 測試連線 area
+    assert seen["notice"] == "bad " + seen["notice_sent"]
+    # the style preview: a box (no outline), then outlined text with no box
+    shadow, background = seen["preview_box"]
+    assert shadow == "none" and background not in ("transparent", "rgba(0, 0, 0, 0)")
+    shadow, background = seen["preview_outline"]
+    assert shadow.count("rgb(0, 0, 0)") >= 8 and background in ("transparent", "rgba(0, 0, 0, 0)")
     assert seen["url_ollama"] == "http://localhost:11434/v1/chat/completions"  # auto-filled
     assert seen["connection"].startswith("✓ 連線成功！")
+    assert seen["active"] == ""  # no app told it an endpoint yet
+    assert seen["active_later"] == "翻譯：test-model @ 127.0.0.1:2"
+    first, second = seen["connection_each"].splitlines()  # 測試連線 tests each entry
+    assert first.startswith("1. ") and second.startswith("2. ") and "✓ 連線成功！" in second
     assert "ftp://nowhere" in seen["url_error"]  # the message sits next to the field
     assert seen["saved"] == "✓ 已儲存"
     saved = settings_mod.load(path).settings
     assert saved.overlay.font_size == 30
     assert saved.translation.provider == "ollama" and saved.translation.url == server.url
+    assert saved.translation.fallbacks == (("ollama", server.url, "test-model"),)
     assert seen["title_en"] == "WhisperTrans settings"
 
 

@@ -389,6 +389,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "The translation server {failed} is not available; now using {active}. Cause: "
         "{reason} It is used again automatically once it recovers.",
     },
+    "translate.brief.failover": {"zh-TW": "⚠ 翻譯改用 {active}", "en": "⚠ Translating with {active}"},
+    "translate.brief.failback": {"zh-TW": "翻譯改回 {active}", "en": "Translating with {active} again"},
     "translate.failback": {
         "zh-TW": "翻譯伺服器 {active} 已恢復，改回使用它。",
         "en": "The translation server {active} is back; using it again.",

@@ -95,7 +95,8 @@ class TranslationService:
         ui_language: Language of the error messages.
         max_batch: Most waiting sentences sent in one request when the server falls behind.
         capacity: Most sentences waiting; beyond it the oldest fail as "fell behind".
-        on_status: Receives a message (UI language) when the active endpoint changes.
+        on_status: Hears when the active endpoint changes: a short line for the subtitles and
+            the whole message (UI language).
         labels: The endpoints' names for those messages (default: from ``settings``).
     """
 
@@ -103,7 +104,7 @@ class TranslationService:
                  translators: Translator | Sequence[Translator],
                  on_update: Callable[[TranslationUpdate], None],
                  ui_language: str = "zh-TW", max_batch: int = 4, capacity: int = 32,
-                 on_status: Callable[[str], None] = lambda message: None,
+                 on_status: Callable[[str, str], None] = lambda brief, message: None,
                  labels: Sequence[str] = ()) -> None:
         self.settings = settings
         self.ui_language = ui_language

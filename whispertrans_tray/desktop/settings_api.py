@@ -46,20 +46,24 @@ class FormServices:
         load: The settings as saved, with the problems found loading them.
         save: Writes the settings and the API key (None keeps the stored key, "" removes
             it); raises what went wrong.
-        stored_key: The stored API key, or None.
+        stored_key: The stored API key of the first endpoint (``""``) or of the fallback at
+            a URL, or None.
         check_url: Raises a :class:`WhisperTransError` naming the problem with an API URL.
-        test_connection: 測試連線 for ``(settings, api key, UI language)``: a JSON-able dict
-            with ``ok``, ``message``, ``sample``, ``models`` and ``warning`` (the API key goes
-            unencrypted to another computer; empty if not).
+        test_connection: 測試連線 of every endpoint for ``(settings, one API key per endpoint,
+            UI language)``: a JSON-able dict with ``ok``, ``message`` (a line per endpoint),
+            ``sample``, ``models`` and ``warning`` (an API key goes unencrypted to another
+            computer; empty if not).
         models: The Whisper model manager, or None (the page then shows no models).
+        store_key: Saves (``""``: removes) the API key of the fallback at a URL.
     """
 
     load: Callable[[], settings_mod.LoadResult]
     save: Callable[[settings_mod.Settings, str | None], object]
-    stored_key: Callable[[], str | None]
+    stored_key: Callable[[str], str | None]
     check_url: Callable[[str], object]
-    test_connection: Callable[[TranslationSettings, str | None, str], dict[str, Any]]
+    test_connection: Callable[[TranslationSettings, list[str | None], str], dict[str, Any]]
     models: ModelServices | None = None
+    store_key: Callable[[str, str], object] = lambda key, url: None
 
 
 class SettingsApi:
@@ -71,6 +75,12 @@ class SettingsApi:
         self._on_saved = on_saved
         self._notice = notice
         self.saved = 0  # how many times the user saved
+        self.active_endpoint = ""  # the endpoint the running app translates with (the app
+        # tells the window process, see settings_window.listen_for_status)
+
+    def active(self) -> str:
+        """The endpoint the running app uses now, e.g. ``翻譯：model @ host:8000``."""
+        return self.active_endpoint
 
     def get(self) -> dict[str, Any]:
         """Current settings, provider presets and the choices of the select fields."""
@@ -80,30 +90,46 @@ class SettingsApi:
             "problems": result.by_field(),
             "presets": {k: dataclasses.asdict(p) for k, p in PRESETS.items()},
             "targets": list(LANGUAGES),
-            "has_key": bool(self._services.stored_key()),
+            "has_key": bool(self._services.stored_key("")),
+            "fallback_has_key": [bool(self._services.stored_key(url))
+                                 for _, url, _ in result.settings.translation.fallbacks],
+            "active": self.active_endpoint,
             "notice": self._notice,
         }
 
     def validate(self, data: dict[str, Any]) -> dict[str, str]:
         """Messages for the invalid fields of ``data``, keyed by dotted field name."""
         messages = settings_mod.from_dict(data).by_field()
-        url = (data.get("translation") or {}).get("url", "")
-        if isinstance(url, str) and "translation.url" not in messages:
+        translation = data.get("translation") or {}
+        urls = [("translation.url", translation.get("url", ""))]
+        fallbacks = translation.get("fallbacks")
+        if isinstance(fallbacks, list) and "translation.fallbacks" not in messages:
+            urls += [(f"translation.fallbacks.{n}", row[1]) for n, row in enumerate(fallbacks)
+                     if isinstance(row, list) and len(row) == 3]
+        for field, url in urls:
+            if not isinstance(url, str) or field in messages:
+                continue
             try:
                 self._services.check_url(url)
             except WhisperTransError as exc:
-                messages["translation.url"] = exc.message(data.get("ui_language", "zh-TW"))
+                messages[field] = exc.message(data.get("ui_language", "zh-TW"))
         messages.update(_hotkey_messages(data.get("hotkeys"), data.get("ui_language", "zh-TW")))
         return messages
 
-    def save(self, data: dict[str, Any], api_key: str | None = None) -> dict[str, Any]:
-        """Validate and save; ``api_key`` None keeps the stored key, "" removes it."""
+    def save(self, data: dict[str, Any], api_key: str | None = None,
+             fallback_keys: list[str | None] | None = None) -> dict[str, Any]:
+        """Validate and save; ``api_key`` None keeps the stored key, "" removes it;
+        ``fallback_keys`` likewise for each fallback endpoint, in order."""
         errors = self.validate(data)
         if errors:
             return {"ok": False, "errors": errors}
         result = settings_mod.from_dict(data)
         try:
             self._services.save(result.settings, api_key)
+            for (_, url, _), key in zip(result.settings.translation.fallbacks,
+                                        fallback_keys or [], strict=False):
+                if key is not None:
+                    self._services.store_key(key, url)
         except Exception as exc:  # a keyring or disk problem is shown, not raised
             message = exc.message(result.settings.ui_language) \
                 if isinstance(exc, WhisperTransError) else str(exc)
@@ -112,15 +138,20 @@ class SettingsApi:
         self._on_saved()
         return {"ok": True, "errors": {}}
 
-    def test_connection(self, data: dict[str, Any], api_key: str | None = None) \
-            -> dict[str, Any]:
-        """測試連線 with the values in the form (not yet saved)."""
+    def test_connection(self, data: dict[str, Any], api_key: str | None = None,
+                        fallback_keys: list[str | None] | None = None) -> dict[str, Any]:
+        """測試連線 of each endpoint with the values in the form (not yet saved)."""
         errors = self.validate(data)
-        if "translation.url" in errors:
-            return {"ok": False, "message": errors["translation.url"], "models": []}
+        bad = [m for f, m in errors.items() if f.startswith(("translation.url",
+                                                            "translation.fallbacks"))]
+        if bad:
+            return {"ok": False, "message": "\n".join(bad), "models": []}
         settings = settings_mod.from_dict(data).settings
-        return self._services.test_connection(settings.translation,
-                                              api_key or self._services.stored_key(),
+        given = list(fallback_keys or [])
+        keys = [api_key or self._services.stored_key("")]
+        keys += [(given[n] if n < len(given) else None) or self._services.stored_key(url)
+                 for n, (_, url, _) in enumerate(settings.translation.fallbacks)]
+        return self._services.test_connection(settings.translation, keys,
                                               settings.ui_language)
 
 
