@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
-from whispertrans_tray.errors import ModelDownloadError, ModelLoadError
+from whispertrans_tray.errors import ModelLoadError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
-from whispertrans_tray.providers import model_store
+from whispertrans_tray.providers import model_manager, model_store
 from whispertrans_tray.settings import AsrSettings
 
 log = logging.getLogger(__name__)
@@ -82,10 +83,8 @@ def resolve_model(name: str, device: str) -> str:
         return str(download_model(name, local_files_only=True))
     except Exception:
         log.info("Whisper model %s is not cached; downloading it", name)
-    try:
-        return str(download_model(name))
-    except Exception as exc:
-        raise ModelDownloadError(name=name, detail=f"{type(exc).__name__}: {exc}") from exc
+    # the model manager's download: a clear message, and nothing half-written left behind
+    return str(model_manager.download(name, lambda done, total: None, threading.Event()))
 
 
 def _threads(requested: int) -> int:
