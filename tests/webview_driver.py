@@ -83,9 +83,11 @@ def main() -> None:
             seen["url_error"] = wait("document.getElementById('m-translation.url').textContent")
             time.sleep(0.5)  # let WebKit paint before the screenshot
             subprocess.run(["import", "-window", "root", f"{shot}-zh.png"], check=True)
+            seen["autostart_before"] = js("document.getElementById('autostart').checked")
             js(f"document.getElementById('f-translation-url').value = '{server_url}';"
                "document.getElementById('saved').textContent = '';"
                "document.getElementById('f-overlay-font_size').value = '30';"
+               "document.getElementById('autostart').checked = true;"
                "document.getElementById('save').click();")
             seen["saved"] = wait("document.getElementById('saved').textContent")
             seen["messages"] = js("Array.from(document.querySelectorAll('.msg[id^=m-]'))"

@@ -30,12 +30,12 @@ from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
 from whispertrans_tray.cli import runner, terminal
-from whispertrans_tray.cli.signals import StopSignals
+from whispertrans_tray.cli.signals import StopSignals, on_signals
 from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import BatchTranscriber, Transcriber
-from whispertrans_tray.desktop import platform_ui, settings_window
+from whispertrans_tray.desktop import autostart, platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("test-connection", help="測試連線: check the translation server")
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_test_connection)
+
+    for name, text in (("install-desktop", "Linux: add the app to the applications menu"),
+                       ("uninstall-desktop", "Linux: remove it again (and start on login)")):
+        sub.add_parser(name, help=text).set_defaults(handler=cmd_desktop_entry)
 
     p = sub.add_parser("settings-window")  # internal: the tray app opens it (not in --help)
     p.set_defaults(handler=cmd_settings_window)
@@ -319,10 +323,20 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
             print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
             return 1
         holder.append(app)
+        on_signals(lambda: app.root.after(0, app.quit))  # SIGTERM: a clean quit
         log.info("WhisperTrans Tray %s started; log file %s", __version__, log_file)
-        return app.run(start_recording=not args.idle)
+        code = app.run(start_recording=not args.idle)
     finally:
         instance.release()
+    runner.end_past(app.recording.unfinished, code)  # a decode the quit gave up on
+    return code
+
+
+def cmd_desktop_entry(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    """``install-desktop`` / ``uninstall-desktop``: the Linux menu entry and its icon."""
+    ok, message = autostart.desktop_entry(args.command == "install-desktop", settings.ui_language)
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

@@ -20,6 +20,7 @@ with its traceback, but never stops the daemon.
     │   ├── AudioFileError           input file missing or undecodable
     │   └── NoAudioDeviceError       no audio server / device, chosen device gone
     ├── HotkeyError                  a global hotkey could not be registered
+    ├── AutostartError               the start-on-login entry could not be changed
     ├── OutputError                  unknown output format, unwritable output file
     └── TranslationError             the source line stays; ``transient`` ones are retried once
         ├── BadURLError              not an http(s) URL with a host
@@ -105,6 +106,12 @@ class HotkeyError(WhisperTransError):
     """A global hotkey could not be registered."""
 
     key = "hotkey.failed"
+
+
+class AutostartError(WhisperTransError):
+    """The start-on-login entry (Run key, XDG autostart file) could not be written or removed."""
+
+    key = "autostart.failed"
 
 
 class OutputError(WhisperTransError):

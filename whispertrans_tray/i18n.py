@@ -217,6 +217,31 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "tray.history": {"zh-TW": "歷史紀錄與匯出…", "en": "History & export…"},
     "tray.settings": {"zh-TW": "設定…", "en": "Settings…"},
     "tray.quit": {"zh-TW": "結束", "en": "Quit"},
+    "tray.autostart": {"zh-TW": "登入時啟動", "en": "Start on login"},
+    "autostart.failed": {
+        "zh-TW": "無法變更登入時啟動（{place}：{detail}）。請確認該位置可寫入後再試一次。",
+        "en": "Could not change start on login ({place}: {detail}). Make sure that place is "
+        "writable, then try again.",
+    },
+    "autostart.unsupported": {
+        "zh-TW": "此系統不支援登入時啟動；請在系統設定中把 whispertrans-tray 加入登入項目。",
+        "en": "Start on login is not supported here; add whispertrans-tray to your login "
+        "items in the system settings.",
+    },
+    "desktop.installed": {"zh-TW": "已安裝應用程式選單項目：{paths}",
+                          "en": "Installed the menu entry: {paths}"},
+    "desktop.removed": {"zh-TW": "已移除：{paths}", "en": "Removed: {paths}"},
+    "desktop.failed": {
+        "zh-TW": "無法寫入應用程式選單項目 {path}（{detail}）。請確認該資料夾可寫入（XDG_DATA_HOME）。",
+        "en": "Could not write the menu entry {path} ({detail}). Make sure that folder is "
+        "writable (XDG_DATA_HOME).",
+    },
+    "desktop.nothing": {"zh-TW": "沒有可移除的項目。", "en": "Nothing to remove."},
+    "desktop.linux_only": {
+        "zh-TW": "install-desktop 只用於 Linux；Windows 的開始功能表項目由安裝程式建立。",
+        "en": "install-desktop is for Linux; on Windows the installer adds the Start menu "
+        "entry.",
+    },
     "tray.exported": {"zh-TW": "已匯出字幕：{paths}", "en": "Subtitles exported: {paths}"},
     # --- first run --------------------------------------------------------------------------
     "welcome.notification": {

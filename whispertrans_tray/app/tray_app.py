@@ -34,7 +34,7 @@ from whispertrans_tray.core.outage import Outage
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Partial, Sentence, Transcriber
-from whispertrans_tray.desktop import settings_window
+from whispertrans_tray.desktop import autostart, settings_window
 from whispertrans_tray.desktop.audio import DeviceInfo
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.overlay import Overlay
@@ -168,8 +168,9 @@ class App:
         return 0
 
     def quit(self) -> None:
-        """Stop everything; returns within about two seconds."""
-        self.recording.stop(wait=1.5)
+        """Stop everything; returns within about two seconds (the sentence being spoken is
+        committed: decoded if there is time, else as its partial line)."""
+        self.recording.stop(wait=1.5, final=True)
         if self.service is not None:
             self.service.close(0.5)
         if self.hotkeys is not None:
@@ -344,7 +345,8 @@ class App:
         return TrayState(self.status, s.audio.source, s.audio.device, self.devices,
                          s.translation.provider, s.translation.target_language,
                          s.translation.enabled, s.overlay.visible, s.overlay.locked,
-                         s.ui_language, self.endpoint_status(), self.outage.problem)
+                         s.ui_language, self.endpoint_status(), self.outage.problem,
+                         autostart=autostart.is_enabled() if autostart.available() else None)
 
     def endpoint_status(self) -> str:
         """``翻譯：model @ host`` for the endpoint in use ("" when not translating)."""

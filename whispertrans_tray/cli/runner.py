@@ -7,6 +7,9 @@ session is closed: what was committed is in the output file and the history.
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,3 +65,15 @@ def apply_source(settings: settings_mod.Settings, source: str) -> settings_mod.S
             return settings_mod.replace(settings_mod.replace(
                 settings, "audio.source", device.kind), "audio.device", device.name)
     raise NoAudioDeviceError("audio.device_missing", name=source)
+
+
+def end_past(worker: threading.Thread | None, code: int) -> None:
+    """End the process now (``code``) if ``worker`` still runs: a decode in native code that a
+    quit gave up on (its sentence is saved); the interpreter cannot shut down under it."""
+    if worker is None or not worker.is_alive():
+        return
+    log.info("Exiting while a decode still runs")
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

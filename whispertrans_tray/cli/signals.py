@@ -7,6 +7,7 @@ finished and the output written.  A second one interrupts at once (``KeyboardInt
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 from types import FrameType, TracebackType
 
 from whispertrans_tray.app.live import Stop
@@ -41,3 +42,17 @@ class StopSignals:
             raise KeyboardInterrupt
         self.signum = signum
         self.stop.set()
+
+
+def on_signals(request: Callable[[], object]) -> None:
+    """The tray: SIGINT or SIGTERM asks ``request`` for a clean quit (the sentence being
+    spoken is committed); a second one acts as it would have (the process ends at once)."""
+    defaults = {sig: signal.getsignal(sig) for sig in SIGNALS}
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        for sig, handler in defaults.items():
+            signal.signal(sig, handler)
+        request()
+
+    for sig in SIGNALS:
+        signal.signal(sig, handle)

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.languages import LANGUAGES
+from whispertrans_tray.desktop import autostart
 from whispertrans_tray.desktop.hotkey_notation import check
 from whispertrans_tray.errors import HotkeyError, WhisperTransError
 from whispertrans_tray.i18n import tr
@@ -95,6 +96,7 @@ class SettingsApi:
                                  for _, url, _ in result.settings.translation.fallbacks],
             "active": self.active_endpoint,
             "notice": self._notice,
+            "autostart": autostart.is_enabled() if autostart.available() else None,
         }
 
     def validate(self, data: dict[str, Any]) -> dict[str, str]:
@@ -137,6 +139,14 @@ class SettingsApi:
         self.saved += 1
         self._on_saved()
         return {"ok": True, "errors": {}}
+
+    def set_autostart(self, enabled: bool, ui_language: str = "zh-TW") -> dict[str, Any]:
+        """Start on login on or off (the OS entry, not a setting); the error names the fix."""
+        try:
+            autostart.set_enabled(bool(enabled))
+        except WhisperTransError as exc:
+            return {"ok": False, "error": exc.message(ui_language)}
+        return {"ok": True, "error": ""}
 
     def test_connection(self, data: dict[str, Any], api_key: str | None = None,
                         fallback_keys: list[str | None] | None = None) -> dict[str, Any]:
