@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import queue
-import signal
 import tkinter as tk
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -166,8 +165,6 @@ class App:
             self._start_translation()
         if start_recording:
             self.recording.start()
-        # SIGTERM (logout, systemd, kill) quits like the menu: the session file is closed.
-        signal.signal(signal.SIGTERM, lambda signum, frame: self.commands.quit())
         self.root.mainloop()
         return 0
 
