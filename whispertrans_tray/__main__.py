@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import export, live, server_check
+from whispertrans_tray.app import asr_check, export, live, server_check
+from whispertrans_tray.app.asr_fallback import load_transcriber
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import recognizer_config
 from whispertrans_tray.app.model_downloads import ModelDownloads
@@ -42,7 +43,7 @@ from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_fo
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
-from whispertrans_tray.providers import asr_faster_whisper
+from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
     OpenAITranslator,
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tray", help="the tray app with subtitles (the default)")
     p.add_argument("--idle", action="store_true", help="start without recording")
+    cli_args.add_remote_asr_arguments(p)
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_tray)
 
@@ -104,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("test-connection", help="測試連線: check the translation server")
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_test_connection)
+
+    p = sub.add_parser("test-asr", help="測試連線: check the recognition server (--asr-url)")
+    cli_args.add_remote_asr_arguments(p)
+    p.set_defaults(handler=cmd_test_asr)
 
     for name, text in (("install-desktop", "Linux: add the app to the applications menu"),
                        ("uninstall-desktop", "Linux: remove it again (and start on login)")):
@@ -186,7 +192,8 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
     if args.output is not None:
         export.check_writable(args.output)  # before the model loads, not after the work
     terminal.notice(tr("cli.loading_model", lang, name=settings.asr.model))
-    model = asr_faster_whisper.load(settings.asr, lang)
+    model = load_transcriber(settings, terminal.notice,
+                             credentials.resolve_asr(getattr(args, "asr_api_key", None)))
     if model.info.notice:
         terminal.notice(model.info.notice)
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
@@ -267,8 +274,8 @@ def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> in
     return terminal.print_devices(list_devices(), settings.ui_language)
 
 
-def tray_parts() -> Parts:
-    """The tray app's collaborators."""
+def tray_parts(asr_key: str | None = None) -> Parts:
+    """The tray app's collaborators (``asr_key``: ``--asr-api-key``, else the keyring's)."""
     # Imported here, not at the top: the overlay loads Tk, which the terminal commands (file
     # mode on a server without a display) must not need.
     from whispertrans_tray.app.tray_app import Parts
@@ -279,7 +286,8 @@ def tray_parts() -> Parts:
         tray=Tray,
         hotkeys=Hotkeys,
         translation=translation_service,
-        load_model=asr_faster_whisper.load,
+        load_model=lambda settings, on_status: load_transcriber(
+            settings, on_status, credentials.resolve_asr(asr_key)),
         recognizer=lambda asr, model: build_recognizer(asr, model, live=True),
         capture=AudioCapture,
         devices=list_devices,
@@ -311,7 +319,8 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     try:
         platform_ui.enable_dpi_awareness()
         try:
-            app = App(settings, args.settings, credentials.resolve(args.api_key), tray_parts())
+            app = App(settings, args.settings, credentials.resolve(args.api_key),
+                      tray_parts(args.asr_api_key))
         except tk.TclError as exc:  # no screen (a server, an SSH session)
             print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
             return 1
@@ -345,6 +354,14 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
     return 0 if report.ok else 1
 
 
+def cmd_test_asr(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    """測試連線 for the recognition server; exit 0 only on success."""
+    key = credentials.resolve_asr(args.asr_api_key)
+    report = asr_check.run(settings.asr, key, settings.ui_language)
+    print(report.message, file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
 def settings_services(path: Path | None) -> FormServices:
     """What the settings window's form uses: the settings file ``path`` (None: the default
     one), the keyring, the URL check, 測試連線 and the model manager (the window never
@@ -360,10 +377,19 @@ def settings_services(path: Path | None) -> FormServices:
         return {"ok": report.ok, "message": report.message, "sample": report.sample,
                 "models": list(report.models), "warning": report.warning}
 
+    def test_asr(asr: settings_mod.AsrSettings, key: str | None,
+                 ui_language: str) -> dict[str, object]:
+        report = asr_check.run(asr, key, ui_language)
+        return {"ok": report.ok, "message": report.message}
+
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
                         test_connection=test_connection, models=ModelDownloads(),
-                        store_key=credentials.store)
+                        store_key=credentials.store,
+                        test_asr=test_asr, check_asr_url=asr_base_url,
+                        stored_asr_key=lambda: credentials.stored(credentials.ASR_ENTRY),
+                        store_asr_key=lambda key: credentials.store(key,
+                                                                    credentials.ASR_ENTRY))
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
