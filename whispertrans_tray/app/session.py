@@ -68,7 +68,8 @@ class Session:
             self.view.translation(update)
             if update.done:
                 if self.history is not None:
-                    self.history.translation(update.index, update.text, update.error)
+                    self.history.translation(update.index, update.text, update.error,
+                                             update.late)
                 self._update_output()
 
     def _update_output(self) -> None:
@@ -83,7 +84,8 @@ class Session:
                 if drain:
                     timeout = (self.service.waiting + 1) * (
                         self.service.settings.timeout_s * 2 + 1)
-                    self.service.drain(timeout)
+                    self.service.drain(timeout, late=True)  # and sentences that failed,
+                    # if a server is back: the output file gets their late translations
                 self.service.close()
             with self._lock:
                 lines = list(self.lines())
