@@ -196,7 +196,9 @@ def main() -> None:
              f"{args.burst} sentences at once to one server with two slots (--parallel 2, "
              f"{args.threads} thread(s)), "
              "no batching, each N measured twice, interleaved. The 2-core machine was shared "
-             "with other work while this ran: compare the ratios, not the absolute numbers.")
+             "with other work while this ran: compare the ratios, not the absolute numbers."
+             " Reading: the gap is the switch plus B translating the sentence from the start "
+             "as its first request (no prompt cache yet).")
     print(table)
     print(notes)
     if args.record:

@@ -57,12 +57,18 @@ def test_mandarin_cer_in_traditional_script(base_model, clip, live: bool) -> Non
 
 
 @pytest.mark.parametrize("live", [False, True], ids=["file", "live"])
-@pytest.mark.parametrize("name", ["jfk.flac", "en_librispeech.wav"])
+@pytest.mark.parametrize("name", ["jfk.flac", "en_librispeech.wav", "zh_aishell.wav"])
 def test_streaming_is_not_worse_than_offline(base_model, clip, name: str, live: bool) -> None:  # type: ignore[no-untyped-def]
+    """Within 1 point of faster-whisper's offline transcription (WER; CER for Mandarin)."""
     audio = clip(name)
     offline, _ = base_model.transcribe_offline(audio, None)
     streamed = text(stream(base_model, audio, live))
-    assert wer(reference(name), streamed) <= wer(reference(name), offline) + 0.02
+    if name.startswith("zh"):
+        to_simplified = OpenCC("t2s")
+        errors = [cer(reference(name), to_simplified.convert(t)) for t in (streamed, offline)]
+    else:
+        errors = [wer(reference(name), t) for t in (streamed, offline)]
+    assert errors[0] <= errors[1] + 0.01, (streamed, offline)
 
 
 def test_multilingual_clip_switches_language(base_model, clip) -> None:  # type: ignore[no-untyped-def]

@@ -22,8 +22,10 @@ def run(module: str, *args: str, model_cache: Path) -> str:
 
 
 def test_file_mode(model_cache: Path) -> None:
-    out = run("bench_file_mode", "--repeat", "1", model_cache=model_cache)
+    out = run("bench_file_mode", "--clips", "jfk.flac", "--memory-minutes", "1.5",
+              model_cache=model_cache)
     assert "| jfk.flac |" in out and "WER 0.00" in out
+    assert "| this code |" in out and "1.5 min MiB" in out
 
 
 def test_latency(model_cache: Path) -> None:

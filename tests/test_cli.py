@@ -19,7 +19,8 @@ CLI = [sys.executable, "-m", "whispertrans_tray"]
 
 
 def run(*args: str, cache: Path, config: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(cache), "XDG_CONFIG_HOME": str(config)}
+    env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(cache), "XDG_CONFIG_HOME": str(config),
+           "WHISPERTRANS_DATA_DIR": str(config / "data")}
     return subprocess.run([*CLI, "--ui-language", "en", *args], capture_output=True, text=True,
                           env=env, timeout=300, check=False)
 
@@ -51,9 +52,14 @@ def test_vtt(outputs: dict[str, Path]) -> None:
 
 def test_jsonl(outputs: dict[str, Path]) -> None:
     rows = [json.loads(x) for x in outputs["jsonl"].read_text("utf-8").splitlines()]
-    assert {tuple(r) for r in rows} == {("start", "end", "language", "text", "translation")}
+    assert {tuple(r) for r in rows} == {("start", "end", "committed_at", "language", "text",
+                                         "translation")}
     assert all(r["language"] == "en" and r["translation"] is None for r in rows)
     assert all(r["start"] < r["end"] for r in rows)
+    # file mode's clock is the audio decoded so far: a sentence commits after its end, and
+    # never later than the clip's 11 s
+    assert all(r["end"] <= r["committed_at"] <= 11.01 for r in rows)
+    assert [r["committed_at"] for r in rows] == sorted(r["committed_at"] for r in rows)
 
 
 def test_txt(outputs: dict[str, Path]) -> None:

@@ -68,6 +68,7 @@ def test_download_with_progress_then_list_load_and_remove(tmp_path: Path,
                                   threading.Event(), tmp_path)
     total = sum(p.stat().st_size for p in TINY_EN.iterdir())
     assert seen[-1] == (total, total) and len(seen) >= 3
+    assert all(t == total for _, t in seen), "the total is known from the start"
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert (path / "model.bin").read_bytes() == (TINY_EN / "model.bin").read_bytes()
     from faster_whisper import WhisperModel
@@ -92,7 +93,9 @@ def test_a_cancelled_download_stops_mid_file_and_leaves_nothing(
         downloads.cancel()
         assert downloads.wait(20)
         status = downloads.status("zh-TW")
-        assert status["state"] == "cancelled" and 0 < status["done"] < status["total"]
+        size = sum(p.stat().st_size for p in TINY_EN.iterdir())
+        assert status["state"] == "cancelled" and status["total"] == size
+        assert 0 < status["done"] < size
         assert status["message"] == "已取消下載 Whisper 模型「tiny.en」；未完成的檔案已清除。"
         assert leftovers(tmp_path) == []
         cancel = threading.Event()
@@ -126,3 +129,26 @@ def test_listing_and_removing_real_model_folders(tmp_path: Path, model_cache: Pa
     assert [m["name"] for m in downloads.listing("en")["installed"]] == ["base"]
     with pytest.raises(ModelError):
         model_manager.remove("base", hub_cache)
+
+
+def test_the_app_choosing_a_model_it_cannot_download_says_why(tmp_path: Path) -> None:
+    """The same path when the model is picked in the settings (or ``--whisper-model``)."""
+    import os
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "HF_ENDPOINT": f"http://127.0.0.1:{port}",
+           "HF_HUB_CACHE": str(tmp_path / "hub")}
+    result = subprocess.run(
+        [sys.executable, "-m", "whispertrans_tray", "--ui-language", "en", "transcribe",
+         str(root / "tests" / "data" / "jfk.flac"), "--whisper-model", "tiny.en"],
+        capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert result.returncode == 1
+    assert f"Could not download the Whisper model 'tiny.en': 127.0.0.1:{port} cannot be " \
+           "reached" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "hub").exists() or leftovers(tmp_path / "hub") == []

@@ -10,6 +10,7 @@ import os
 import queue
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,10 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 class Watcher:
     """The watcher process; ``registrations`` gets ``(bus name, object path)`` of each item."""
 
-    def __init__(self) -> None:
+    def __init__(self, *args: str) -> None:
+        self.errors = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.sni_watcher"], cwd=ROOT, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-m", "tests.sni_watcher", *args], cwd=ROOT, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
             env={**os.environ, "PYTHONPATH": str(ROOT)})
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -44,7 +46,14 @@ class Watcher:
             self.lines.put(line.strip())
 
     def registration(self, timeout: float = 20) -> tuple[str, str]:
-        kind, bus, path = self.lines.get(timeout=timeout).split()
+        try:
+            line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            self.errors.seek(0)
+            raise AssertionError(f"no item registered; watcher: {self.errors.read()!r}, "
+                                 f"bus: {names_on_bus()}, threads: "
+                                 f"{[t.name for t in threading.enumerate()]}") from None
+        kind, bus, path = line.split()
         assert kind == "registered"
         return bus, path
 
@@ -54,6 +63,7 @@ class Watcher:
         if not self.process.stdin.closed:
             self.process.stdin.close()
         self.process.wait(10)
+        self.errors.close()
 
 
 @pytest.fixture
@@ -73,6 +83,13 @@ def connection() -> Any:
              | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
     return Gio.DBusConnection.new_for_address_sync(os.environ["DBUS_SESSION_BUS_ADDRESS"],
                                                    flags, None, None)
+
+
+def names_on_bus() -> list[str]:
+    conn = connection()
+    names = call(conn, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                 "ListNames", "()")[0]
+    return [n for n in names if not n.startswith(":")]
 
 
 def call(conn: Any, bus: str, path: str, interface: str, method: str, signature: str,
@@ -155,6 +172,11 @@ def test_the_backend_follows_the_session_bus(watcher: Watcher) -> None:
     watcher.stop()
     assert tray_backend.choose({}) == "gtk"  # a plain X11 tray (trayer here)
     assert tray_backend.choose({"PYSTRAY_BACKEND": "appindicator"}) == "appindicator"
+    hostless = Watcher("--no-host")  # a watcher no panel has registered with shows nothing
+    try:
+        assert tray_backend.choose({}) == "gtk"
+    finally:
+        hostless.stop()
 
 
 def test_the_item_registers_and_its_menu_works_over_dbus(watcher: Watcher) -> None:
@@ -165,8 +187,9 @@ def test_the_item_registers_and_its_menu_works_over_dbus(watcher: Watcher) -> No
     conn = connection()
     try:
         bus, path = watcher.registration()
-        props = properties(conn, bus, path)
-        assert props["Id"] == "whispertrans-tray" and props["Status"] == "Active"
+        # the item registers as it is built; it turns Active when shown (NewStatus)
+        props = until(lambda: (p := properties(conn, bus, path))["Status"] == "Active" and p)
+        assert props["Id"] == "whispertrans-tray"
         assert props["Category"] == "ApplicationStatus"
         assert props["Title"] == "WhisperTrans Tray"
         idle = icon_pixel(props)

@@ -12,39 +12,38 @@ the settings window's server checks for its process (``settings-window``, starte
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
-import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import export, live, server_check
+from whispertrans_tray.app import asr_check, export, live, server_check
+from whispertrans_tray.app.asr_fallback import load_transcriber
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import recognizer_config
 from whispertrans_tray.app.model_downloads import ModelDownloads
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
-from whispertrans_tray.cli import terminal
+from whispertrans_tray.cli import runner, terminal
+from whispertrans_tray.cli.signals import StopSignals, on_signals
 from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import BatchTranscriber, Transcriber
-from whispertrans_tray.desktop import platform_ui, settings_window
+from whispertrans_tray.desktop import autostart, platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
-from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
+from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
-from whispertrans_tray.providers import asr_faster_whisper
+from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
     OpenAITranslator,
@@ -74,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tray", help="the tray app with subtitles (the default)")
     p.add_argument("--idle", action="store_true", help="start without recording")
+    cli_args.add_remote_asr_arguments(p)
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_tray)
 
@@ -106,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("test-connection", help="測試連線: check the translation server")
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_test_connection)
+
+    p = sub.add_parser("test-asr", help="測試連線: check the recognition server (--asr-url)")
+    cli_args.add_remote_asr_arguments(p)
+    p.set_defaults(handler=cmd_test_asr)
+
+    for name, text in (("install-desktop", "Linux: add the app to the applications menu"),
+                       ("uninstall-desktop", "Linux: remove it again (and start on login)")):
+        sub.add_parser(name, help=text).set_defaults(handler=cmd_desktop_entry)
 
     p = sub.add_parser("settings-window")  # internal: the tray app opens it (not in --help)
     p.set_defaults(handler=cmd_settings_window)
@@ -160,15 +168,9 @@ def translation_service(settings: settings_mod.TranslationSettings, key: str | N
 
 
 def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
-                         ui_language: str) -> server_check.ConnectionReport:
-    """測試連線 of every endpoint; one report whose message has a line per endpoint (and
-    whose warning names each host the key would reach over plain http)."""
-    reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
-    first = reports[0]
-    warnings = dict.fromkeys(r.warning for r in reports if r.warning)
-    return dataclasses.replace(first, ok=all(r.ok for r in reports),
-                               message=server_check.summary(translation, reports, ui_language),
-                               warning="\n".join(warnings))
+                        ui_language: str) -> server_check.ConnectionReport:
+    """測試連線 of every endpoint (a line each), each with its own key."""
+    return server_check.run_all(translation, endpoint_keys(translation, key), ui_language)
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
@@ -189,43 +191,47 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
     lang = settings.ui_language
     if args.output is not None:
         export.check_writable(args.output)  # before the model loads, not after the work
-    subtitles = SubtitleModel()
-    view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
-    service = terminal_translation(settings, credentials.resolve(args.api_key), view.translation)
     terminal.notice(tr("cli.loading_model", lang, name=settings.asr.model))
-    model = asr_faster_whisper.load(settings.asr, lang)
+    model = load_transcriber(settings, terminal.notice,
+                             credentials.resolve_asr(getattr(args, "asr_api_key", None)))
     if model.info.notice:
         terminal.notice(model.info.notice)
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
     recognizer: live.Recognizer = (build_recognizer(settings.asr, model, live=True) if live_view
                                    else build_file_recognizer(settings.asr, model))
-    return Session(view, service, lambda: subtitles.lines), recognizer
-
-
-def _close(session: Session, args: argparse.Namespace, settings: settings_mod.Settings) -> int:
-    count = session.close(args.output)
-    if args.output is not None:
-        terminal.notice(tr("cli.wrote", settings.ui_language, count=count, path=args.output))
-    return 0
+    subtitles = SubtitleModel()
+    view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
+    session = Session(view, lambda: subtitles.lines, args.output, runner.open_history())
+    session.service = terminal_translation(settings, credentials.resolve(args.api_key),
+                                           session.on_translation)
+    return session, recognizer
 
 
 def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: Path,
               realtime: bool) -> int:
-    """File mode (``realtime`` False) or a 1× replay of a file."""
+    """File mode (``realtime`` False) or a 1× replay of a file; Ctrl+C or SIGTERM ends it early
+    with the pending sentence finished and the output written."""
     audio = live.open_audio(path)  # a clear error now, before the model loads
     session, recognizer = _session(args, settings, live_view=realtime)
     progress = None if realtime else terminal.Progress(audio.duration or 0.0,
                                                        settings.ui_language)
-    try:
-        stats = live.run(live.stream_audio(path), recognizer, session.on_event, realtime=realtime,
-                         on_progress=progress.update if progress else None)
-    finally:
-        if progress:
-            progress.close()
-    log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
-             stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
-    return _close(session, args, settings)
+    signals = StopSignals()
+
+    def work() -> None:
+        try:
+            stats = live.run(live.stream_audio(path), recognizer, session.on_event,
+                             realtime=realtime, on_progress=progress.update if progress else None,
+                             stop=signals.stop)
+        finally:
+            if progress:
+                progress.close()
+        log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
+                 stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
+
+    # a transcription stopped by a signal is not done: its exit code says so
+    return runner.drive(session, work, signals, args.output, settings.ui_language,
+                        complete=args.command != "transcribe")
 
 
 def cmd_transcribe(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -237,53 +243,39 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
     if args.replay is not None:
         return _run_file(args, settings, args.replay, realtime=True)
     if args.source:
-        settings = _apply_source(settings, args.source)
+        settings = runner.apply_source(settings, args.source)
     source, device = settings.audio.source, settings.audio.device
     check_source(source, device)  # a clear error now, before the model loads
     session, recognizer = _session(args, settings, live_view=True)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()  # the chunks end; the pending sentence is still committed
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    timer = threading.Timer(args.duration, stop.set) if args.duration else None
+    signals = StopSignals()  # the chunks end; the pending sentence is still committed
     capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
-    chunks = live.capture_chunks(capture, stop)
-    try:
-        if timer is not None:
-            timer.start()
-        for event in live.events(chunks, recognizer):
-            session.on_event(event)
-    finally:
-        chunks.close()  # the capture stops now, whatever happened
-        if timer is not None:
-            timer.cancel()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+
+    def work() -> None:
+        timer = threading.Timer(args.duration, signals.stop.set) if args.duration else None
+        chunks = live.capture_chunks(capture, signals.stop)
+        try:
+            if timer is not None:
+                timer.start()
+            for event in live.events(chunks, recognizer,
+                                     clock=lambda: capture.captured_seconds):
+                session.on_event(event)
+        finally:
+            chunks.close()  # the capture stops now, whatever happened
+            if timer is not None:
+                timer.cancel()
+
+    code = runner.drive(session, work, signals, args.output, settings.ui_language)
     if capture.dropped_seconds:
         log.warning("Dropped %.1f s of audio while behind", capture.dropped_seconds)
-    return _close(session, args, settings)
-
-
-def _apply_source(settings: settings_mod.Settings, source: str) -> settings_mod.Settings:
-    """``--source loopback|mic|NAME``: a NAME is looked up among speakers and microphones."""
-    if source in ("loopback", "mic"):
-        return settings_mod.replace(settings_mod.replace(settings, "audio.source", source),
-                                    "audio.device", "")
-    for device in list_devices():
-        if device.name == source:
-            return settings_mod.replace(settings_mod.replace(
-                settings, "audio.source", device.kind), "audio.device", device.name)
-    raise NoAudioDeviceError("audio.device_missing", name=source)
+    return code
 
 
 def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     return terminal.print_devices(list_devices(), settings.ui_language)
 
 
-def tray_parts() -> Parts:
-    """The tray app's collaborators."""
+def tray_parts(asr_key: str | None = None) -> Parts:
+    """The tray app's collaborators (``asr_key``: ``--asr-api-key``, else the keyring's)."""
     # Imported here, not at the top: the overlay loads Tk, which the terminal commands (file
     # mode on a server without a display) must not need.
     from whispertrans_tray.app.tray_app import Parts
@@ -294,7 +286,8 @@ def tray_parts() -> Parts:
         tray=Tray,
         hotkeys=Hotkeys,
         translation=translation_service,
-        load_model=asr_faster_whisper.load,
+        load_model=lambda settings, on_status: load_transcriber(
+            settings, on_status, credentials.resolve_asr(asr_key)),
         recognizer=lambda asr, model: build_recognizer(asr, model, live=True),
         capture=AudioCapture,
         devices=list_devices,
@@ -326,15 +319,26 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     try:
         platform_ui.enable_dpi_awareness()
         try:
-            app = App(settings, args.settings, credentials.resolve(args.api_key), tray_parts())
+            app = App(settings, args.settings, credentials.resolve(args.api_key),
+                      tray_parts(args.asr_api_key))
         except tk.TclError as exc:  # no screen (a server, an SSH session)
             print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
             return 1
         holder.append(app)
+        on_signals(lambda: app.root.after(0, app.quit))  # SIGTERM: a clean quit
         log.info("WhisperTrans Tray %s started; log file %s", __version__, log_file)
-        return app.run(start_recording=not args.idle)
+        code = app.run(start_recording=not args.idle)
     finally:
         instance.release()
+    runner.end_past(app.recording.unfinished, code)  # a decode the quit gave up on
+    return code
+
+
+def cmd_desktop_entry(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    """``install-desktop`` / ``uninstall-desktop``: the Linux menu entry and its icon."""
+    ok, message = autostart.desktop_entry(args.command == "install-desktop", settings.ui_language)
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -350,6 +354,14 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
     return 0 if report.ok else 1
 
 
+def cmd_test_asr(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    """測試連線 for the recognition server; exit 0 only on success."""
+    key = credentials.resolve_asr(args.asr_api_key)
+    report = asr_check.run(settings.asr, key, settings.ui_language)
+    print(report.message, file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
 def settings_services(path: Path | None) -> FormServices:
     """What the settings window's form uses: the settings file ``path`` (None: the default
     one), the keyring, the URL check, 測試連線 and the model manager (the window never
@@ -361,16 +373,23 @@ def settings_services(path: Path | None) -> FormServices:
 
     def test_connection(translation: settings_mod.TranslationSettings, keys: list[str | None],
                         ui_language: str) -> dict[str, object]:
-        reports = server_check.run_each(translation, keys, ui_language)
-        return {"ok": all(r.ok for r in reports),
-                "message": server_check.summary(translation, reports, ui_language),
-                "sample": reports[0].sample, "models": list(reports[0].models),
-                "warning": "\n".join(dict.fromkeys(r.warning for r in reports if r.warning))}
+        report = server_check.run_all(translation, keys, ui_language)
+        return {"ok": report.ok, "message": report.message, "sample": report.sample,
+                "models": list(report.models), "warning": report.warning}
+
+    def test_asr(asr: settings_mod.AsrSettings, key: str | None,
+                 ui_language: str) -> dict[str, object]:
+        report = asr_check.run(asr, key, ui_language)
+        return {"ok": report.ok, "message": report.message}
 
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
                         test_connection=test_connection, models=ModelDownloads(),
-                        store_key=credentials.store)
+                        store_key=credentials.store,
+                        test_asr=test_asr, check_asr_url=asr_base_url,
+                        stored_asr_key=lambda: credentials.stored(credentials.ASR_ENTRY),
+                        store_asr_key=lambda key: credentials.store(key,
+                                                                    credentials.ASR_ENTRY))
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

@@ -19,7 +19,11 @@ with its traceback, but never stops the daemon.
     ├── AudioError
     │   ├── AudioFileError           input file missing or undecodable
     │   └── NoAudioDeviceError       no audio server / device, chosen device gone
+    ├── RecognitionServerError       the remote recognition server failed (``asr.remote_*``
+    │                                keys: unreachable, timeout, key, 413, HTML, bad answer);
+    │                                the decode falls back to the local model
     ├── HotkeyError                  a global hotkey could not be registered
+    ├── AutostartError               the start-on-login entry could not be changed
     ├── OutputError                  unknown output format, unwritable output file
     └── TranslationError             the source line stays; ``transient`` ones are retried once
         ├── BadURLError              not an http(s) URL with a host
@@ -101,10 +105,21 @@ class NoAudioDeviceError(AudioError):
     """No audio server, no device of the kind needed, or the chosen device is gone."""
 
 
+class RecognitionServerError(WhisperTransError):
+    """The remote recognition server (``asr.backend`` remote) could not decode a window:
+    the key (``asr.remote_*``) names the cause and the fix.  The window is decoded locally."""
+
+
 class HotkeyError(WhisperTransError):
     """A global hotkey could not be registered."""
 
     key = "hotkey.failed"
+
+
+class AutostartError(WhisperTransError):
+    """The start-on-login entry (Run key, XDG autostart file) could not be written or removed."""
+
+    key = "autostart.failed"
 
 
 class OutputError(WhisperTransError):

@@ -14,9 +14,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from whispertrans_tray.app import export
+from whispertrans_tray.desktop import autostart
 from whispertrans_tray.desktop.tray import TrayActions
+from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.presets import with_provider
-from whispertrans_tray.settings import AudioSource, HotkeySettings, Provider
+from whispertrans_tray.settings import AsrBackend, AudioSource, HotkeySettings, Provider
 
 if TYPE_CHECKING:  # the app owns its commands; only the type is needed here
     from whispertrans_tray.app.tray_app import App
@@ -41,6 +43,12 @@ class Commands:
         source: AudioSource = "mic" if kind == "mic" else "loopback"
         self.app.post(lambda: self.app.change(audio=dataclasses.replace(
             self.app.settings.audio, source=source, device=device)))
+
+    def set_asr_backend(self, backend: str) -> None:
+        """Recognize locally, or on the recognition server of the settings."""
+        chosen: AsrBackend = "remote" if backend == "remote" else "local"
+        self.app.post(lambda: self.app.change(asr=dataclasses.replace(
+            self.app.settings.asr, backend=chosen)))
 
     def set_provider(self, provider: Provider) -> None:
         self.app.post(lambda: self.app.change(
@@ -93,6 +101,17 @@ class Commands:
     def quit(self) -> None:
         self.app.post(self.app.quit)
 
+    def toggle_autostart(self) -> None:
+        """Start on login on/off: the OS entry (Run key, XDG autostart file) is the state."""
+        def toggle() -> None:
+            try:
+                autostart.set_enabled(not autostart.is_enabled())
+            except WhisperTransError as exc:
+                self.app.fail(exc.message(self.app.settings.ui_language))
+            if self.app.tray is not None:
+                self.app.tray.refresh()
+        self.app.post(toggle)
+
     # -- bindings -------------------------------------------------------------------------
     def tray_actions(self) -> TrayActions:
         return TrayActions(
@@ -101,7 +120,8 @@ class Commands:
             toggle_translation=self.toggle_translation, test_connection=self.test_connection,
             toggle_overlay=self.toggle_overlay, toggle_lock=self.toggle_lock,
             export_history=self.export_history, open_settings=self.open_settings,
-            quit=self.quit)
+            quit=self.quit, toggle_autostart=self.toggle_autostart,
+            set_asr_backend=self.set_asr_backend)
 
     def hotkey_bindings(self) -> tuple[list[tuple[str, Callable[[], None]]], list[str]]:
         """``(hotkey, command)`` pairs of the current settings, and the commands' labels."""

@@ -10,10 +10,12 @@ terminal (capture or a 1× replay) and file mode all run it, each with its own c
 * :func:`capture_chunks` — a running :class:`AudioSource` until a stop event is set.
 
 When the chunks end, the recognizer is finished, so the sentence being spoken is not lost.
+Each committed sentence is stamped with ``committed_at``, the source's clock at that moment.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -24,7 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from whispertrans_tray.core.recognizer import RecognizerConfig
-from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event, Sentence
 from whispertrans_tray.core.vad import VadConfig
 from whispertrans_tray.errors import AudioFileError
 from whispertrans_tray.settings import AsrSettings
@@ -41,6 +43,11 @@ class AudioSource(Protocol):
     @property
     def dropped_seconds(self) -> float:
         """Audio dropped so far because the consumer fell behind."""
+        ...
+
+    @property
+    def captured_seconds(self) -> float:
+        """Audio captured since the start, read or not (the source's clock)."""
         ...
 
     def start(self) -> None: ...
@@ -172,16 +179,58 @@ class Recognizer(Protocol):
 
 
 def events(chunks: Iterable[Audio], recognizer: Recognizer,
-           on_fed: Callable[[Audio], None] | None = None) -> Iterator[Event]:
+           on_fed: Callable[[Audio], None] | None = None,
+           clock: Callable[[], float] | None = None) -> Iterator[Event]:
     """Every event of ``recognizer`` fed ``chunks``; ``on_fed`` sees each chunk once fed.
 
-    When ``chunks`` ends, :meth:`Recognizer.finish` commits what is pending.
+    When ``chunks`` ends, :meth:`Recognizer.finish` commits what is pending.  Each sentence
+    gets ``committed_at`` from ``clock`` (seconds since the stream began by the source's
+    clock: audio captured, or wall time of a replay); without one, the audio the chunks
+    delivered so far (file mode: the audio decoded so far).
     """
+    delivered = 0
+
+    def stamp(batch: list[Event]) -> Iterator[Event]:
+        now = clock() if clock is not None else delivered / SAMPLE_RATE
+        for event in batch:
+            yield dataclasses.replace(event, committed_at=round(now, 3)) \
+                if isinstance(event, Sentence) else event
+
     for chunk in chunks:
-        yield from recognizer.feed(chunk)
+        delivered += chunk.size
+        yield from stamp(recognizer.feed(chunk))
         if on_fed is not None:
             on_fed(chunk)
-    yield from recognizer.finish()
+    yield from stamp(recognizer.finish())
+
+
+class Stop(threading.Event):
+    """A stop request that remembers when it came (``at``, ``time.perf_counter()``)."""
+
+    at: float | None = None
+
+    def set(self) -> None:
+        if self.at is None:
+            self.at = time.perf_counter()
+        super().set()
+
+
+def until(chunks: Iterator[Audio], stop: threading.Event,
+          arrived_at_stop: Callable[[], float] | None = None) -> Iterator[Audio]:
+    """``chunks`` until ``stop`` is set, then one last chunk so the sentence being spoken is
+    finished: the audio that had arrived when the stop came (``arrived_at_stop``, in seconds
+    of stream; without it, the whole next chunk)."""
+    delivered = 0
+    for chunk in chunks:
+        yield chunk
+        delivered += chunk.size
+        if stop.is_set():
+            last = next(chunks, None)
+            if last is not None and arrived_at_stop is not None:
+                last = last[:max(int(arrived_at_stop() * SAMPLE_RATE) - delivered, 0)]
+            if last is not None and last.size:
+                yield last
+            return
 
 
 def capture_chunks(capture: AudioSource, stop: threading.Event,
@@ -285,14 +334,22 @@ def run(
     on_event: Callable[[Event], None],
     realtime: bool = False,
     on_progress: Callable[[float], None] | None = None,
+    stop: Stop | None = None,
 ) -> RunStats:
     """Feed ``audio`` (an array or :func:`stream_audio`) through ``recognizer`` with
-    :func:`events`; each event to ``on_event``, the seconds fed to ``on_progress``."""
+    :func:`events`; each event to ``on_event``, the seconds fed to ``on_progress``.  Setting
+    ``stop`` ends the run early (:func:`until`); a replay's clock is the wall time since it
+    started."""
     stats = RunStats()
     started = time.perf_counter()
     fed = None if on_progress is None else (
         lambda chunk: on_progress(chunk.size / SAMPLE_RATE))
-    for event in events(file_chunks(audio, realtime, stats), recognizer, fed):
+    chunks = file_chunks(audio, realtime, stats)
+    clock = (lambda: time.perf_counter() - started) if realtime else None
+    if stop is not None:
+        chunks = until(chunks, stop, None if not realtime else (
+            lambda: (stop.at or time.perf_counter()) - started))
+    for event in events(chunks, recognizer, fed, clock):
         on_event(event)
     stats.wall_seconds = time.perf_counter() - started
     return stats

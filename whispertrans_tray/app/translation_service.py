@@ -174,12 +174,13 @@ class TranslationService:
             return len(self._late)
 
     def drain(self, timeout: float, late: bool = False) -> bool:
-        """Wait until every submitted sentence is translated or failed (``late``: and every
-        late retry is done — only possible while a server is up)."""
+        """Wait until every submitted sentence is translated or failed; with ``late``, also
+        for the late retries as long as some endpoint is up (with every one down they wait
+        for a server that may never come back: then this returns without them)."""
         with self._lock:
             return self._lock.wait_for(
                 lambda: not self._in_flight and not len(self._queue)
-                and not (late and len(self._late)), timeout)
+                and not (late and len(self._late) and self.failover.any_up()), timeout)
 
     def cancel_pending(self) -> None:
         """Supersede the work (e.g. the session was cleared): waiting sentences end without a

@@ -58,6 +58,9 @@ class Sentence:
         end: Stream time of the last word, in seconds.
         language: Whisper language code of the sentence (``en``, ``zh``, …).
         text: The sentence, Chinese converted to the user's script.
+        committed_at: Seconds since the stream began, by the audio source's clock, when the
+            sentence was committed (None until the live loop stamps it): ``committed_at - end``
+            is how late it came.
     """
 
     index: int
@@ -65,6 +68,7 @@ class Sentence:
     end: float
     language: str
     text: str
+    committed_at: float | None = None
 
 
 Event = Partial | Sentence

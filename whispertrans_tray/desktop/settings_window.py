@@ -30,7 +30,7 @@ def spawn(settings_path: Path | None, on_saved: Callable[[], None],
           notice: str = "") -> subprocess.Popen[str]:
     """Open the window in a child process; ``on_saved`` runs (on a reader thread) after each
     save.  ``notice`` (a translation problem: cause and fix) shows in the 測試連線 area."""
-    args = [sys.executable, "-m", "whispertrans_tray"]
+    args = app_command()
     if settings_path is not None:
         args += ["--settings", str(settings_path)]
     env = {**os.environ, NOTICE_ENV: notice}
@@ -39,6 +39,13 @@ def spawn(settings_path: Path | None, on_saved: Callable[[], None],
     threading.Thread(target=listen, args=(child, on_saved), name="settings-window",
                      daemon=True).start()
     return child
+
+
+def app_command() -> list[str]:
+    """How to start this app again: the bundle's executable, or this Python on the package."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    return [sys.executable, "-m", "whispertrans_tray"]
 
 
 def listen(child: subprocess.Popen[str], on_saved: Callable[[], None]) -> None:

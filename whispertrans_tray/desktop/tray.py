@@ -41,6 +41,8 @@ class TrayState:
     ui_language: str = "zh-TW"
     endpoint: str = ""  # the translation endpoint in use, for the tooltip ("" when off)
     problem: str = ""  # a translation outage's cause and fix, for the tooltip
+    autostart: bool | None = None  # start on login; None: this OS has no entry for it
+    asr_backend: str = "local"  # speech recognition: local, or a remote server
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ class TrayActions:
     toggle_lock: Callable[[], None]
     export_history: Callable[[], None]
     open_settings: Callable[[], None]
+    toggle_autostart: Callable[[], None]
     quit: Callable[[], None]
+    set_asr_backend: Callable[[str], None] = lambda backend: None
 
 
 def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
@@ -90,6 +94,10 @@ def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
              else t("tray.start"), lambda: actions.toggle_recording(), default=True),
         menu.SEPARATOR,
         item(lambda _: t("tray.source"), menu(lambda: source_items())),
+        item(lambda _: t("tray.asr"), menu(*[
+            item(lambda _, key=key: t("tray.asr_" + key), _bind1(actions.set_asr_backend, key),
+                 radio=True, checked=_is(get_state, "asr_backend", key))
+            for key in ("local", "remote")])),
         item(lambda _: t("tray.provider"), menu(*[
             item(label, _bind1(actions.set_provider, key), radio=True,
                  checked=_is(get_state, "provider", key)) for key, label in
@@ -107,6 +115,9 @@ def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
              checked=lambda _: get_state().locked),
         item(lambda _: t("tray.history"), lambda: actions.export_history()),
         item(lambda _: t("tray.settings"), lambda: actions.open_settings()),
+        item(lambda _: t("tray.autostart"), lambda: actions.toggle_autostart(),
+             checked=lambda _: bool(get_state().autostart),
+             visible=get_state().autostart is not None),
         menu.SEPARATOR,
         item(lambda _: t("tray.quit"), lambda: actions.quit()),
     )

@@ -50,9 +50,11 @@ class InstalledModel:
 
 
 def repo_id(name: str) -> str:
-    """The Hugging Face repository of a faster-whisper model name."""
+    """The Hugging Face repository of a faster-whisper model name (``org/name`` is one)."""
     from faster_whisper.utils import _MODELS
 
+    if "/" in name.strip("/") and not name.startswith((".", "/", "~")):
+        return name
     if name not in _MODELS:
         raise ModelError("model.unknown", name=name, names=", ".join(CATALOG))
     return str(_MODELS[name])
@@ -139,8 +141,10 @@ def download(name: str, on_progress: Progress, cancel: threading.Event,
     had = _complete_snapshot(_repo_folder(cache, repo)) is not None
     endpoint = os.environ.get("HF_ENDPOINT") or None
     try:
+        expected = _planned_bytes(repo, cache, endpoint)
         path = snapshot_download(repo, cache_dir=str(cache), allow_patterns=ALLOW,
-                                 endpoint=endpoint, tqdm_class=_progress_class(on_progress, cancel))
+                                 endpoint=endpoint,
+                                 tqdm_class=_progress_class(on_progress, cancel, expected))
         if cancel.is_set():
             raise ModelDownloadCancelledError(name=name)
         if not all((Path(path) / f).is_file() for f in NEEDED):
@@ -162,6 +166,19 @@ def download(name: str, on_progress: Progress, cancel: threading.Event,
         raise ModelDownloadError(key, name=name, host=host, detail=_short(cause)) from exc
 
 
+def _planned_bytes(repo: str, cache: Path, endpoint: str | None) -> int:
+    """The size of the model's files (a dry run: the file list only), so that the progress has
+    its real total from the start; 0 if huggingface_hub cannot tell (older than 1.0)."""
+    from huggingface_hub import snapshot_download
+
+    try:
+        plan = snapshot_download(repo, cache_dir=str(cache), allow_patterns=ALLOW,
+                                 endpoint=endpoint, dry_run=True)
+    except TypeError:
+        return 0
+    return sum(getattr(f, "file_size", 0) or 0 for f in plan)
+
+
 def _innermost(exc: BaseException) -> BaseException:
     while exc.__cause__ is not None:
         exc = exc.__cause__
@@ -181,7 +198,8 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
 
 
-def _progress_class(on_progress: Progress, cancel: threading.Event) -> type[Any]:
+def _progress_class(on_progress: Progress, cancel: threading.Event,
+                    expected: int) -> type[Any]:
     """A tqdm class for ``snapshot_download`` that reports bytes and stops on ``cancel``.
 
     huggingface_hub sums the bytes of all files into one bar with ``unit="B"`` (the
@@ -204,7 +222,7 @@ def _progress_class(on_progress: Progress, cancel: threading.Event) -> type[Any]
                 raise _Cancel()
             self.n += n or 0
             if self._bytes:
-                on_progress(int(self.n), int(self.total or 0))
+                on_progress(int(self.n), max(int(self.total or 0), expected))
             return None
 
         def close(self) -> None:
