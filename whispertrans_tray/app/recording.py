@@ -84,10 +84,17 @@ class Recording:
         """New audio or speech settings: reload the model if they changed it; a running
         recording starts again with them."""
         if model_changed:
-            self.model = None
+            self.close_model()
         if self._worker is not None:
             self.stop()
             self.start()
+
+    def close_model(self) -> None:
+        """Forget the loaded model; a recognition server's client and probes stop."""
+        close = getattr(self.model, "close", None)
+        if callable(close):
+            close()
+        self.model = None
 
     def _run(self) -> None:
         """Worker thread: load the model once, capture, recognize, emit events."""
@@ -96,7 +103,7 @@ class Recording:
         lang = settings.ui_language
         try:
             if self.model is None:
-                self.model = self.parts.load_model(settings.asr, lang)
+                self.model = self.parts.load_model(settings, app.post_status)
                 notice = self.model.info.notice
                 if notice:
                     app.post(lambda: app.overlay.set_status(notice))
