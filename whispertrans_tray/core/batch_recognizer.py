@@ -178,6 +178,8 @@ class BatchRecognizer:
                     events.extend(self._emit(self._segmenter.flush()))
                 for run_language, run in self._runs(piece, words, transcript.language):
                     events.extend(self._emit(self._segmenter.add(run, run_language)))
+        if self._pieces and self._pieces[0].pause_before:  # the next speech is after a pause
+            events.extend(self._emit(self._segmenter.flush()))
         return events
 
     def _runs(self, piece: Piece, words: list[Word],
