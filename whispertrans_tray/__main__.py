@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +29,7 @@ from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
 from whispertrans_tray.cli import runner, terminal
-from whispertrans_tray.cli.signals import StopSignals, on_signals
+from whispertrans_tray.cli.signals import on_signals
 from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
@@ -224,22 +223,9 @@ def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: P
     session, recognizer = _session(args, settings, live_view=realtime)
     progress = None if realtime else terminal.Progress(audio.duration or 0.0,
                                                        settings.ui_language)
-    signals = StopSignals()
-
-    def work() -> None:
-        try:
-            stats = live.run(live.stream_audio(path), recognizer, session.on_event,
-                             realtime=realtime, on_progress=progress.update if progress else None,
-                             stop=signals.stop)
-        finally:
-            if progress:
-                progress.close()
-        log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
-                 stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
-
     # a transcription stopped by a signal is not done: its exit code says so
-    return runner.drive(session, work, signals, args.output, settings.ui_language,
-                        complete=args.command != "transcribe")
+    return runner.run_file(session, recognizer, path, realtime, progress, args.output,
+                           settings.ui_language, complete=args.command != "transcribe")
 
 
 def cmd_transcribe(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -255,27 +241,9 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
     source, device = settings.audio.source, settings.audio.device
     check_source(source, device)  # a clear error now, before the model loads
     session, recognizer = _session(args, settings, live_view=True)
-    signals = StopSignals()  # the chunks end; the pending sentence is still committed
     capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
-
-    def work() -> None:
-        timer = threading.Timer(args.duration, signals.stop.set) if args.duration else None
-        chunks = live.capture_chunks(capture, signals.stop)
-        try:
-            if timer is not None:
-                timer.start()
-            for event in live.events(chunks, recognizer,
-                                     clock=lambda: capture.captured_seconds):
-                session.on_event(event)
-        finally:
-            chunks.close()  # the capture stops now, whatever happened
-            if timer is not None:
-                timer.cancel()
-
-    code = runner.drive(session, work, signals, args.output, settings.ui_language)
-    if capture.dropped_seconds:
-        log.warning("Dropped %.1f s of audio while behind", capture.dropped_seconds)
-    return code
+    return runner.listen(session, recognizer, capture, args.duration, args.output,
+                         settings.ui_language)
 
 
 def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
