@@ -12,10 +12,8 @@ the settings window's server checks for its process (``settings-window``, starte
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +29,7 @@ from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
 from whispertrans_tray.cli import runner, terminal
-from whispertrans_tray.cli.signals import StopSignals, on_signals
+from whispertrans_tray.cli.signals import on_signals
 from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
@@ -143,11 +141,18 @@ def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                                ChineseScript(asr.chinese_script))
 
 
-def build_file_recognizer(asr: settings_mod.AsrSettings,
-                          transcriber: BatchTranscriber) -> BatchRecognizer:
-    """File mode: utterances decoded in batches (same VAD, sentences and Chinese script)."""
+def file_batch_size(device: str) -> int:
+    """Utterances decoded together in file mode: 8 on a GPU; one at a time on a CPU, where a
+    batch of 8 was no faster and held about 290 MB more (benchmarks/RESULTS.md, "File mode")."""
+    return 8 if device == "cuda" else 1
+
+
+def build_file_recognizer(asr: settings_mod.AsrSettings, transcriber: BatchTranscriber,
+                          batch_size: int) -> BatchRecognizer:
+    """File mode: whole utterances decoded ``batch_size`` at a time (same VAD, sentences and
+    Chinese script as live mode)."""
     return BatchRecognizer(transcriber, SileroVad(), recognizer_config(asr, live=False),
-                           ChineseScript(asr.chinese_script))
+                           ChineseScript(asr.chinese_script), batch_size=batch_size)
 
 
 def endpoint_keys(translation: settings_mod.TranslationSettings,
@@ -169,15 +174,9 @@ def translation_service(settings: settings_mod.TranslationSettings, key: str | N
 
 
 def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
-                         ui_language: str) -> server_check.ConnectionReport:
-    """測試連線 of every endpoint; one report whose message has a line per endpoint (and
-    whose warning names each host the key would reach over plain http)."""
-    reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
-    first = reports[0]
-    warnings = dict.fromkeys(r.warning for r in reports if r.warning)
-    return dataclasses.replace(first, ok=all(r.ok for r in reports),
-                               message=server_check.summary(translation, reports, ui_language),
-                               warning="\n".join(warnings))
+                        ui_language: str) -> server_check.ConnectionReport:
+    """測試連線 of every endpoint (a line each), each with its own key."""
+    return server_check.run_all(translation, endpoint_keys(translation, key), ui_language)
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
@@ -206,7 +205,8 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
     recognizer: live.Recognizer = (build_recognizer(settings.asr, model, live=True) if live_view
-                                   else build_file_recognizer(settings.asr, model))
+                                   else build_file_recognizer(
+                                       settings.asr, model, file_batch_size(model.info.device)))
     subtitles = SubtitleModel()
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
     session = Session(view, lambda: subtitles.lines, args.output, runner.open_history())
@@ -223,22 +223,9 @@ def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: P
     session, recognizer = _session(args, settings, live_view=realtime)
     progress = None if realtime else terminal.Progress(audio.duration or 0.0,
                                                        settings.ui_language)
-    signals = StopSignals()
-
-    def work() -> None:
-        try:
-            stats = live.run(live.stream_audio(path), recognizer, session.on_event,
-                             realtime=realtime, on_progress=progress.update if progress else None,
-                             stop=signals.stop)
-        finally:
-            if progress:
-                progress.close()
-        log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
-                 stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
-
     # a transcription stopped by a signal is not done: its exit code says so
-    return runner.drive(session, work, signals, args.output, settings.ui_language,
-                        complete=args.command != "transcribe")
+    return runner.run_file(session, recognizer, path, realtime, progress, args.output,
+                           settings.ui_language, complete=args.command != "transcribe")
 
 
 def cmd_transcribe(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -254,27 +241,9 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
     source, device = settings.audio.source, settings.audio.device
     check_source(source, device)  # a clear error now, before the model loads
     session, recognizer = _session(args, settings, live_view=True)
-    signals = StopSignals()  # the chunks end; the pending sentence is still committed
     capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
-
-    def work() -> None:
-        timer = threading.Timer(args.duration, signals.stop.set) if args.duration else None
-        chunks = live.capture_chunks(capture, signals.stop)
-        try:
-            if timer is not None:
-                timer.start()
-            for event in live.events(chunks, recognizer,
-                                     clock=lambda: capture.captured_seconds):
-                session.on_event(event)
-        finally:
-            chunks.close()  # the capture stops now, whatever happened
-            if timer is not None:
-                timer.cancel()
-
-    code = runner.drive(session, work, signals, args.output, settings.ui_language)
-    if capture.dropped_seconds:
-        log.warning("Dropped %.1f s of audio while behind", capture.dropped_seconds)
-    return code
+    return runner.listen(session, recognizer, capture, args.duration, args.output,
+                         settings.ui_language)
 
 
 def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -380,11 +349,9 @@ def settings_services(path: Path | None) -> FormServices:
 
     def test_connection(translation: settings_mod.TranslationSettings, keys: list[str | None],
                         ui_language: str) -> dict[str, object]:
-        reports = server_check.run_each(translation, keys, ui_language)
-        return {"ok": all(r.ok for r in reports),
-                "message": server_check.summary(translation, reports, ui_language),
-                "sample": reports[0].sample, "models": list(reports[0].models),
-                "warning": "\n".join(dict.fromkeys(r.warning for r in reports if r.warning))}
+        report = server_check.run_all(translation, keys, ui_language)
+        return {"ok": report.ok, "message": report.message, "sample": report.sample,
+                "models": list(report.models), "warning": report.warning}
 
     def test_asr(asr: settings_mod.AsrSettings, key: str | None,
                  ui_language: str) -> dict[str, object]:

@@ -118,12 +118,9 @@ class TranslationSettings:
         timeout_s: Total time allowed for one translation request, in seconds.
         context_sentences: Previous sentence pairs sent as context.
         glossary: Fixed translations, as ``[[term, translation], ...]``.
-        fallbacks: Further endpoints tried in order when the one above fails, as
-            ``[[provider, url, model], ...]`` (e.g. LAN vLLM above, then local Ollama, then
-            OpenAI); ``provider``/``url``/``model`` above are the first entry.  A settings
-            file from before the list simply has none: a one-entry list.
-        max_in_flight: Translation requests sent at once (a vLLM server batches them); the
-            subtitles and the history stay in spoken order.
+        fallbacks: ``[[provider, url, model], ...]`` tried in order after the first entry
+            (``provider``/``url``/``model``); an older file without them: a one-entry list.
+        max_in_flight: Translation requests sent at once (a vLLM server batches them).
     """
 
     enabled: bool = False
@@ -152,9 +149,8 @@ class Endpoint:
     @property
     def label(self) -> str:
         """``model @ host:port``, short enough for a tooltip or a status line."""
-        from urllib.parse import urlsplit
-
-        return f"{self.model} @ {urlsplit(self.url).netloc or self.url}"
+        host = self.url.split("://", 1)[-1].split("/", 1)[0]
+        return f"{self.model} @ {host or self.url}"
 
 
 def endpoints(translation: TranslationSettings) -> tuple[Endpoint, ...]:
@@ -307,11 +303,10 @@ def _check_fallbacks(settings: Settings, lang: str,
     """Fallback rows whose provider is unknown are left out, each with a problem."""
     rows = settings.translation.fallbacks
     kept = tuple(row for row in rows if row[0] in PROVIDERS)
-    for row in rows:
-        if row[0] not in PROVIDERS:
-            problems.append(("translation.fallbacks", tr(
-                "settings.invalid_field", lang, field="translation.fallbacks", value=list(row),
-                reason="a provider of " + ", ".join(PROVIDERS), default="(left out)")))
+    for row in set(rows) - set(kept):
+        problems.append(("translation.fallbacks", tr(
+            "settings.invalid_field", lang, field="translation.fallbacks", value=list(row),
+            reason="a provider of " + ", ".join(PROVIDERS), default="(left out)")))
     if kept == rows:
         return settings
     return dataclasses.replace(settings, translation=dataclasses.replace(
