@@ -15,11 +15,12 @@ from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
 from whispertrans_tray.settings import AsrSettings
 
 
-def stream(model, audio, live: bool, language: str = "auto") -> list[Sentence]:  # type: ignore[no-untyped-def]
-    """Sentences of the live recognizer, or of file mode (batched decodes)."""
+def stream(model, audio, live: bool, language: str = "auto", batch_size: int = 1) -> list[Sentence]:  # type: ignore[no-untyped-def]
+    """Sentences of the live recognizer, or of file mode (whole utterances, ``batch_size`` at a
+    time)."""
     asr = AsrSettings(language=language)
     recognizer = (build_recognizer(asr, model, live=True) if live
-                  else build_file_recognizer(asr, model))
+                  else build_file_recognizer(asr, model, batch_size))
     step = SAMPLE_RATE // 2 if live else SAMPLE_RATE  # live: a partial decode about every second
     chunks = (audio[i:i + step] for i in range(0, audio.size, step))
     return [e for e in events(chunks, recognizer) if isinstance(e, Sentence)]

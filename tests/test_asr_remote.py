@@ -242,7 +242,7 @@ def test_file_mode_batches_go_to_the_server(server: WhisperServer, base_model, c
     transcriber = fallback(server.url, base_model, statuses, max_ratio=1000.0)
     out: list[Sentence] = []
     try:
-        live.run(clip("jfk.flac"), build_file_recognizer(ASR, transcriber),
+        live.run(clip("jfk.flac"), build_file_recognizer(ASR, transcriber, 1),
                  lambda e: out.append(e) if isinstance(e, Sentence) else None)
     finally:
         transcriber.close()

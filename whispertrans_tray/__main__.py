@@ -141,11 +141,18 @@ def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                                ChineseScript(asr.chinese_script))
 
 
-def build_file_recognizer(asr: settings_mod.AsrSettings,
-                          transcriber: BatchTranscriber) -> BatchRecognizer:
-    """File mode: utterances decoded in batches (same VAD, sentences and Chinese script)."""
+def file_batch_size(device: str) -> int:
+    """Utterances decoded together in file mode: 8 on a GPU; one at a time on a CPU, where a
+    batch of 8 was no faster and held about 290 MB more (benchmarks/RESULTS.md, "File mode")."""
+    return 8 if device == "cuda" else 1
+
+
+def build_file_recognizer(asr: settings_mod.AsrSettings, transcriber: BatchTranscriber,
+                          batch_size: int) -> BatchRecognizer:
+    """File mode: whole utterances decoded ``batch_size`` at a time (same VAD, sentences and
+    Chinese script as live mode)."""
     return BatchRecognizer(transcriber, SileroVad(), recognizer_config(asr, live=False),
-                           ChineseScript(asr.chinese_script))
+                           ChineseScript(asr.chinese_script), batch_size=batch_size)
 
 
 def endpoint_keys(translation: settings_mod.TranslationSettings,
@@ -198,7 +205,8 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
     recognizer: live.Recognizer = (build_recognizer(settings.asr, model, live=True) if live_view
-                                   else build_file_recognizer(settings.asr, model))
+                                   else build_file_recognizer(
+                                       settings.asr, model, file_batch_size(model.info.device)))
     subtitles = SubtitleModel()
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
     session = Session(view, lambda: subtitles.lines, args.output, runner.open_history())

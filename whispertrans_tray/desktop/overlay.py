@@ -195,10 +195,10 @@ class Overlay:
     def _texts(self, line: Line) -> list[tuple[int, str]]:
         """The (slot part, text) of a line in screen order: 0 is the large item, 1 the small.
 
-        A line without a translation (not translated, or its translation failed) shows its
-        source as the subtitle, large."""
+        A line without a translation (not translated, failed, or the server answered
+        nothing) shows its source as the subtitle, large."""
         s = self.settings
-        if line.status in ("none", "failed") and not line.translation:
+        if line.status in ("none", "failed", "done") and not line.translation:
             return [(0, line.sentence.text)]
         source = line.sentence.text if s.show_source or not line.translation else ""
         pair = [(0, line.translation), (1, source)]

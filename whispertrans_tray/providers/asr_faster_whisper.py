@@ -34,6 +34,10 @@ same WER on the shared clips (benchmarks/RESULTS.md, "Encoder context").  Other 
 full window until they are measured (tiny.en repeated committed text with it), and so does a
 GPU, which encodes 30 s cheaply."""
 
+BATCH_MIN_CONTEXT_S = 10.0
+"""File mode decodes each utterance alone: a short one ("ask not", 1.5 s) encoded with only 2 s of
+padding came out as "is not"; padded to at least 10 s it is heard right (jfk.flac)."""
+
 CUDA_DEFAULT_MODEL = "large-v3-turbo"
 """Model used for ``base`` on a machine with a CUDA GPU (downloaded on first use)."""
 
@@ -262,7 +266,8 @@ class FasterWhisper:
         if self.encoder_pad_s is not None:  # as in _encode: the audio plus the padding
             pad = int(self.encoder_pad_s * model.frames_per_second)
             frames = min(longest, max(f.shape[-1] for f in features))
-            context = min(longest, (frames + pad + 1) // 2 * 2)
+            context = min(longest, max((frames + pad + 1) // 2 * 2,
+                                       int(BATCH_MIN_CONTEXT_S * model.frames_per_second)))
         from faster_whisper.audio import pad_or_trim
 
         batch = np.stack([pad_or_trim(f[..., :longest], context) for f in features])
