@@ -90,3 +90,10 @@ def test_failover(model_cache: Path) -> None:
     out = run("bench_failover", "--rounds", "1", "--burst", "2", model_cache=model_cache)
     assert "| A killed → the service uses B (status message) |" in out
     assert "| 2 |" in out  # the N=2 row of the in-flight table
+
+
+def test_remote_asr(model_cache: Path) -> None:
+    out = run("bench_remote_asr", "--clips", "jfk.flac", "--clients", "1",
+              model_cache=model_cache)
+    assert "| remote: faster-whisper-server on 127.0.0.1 |" in out
+    assert "| 10 s |" in out and "| 1 | 1 |" in out
