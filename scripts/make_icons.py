@@ -1,4 +1,4 @@
-"""Write the app and tray icons to assets/ (icon.png, icon.ico, tray-*.png).
+"""Write the app and tray icons to whispertrans_tray/assets/ (icon.png, icon.ico, tray-*.png).
 
 Run ``python scripts/make_icons.py`` after changing the drawing in
 ``whispertrans_tray/desktop/icons.py``; the results are committed for packaging.
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from whispertrans_tray.desktop.icons import BRAND, STATES, draw
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSETS = Path(__file__).resolve().parent.parent / "whispertrans_tray" / "assets"
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 # Run the whole test suite on Windows: lint, types, layering contracts, then pytest.
 $ErrorActionPreference = "Stop"
 Set-Location (Join-Path $PSScriptRoot "..")
-& .venv\Scripts\ruff.exe check whispertrans_tray tests benchmarks scripts
+& .venv\Scripts\ruff.exe check whispertrans_tray tests benchmarks scripts installer
 if ($LASTEXITCODE -ne 0) { exit 1 }
 & .venv\Scripts\mypy.exe
 if ($LASTEXITCODE -ne 0) { exit 1 }

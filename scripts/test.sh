@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-.venv/bin/ruff check whispertrans_tray tests benchmarks scripts || exit 1
+.venv/bin/ruff check whispertrans_tray tests benchmarks scripts installer || exit 1
 .venv/bin/mypy || exit 1
 .venv/bin/lint-imports || exit 1
 

@@ -9,15 +9,17 @@ from opencc import OpenCC
 
 from tests.conftest import reference
 from tests.textnorm import cer, wer
-from whispertrans_tray.__main__ import build_recognizer
+from whispertrans_tray.__main__ import build_file_recognizer, build_recognizer
 from whispertrans_tray.app.live import events
 from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
 from whispertrans_tray.settings import AsrSettings
 
 
 def stream(model, audio, live: bool, language: str = "auto") -> list[Sentence]:  # type: ignore[no-untyped-def]
+    """Sentences of the live recognizer, or of file mode (batched decodes)."""
     asr = AsrSettings(language=language)
-    recognizer = build_recognizer(asr, model, live=live)
+    recognizer = (build_recognizer(asr, model, live=True) if live
+                  else build_file_recognizer(asr, model))
     step = SAMPLE_RATE // 2 if live else SAMPLE_RATE  # live: a partial decode about every second
     chunks = (audio[i:i + step] for i in range(0, audio.size, step))
     return [e for e in events(chunks, recognizer) if isinstance(e, Sentence)]

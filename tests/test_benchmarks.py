@@ -82,3 +82,9 @@ def test_end_to_end(model_cache: Path) -> None:
     assert "**llama** server: 2 sentences" in result.stdout
     assert result.stdout.count("| source painted | 2 |") == 2
     assert "| translation painted | 2 |" in result.stdout  # gpu-like: every sentence
+
+
+def test_failover(model_cache: Path) -> None:
+    out = run("bench_failover", "--rounds", "1", "--burst", "2", model_cache=model_cache)
+    assert "| A killed → the service uses B (status message) |" in out
+    assert "| 2 |" in out  # the N=2 row of the in-flight table

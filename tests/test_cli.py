@@ -19,7 +19,8 @@ CLI = [sys.executable, "-m", "whispertrans_tray"]
 
 
 def run(*args: str, cache: Path, config: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(cache), "XDG_CONFIG_HOME": str(config)}
+    env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(cache), "XDG_CONFIG_HOME": str(config),
+           "WHISPERTRANS_DATA_DIR": str(config / "data")}
     return subprocess.run([*CLI, "--ui-language", "en", *args], capture_output=True, text=True,
                           env=env, timeout=300, check=False)
 
@@ -51,9 +52,14 @@ def test_vtt(outputs: dict[str, Path]) -> None:
 
 def test_jsonl(outputs: dict[str, Path]) -> None:
     rows = [json.loads(x) for x in outputs["jsonl"].read_text("utf-8").splitlines()]
-    assert {tuple(r) for r in rows} == {("start", "end", "language", "text", "translation")}
+    assert {tuple(r) for r in rows} == {("start", "end", "committed_at", "language", "text",
+                                         "translation")}
     assert all(r["language"] == "en" and r["translation"] is None for r in rows)
     assert all(r["start"] < r["end"] for r in rows)
+    # file mode's clock is the audio decoded so far: a sentence commits after its end, and
+    # never later than the clip's 11 s
+    assert all(r["end"] <= r["committed_at"] <= 11.01 for r in rows)
+    assert [r["committed_at"] for r in rows] == sorted(r["committed_at"] for r in rows)
 
 
 def test_txt(outputs: dict[str, Path]) -> None:
@@ -207,3 +213,50 @@ def test_an_echoed_api_key_is_never_shown_or_written(tmp_path: Path, model_cache
     assert all("***" in r["translation_error"] for r in rows)
     for text in (written, result.stderr, result.stdout):
         assert key not in text
+
+
+
+def _peak_rss_mib(*args: str, cache: Path, config: Path) -> tuple[float, str]:
+    """Run the CLI in a process that reports its own peak resident memory (MiB) as it exits;
+    that and the CLI's stdout."""
+    env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(cache), "XDG_CONFIG_HOME": str(config)}
+    code = ("import atexit, resource, runpy, sys\n"
+            "atexit.register(lambda: sys.stderr.write('PEAK_KIB %d\\n' % "
+            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+            "sys.argv = sys.argv[1:]\n"
+            "runpy.run_module('whispertrans_tray', run_name='__main__')\n")
+    result = subprocess.run([sys.executable, "-c", code, "whispertrans-tray", "--ui-language",
+                             "en", *args], capture_output=True, text=True, env=env,
+                            timeout=900, check=False)
+    assert result.returncode == 0, result.stderr
+    peak = [line for line in result.stderr.splitlines() if line.startswith("PEAK_KIB ")]
+    return int(peak[-1].split()[1]) / 1024, result.stdout
+
+
+def test_memory_does_not_grow_with_the_file_length(tmp_path: Path, model_cache: Path) -> None:
+    """A 20-minute file is transcribed in about the memory of an 11-second one: it is decoded
+    and transcribed piece by piece (decoded whole, as before, it took 57 MB more)."""
+    import wave
+
+    import numpy as np
+
+    from whispertrans_tray.app.live import read_audio
+
+    speech = (read_audio(DATA / "jfk.flac") * 32767).astype(np.int16)
+    rng = np.random.default_rng(0)
+    quiet = (rng.normal(0, 30, 20 * 60 * 16000)).astype(np.int16)  # room noise, no speech
+    files = {}
+    for name, samples in (("short", speech), ("long", np.concatenate([quiet, speech]))):
+        files[name] = tmp_path / f"{name}.wav"
+        with wave.open(str(files[name]), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(16000)
+            out.writeframes(samples.tobytes())
+    peaks = {}
+    for name, path in files.items():
+        peaks[name], stdout = _peak_rss_mib("transcribe", str(path), "--language", "en",
+                                            cache=model_cache, config=tmp_path)
+        assert wer(reference("jfk.flac"), " ".join(
+            line.split("] ", 1)[1] for line in stdout.splitlines() if "] " in line)) <= 0.05
+    assert peaks["long"] - peaks["short"] < 20, peaks

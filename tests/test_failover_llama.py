@@ -32,15 +32,17 @@ class Updates:
     def __init__(self) -> None:
         self.all: list[TranslationUpdate] = []
         self.statuses: list[str] = []
+        self.briefs: list[str] = []
         self.lock = threading.Lock()
 
     def __call__(self, update: TranslationUpdate) -> None:
         with self.lock:
             self.all.append(update)
 
-    def status(self, message: str) -> None:
+    def status(self, brief: str, message: str) -> None:
         with self.lock:
             self.statuses.append(message)
+            self.briefs.append(brief)
 
     def done(self) -> list[TranslationUpdate]:
         with self.lock:
@@ -88,6 +90,7 @@ def test_failover_to_the_second_server_and_back(two_servers: list[LlamaServer],
         assert svc.drain(180)
         assert svc.active_endpoint == label_b
         assert any(label_a in m and label_b in m for m in out.statuses), out.statuses
+        assert any(b == f"⚠ Translating with {label_b}" for b in out.briefs), out.briefs
 
         # it comes back on the same port: the health checks fail back to it
         a = two_servers[0] = start_server(tmp_path / "a2.log", port=int(a.url.split(":")[2]
@@ -123,8 +126,7 @@ def test_all_down_then_back_translates_late_in_order(two_servers: list[LlamaServ
                    for u in failed)
         assert svc.active_endpoint == ""
         two_servers[0] = start_server(tmp_path / "a2.log", port=port_a)
-        assert svc.drain(180, late=True)
-        assert wait_for(lambda: len(out.done()) == 6, 10)
+        assert wait_for(lambda: len(out.done()) == 6, 180)  # health check, then the retries
     finally:
         svc.close()
     late = out.done()[3:]

@@ -62,3 +62,16 @@ def test_second_instance_asks_the_first_to_show(tmp_path: Path) -> None:
     third = SingleInstance(tmp_path, lambda: None)
     assert third.acquire()  # the lock is free again
     third.release()
+
+
+def test_a_late_translation_replaces_the_failure_in_the_history(tmp_path: Path) -> None:
+    writer = history.SessionWriter(tmp_path)
+    writer.sentence(Sentence(0, 0.0, 1.0, "en", "Hello."))
+    writer.sentence(Sentence(1, 1.0, 2.0, "en", "Again."))
+    writer.translation(0, "", "Cannot connect … translated late, once a server is back.")
+    writer.translation(1, "再一次。")
+    writer.translation(0, "你好。", late=True)  # the server came back
+    writer.close()
+    lines = history.load(writer.path)
+    assert [(x.translation, x.status, x.error, x.late) for x in lines] == [
+        ("你好。", "done", "", True), ("再一次。", "done", "", False)]

@@ -22,12 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
     path = settings_mod.save(settings_mod.Settings(), tmp_path / "settings.json")
+    login = tmp_path / "config" / "autostart" / "whispertrans-tray.desktop"
     with FakeServer("ok") as server:
         result = subprocess.run(
             [sys.executable, str(ROOT / "tests" / "webview_driver.py"), str(path), server.url,
              str(ARTIFACTS / "settings_window")],
             capture_output=True, text=True, timeout=180, check=False,
-            env={**os.environ, "PYTHONPATH": str(ROOT)})
+            env={**os.environ, "PYTHONPATH": str(ROOT),
+                 "XDG_CONFIG_HOME": str(tmp_path / "config")})
     assert SAVED in result.stdout.splitlines(), "the window tells the app after a save"
     lines = [x for x in result.stdout.splitlines() if x.startswith("{")]
     assert lines, result.stderr[-3000:]
@@ -35,13 +37,26 @@ def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
     assert "error" not in seen, seen
     assert seen["title"] == "WhisperTrans 設定"
     assert seen["url_before"] == "http://localhost:8000/v1/chat/completions"
+    # the app's translation problem (cause and fix) waits in the 測試連線 area
+    assert seen["notice"] == "bad " + seen["notice_sent"]
+    # the style preview: a box (no outline), then outlined text with no box
+    shadow, background = seen["preview_box"]
+    assert shadow == "none" and background not in ("transparent", "rgba(0, 0, 0, 0)")
+    shadow, background = seen["preview_outline"]
+    assert shadow.count("rgb(0, 0, 0)") >= 8 and background in ("transparent", "rgba(0, 0, 0, 0)")
     assert seen["url_ollama"] == "http://localhost:11434/v1/chat/completions"  # auto-filled
     assert seen["connection"].startswith("✓ 連線成功！")
+    assert seen["active"] == ""  # no app told it an endpoint yet
+    assert seen["active_later"] == "翻譯：test-model @ 127.0.0.1:2"
+    first, second = seen["connection_each"].splitlines()  # 測試連線 tests each entry
+    assert first.startswith("1. ") and second.startswith("2. ") and "✓ 連線成功！" in second
     assert "ftp://nowhere" in seen["url_error"]  # the message sits next to the field
     assert seen["saved"] == "✓ 已儲存"
+    assert seen["autostart_before"] is False and login.is_file()  # 登入時啟動, saved
     saved = settings_mod.load(path).settings
     assert saved.overlay.font_size == 30
     assert saved.translation.provider == "ollama" and saved.translation.url == server.url
+    assert saved.translation.fallbacks == (("ollama", server.url, "test-model"),)
     assert seen["title_en"] == "WhisperTrans settings"
 
 

@@ -18,7 +18,8 @@ class Recorder:
     """Real callbacks that change a state, like the app's do."""
 
     def __init__(self) -> None:
-        self.state = TrayState(devices=(("loopback", "Speaker"), ("mic", "VirtualMic")))
+        self.state = TrayState(devices=(("loopback", "Speaker"), ("mic", "VirtualMic")),
+                               autostart=False)
         self.calls: list[tuple[str, ...]] = []
 
     def _set(self, name: str, **changes: Any) -> None:
@@ -40,6 +41,7 @@ class Recorder:
             toggle_lock=lambda: self._set("lock", locked=not self.state.locked),
             export_history=lambda: self.calls.append(("export",)),
             open_settings=lambda: self.calls.append(("settings",)),
+            toggle_autostart=lambda: self._set("autostart", autostart=not self.state.autostart),
             quit=lambda: self.calls.append(("quit",)),
         )
 
@@ -62,7 +64,8 @@ def test_tray_menu_items_change_the_state() -> None:
 
         labels = [i.text for i in items if i is not pystray.Menu.SEPARATOR]
         assert labels == ["開始錄音", "音訊來源", "LLM 提供商", "翻譯成", "啟用即時翻譯",
-                          "測試連線", "顯示字幕", "鎖定字幕", "歷史紀錄與匯出…", "設定…", "結束"]
+                          "測試連線", "顯示字幕", "鎖定字幕", "歷史紀錄與匯出…", "設定…",
+                          "登入時啟動", "結束"]
         assert find(items, "開始錄音").default
         find(items, "開始錄音")(icon)
         assert rec.state.status == "recording"
@@ -87,6 +90,10 @@ def test_tray_menu_items_change_the_state() -> None:
             find(items, label)(icon)
         assert [c[0] for c in rec.calls[-6:]] == ["test", "lock", "overlay", "export",
                                                   "settings", "quit"]
+        login = find(items, "登入時啟動")
+        assert login.visible and not login.checked
+        login(icon)
+        assert rec.state.autostart and login.checked
         rec.state = dataclasses.replace(rec.state, ui_language="en")
         tray.refresh()
         assert find(list(icon.menu.items), "Live translation").checked

@@ -10,6 +10,7 @@ import os
 import queue
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,9 +31,10 @@ class Watcher:
     """The watcher process; ``registrations`` gets ``(bus name, object path)`` of each item."""
 
     def __init__(self) -> None:
+        self.errors = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.sni_watcher"], cwd=ROOT, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
             env={**os.environ, "PYTHONPATH": str(ROOT)})
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -44,7 +46,14 @@ class Watcher:
             self.lines.put(line.strip())
 
     def registration(self, timeout: float = 20) -> tuple[str, str]:
-        kind, bus, path = self.lines.get(timeout=timeout).split()
+        try:
+            line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            self.errors.seek(0)
+            raise AssertionError(f"no item registered; watcher: {self.errors.read()!r}, "
+                                 f"bus: {names_on_bus()}, threads: "
+                                 f"{[t.name for t in threading.enumerate()]}") from None
+        kind, bus, path = line.split()
         assert kind == "registered"
         return bus, path
 
@@ -54,6 +63,7 @@ class Watcher:
         if not self.process.stdin.closed:
             self.process.stdin.close()
         self.process.wait(10)
+        self.errors.close()
 
 
 @pytest.fixture
@@ -73,6 +83,13 @@ def connection() -> Any:
              | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
     return Gio.DBusConnection.new_for_address_sync(os.environ["DBUS_SESSION_BUS_ADDRESS"],
                                                    flags, None, None)
+
+
+def names_on_bus() -> list[str]:
+    conn = connection()
+    names = call(conn, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                 "ListNames", "()")[0]
+    return [n for n in names if not n.startswith(":")]
 
 
 def call(conn: Any, bus: str, path: str, interface: str, method: str, signature: str,
@@ -119,7 +136,7 @@ def click(conn: Any, bus: str, menu: str, path: list[str]) -> None:
     until(attempt)
 
 
-def until(check: Callable[[], Any], timeout: float = 10) -> Any:
+def until(check: Callable[[], Any], timeout: float = 20) -> Any:
     """The first true value of ``check()``; it may fail meanwhile (the app rebuilds its menu
     after each change, and the panel's view of it catches up, as a panel's would)."""
     from gi.repository import GLib
@@ -165,8 +182,9 @@ def test_the_item_registers_and_its_menu_works_over_dbus(watcher: Watcher) -> No
     conn = connection()
     try:
         bus, path = watcher.registration()
-        props = properties(conn, bus, path)
-        assert props["Id"] == "whispertrans-tray" and props["Status"] == "Active"
+        # the item registers as it is built; it turns Active when shown (NewStatus)
+        props = until(lambda: (p := properties(conn, bus, path))["Status"] == "Active" and p)
+        assert props["Id"] == "whispertrans-tray"
         assert props["Category"] == "ApplicationStatus"
         assert props["Title"] == "WhisperTrans Tray"
         idle = icon_pixel(props)

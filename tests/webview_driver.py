@@ -23,7 +23,9 @@ def main() -> None:
 
     settings_path, server_url, shot = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     seen: dict[str, Any] = {}
-    window: Any = create_window(SettingsApi(settings_services(settings_path), tell_parent_saved))
+    notice = "無法連線到翻譯伺服器 http://127.0.0.1:9/v1（測試用的原因與解法）"
+    api = SettingsApi(settings_services(settings_path), tell_parent_saved, notice)
+    window: Any = create_window(api)
 
     def js(code: str) -> Any:
         return window.evaluate_js(code)
@@ -42,6 +44,18 @@ def main() -> None:
             wait("document.getElementById('f-translation-url') !== null")
             seen["title"] = js("document.getElementById('title').textContent")
             seen["url_before"] = js("document.getElementById('f-translation-url').value")
+            seen["notice"] = js("document.getElementById('conn').className + ' ' + "
+                                "document.getElementById('conn').textContent")
+            seen["notice_sent"] = notice
+            # the subtitle style's live preview: outlined text on the picture, or a box
+            shadow = "getComputedStyle(document.getElementById('pv-big')).textShadow"
+            back = "getComputedStyle(document.getElementById('pv-box')).backgroundColor"
+            seen["preview_box"] = [js(shadow), js(back)]
+            js("const st = document.getElementById('f-overlay-style');"
+               "st.value = 'outline'; st.dispatchEvent(new Event('change'));")
+            seen["preview_outline"] = [js(shadow), js(back)]
+            js("const st = document.getElementById('f-overlay-style');"
+               "st.value = 'box'; st.dispatchEvent(new Event('change'));")
             js("const p = document.getElementById('f-translation-provider');"
                "p.value = 'ollama'; p.dispatchEvent(new Event('change'));")
             seen["url_ollama"] = js("document.getElementById('f-translation-url').value")
@@ -51,14 +65,29 @@ def main() -> None:
             seen["connection"] = wait(
                 "(document.getElementById('conn').className !== '') && "
                 "document.getElementById('conn').textContent")
+            seen["active"] = js("document.getElementById('active').textContent")
+            api.active_endpoint = "翻譯：test-model @ 127.0.0.1:2"  # what the app tells it
+            seen["active_later"] = wait(
+                "document.getElementById('active').textContent.endsWith(':2') && "
+                "document.getElementById('active').textContent", 10)
+            js("document.getElementById('add-fallback').click();"
+               f"document.getElementById('fb-0-url').value = '{server_url}';"
+               "document.getElementById('fb-0-model').value = 'test-model';"
+               "document.getElementById('conn').className = '';"
+               "document.getElementById('test').click();")
+            seen["connection_each"] = wait(
+                "(document.getElementById('conn').className !== '') && "
+                "document.getElementById('conn').textContent")
             js("document.getElementById('f-translation-url').value = 'ftp://nowhere';"
                "document.getElementById('save').click();")
             seen["url_error"] = wait("document.getElementById('m-translation.url').textContent")
             time.sleep(0.5)  # let WebKit paint before the screenshot
             subprocess.run(["import", "-window", "root", f"{shot}-zh.png"], check=True)
+            seen["autostart_before"] = js("document.getElementById('autostart').checked")
             js(f"document.getElementById('f-translation-url').value = '{server_url}';"
                "document.getElementById('saved').textContent = '';"
                "document.getElementById('f-overlay-font_size').value = '30';"
+               "document.getElementById('autostart').checked = true;"
                "document.getElementById('save').click();")
             seen["saved"] = wait("document.getElementById('saved').textContent")
             seen["messages"] = js("Array.from(document.querySelectorAll('.msg[id^=m-]'))"

@@ -14,12 +14,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from whispertrans_tray import __version__, credentials, logs
@@ -27,20 +25,23 @@ from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import export, live, server_check
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import recognizer_config
+from whispertrans_tray.app.model_downloads import ModelDownloads
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
-from whispertrans_tray.cli import terminal
+from whispertrans_tray.cli import runner, terminal
+from whispertrans_tray.cli.signals import StopSignals, on_signals
+from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import SAMPLE_RATE, Transcriber
-from whispertrans_tray.desktop import platform_ui, settings_window
+from whispertrans_tray.core.types import BatchTranscriber, Transcriber
+from whispertrans_tray.desktop import autostart, platform_ui, settings_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
-from whispertrans_tray.errors import NoAudioDeviceError, WhisperTransError
+from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
 from whispertrans_tray.providers import asr_faster_whisper
 from whispertrans_tray.providers.chinese_script import ChineseScript
@@ -105,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_test_connection)
 
+    for name, text in (("install-desktop", "Linux: add the app to the applications menu"),
+                       ("uninstall-desktop", "Linux: remove it again (and start on login)")):
+        sub.add_parser(name, help=text).set_defaults(handler=cmd_desktop_entry)
+
     p = sub.add_parser("settings-window")  # internal: the tray app opens it (not in --help)
     p.set_defaults(handler=cmd_settings_window)
     return parser
@@ -126,9 +131,17 @@ def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
 def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                      live: bool) -> StreamingRecognizer:
     """A recognizer on ``transcriber`` with Silero VAD and the user's Chinese script; ``live``
-    for live audio (partials on), else file mode."""
+    for live audio (partials on), else sequential file mode (one decode per utterance, kept for
+    the benchmarks; ``transcribe`` uses :func:`build_file_recognizer`)."""
     return StreamingRecognizer(transcriber, SileroVad(), recognizer_config(asr, live),
                                ChineseScript(asr.chinese_script))
+
+
+def build_file_recognizer(asr: settings_mod.AsrSettings,
+                          transcriber: BatchTranscriber) -> BatchRecognizer:
+    """File mode: utterances decoded in batches (same VAD, sentences and Chinese script)."""
+    return BatchRecognizer(transcriber, SileroVad(), recognizer_config(asr, live=False),
+                           ChineseScript(asr.chinese_script))
 
 
 def endpoint_keys(translation: settings_mod.TranslationSettings,
@@ -139,7 +152,7 @@ def endpoint_keys(translation: settings_mod.TranslationSettings,
 
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
                         on_update: Callable[[TranslationUpdate], None], ui_language: str,
-                        on_status: Callable[[str], None] = lambda message: None) \
+                        on_status: Callable[[str, str], None] = lambda brief, message: None) \
         -> TranslationService:
     """The translation workers and one translator per endpoint of the list."""
     translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
@@ -174,47 +187,51 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
 
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings,
-             live_view: bool) -> tuple[Session, StreamingRecognizer]:
+             live_view: bool) -> tuple[Session, live.Recognizer]:
     """The terminal session and a recognizer on the loaded model."""
     lang = settings.ui_language
     if args.output is not None:
         export.check_writable(args.output)  # before the model loads, not after the work
-    subtitles = SubtitleModel()
-    view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
-    service = terminal_translation(settings, credentials.resolve(args.api_key), view.translation)
     terminal.notice(tr("cli.loading_model", lang, name=settings.asr.model))
     model = asr_faster_whisper.load(settings.asr, lang)
     if model.info.notice:
         terminal.notice(model.info.notice)
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
-    recognizer = build_recognizer(settings.asr, model, live=live_view)
-    return Session(view, service, lambda: subtitles.lines), recognizer
-
-
-def _close(session: Session, args: argparse.Namespace, settings: settings_mod.Settings) -> int:
-    count = session.close(args.output)
-    if args.output is not None:
-        terminal.notice(tr("cli.wrote", settings.ui_language, count=count, path=args.output))
-    return 0
+    recognizer: live.Recognizer = (build_recognizer(settings.asr, model, live=True) if live_view
+                                   else build_file_recognizer(settings.asr, model))
+    subtitles = SubtitleModel()
+    view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
+    session = Session(view, lambda: subtitles.lines, args.output, runner.open_history())
+    session.service = terminal_translation(settings, credentials.resolve(args.api_key),
+                                           session.on_translation)
+    return session, recognizer
 
 
 def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: Path,
               realtime: bool) -> int:
-    """File mode (``realtime`` False) or a 1× replay of a file."""
-    audio = live.read_audio(path)
+    """File mode (``realtime`` False) or a 1× replay of a file; Ctrl+C or SIGTERM ends it early
+    with the pending sentence finished and the output written."""
+    audio = live.open_audio(path)  # a clear error now, before the model loads
     session, recognizer = _session(args, settings, live_view=realtime)
-    progress = None if realtime else terminal.Progress(audio.size / SAMPLE_RATE,
+    progress = None if realtime else terminal.Progress(audio.duration or 0.0,
                                                        settings.ui_language)
-    try:
-        stats = live.run(audio, recognizer, session.on_event, realtime=realtime,
-                         on_progress=progress.update if progress else None)
-    finally:
-        if progress:
-            progress.close()
-    log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
-             stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
-    return _close(session, args, settings)
+    signals = StopSignals()
+
+    def work() -> None:
+        try:
+            stats = live.run(live.stream_audio(path), recognizer, session.on_event,
+                             realtime=realtime, on_progress=progress.update if progress else None,
+                             stop=signals.stop)
+        finally:
+            if progress:
+                progress.close()
+        log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
+                 stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
+
+    # a transcription stopped by a signal is not done: its exit code says so
+    return runner.drive(session, work, signals, args.output, settings.ui_language,
+                        complete=args.command != "transcribe")
 
 
 def cmd_transcribe(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -226,45 +243,31 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
     if args.replay is not None:
         return _run_file(args, settings, args.replay, realtime=True)
     if args.source:
-        settings = _apply_source(settings, args.source)
+        settings = runner.apply_source(settings, args.source)
     source, device = settings.audio.source, settings.audio.device
     check_source(source, device)  # a clear error now, before the model loads
     session, recognizer = _session(args, settings, live_view=True)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()  # the chunks end; the pending sentence is still committed
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    timer = threading.Timer(args.duration, stop.set) if args.duration else None
+    signals = StopSignals()  # the chunks end; the pending sentence is still committed
     capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
-    chunks = live.capture_chunks(capture, stop)
-    try:
-        if timer is not None:
-            timer.start()
-        for event in live.events(chunks, recognizer):
-            session.on_event(event)
-    finally:
-        chunks.close()  # the capture stops now, whatever happened
-        if timer is not None:
-            timer.cancel()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+
+    def work() -> None:
+        timer = threading.Timer(args.duration, signals.stop.set) if args.duration else None
+        chunks = live.capture_chunks(capture, signals.stop)
+        try:
+            if timer is not None:
+                timer.start()
+            for event in live.events(chunks, recognizer,
+                                     clock=lambda: capture.captured_seconds):
+                session.on_event(event)
+        finally:
+            chunks.close()  # the capture stops now, whatever happened
+            if timer is not None:
+                timer.cancel()
+
+    code = runner.drive(session, work, signals, args.output, settings.ui_language)
     if capture.dropped_seconds:
         log.warning("Dropped %.1f s of audio while behind", capture.dropped_seconds)
-    return _close(session, args, settings)
-
-
-def _apply_source(settings: settings_mod.Settings, source: str) -> settings_mod.Settings:
-    """``--source loopback|mic|NAME``: a NAME is looked up among speakers and microphones."""
-    if source in ("loopback", "mic"):
-        return settings_mod.replace(settings_mod.replace(settings, "audio.source", source),
-                                    "audio.device", "")
-    for device in list_devices():
-        if device.name == source:
-            return settings_mod.replace(settings_mod.replace(
-                settings, "audio.source", device.kind), "audio.device", device.name)
-    raise NoAudioDeviceError("audio.device_missing", name=source)
+    return code
 
 
 def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -320,10 +323,20 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
             print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
             return 1
         holder.append(app)
+        on_signals(lambda: app.root.after(0, app.quit))  # SIGTERM: a clean quit
         log.info("WhisperTrans Tray %s started; log file %s", __version__, log_file)
-        return app.run(start_recording=not args.idle)
+        code = app.run(start_recording=not args.idle)
     finally:
         instance.release()
+    runner.end_past(app.recording.unfinished, code)  # a decode the quit gave up on
+    return code
+
+
+def cmd_desktop_entry(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    """``install-desktop`` / ``uninstall-desktop``: the Linux menu entry and its icon."""
+    ok, message = autostart.desktop_entry(args.command == "install-desktop", settings.ui_language)
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -341,21 +354,25 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
 
 def settings_services(path: Path | None) -> FormServices:
     """What the settings window's form uses: the settings file ``path`` (None: the default
-    one), the keyring, the URL check and 測試連線 (the window never imports providers)."""
+    one), the keyring, the URL check, 測試連線 and the model manager (the window never
+    imports providers)."""
     def save(settings: settings_mod.Settings, key: str | None) -> None:
         settings_mod.save(settings, path)
         if key is not None:
             credentials.store(key)
 
-    def test_connection(translation: settings_mod.TranslationSettings, key: str | None,
+    def test_connection(translation: settings_mod.TranslationSettings, keys: list[str | None],
                         ui_language: str) -> dict[str, object]:
-        report = server_check.run(translation, key, ui_language)
-        return {"ok": report.ok, "message": report.message, "sample": report.sample,
-                "models": list(report.models), "warning": report.warning}
+        reports = server_check.run_each(translation, keys, ui_language)
+        return {"ok": all(r.ok for r in reports),
+                "message": server_check.summary(translation, reports, ui_language),
+                "sample": reports[0].sample, "models": list(reports[0].models),
+                "warning": "\n".join(dict.fromkeys(r.warning for r in reports if r.warning))}
 
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
-                        test_connection=test_connection)
+                        test_connection=test_connection, models=ModelDownloads(),
+                        store_key=credentials.store)
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

@@ -14,11 +14,13 @@ with its traceback, but never stops the daemon.
     │   ├── ModelMissingError        bundled model packages not installed
     │   ├── ModelChecksumError       joined model.bin does not match its sha256
     │   ├── ModelDownloadError       a named model could not be downloaded (offline, …)
+    │   ├── ModelDownloadCancelledError  the user cancelled a download
     │   └── ModelLoadError           CTranslate2 could not load the model
     ├── AudioError
     │   ├── AudioFileError           input file missing or undecodable
     │   └── NoAudioDeviceError       no audio server / device, chosen device gone
     ├── HotkeyError                  a global hotkey could not be registered
+    ├── AutostartError               the start-on-login entry could not be changed
     ├── OutputError                  unknown output format, unwritable output file
     └── TranslationError             the source line stays; ``transient`` ones are retried once
         ├── BadURLError              not an http(s) URL with a host
@@ -80,6 +82,10 @@ class ModelDownloadError(ModelError):
     key = "model.download_failed"
 
 
+class ModelDownloadCancelledError(ModelError):
+    key = "model.download_cancelled"
+
+
 class ModelLoadError(ModelError):
     key = "model.load_failed"
 
@@ -100,6 +106,12 @@ class HotkeyError(WhisperTransError):
     """A global hotkey could not be registered."""
 
     key = "hotkey.failed"
+
+
+class AutostartError(WhisperTransError):
+    """The start-on-login entry (Run key, XDG autostart file) could not be written or removed."""
+
+    key = "autostart.failed"
 
 
 class OutputError(WhisperTransError):

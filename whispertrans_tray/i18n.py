@@ -69,6 +69,45 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-TW": "無法載入 Whisper 模型「{name}」：{detail}。",
         "en": "Could not load the Whisper model '{name}': {detail}.",
     },
+    "model.download_unreachable": {
+        "zh-TW": "無法下載 Whisper 模型「{name}」：連不上 {host}（{detail}）。請確認網路連線"
+        "（或 proxy、HF_ENDPOINT 設定）後再試；未完成的檔案已清除，內建的 base 模型仍可使用。",
+        "en": "Could not download the Whisper model '{name}': {host} cannot be reached "
+        "({detail}). Check the internet connection (or the proxy, HF_ENDPOINT) and try again; "
+        "the partial files were removed and the bundled 'base' model still works.",
+    },
+    "model.download_interrupted": {
+        "zh-TW": "Whisper 模型「{name}」下載到一半中斷（{host}：{detail}）。請確認網路穩定後再試；"
+        "未完成的檔案已清除，內建的 base 模型仍可使用。",
+        "en": "The download of the Whisper model '{name}' broke off ({host}: {detail}). Check "
+        "that the connection is stable and try again; the partial files were removed and the "
+        "bundled 'base' model still works.",
+    },
+    "model.downloaded": {"zh-TW": "✓ 已下載 Whisper 模型「{name}」。", "en": "✓ Downloaded the Whisper model '{name}'."},
+    "model.removed": {"zh-TW": "已移除 Whisper 模型「{name}」。", "en": "Removed the Whisper model '{name}'."},
+    "model.download_cancelled": {
+        "zh-TW": "已取消下載 Whisper 模型「{name}」；未完成的檔案已清除。",
+        "en": "The download of the Whisper model '{name}' was cancelled; the partial files were "
+        "removed.",
+    },
+    "model.unknown": {
+        "zh-TW": "沒有名為「{name}」的 Whisper 模型。可下載的有：{names}。",
+        "en": "There is no Whisper model named '{name}'. These can be downloaded: {names}.",
+    },
+    "model.not_removable": {
+        "zh-TW": "內建的 Whisper「{name}」模型不能移除（沒有網路時靠它辨識）。",
+        "en": "The bundled Whisper '{name}' model cannot be removed (it works without internet).",
+    },
+    "model.remove_failed": {
+        "zh-TW": "無法移除 Whisper 模型「{name}」（{path}：{detail}）。請確認該資料夾可寫入，"
+        "或關閉正在使用它的程式後再試。",
+        "en": "Could not remove the Whisper model '{name}' ({path}: {detail}). Check that the "
+        "folder is writable, or close programs using it and try again.",
+    },
+    "model.busy": {
+        "zh-TW": "正在下載 Whisper 模型「{name}」；請等它完成或先取消。",
+        "en": "The Whisper model '{name}' is downloading; wait for it or cancel it first.",
+    },
     "model.cuda_fallback": {
         "zh-TW": "無法使用 CUDA（{detail}），改用 CPU 執行語音辨識。",
         "en": "CUDA is not usable ({detail}); speech recognition runs on the CPU instead.",
@@ -178,6 +217,31 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "tray.history": {"zh-TW": "歷史紀錄與匯出…", "en": "History & export…"},
     "tray.settings": {"zh-TW": "設定…", "en": "Settings…"},
     "tray.quit": {"zh-TW": "結束", "en": "Quit"},
+    "tray.autostart": {"zh-TW": "登入時啟動", "en": "Start on login"},
+    "autostart.failed": {
+        "zh-TW": "無法變更登入時啟動（{place}：{detail}）。請確認該位置可寫入後再試一次。",
+        "en": "Could not change start on login ({place}: {detail}). Make sure that place is "
+        "writable, then try again.",
+    },
+    "autostart.unsupported": {
+        "zh-TW": "此系統不支援登入時啟動；請在系統設定中把 whispertrans-tray 加入登入項目。",
+        "en": "Start on login is not supported here; add whispertrans-tray to your login "
+        "items in the system settings.",
+    },
+    "desktop.installed": {"zh-TW": "已安裝應用程式選單項目：{paths}",
+                          "en": "Installed the menu entry: {paths}"},
+    "desktop.removed": {"zh-TW": "已移除：{paths}", "en": "Removed: {paths}"},
+    "desktop.failed": {
+        "zh-TW": "無法寫入應用程式選單項目 {path}（{detail}）。請確認該資料夾可寫入（XDG_DATA_HOME）。",
+        "en": "Could not write the menu entry {path} ({detail}). Make sure that folder is "
+        "writable (XDG_DATA_HOME).",
+    },
+    "desktop.nothing": {"zh-TW": "沒有可移除的項目。", "en": "Nothing to remove."},
+    "desktop.linux_only": {
+        "zh-TW": "install-desktop 只用於 Linux；Windows 的開始功能表項目由安裝程式建立。",
+        "en": "install-desktop is for Linux; on Windows the installer adds the Start menu "
+        "entry.",
+    },
     "tray.exported": {"zh-TW": "已匯出字幕：{paths}", "en": "Subtitles exported: {paths}"},
     # --- first run --------------------------------------------------------------------------
     "welcome.notification": {
@@ -350,6 +414,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "The translation server {failed} is not available; now using {active}. Cause: "
         "{reason} It is used again automatically once it recovers.",
     },
+    "translate.brief.failover": {"zh-TW": "⚠ 翻譯改用 {active}", "en": "⚠ Translating with {active}"},
+    "translate.brief.failback": {"zh-TW": "翻譯改回 {active}", "en": "Translating with {active} again"},
     "translate.failback": {
         "zh-TW": "翻譯伺服器 {active} 已恢復，改回使用它。",
         "en": "The translation server {active} is back; using it again.",

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from whispertrans_tray.app import export
+from whispertrans_tray.desktop import autostart
 from whispertrans_tray.desktop.tray import TrayActions
+from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.presets import with_provider
 from whispertrans_tray.settings import AudioSource, HotkeySettings, Provider
 
@@ -93,6 +95,17 @@ class Commands:
     def quit(self) -> None:
         self.app.post(self.app.quit)
 
+    def toggle_autostart(self) -> None:
+        """Start on login on/off: the OS entry (Run key, XDG autostart file) is the state."""
+        def toggle() -> None:
+            try:
+                autostart.set_enabled(not autostart.is_enabled())
+            except WhisperTransError as exc:
+                self.app.fail(exc.message(self.app.settings.ui_language))
+            if self.app.tray is not None:
+                self.app.tray.refresh()
+        self.app.post(toggle)
+
     # -- bindings -------------------------------------------------------------------------
     def tray_actions(self) -> TrayActions:
         return TrayActions(
@@ -101,7 +114,7 @@ class Commands:
             toggle_translation=self.toggle_translation, test_connection=self.test_connection,
             toggle_overlay=self.toggle_overlay, toggle_lock=self.toggle_lock,
             export_history=self.export_history, open_settings=self.open_settings,
-            quit=self.quit)
+            quit=self.quit, toggle_autostart=self.toggle_autostart)
 
     def hotkey_bindings(self) -> tuple[list[tuple[str, Callable[[], None]]], list[str]]:
         """``(hotkey, command)`` pairs of the current settings, and the commands' labels."""

@@ -1,8 +1,13 @@
 """Writing a session's subtitles: ``.srt``, ``.vtt``, ``.txt`` and ``.jsonl``.
 
 SRT and VTT cues are bilingual: the source line, then the translation line when there is one.
-JSONL has one object per sentence: ``start``, ``end``, ``language``, ``text``, ``translation``
-(null when not translated) and ``translation_error`` when it failed.
+JSONL has one object per sentence: ``start``, ``end``, ``committed_at`` (when the sentence was
+committed, by the source's clock), ``language``, ``text``, ``translation`` (null when not
+translated) and ``translation_error`` when it failed.
+
+:func:`write` writes a whole session at once (atomically); :class:`LiveExport` writes one as it
+goes: every format here is append-only (a cue's times depend only on the cues before it), so
+each sentence is appended once its translation is final, and a late failure keeps all before.
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 from whispertrans_tray.core.subtitles import Line
 from whispertrans_tray.errors import OutputError
 
 FORMATS = (".srt", ".vtt", ".txt", ".jsonl")
+MIN_CUE_S = 0.5
 
 
 def _timestamp(seconds: float, separator: str) -> str:
@@ -34,61 +41,85 @@ def _cue_text(line: Line) -> str:
     return text
 
 
-def _cue_times(lines: Sequence[Line]) -> list[tuple[float, float]]:
-    """Cue times: at least 0.5 s long and never overlapping the next cue."""
-    times = []
-    for i, line in enumerate(lines):
-        start, end = line.sentence.start, max(line.sentence.end, line.sentence.start + 0.5)
-        if i + 1 < len(lines):
-            end = max(min(end, lines[i + 1].sentence.start), start + 0.001)
-        times.append((start, end))
-    return times
+def _cue_time(line: Line, previous_end: float) -> tuple[float, float]:
+    """A cue's times: from its sentence, never before the previous cue's end (no overlap),
+    at least :data:`MIN_CUE_S` long."""
+    start = max(line.sentence.start, previous_end)
+    return start, max(line.sentence.end, start + MIN_CUE_S)
+
+
+def _srt_cue(number: int, line: Line, times: tuple[float, float]) -> str:
+    gap = "\n" if number > 1 else ""
+    return (f"{gap}{number}\n{_timestamp(times[0], ',')} --> {_timestamp(times[1], ',')}\n"
+            f"{_cue_text(line)}\n")
+
+
+def _vtt_cue(number: int, line: Line, times: tuple[float, float]) -> str:
+    return f"\n{_timestamp(times[0], '.')} --> {_timestamp(times[1], '.')}\n{_cue_text(line)}\n"
+
+
+def _txt_line(number: int, line: Line, times: tuple[float, float]) -> str:
+    return _cue_text(line) + "\n"
+
+
+def _jsonl_line(number: int, line: Line, times: tuple[float, float]) -> str:
+    sentence = line.sentence
+    record: dict[str, object] = {"start": round(sentence.start, 3), "end": round(sentence.end, 3)}
+    if sentence.committed_at is not None:
+        record["committed_at"] = round(sentence.committed_at, 3)
+    record.update(language=sentence.language, text=sentence.text,
+                  translation=line.translation or None)
+    if line.error:
+        record["translation_error"] = line.error
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+_Entry = Callable[[int, Line, tuple[float, float]], str]
+_FORMATS: dict[str, tuple[str, _Entry]] = {
+    ".srt": ("", _srt_cue), ".vtt": ("WEBVTT\n", _vtt_cue), ".txt": ("", _txt_line),
+    ".jsonl": ("", _jsonl_line),
+}
+
+
+class _Formatter:
+    """One format's text, one line at a time (the header first)."""
+
+    def __init__(self, suffix: str) -> None:
+        self.header, self._entry = _FORMATS[suffix.lower()]
+        self._count = 0
+        self._end = 0.0
+
+    def entry(self, line: Line) -> str:
+        self._count += 1
+        times = _cue_time(line, self._end)
+        self._end = times[1]
+        return self._entry(self._count, line, times)
+
+
+def _render(lines: Sequence[Line], suffix: str) -> str:
+    formatter = _Formatter(suffix)
+    return formatter.header + "".join(formatter.entry(line) for line in lines)
 
 
 def to_srt(lines: Sequence[Line]) -> str:
-    blocks = [
-        f"{n}\n{_timestamp(a, ',')} --> {_timestamp(b, ',')}\n{_cue_text(line)}\n"
-        for n, (line, (a, b)) in enumerate(zip(lines, _cue_times(lines)), start=1)
-    ]
-    return "\n".join(blocks)
+    return _render(lines, ".srt")
 
 
 def to_vtt(lines: Sequence[Line]) -> str:
-    blocks = [
-        f"{_timestamp(a, '.')} --> {_timestamp(b, '.')}\n{_cue_text(line)}\n"
-        for line, (a, b) in zip(lines, _cue_times(lines))
-    ]
-    return "WEBVTT\n\n" + "\n".join(blocks)
+    return _render(lines, ".vtt")
 
 
 def to_txt(lines: Sequence[Line]) -> str:
-    return "".join(_cue_text(line) + "\n" for line in lines)
+    return _render(lines, ".txt")
 
 
 def to_jsonl(lines: Sequence[Line]) -> str:
-    out = []
-    for line in lines:
-        record: dict[str, object] = {
-            "start": round(line.sentence.start, 3),
-            "end": round(line.sentence.end, 3),
-            "language": line.sentence.language,
-            "text": line.sentence.text,
-            "translation": line.translation or None,
-        }
-        if line.error:
-            record["translation_error"] = line.error
-        out.append(json.dumps(record, ensure_ascii=False) + "\n")
-    return "".join(out)
-
-
-_WRITERS: dict[str, Callable[[Sequence[Line]], str]] = {
-    ".srt": to_srt, ".vtt": to_vtt, ".txt": to_txt, ".jsonl": to_jsonl,
-}
+    return _render(lines, ".jsonl")
 
 
 def check_format(path: Path) -> None:
     """Raise :class:`OutputError` unless ``path`` has a supported extension."""
-    if path.suffix.lower() not in _WRITERS:
+    if path.suffix.lower() not in _FORMATS:
         raise OutputError("output.unknown_format", ext=path.suffix or path.name)
 
 
@@ -112,7 +143,7 @@ def check_writable(path: Path) -> None:
 def write(lines: Sequence[Line], path: Path) -> None:
     """Write ``lines`` in the format ``path``'s extension names, atomically."""
     check_format(path)
-    text = _WRITERS[path.suffix.lower()](lines)
+    text = _render(lines, path.suffix)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".out-", dir=path.parent)
@@ -120,5 +151,64 @@ def write(lines: Sequence[Line], path: Path) -> None:
             handle.write(text)
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError("output.write_failed", path=path,
-                          detail=exc.strerror or type(exc).__name__) from exc
+        raise _write_error(path, exc) from exc
+
+
+def _final(line: Line) -> bool:
+    """A line whose translation will not change any more (or none was asked for)."""
+    return line.status not in ("pending", "streaming")
+
+
+class LiveExport:
+    """Writes a session to ``path`` as it goes: each line is appended (and flushed to disk) as
+    soon as it and every line before it are final, so whatever stops the run later, all that
+    was committed before is in the file.  :meth:`close` appends the rest as it stands."""
+
+    def __init__(self, path: Path) -> None:
+        check_format(path)
+        self.path = path
+        self._formatter = _Formatter(path.suffix)
+        self.written = 0
+        self._file: IO[str] | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = path.open("w", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise _write_error(path, exc) from exc
+        self._append(self._formatter.header)
+
+    def update(self, lines: Sequence[Line]) -> None:
+        """Append the lines that became final (in order: a line waits for those before it)."""
+        end = self.written
+        while end < len(lines) and _final(lines[end]):
+            end += 1
+        self._write(lines[self.written:end])
+
+    def close(self, lines: Sequence[Line]) -> None:
+        """Append every line not written yet, final or not, and close the file."""
+        try:
+            self._write(lines[self.written:])
+        finally:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+    def _write(self, lines: Sequence[Line]) -> None:
+        if lines:
+            self._append("".join(self._formatter.entry(line) for line in lines))
+            self.written += len(lines)
+
+    def _append(self, text: str) -> None:
+        if not text or self._file is None:
+            return
+        try:
+            self._file.write(text)
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except OSError as exc:
+            raise _write_error(self.path, exc) from exc
+
+
+def _write_error(path: Path, exc: OSError) -> OutputError:
+    return OutputError("output.write_failed", path=path,
+                       detail=exc.strerror or type(exc).__name__)

@@ -4,7 +4,8 @@
 the next one (:class:`~whispertrans_tray.core.endpoints.EndpointPool` decides).  A watcher
 thread checks each endpoint that is down (``GET /v1/models``) when its backoff has passed; one
 that answers is up again, and an earlier endpoint in the list takes over again (failback).
-Each change of the active endpoint is told to ``on_status`` in the UI language.
+Each change of the active endpoint is told to ``on_status`` in the UI language: a short line
+for the subtitles and the whole message (cause and fix) for a notification.
 """
 
 from __future__ import annotations
@@ -49,12 +50,13 @@ class Failover:
         lock: The service's lock (the pool is read under it; waiters are notified when an
             endpoint comes back, so late retries can go out).
         ui_language: Language of the status messages.
-        on_status: Hears each change of the active endpoint (any thread).
+        on_status: Hears each change of the active endpoint (any thread): a short line and
+            the whole message.
     """
 
     def __init__(self, translators: Sequence[Translator], labels: Sequence[str],
                  lock: threading.Condition, ui_language: str,
-                 on_status: Callable[[str], None]) -> None:
+                 on_status: Callable[[str, str], None]) -> None:
         self.translators = list(translators)
         self.labels = list(labels)
         self.pool = EndpointPool(len(self.translators))
@@ -132,12 +134,14 @@ class Failover:
             log.info("Translation endpoint %d (%s) is in use again", after + 1,
                      self.labels[after])
             message = tr("translate.failback", self._ui_language, active=self.labels[after])
+            brief = tr("translate.brief.failback", self._ui_language, active=self.labels[after])
         else:
             log.info("Translation fails over from %s to %s", self.labels[before],
                      self.labels[after])
             message = tr("translate.failover", self._ui_language, failed=self.labels[before],
                          active=self.labels[after], reason=reason)
-        self._on_status(message)
+            brief = tr("translate.brief.failover", self._ui_language, active=self.labels[after])
+        self._on_status(brief, message)
 
     # -- health checks --------------------------------------------------------------------
     def _watch(self) -> None:

@@ -52,8 +52,8 @@ class SessionWriter:
 
     def sentence(self, sentence: Sentence) -> None:
         self._write({"type": "sentence", "index": sentence.index, "start": sentence.start,
-                     "end": sentence.end, "language": sentence.language,
-                     "text": sentence.text})
+                     "end": sentence.end, "committed_at": sentence.committed_at,
+                     "language": sentence.language, "text": sentence.text})
 
     def translation(self, index: int, text: str, error: str = "", late: bool = False) -> None:
         """Record a finished translation (or its failure) of sentence ``index``; a ``late``
@@ -92,9 +92,11 @@ def load(path: Path) -> list[Line]:
             try:
                 record = json.loads(raw)
                 if record["type"] == "sentence":
+                    committed = record.get("committed_at")
                     model.apply(Sentence(int(record["index"]), float(record["start"]),
                                          float(record["end"]), str(record["language"]),
-                                         str(record["text"])))
+                                         str(record["text"]),
+                                         None if committed is None else float(committed)))
                 elif record["type"] == "translation":
                     model.apply_translation(int(record["index"]), str(record["text"]), True,
                                             str(record.get("error", "")),

@@ -1,30 +1,32 @@
 """The live loop: audio chunks in, recognizer events out.
 
-:func:`events` is the one loop that drives a :class:`StreamingRecognizer`; the tray app (live
-capture), the terminal (capture or a 1× replay) and file mode all run it, each with its own
-chunk source:
+:func:`events` is the one loop that drives a recognizer; the tray app (live capture), the
+terminal (capture or a 1× replay) and file mode all run it, each with its own chunk source:
 
-* :func:`file_chunks` — a decoded file, as fast as the recognizer takes it (no partial
-  decodes: nobody watches them) or replayed at 1× the way a capture device delivers audio:
-  whatever arrived while a decode ran is fed at once, so decodes never queue up;
+* :func:`file_chunks` — a file decoded piece by piece (:func:`stream_audio`, so memory does not
+  grow with its length), as fast as the recognizer takes it or replayed at 1× the way a
+  capture device delivers audio: whatever arrived while a decode ran is fed at once, so
+  decodes never queue up;
 * :func:`capture_chunks` — a running :class:`AudioSource` until a stop event is set.
 
 When the chunks end, the recognizer is finished, so the sentence being spoken is not lost.
+Each committed sentence is stamped with ``committed_at``, the source's clock at that moment.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from whispertrans_tray.core.recognizer import RecognizerConfig, StreamingRecognizer
-from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event
+from whispertrans_tray.core.recognizer import RecognizerConfig
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event, Sentence
 from whispertrans_tray.core.vad import VadConfig
 from whispertrans_tray.errors import AudioFileError
 from whispertrans_tray.settings import AsrSettings
@@ -43,6 +45,11 @@ class AudioSource(Protocol):
         """Audio dropped so far because the consumer fell behind."""
         ...
 
+    @property
+    def captured_seconds(self) -> float:
+        """Audio captured since the start, read or not (the source's clock)."""
+        ...
+
     def start(self) -> None: ...
 
     def stop(self, timeout: float = 2.0) -> None: ...
@@ -52,29 +59,100 @@ class AudioSource(Protocol):
         ...
 
 
-def read_audio(path: Path) -> Audio:
-    """Decode any audio or video file to 16 kHz mono float32 (PyAV, from faster-whisper)."""
+@dataclass(frozen=True)
+class AudioFile:
+    """An audio or video file with a sound track, checked before any work starts."""
+
+    path: Path
+    duration: float | None
+    """Seconds, from the container (None if it does not say)."""
+
+
+def open_audio(path: Path) -> AudioFile:
+    """Check that ``path`` is a readable file with a sound track; raises :class:`AudioFileError`
+    naming the cause."""
     if not path.is_file():
         raise AudioFileError("audio.file_missing", path=path)
     import av  # PyAV, which faster-whisper decodes with
-    from faster_whisper.audio import decode_audio
 
     try:
-        with av.open(str(path)) as container:
-            has_audio = bool(container.streams.audio)
+        with av.open(str(path), metadata_errors="ignore") as container:
+            streams = container.streams.audio
+            if not streams:  # a video without a sound track
+                raise AudioFileError("audio.no_audio_stream", path=path)
+            duration = None
+            if container.duration is not None:
+                duration = container.duration / av.time_base
+            elif streams[0].duration is not None and streams[0].time_base is not None:
+                duration = float(streams[0].duration * streams[0].time_base)
+    except AudioFileError:
+        raise
     except Exception as exc:
         raise AudioFileError("audio.file_unreadable", path=path,
                              detail=f"{type(exc).__name__}: {exc}") from exc
-    if not has_audio:  # a video without a sound track (faster-whisper: IndexError)
-        raise AudioFileError("audio.no_audio_stream", path=path)
+    return AudioFile(path, duration)
+
+
+def stream_audio(path: Path, chunk_s: float = FILE_CHUNK_S) -> Iterator[Audio]:
+    """Decode ``path`` to 16 kHz mono float32 piece by piece (``chunk_s`` each, the last one
+    shorter): memory stays bounded whatever the file's length.  The samples are the ones
+    faster-whisper's ``decode_audio`` gives (PyAV, resampled to 16-bit, then scaled)."""
+    open_audio(path)
+    import av
+
+    step = int(chunk_s * SAMPLE_RATE)
+    pending: list[np.ndarray] = []
+    size = 0
+    produced = 0
     try:
-        audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+        with av.open(str(path), metadata_errors="ignore") as container:
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+            for frame in _frames(container, av):
+                for out in resampler.resample(frame):
+                    pending.append(out.to_ndarray().reshape(-1))
+                    size += pending[-1].size
+                while size >= step:
+                    data = np.concatenate(pending)
+                    pending, size = [data[step:]], data.size - step
+                    produced += step
+                    yield _to_float(data[:step])
+            del resampler
+    except AudioFileError:
+        raise
     except Exception as exc:
         raise AudioFileError("audio.file_unreadable", path=path,
                              detail=f"{type(exc).__name__}: {exc}") from exc
-    if audio.size == 0:
+    if size:
+        produced += size
+        yield _to_float(np.concatenate(pending))
+    if produced == 0:
         raise AudioFileError("audio.file_unreadable", path=path, detail="no audio stream")
-    return np.asarray(audio, dtype=np.float32)
+
+
+def _frames(container: Any, av: Any) -> Iterator[Any]:
+    """The sound track's frames, then None (flushes the resampler); undecodable frames are
+    skipped, as faster-whisper does."""
+    frames = container.decode(audio=0)
+    while True:
+        try:
+            frame = next(frames)
+        except StopIteration:
+            break
+        except av.error.InvalidDataError:
+            continue
+        frame.pts = None  # faster-whisper ignores timestamps too
+        yield frame
+    yield None
+
+
+def _to_float(samples: np.ndarray) -> Audio:
+    audio: Audio = samples.astype(np.float32) / np.float32(32768.0)
+    return audio
+
+
+def read_audio(path: Path) -> Audio:
+    """A whole (short) file as one array: see :func:`stream_audio` for long ones."""
+    return np.concatenate(list(stream_audio(path)))
 
 
 def recognizer_config(asr: AsrSettings, live: bool) -> RecognizerConfig:
@@ -91,17 +169,68 @@ def recognizer_config(asr: AsrSettings, live: bool) -> RecognizerConfig:
     )
 
 
-def events(chunks: Iterable[Audio], recognizer: StreamingRecognizer,
-           on_fed: Callable[[Audio], None] | None = None) -> Iterator[Event]:
+class Recognizer(Protocol):
+    """Audio in, events out: the :class:`StreamingRecognizer` (live), or the
+    :class:`~whispertrans_tray.core.batch_recognizer.BatchRecognizer` (file mode)."""
+
+    def feed(self, audio: Audio) -> list[Event]: ...
+
+    def finish(self) -> list[Event]: ...
+
+
+def events(chunks: Iterable[Audio], recognizer: Recognizer,
+           on_fed: Callable[[Audio], None] | None = None,
+           clock: Callable[[], float] | None = None) -> Iterator[Event]:
     """Every event of ``recognizer`` fed ``chunks``; ``on_fed`` sees each chunk once fed.
 
-    When ``chunks`` ends, :meth:`StreamingRecognizer.finish` commits what is pending.
+    When ``chunks`` ends, :meth:`Recognizer.finish` commits what is pending.  Each sentence
+    gets ``committed_at`` from ``clock`` (seconds since the stream began by the source's
+    clock: audio captured, or wall time of a replay); without one, the audio the chunks
+    delivered so far (file mode: the audio decoded so far).
     """
+    delivered = 0
+
+    def stamp(batch: list[Event]) -> Iterator[Event]:
+        now = clock() if clock is not None else delivered / SAMPLE_RATE
+        for event in batch:
+            yield dataclasses.replace(event, committed_at=round(now, 3)) \
+                if isinstance(event, Sentence) else event
+
     for chunk in chunks:
-        yield from recognizer.feed(chunk)
+        delivered += chunk.size
+        yield from stamp(recognizer.feed(chunk))
         if on_fed is not None:
             on_fed(chunk)
-    yield from recognizer.finish()
+    yield from stamp(recognizer.finish())
+
+
+class Stop(threading.Event):
+    """A stop request that remembers when it came (``at``, ``time.perf_counter()``)."""
+
+    at: float | None = None
+
+    def set(self) -> None:
+        if self.at is None:
+            self.at = time.perf_counter()
+        super().set()
+
+
+def until(chunks: Iterator[Audio], stop: threading.Event,
+          arrived_at_stop: Callable[[], float] | None = None) -> Iterator[Audio]:
+    """``chunks`` until ``stop`` is set, then one last chunk so the sentence being spoken is
+    finished: the audio that had arrived when the stop came (``arrived_at_stop``, in seconds
+    of stream; without it, the whole next chunk)."""
+    delivered = 0
+    for chunk in chunks:
+        yield chunk
+        delivered += chunk.size
+        if stop.is_set():
+            last = next(chunks, None)
+            if last is not None and arrived_at_stop is not None:
+                last = last[:max(int(arrived_at_stop() * SAMPLE_RATE) - delivered, 0)]
+            if last is not None and last.size:
+                yield last
+            return
 
 
 def capture_chunks(capture: AudioSource, stop: threading.Event,
@@ -143,47 +272,84 @@ class RunStats:
         return self.wall_seconds / self.audio_seconds if self.audio_seconds else 0.0
 
 
-def file_chunks(audio: Audio, realtime: bool, stats: RunStats) -> Iterator[Audio]:
-    """Pieces of ``audio`` as a source would deliver them.
+def file_chunks(audio: Audio | Iterable[Audio], realtime: bool,
+                stats: RunStats) -> Iterator[Audio]:
+    """Pieces of ``audio`` (an array, or the pieces :func:`stream_audio` decodes) as a source
+    would deliver them; ``stats.audio_seconds`` counts what was delivered.
 
     ``realtime`` replays at 1×: each piece is all the audio that has "arrived" by now, so a slow
     consumer gets bigger pieces, never a queue of small ones.  ``stats.max_lag_seconds`` records
-    how far behind the arrival of audio the consumer fell.
+    how far behind the arrival of audio the consumer fell.  The file is decoded only as far as
+    the replay has reached.
     """
     if not realtime:
-        step = int(FILE_CHUNK_S * SAMPLE_RATE)
-        for i in range(0, audio.size, step):
-            yield audio[i: i + step]
+        for piece in _pieces(audio):
+            stats.audio_seconds += piece.size / SAMPLE_RATE
+            yield piece
         return
+    pieces = _pieces(audio)
     step = int(LIVE_CHUNK_S * SAMPLE_RATE)
+    buffered: list[Audio] = []
+    available = 0  # samples decoded and not yet delivered
+    exhausted = False
     t0 = time.perf_counter()
     fed = 0
-    while fed < audio.size:
-        arrived = min(int((time.perf_counter() - t0) * SAMPLE_RATE), audio.size)
-        if arrived - fed < step and arrived < audio.size:
+    while True:
+        arrived = int((time.perf_counter() - t0) * SAMPLE_RATE)
+        while not exhausted and available < arrived - fed + step:
+            more = next(pieces, None)
+            if more is None:
+                exhausted = True
+            else:
+                buffered.append(more)
+                available += more.size
+        if exhausted and available == 0:
+            return
+        arrived = min(arrived, fed + available)
+        if arrived - fed < step and not (exhausted and arrived == fed + available):
             time.sleep((fed + step - arrived) / SAMPLE_RATE)
             continue
         lag = (arrived - fed) / SAMPLE_RATE
         stats.max_lag_seconds = max(stats.max_lag_seconds, lag)
         stats.lag.append((arrived / SAMPLE_RATE, lag))
-        yield audio[fed:arrived]
+        data = np.concatenate(buffered) if len(buffered) > 1 else buffered[0]
+        take = arrived - fed
+        buffered = [data[take:]] if take < data.size else []
+        available -= take
+        stats.audio_seconds += take / SAMPLE_RATE
+        yield data[:take]
         fed = arrived
 
 
+def _pieces(audio: Audio | Iterable[Audio]) -> Iterator[Audio]:
+    if isinstance(audio, np.ndarray):
+        step = int(FILE_CHUNK_S * SAMPLE_RATE)
+        return (audio[i: i + step] for i in range(0, audio.size, step))
+    return iter(audio)
+
+
 def run(
-    audio: Audio,
-    recognizer: StreamingRecognizer,
+    audio: Audio | Iterable[Audio],
+    recognizer: Recognizer,
     on_event: Callable[[Event], None],
     realtime: bool = False,
     on_progress: Callable[[float], None] | None = None,
+    stop: Stop | None = None,
 ) -> RunStats:
-    """Feed ``audio`` through ``recognizer`` with :func:`events`; each event to ``on_event``,
-    the seconds fed to ``on_progress``."""
-    stats = RunStats(audio_seconds=audio.size / SAMPLE_RATE)
+    """Feed ``audio`` (an array or :func:`stream_audio`) through ``recognizer`` with
+    :func:`events`; each event to ``on_event``, the seconds fed to ``on_progress``.  Setting
+    ``stop`` ends the run early (:func:`until`); a replay's clock is the wall time since it
+    started."""
+    stats = RunStats()
     started = time.perf_counter()
     fed = None if on_progress is None else (
         lambda chunk: on_progress(chunk.size / SAMPLE_RATE))
-    for event in events(file_chunks(audio, realtime, stats), recognizer, fed):
+    chunks = file_chunks(audio, realtime, stats)
+    clock = (lambda: time.perf_counter() - started) if realtime else None
+    if stop is not None:
+        chunks = until(chunks, stop, None if not realtime else (
+            lambda: (stop.at or time.perf_counter()) - started))
+    for event in events(chunks, recognizer, fed, clock):
         on_event(event)
     stats.wall_seconds = time.perf_counter() - started
     return stats

@@ -2,17 +2,24 @@
 
 The worker builds a capture and a recognizer from the app's :class:`~whispertrans_tray.app.
 tray_app.Parts` and runs :func:`whispertrans_tray.app.live.events` until stopped; every event
-goes to :meth:`App.emit`.  Status changes are posted to Tk's thread.
+goes to :meth:`App.emit`, each sentence stamped with the capture's clock (``committed_at``);
+one that came more than :data:`LAG_WARNING_S` late says so on the status line.  Status changes
+are posted to Tk's thread.
+
+On quit the worker finishes the sentence being spoken; if that final decode misses the
+shutdown deadline (a loaded machine), the line on screen (the last partial) is committed in
+its place, so the sentence is not lost, and whatever the worker says later is dropped.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from whispertrans_tray.app import live
-from whispertrans_tray.core.types import Audio
+from whispertrans_tray.core.types import Audio, Event, Partial, Sentence
 from whispertrans_tray.errors import WhisperTransError
 
 if TYPE_CHECKING:  # the app owns its recording; only the type is needed here
@@ -20,7 +27,7 @@ if TYPE_CHECKING:  # the app owns its recording; only the type is needed here
 
 log = logging.getLogger(__name__)
 
-LAG_WARNING_S = 3.0
+LAG_WARNING_S = 2.0
 
 
 class Recording:
@@ -32,6 +39,14 @@ class Recording:
         self.model: LoadedTranscriber | None = None
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
+        self.unfinished: threading.Thread | None = None
+        """A worker a quit gave up on (still in its final decode)."""
+        self._lock = threading.Lock()  # the worker's events vs. a quit that gives up on it
+        self._abandoned = False
+        self._partial = ""
+        self._last: Sentence | None = None
+        self._clock: Callable[[], float] = lambda: 0.0
+        self._stream_time: Callable[[], float] = lambda: 0.0
 
     @property
     def running(self) -> bool:
@@ -41,14 +56,20 @@ class Recording:
         if self.running:
             return
         self._stop.clear()
+        self._abandoned = False
         self.app.set_status("loading" if self.model is None else "recording")
         self._worker = threading.Thread(target=self._run, name="recording", daemon=True)
         self._worker.start()
 
-    def stop(self, wait: float = 2.0) -> None:
+    def stop(self, wait: float = 2.0, final: bool = False) -> None:
+        """Stop the worker, waiting ``wait`` seconds for it to finish the pending sentence.
+        ``final`` (quit): if it has not finished by then, commit the partial line instead."""
         self._stop.set()
         if self._worker is not None:
             self._worker.join(wait)
+            if final and self._worker.is_alive():
+                self._commit_partial()
+                self.unfinished = self._worker
             self._worker = None
         if self.app.status in ("recording", "loading"):
             self.app.set_status("idle")
@@ -95,12 +116,50 @@ class Recording:
         def on_dropped(seconds: float) -> None:  # the loop fell behind the audio
             app.post_status(app.t("status.dropped", seconds=seconds))
 
+        self._clock = lambda: capture.captured_seconds
+        self._stream_time = lambda: recognizer.stream_time
+        self._partial, self._last = "", None
         chunks = live.capture_chunks(capture, self._stop, on_dropped)
         try:
-            for event in live.events(chunks, recognizer, on_fed):
-                app.emit(event)
+            for event in live.events(chunks, recognizer, on_fed, self._clock):
+                self._emit(event)
         except Exception:
             log.exception("Recording worker failed")
             app.post(lambda: app.fail(app.t("status.error")))
         finally:
             chunks.close()  # the capture stops now, whatever happened
+
+    def _emit(self, event: Event) -> None:
+        """An event of the worker to the app (unless a quit gave up on the worker)."""
+        with self._lock:
+            if self._abandoned:
+                log.warning("Quit before the final decode ended; dropped: %s", event)
+                return
+            if isinstance(event, Partial):
+                self._partial = event.text
+            else:
+                self._partial, self._last = "", event
+            self.app.emit(event)
+        if isinstance(event, Sentence) and event.committed_at is not None \
+                and event.committed_at - event.end > LAG_WARNING_S:
+            self.app.post_status(self.app.t("status.lag",
+                                            seconds=event.committed_at - event.end))
+
+    def _commit_partial(self) -> None:
+        """The worker missed the quit deadline: the partial line is committed as it stands."""
+        with self._lock:
+            self._abandoned = True
+            text = self._partial.strip()
+            if not text:
+                return
+            last = self._last
+            start = last.end if last is not None else 0.0
+            spoken = self.app.settings.asr.language
+            language = last.language if last is not None else (
+                "" if spoken == "auto" else spoken)
+            sentence = Sentence(last.index + 1 if last is not None else 0, start,
+                                max(self._stream_time(), start), language, text,
+                                round(self._clock(), 3))
+            log.warning("The final decode missed the quit deadline; kept the partial line: %s",
+                        text)
+            self.app.emit(sentence)

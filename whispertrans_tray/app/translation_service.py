@@ -95,7 +95,8 @@ class TranslationService:
         ui_language: Language of the error messages.
         max_batch: Most waiting sentences sent in one request when the server falls behind.
         capacity: Most sentences waiting; beyond it the oldest fail as "fell behind".
-        on_status: Receives a message (UI language) when the active endpoint changes.
+        on_status: Hears when the active endpoint changes: a short line for the subtitles and
+            the whole message (UI language).
         labels: The endpoints' names for those messages (default: from ``settings``).
     """
 
@@ -103,7 +104,7 @@ class TranslationService:
                  translators: Translator | Sequence[Translator],
                  on_update: Callable[[TranslationUpdate], None],
                  ui_language: str = "zh-TW", max_batch: int = 4, capacity: int = 32,
-                 on_status: Callable[[str], None] = lambda message: None,
+                 on_status: Callable[[str, str], None] = lambda brief, message: None,
                  labels: Sequence[str] = ()) -> None:
         self.settings = settings
         self.ui_language = ui_language
@@ -173,12 +174,13 @@ class TranslationService:
             return len(self._late)
 
     def drain(self, timeout: float, late: bool = False) -> bool:
-        """Wait until every submitted sentence is translated or failed (``late``: and every
-        late retry is done — only possible while a server is up)."""
+        """Wait until every submitted sentence is translated or failed; with ``late``, also
+        for the late retries as long as some endpoint is up (with every one down they wait
+        for a server that may never come back: then this returns without them)."""
         with self._lock:
             return self._lock.wait_for(
                 lambda: not self._in_flight and not len(self._queue)
-                and not (late and len(self._late)), timeout)
+                and not (late and len(self._late) and self.failover.any_up()), timeout)
 
     def cancel_pending(self) -> None:
         """Supersede the work (e.g. the session was cleared): waiting sentences end without a

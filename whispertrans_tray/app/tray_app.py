@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import queue
+import signal
 import tkinter as tk
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from whispertrans_tray.core.outage import Outage
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Partial, Sentence, Transcriber
+from whispertrans_tray.desktop import autostart, settings_window
 from whispertrans_tray.desktop.audio import DeviceInfo
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.overlay import Overlay
@@ -91,7 +93,7 @@ class Parts:
     tray: Callable[[Callable[[], TrayState], TrayActions], Tray]
     hotkeys: Callable[[Sequence[tuple[str, Callable[[], None]]], str, Sequence[str]], Hotkeys]
     translation: Callable[[TranslationSettings, str | None, Callable[[TranslationUpdate], None],
-                           str, Callable[[str], None]], TranslationService]
+                           str, Callable[[str, str], None]], TranslationService]
     load_model: Callable[[AsrSettings, str], LoadedTranscriber]
     recognizer: Callable[[AsrSettings, Transcriber], StreamingRecognizer]
     capture: Callable[[str, str, Callable[[str], None], str], AudioSource]
@@ -125,6 +127,7 @@ class App:
         self.devices: tuple[tuple[str, str], ...] = ()
         self.tray: Tray | None = None
         self.hotkeys: Hotkeys | None = None
+        self._settings_window: object = None  # the open settings window's process
         self._ui: queue.Queue[Callable[[], None]] = queue.Queue(maxsize=1000)
         self.root.after(DRAIN_MS, self._drain)
 
@@ -162,12 +165,15 @@ class App:
             self._start_translation()
         if start_recording:
             self.recording.start()
+        # SIGTERM (logout, systemd, kill) quits like the menu: the session file is closed.
+        signal.signal(signal.SIGTERM, lambda signum, frame: self.commands.quit())
         self.root.mainloop()
         return 0
 
     def quit(self) -> None:
-        """Stop everything; returns within about two seconds."""
-        self.recording.stop(wait=1.5)
+        """Stop everything; returns within about two seconds (the sentence being spoken is
+        committed: decoded if there is time, else as its partial line)."""
+        self.recording.stop(wait=1.5, final=True)
         if self.service is not None:
             self.service.close(0.5)
         if self.hotkeys is not None:
@@ -217,12 +223,13 @@ class App:
                 self.history.translation(update.index, update.text, update.error, update.late)
             self.post(lambda: self._show_translation(update), droppable=not update.done)
 
-        def on_status(message: str) -> None:  # the endpoint in use changed
+        def on_status(brief: str, message: str) -> None:  # the endpoint in use changed
             def show() -> None:
-                self.overlay.set_status(message)
+                self.overlay.set_status(brief)
                 self.notify(message)
                 if self.tray is not None:
                     self.tray.refresh()
+                self._tell_settings_window()
             self.post(show)
 
         try:
@@ -287,6 +294,7 @@ class App:
         elif self.outage.active:  # translation off: nothing is down any more
             self.outage.succeeded()
             self.overlay.set_status("")
+        self._tell_settings_window()
 
     # -- settings: one route --------------------------------------------------------------
     def change(self, *, audio: AudioSettings | None = None,
@@ -340,7 +348,8 @@ class App:
         return TrayState(self.status, s.audio.source, s.audio.device, self.devices,
                          s.translation.provider, s.translation.target_language,
                          s.translation.enabled, s.overlay.visible, s.overlay.locked,
-                         s.ui_language, self.endpoint_status(), self.outage.problem)
+                         s.ui_language, self.endpoint_status(), self.outage.problem,
+                         autostart=autostart.is_enabled() if autostart.available() else None)
 
     def endpoint_status(self) -> str:
         """``翻譯：model @ host`` for the endpoint in use ("" when not translating)."""
@@ -373,8 +382,15 @@ class App:
         if not path.exists():
             settings_mod.save(self.settings, path)
         try:
-            self.parts.settings_window(self.settings_path,
-                                       lambda: self.post(self.reload_settings),
-                                       self.outage.problem)
+            self._settings_window = self.parts.settings_window(
+                self.settings_path, lambda: self.post(self.reload_settings),
+                self.outage.problem)
         except OSError as exc:
             self.fail(str(exc))
+            return
+        self._tell_settings_window()
+
+    def _tell_settings_window(self) -> None:
+        """The open settings window shows the translation endpoint in use."""
+        if self._settings_window is not None:
+            settings_window.tell_child(self._settings_window, self.endpoint_status())

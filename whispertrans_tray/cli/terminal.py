@@ -18,13 +18,18 @@ from whispertrans_tray.core.types import Event, Partial
 from whispertrans_tray.desktop.audio import DeviceInfo
 from whispertrans_tray.i18n import tr
 
+LAG_SHOWN_S = 2.0
+"""A live sentence committed later than this after it was spoken shows the lag (stderr)."""
+
 
 class TerminalView:
-    """Prints sentences as they commit, their translations, and the partial line in place."""
+    """Prints sentences as they commit, their translations, and the partial line in place;
+    in live mode (``live``), a sentence that came more than :data:`LAG_SHOWN_S` late says so."""
 
     def __init__(self, model: SubtitleModel, live: bool, translating: bool,
                  ui_language: str) -> None:
         self.model = model
+        self.show_lag = live
         self.live = live and sys.stdout.isatty()
         self.translating = translating
         self.ui_language = ui_language
@@ -32,8 +37,17 @@ class TerminalView:
         self._lock = threading.Lock()
 
     def __call__(self, event: Event) -> None:
+        self.apply(event)
+        self.show(event)
+
+    def apply(self, event: Event) -> None:
+        """Record ``event`` in the subtitles."""
         with self._lock:
             self.model.apply(event, translating=self.translating)
+
+    def show(self, event: Event) -> None:
+        """Print ``event`` (after :meth:`apply`)."""
+        with self._lock:
             if isinstance(event, Partial):
                 if self.live:
                     sys.stdout.write("\r\033[K" + event.text[-150:])
@@ -43,6 +57,10 @@ class TerminalView:
             self._clear_partial()
             stamp = f"[{event.start:7.2f} → {event.end:7.2f}] "
             print(f"{stamp}{event.text}", flush=True)
+            if self.show_lag and event.committed_at is not None \
+                    and event.committed_at - event.end > LAG_SHOWN_S:
+                notice(tr("status.lag", self.ui_language,
+                          seconds=event.committed_at - event.end))
 
     def translation(self, update: TranslationUpdate) -> None:
         """Called on the translation thread."""

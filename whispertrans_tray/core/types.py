@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -57,6 +58,9 @@ class Sentence:
         end: Stream time of the last word, in seconds.
         language: Whisper language code of the sentence (``en``, ``zh``, …).
         text: The sentence, Chinese converted to the user's script.
+        committed_at: Seconds since the stream began, by the audio source's clock, when the
+            sentence was committed (None until the live loop stamps it): ``committed_at - end``
+            is how late it came.
     """
 
     index: int
@@ -64,6 +68,7 @@ class Sentence:
     end: float
     language: str
     text: str
+    committed_at: float | None = None
 
 
 Event = Partial | Sentence
@@ -81,6 +86,15 @@ class Transcriber(Protocol):
 
     def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
                    draft: bool = False, prefer: str | None = None) -> Transcript:
+        ...
+
+
+class BatchTranscriber(Transcriber, Protocol):
+    """A recognizer that can also decode several windows (each at most 30 s) in one pass;
+    ``language`` None detects each window's language on its own."""
+
+    def transcribe_batch(self, chunks: Sequence[Audio],
+                         language: str | None) -> list[Transcript]:
         ...
 
 

@@ -8,11 +8,15 @@ absolute sample positions in the stream.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, SpeechProbability
+
+HISTORY_WINDOWS = 1024
+"""Windows of probabilities remembered for :meth:`VadGate.quietest` (about 33 s)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class VadGate:
         self._speech_start: int | None = None  # unpadded start of the open speech
         self._silence_start: int | None = None
         self.last_probability = 0.0
+        # (window start, probability) of the latest windows: where to cut long speech
+        self._recent: deque[tuple[int, float]] = deque(maxlen=HISTORY_WINDOWS)
 
     @property
     def in_speech(self) -> bool:
@@ -75,6 +81,15 @@ class VadGate:
         """Where the current dip in open speech began (the sample a :class:`SpeechEnd` will
         name, less the padding, if the silence lasts), or None while speech goes on."""
         return self._silence_start if self._speech_start is not None else None
+
+    def quietest(self, since: int) -> int | None:
+        """Start of the least speech-like recent window at or after sample ``since`` (the
+        best place to cut speech that goes on too long), or None if none is remembered."""
+        best: tuple[float, int] | None = None
+        for at, prob in self._recent:
+            if at >= since and (best is None or prob < best[0]):
+                best = (prob, at)
+        return None if best is None else best[1]
 
     def feed(self, audio: Audio) -> list[VadEvent]:
         """Run the model on all complete windows now available."""
@@ -88,6 +103,7 @@ class VadGate:
         events: list[VadEvent] = []
         for i, prob in enumerate(probs):
             at = self._position + i * window
+            self._recent.append((at, float(prob)))
             self._step(float(prob), at, window, events)
         self._position += n * window
         self.last_probability = float(probs[-1])

@@ -120,13 +120,20 @@ class AudioCapture:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.dropped_seconds = 0.0
+        self._captured = 0  # samples captured since start(), read or not
         self.connected_device = ""
         self.reconnects = 0
         self.cpu_seconds = 0.0  # CPU time the capture thread used
         self.last_wait_s = 0.0  # how long the oldest audio of the last read() waited
 
+    @property
+    def captured_seconds(self) -> float:
+        """Audio captured since :meth:`start`, read or still waiting (the stream's clock)."""
+        return self._captured / SAMPLE_RATE
+
     def start(self) -> None:
         self._stop.clear()
+        self._captured = 0
         self._thread = threading.Thread(target=self._run, name="audio-capture", daemon=True)
         self._thread.start()
 
@@ -154,6 +161,7 @@ class AudioCapture:
         with self._cond:
             self._chunks.append((time.monotonic(), audio))
             self._size += audio.size
+            self._captured += audio.size
             while self._size > self._max and len(self._chunks) > 1:
                 _, old = self._chunks.popleft()  # the consumer is behind: drop the oldest
                 self._size -= old.size

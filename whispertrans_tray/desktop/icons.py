@@ -1,7 +1,8 @@
 """The app and tray icons, drawn with Pillow: a speech bubble holding two subtitle bars.
 
 The tray variants tint the bubble by state (idle grey, listening green, error red).
-``scripts/make_icons.py`` writes the same drawings to ``assets/`` for packaging.
+``scripts/make_icons.py`` writes the same drawings to ``whispertrans_tray/assets/`` for
+packaging (the app icon of the bundle, the installer and the Linux launcher).
 """
 
 from __future__ import annotations

@@ -36,12 +36,8 @@ from tkinter import font as tkfont
 from whispertrans_tray.core.subtitles import Line
 from whispertrans_tray.desktop import platform_ui
 from whispertrans_tray.desktop.overlay_placement import Placement
-from whispertrans_tray.desktop.overlay_text import (
-    BACKGROUND_TAG,
-    TextItems,
-    fit_one_line,
-    outline_radius,
-)
+from whispertrans_tray.desktop.overlay_surface import Surface
+from whispertrans_tray.desktop.overlay_text import TextItems, fit_one_line
 from whispertrans_tray.settings import OverlaySettings
 
 log = logging.getLogger(__name__)
@@ -54,9 +50,6 @@ FADE_STEP_MS = 80
 STATUS_COLOR = "#ffb74d"
 MARK = "⚠"
 MARK_GAP = 6
-KEY_COLOR = "#010203"
-"""Background of the outline style: made see-through (never used for text)."""
-KEY_RGB = (1, 2, 3)
 TOP_CHECK_MS = 700
 
 MovedCallback = Callable[[OverlaySettings], None]
@@ -85,16 +78,11 @@ class Overlay:
         """Whether the overlay was the top window at the last check."""
         self.click_through = False
         """Whether the platform lets clicks pass through the locked overlay."""
-        self.see_through = ""
-        """How the outline style shows the picture beneath: "key", "shape" or "" (it can't)."""
-        self._shape_drawn: dict[int, tuple[object, ...]] = {}
-        """What each text item showed at the last cut (0: the window size)."""
         platform_ui.prepare_overlay(root)
         self.canvas = tk.Canvas(root, highlightthickness=0, bd=0)
         self.canvas.pack(fill="both", expand=True)
-        self._wipe = self.canvas.create_rectangle(0, 0, 0, 0, width=0, tags=(BACKGROUND_TAG,))
-        """The background as an item: touching it makes Tk redraw the whole window."""
         self.text = TextItems(self.canvas)
+        self.surface = Surface(root, self.canvas, self.text)
         self._big = tkfont.Font(root, family=settings.font_family, size=settings.font_size)
         self._small = tkfont.Font(root, family=settings.font_family,
                                   size=settings.source_font_size)
@@ -111,7 +99,7 @@ class Overlay:
                                    self._moved)
         self.placement.place(use_saved=True)
         root.update_idletasks()
-        self._apply_style(None)
+        self.surface.apply(settings, first=True)
         self._apply_visibility()
         self._schedule_fade()
         self._jobs["top"] = root.after(TOP_CHECK_MS, self._check_on_top)
@@ -181,7 +169,8 @@ class Overlay:
             self.text.config(large, fill=settings.text_color)
             self.text.config(small, fill=settings.text_color)
         self.text.config(self.partial_item, fill=settings.partial_color)
-        self._apply_style(old)
+        self.surface.apply(settings)
+        self._fit_shape()
         if (settings.width, settings.height, settings.positions) != \
                 (old.width, old.height, old.positions):
             self.placement.place(use_saved=True)
@@ -189,52 +178,6 @@ class Overlay:
         self._visible = settings.visible
         self._apply_visibility()
         self._apply_window_attributes()
-
-    # -- style ----------------------------------------------------------------------------
-    def _apply_style(self, old: OverlaySettings | None) -> None:
-        """Box or outline: the background, the outline copies, the see-through window."""
-        s = self.settings
-        outline = s.style == "outline"
-        background = KEY_COLOR if outline else s.background
-        self.root.configure(bg=background)
-        self.canvas.configure(bg=background)
-        self.canvas.itemconfigure(self._wipe, fill=background)
-        self.text.set_outline(outline_radius(s.font_size) if outline else 0)
-        if old is None or outline != (old.style == "outline"):
-            self.see_through = platform_ui.see_through(self.root, KEY_COLOR if outline else None)
-            if outline and not self.see_through:
-                log.info("The outline style cannot see through here; it keeps its background")
-            self._shape_drawn = {}
-        self._fit_shape()
-
-    def _fit_shape(self) -> None:
-        """X11 outline style: cut the window to the text drawn, where the text changed."""
-        if self.settings.style != "outline" or self.see_through != "shape" or \
-                not self.root.winfo_ismapped():
-            return
-        drawn: dict[int, tuple[object, ...]] = {
-            i: (self.canvas.itemcget(i, "text"),  # type: ignore[no-untyped-call]
-                self.canvas.itemcget(i, "state"),  # type: ignore[no-untyped-call]
-                tuple(self.canvas.coords(i)), self.canvas.bbox(i))
-            for i in self._text_items()}
-        drawn[0] = (self.placement.size, None, None, None)
-        old, self._shape_drawn = self._shape_drawn, drawn
-        if old and old.keys() == drawn.keys() and old.get(0) == drawn.get(0):
-            boxes: list[tuple[int, int, int, int]] = [
-                box for i, now in drawn.items() if old[i] != now
-                for box in (old[i][3], now[3]) if isinstance(box, tuple)]
-            if not boxes:
-                return
-            # where text changed is opened, redrawn by Tk, read back and cut again
-            changed: list[tuple[int, int, int, int]] | None = [
-                (x0 - PAD, y0 - PAD, x1 - x0 + 2 * PAD, y1 - y0 + 2 * PAD)
-                for x0, y0, x1, y1 in boxes]
-        else:  # the first cut, or a new size: the whole window, all redrawn
-            width, height = self.placement.size
-            self.canvas.coords(self._wipe, 0, 0, width, height)
-            self.canvas.itemconfigure(self._wipe, fill=KEY_COLOR)
-            changed = None
-        platform_ui.fit_shape(self.root, self.canvas, KEY_RGB, changed)
 
     # -- layout ---------------------------------------------------------------------------
     def _make_slots(self) -> None:
@@ -349,7 +292,7 @@ class Overlay:
         if self._visible and not self._faded:
             if not self.root.winfo_ismapped():
                 self.root.deiconify()
-                self._shape_drawn = {}
+                self.surface.redraw()
             self.root.attributes("-topmost", True)
             # alpha needs a mapped window
             self._jobs["attributes"] = self.root.after(100, self._apply_window_attributes)
@@ -414,6 +357,14 @@ class Overlay:
         for item in self._text_items():
             self.text.config(item, state="hidden")
         self._apply_visibility()
+
+    def _fit_shape(self) -> None:
+        self.surface.fit(self._text_items(), self.placement.size)
+
+    @property
+    def see_through(self) -> str:
+        """How the outline style shows the picture beneath: "key", "shape" or ""."""
+        return self.surface.see_through
 
     def _text_items(self) -> list[int]:
         return [*(i for pair in self.line_items for i in pair), *self.mark_items,

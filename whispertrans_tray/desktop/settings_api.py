@@ -13,10 +13,11 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.languages import LANGUAGES
+from whispertrans_tray.desktop import autostart
 from whispertrans_tray.desktop.hotkey_notation import check
 from whispertrans_tray.errors import HotkeyError, WhisperTransError
 from whispertrans_tray.i18n import tr
@@ -24,6 +25,18 @@ from whispertrans_tray.presets import PRESETS
 from whispertrans_tray.settings import TranslationSettings
 
 log = logging.getLogger(__name__)
+
+
+class ModelServices(Protocol):
+    """The model manager (installed Whisper models, downloads), as JSON-able answers with
+    messages in the UI ``language`` the page asks in."""
+
+    def listing(self, language: str) -> dict[str, Any]: ...
+    def start(self, name: str, language: str) -> dict[str, Any]: ...
+    def status(self, language: str) -> dict[str, Any]: ...
+    def cancel(self) -> None: ...
+    def wait(self, timeout: float) -> bool: ...
+    def remove(self, name: str, language: str) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -34,18 +47,24 @@ class FormServices:
         load: The settings as saved, with the problems found loading them.
         save: Writes the settings and the API key (None keeps the stored key, "" removes
             it); raises what went wrong.
-        stored_key: The stored API key, or None.
+        stored_key: The stored API key of the first endpoint (``""``) or of the fallback at
+            a URL, or None.
         check_url: Raises a :class:`WhisperTransError` naming the problem with an API URL.
-        test_connection: 測試連線 for ``(settings, api key, UI language)``: a JSON-able dict
-            with ``ok``, ``message``, ``sample``, ``models`` and ``warning`` (the API key goes
-            unencrypted to another computer; empty if not).
+        test_connection: 測試連線 of every endpoint for ``(settings, one API key per endpoint,
+            UI language)``: a JSON-able dict with ``ok``, ``message`` (a line per endpoint),
+            ``sample``, ``models`` and ``warning`` (an API key goes unencrypted to another
+            computer; empty if not).
+        models: The Whisper model manager, or None (the page then shows no models).
+        store_key: Saves (``""``: removes) the API key of the fallback at a URL.
     """
 
     load: Callable[[], settings_mod.LoadResult]
     save: Callable[[settings_mod.Settings, str | None], object]
-    stored_key: Callable[[], str | None]
+    stored_key: Callable[[str], str | None]
     check_url: Callable[[str], object]
-    test_connection: Callable[[TranslationSettings, str | None, str], dict[str, Any]]
+    test_connection: Callable[[TranslationSettings, list[str | None], str], dict[str, Any]]
+    models: ModelServices | None = None
+    store_key: Callable[[str, str], object] = lambda key, url: None
 
 
 class SettingsApi:
@@ -57,6 +76,12 @@ class SettingsApi:
         self._on_saved = on_saved
         self._notice = notice
         self.saved = 0  # how many times the user saved
+        self.active_endpoint = ""  # the endpoint the running app translates with (the app
+        # tells the window process, see settings_window.listen_for_status)
+
+    def active(self) -> str:
+        """The endpoint the running app uses now, e.g. ``翻譯：model @ host:8000``."""
+        return self.active_endpoint
 
     def get(self) -> dict[str, Any]:
         """Current settings, provider presets and the choices of the select fields."""
@@ -66,30 +91,47 @@ class SettingsApi:
             "problems": result.by_field(),
             "presets": {k: dataclasses.asdict(p) for k, p in PRESETS.items()},
             "targets": list(LANGUAGES),
-            "has_key": bool(self._services.stored_key()),
+            "has_key": bool(self._services.stored_key("")),
+            "fallback_has_key": [bool(self._services.stored_key(url))
+                                 for _, url, _ in result.settings.translation.fallbacks],
+            "active": self.active_endpoint,
             "notice": self._notice,
+            "autostart": autostart.is_enabled() if autostart.available() else None,
         }
 
     def validate(self, data: dict[str, Any]) -> dict[str, str]:
         """Messages for the invalid fields of ``data``, keyed by dotted field name."""
         messages = settings_mod.from_dict(data).by_field()
-        url = (data.get("translation") or {}).get("url", "")
-        if isinstance(url, str) and "translation.url" not in messages:
+        translation = data.get("translation") or {}
+        urls = [("translation.url", translation.get("url", ""))]
+        fallbacks = translation.get("fallbacks")
+        if isinstance(fallbacks, list) and "translation.fallbacks" not in messages:
+            urls += [(f"translation.fallbacks.{n}", row[1]) for n, row in enumerate(fallbacks)
+                     if isinstance(row, list) and len(row) == 3]
+        for field, url in urls:
+            if not isinstance(url, str) or field in messages:
+                continue
             try:
                 self._services.check_url(url)
             except WhisperTransError as exc:
-                messages["translation.url"] = exc.message(data.get("ui_language", "zh-TW"))
+                messages[field] = exc.message(data.get("ui_language", "zh-TW"))
         messages.update(_hotkey_messages(data.get("hotkeys"), data.get("ui_language", "zh-TW")))
         return messages
 
-    def save(self, data: dict[str, Any], api_key: str | None = None) -> dict[str, Any]:
-        """Validate and save; ``api_key`` None keeps the stored key, "" removes it."""
+    def save(self, data: dict[str, Any], api_key: str | None = None,
+             fallback_keys: list[str | None] | None = None) -> dict[str, Any]:
+        """Validate and save; ``api_key`` None keeps the stored key, "" removes it;
+        ``fallback_keys`` likewise for each fallback endpoint, in order."""
         errors = self.validate(data)
         if errors:
             return {"ok": False, "errors": errors}
         result = settings_mod.from_dict(data)
         try:
             self._services.save(result.settings, api_key)
+            for (_, url, _), key in zip(result.settings.translation.fallbacks,
+                                        fallback_keys or [], strict=False):
+                if key is not None:
+                    self._services.store_key(key, url)
         except Exception as exc:  # a keyring or disk problem is shown, not raised
             message = exc.message(result.settings.ui_language) \
                 if isinstance(exc, WhisperTransError) else str(exc)
@@ -98,16 +140,65 @@ class SettingsApi:
         self._on_saved()
         return {"ok": True, "errors": {}}
 
-    def test_connection(self, data: dict[str, Any], api_key: str | None = None) \
-            -> dict[str, Any]:
-        """測試連線 with the values in the form (not yet saved)."""
+    def set_autostart(self, enabled: bool, ui_language: str = "zh-TW") -> dict[str, Any]:
+        """Start on login on or off (the OS entry, not a setting); the error names the fix."""
+        try:
+            autostart.set_enabled(bool(enabled))
+        except WhisperTransError as exc:
+            return {"ok": False, "error": exc.message(ui_language)}
+        return {"ok": True, "error": ""}
+
+    def test_connection(self, data: dict[str, Any], api_key: str | None = None,
+                        fallback_keys: list[str | None] | None = None) -> dict[str, Any]:
+        """測試連線 of each endpoint with the values in the form (not yet saved)."""
         errors = self.validate(data)
-        if "translation.url" in errors:
-            return {"ok": False, "message": errors["translation.url"], "models": []}
+        bad = [m for f, m in errors.items() if f.startswith(("translation.url",
+                                                            "translation.fallbacks"))]
+        if bad:
+            return {"ok": False, "message": "\n".join(bad), "models": []}
         settings = settings_mod.from_dict(data).settings
-        return self._services.test_connection(settings.translation,
-                                              api_key or self._services.stored_key(),
+        given = list(fallback_keys or [])
+        keys = [api_key or self._services.stored_key("")]
+        keys += [(given[n] if n < len(given) else None) or self._services.stored_key(url)
+                 for n, (_, url, _) in enumerate(settings.translation.fallbacks)]
+        return self._services.test_connection(settings.translation, keys,
                                               settings.ui_language)
+
+
+    # -- the model manager ----------------------------------------------------------------
+    def models(self, language: str) -> dict[str, Any]:
+        """Installed Whisper models (name, size, bundled), those to download, the download."""
+        if self._services.models is None:
+            return {"installed": [], "available": [], "download": {"state": "idle"}}
+        return self._services.models.listing(language)
+
+    def download_model(self, name: str, language: str) -> dict[str, Any]:
+        """Start downloading a model; progress comes from :meth:`download_status`."""
+        if self._services.models is None:
+            return {"state": "failed", "message": ""}
+        return self._services.models.start(name, language)
+
+    def download_status(self, language: str) -> dict[str, Any]:
+        """The download: ``name``, ``state`` (running, done, failed, cancelled), ``done`` and
+        ``total`` bytes, ``message``."""
+        if self._services.models is None:
+            return {"state": "idle"}
+        return self._services.models.status(language)
+
+    def cancel_download(self) -> None:
+        if self._services.models is not None:
+            self._services.models.cancel()
+
+    def remove_model(self, name: str, language: str) -> dict[str, Any]:
+        if self._services.models is None:
+            return {"ok": False, "message": ""}
+        return self._services.models.remove(name, language)
+
+    def shutdown(self) -> None:
+        """The window closed: a download in progress is cancelled and its files removed."""
+        if self._services.models is not None:
+            self._services.models.cancel()
+            self._services.models.wait(10.0)
 
 
 def _hotkey_messages(hotkeys: Any, language: str) -> dict[str, str]:

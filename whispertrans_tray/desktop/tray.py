@@ -41,6 +41,7 @@ class TrayState:
     ui_language: str = "zh-TW"
     endpoint: str = ""  # the translation endpoint in use, for the tooltip ("" when off)
     problem: str = ""  # a translation outage's cause and fix, for the tooltip
+    autostart: bool | None = None  # start on login; None: this OS has no entry for it
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class TrayActions:
     toggle_lock: Callable[[], None]
     export_history: Callable[[], None]
     open_settings: Callable[[], None]
+    toggle_autostart: Callable[[], None]
     quit: Callable[[], None]
 
 
@@ -107,6 +109,9 @@ def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
              checked=lambda _: get_state().locked),
         item(lambda _: t("tray.history"), lambda: actions.export_history()),
         item(lambda _: t("tray.settings"), lambda: actions.open_settings()),
+        item(lambda _: t("tray.autostart"), lambda: actions.toggle_autostart(),
+             checked=lambda _: bool(get_state().autostart),
+             visible=get_state().autostart is not None),
         menu.SEPARATOR,
         item(lambda _: t("tray.quit"), lambda: actions.quit()),
     )

@@ -9,17 +9,20 @@ CPU when it cannot be used.
 from __future__ import annotations
 
 import logging
+import math
 import os
+import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
-from whispertrans_tray.errors import ModelDownloadError, ModelLoadError
+from whispertrans_tray.errors import ModelLoadError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
-from whispertrans_tray.providers import model_store
+from whispertrans_tray.providers import model_manager, model_store
 from whispertrans_tray.settings import AsrSettings
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,8 @@ _TOKENS_PER_SECOND = 12  # fast speech is ~ 5 English words or 6 Chinese charact
 SWITCH_PROBABILITY = 0.7
 """Detected language probability needed to leave the preferred (session) language."""
 _MAX_LENGTH = 448  # Whisper's text context: the prompt and the new tokens together
+_PREPEND = "\"'“¿([{-"  # faster-whisper's defaults: punctuation kept with the next word
+_APPEND = "\"'.。,，!！?？:：”)]}、"  # and with the previous one
 _PROMPT_OVERHEAD = 5  # <|startofprev|> before the prompt; <|startoftranscript|><|lang|><|task|>
 
 
@@ -78,10 +83,8 @@ def resolve_model(name: str, device: str) -> str:
         return str(download_model(name, local_files_only=True))
     except Exception:
         log.info("Whisper model %s is not cached; downloading it", name)
-    try:
-        return str(download_model(name))
-    except Exception as exc:
-        raise ModelDownloadError(name=name, detail=f"{type(exc).__name__}: {exc}") from exc
+    # the model manager's download: a clear message, and nothing half-written left behind
+    return str(model_manager.download(name, lambda done, total: None, threading.Event()))
 
 
 def _threads(requested: int) -> int:
@@ -218,12 +221,95 @@ class FasterWhisper:
             prefix=None, suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]), without_timestamps=False,
             max_initial_timestamp=1.0, word_timestamps=True,
-            prepend_punctuations="\"'“¿([{-", append_punctuations="\"'.。,，!！?？:：”)]}、",
+            prepend_punctuations=_PREPEND, append_punctuations=_APPEND,
             multilingual=False, max_new_tokens=options["max_new_tokens"], clip_timestamps="0",
             hallucination_silence_threshold=None, hotwords=None,
         )
         segments = model.generate_segments(features, tokenizer, settings, False, encoder_output)
         return Transcript(_words(segments), language, probability)
+
+    def transcribe_batch(self, chunks: Sequence[Audio], language: str | None) -> list[Transcript]:
+        """Decode ``chunks`` (each at most 30 s) together, as faster-whisper's
+        ``BatchedInferencePipeline`` does: one encoder pass and one ``generate`` call for all
+        of them, no prompt, no temperature fallback.  With ``language`` None each chunk's
+        language is detected on that same encoder pass.  A chunk Whisper judges silent
+        (``no_speech_prob`` > 0.6 at a low log probability, as ``transcribe`` skips it) has
+        no words."""
+        if not chunks:
+            return []
+        if language is None and not self.multilingual:
+            language = "en"
+        model = self.model
+        longest = model.feature_extractor.nb_max_frames
+        features = [model.feature_extractor(np.asarray(c, dtype=np.float32))[..., :-1]
+                    for c in chunks]
+        context = longest
+        if self.encoder_pad_s is not None:  # as in _encode: the audio plus the padding
+            pad = int(self.encoder_pad_s * model.frames_per_second)
+            frames = min(longest, max(f.shape[-1] for f in features))
+            context = min(longest, (frames + pad + 1) // 2 * 2)
+        from faster_whisper.audio import pad_or_trim
+
+        batch = np.stack([pad_or_trim(f[..., :longest], context) for f in features])
+        encoded = model.encode(batch)
+        if language is None:
+            found = [(ranked[0][0][2:-2], float(ranked[0][1]))
+                     for ranked in model.model.detect_language(encoded)]
+        else:
+            found = [(language, 1.0)] * len(chunks)
+        out: list[Transcript] = [Transcript((), code, p) for code, p in found]
+        for code in dict.fromkeys(code for code, _ in found):
+            items = [i for i, (c, _) in enumerate(found) if c == code]
+            part = encoded if len(items) == len(chunks) else self._select(encoded, batch, items)
+            for i, words in zip(items, self._generate(part, [chunks[i] for i in items], code,
+                                                      context), strict=True):
+                out[i] = Transcript(words, code, found[i][1])
+        return out
+
+    def _select(self, encoded: Any, batch: Any, items: list[int]) -> Any:
+        """The encoder output of ``items`` only (a CPU copy, or a second encode on a GPU)."""
+        if self.info.device == "cpu":
+            import ctranslate2
+
+            return ctranslate2.StorageView.from_array(np.array(encoded)[items])
+        return self.model.encode(batch[items])
+
+    def _generate(self, encoded: Any, chunks: list[Audio], language: str,
+                  context: int) -> list[tuple[Word, ...]]:
+        """Decode one language's chunks of a batch, with word timestamps."""
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        model = self.model
+        tokenizer = Tokenizer(model.hf_tokenizer, self.multilingual, task="transcribe",
+                              language=language)
+        prompt = model.get_prompt(tokenizer, [], without_timestamps=False)
+        seconds = max(c.size for c in chunks) / SAMPLE_RATE
+        results = model.model.generate(
+            encoded, [list(prompt) for _ in chunks], beam_size=self.beam_size, patience=1.0,
+            length_penalty=1.0, max_length=len(prompt) + self.token_budget(seconds, ""),
+            suppress_blank=True, suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
+            return_scores=True, return_no_speech_prob=True, sampling_temperature=0.0,
+            repetition_penalty=1.0, no_repeat_ngram_size=0)
+        segments: list[list[dict[str, Any]]] = []
+        sizes: list[int] = []
+        for chunk, result in zip(chunks, results, strict=True):
+            tokens = result.sequences_ids[0]
+            avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+            duration = chunk.size / SAMPLE_RATE
+            size = min(context, int(math.ceil(duration) * model.frames_per_second))
+            sizes.append(size)
+            if result.no_speech_prob > 0.6 and avg_logprob < -1.0:
+                tokens = []
+            split, _, _ = model._split_segments_by_timestamps(
+                tokenizer=tokenizer, tokens=tokens, time_offset=0.0, segment_size=size,
+                segment_duration=duration, seek=0)
+            segments.append([dict(sub, seek=0) for sub in split] or
+                            [{"tokens": [], "start": 0.0, "end": 0.0, "seek": 0}])
+        model.add_word_timestamps(segments, tokenizer, encoded, sizes, _PREPEND, _APPEND, 0.0)
+        return [tuple(Word(float(w["start"]), float(w["end"]), str(w["word"]))
+                      for sub in segment for w in sub.get("words", ()))
+                for segment in segments]
 
     def token_budget(self, seconds: float, prompt: str) -> int:
         """``max_new_tokens`` for ``seconds`` of audio after ``prompt``.

@@ -1,0 +1,129 @@
+"""The translation server goes away mid-talk and comes back: the tray app on Xvfb, speech
+played into a PulseAudio null sink, the bundled Whisper model, a real HTTP server.
+
+The viewer keeps reading every sentence in the big line with one quiet status; the cause and
+fix are told once (notification, tooltip, log); the server's return is told once."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.conftest import DATA
+from tests.desktop_env import screenshot
+from tests.pulse import play, write_wav
+from tests.servers.fake_openai import FakeServer
+from whispertrans_tray import settings as settings_mod
+from whispertrans_tray.app.live import read_audio
+
+pytestmark = pytest.mark.usefixtures("desktop", "pulse")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def pump_until(app, condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.root.update()
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def overlay_texts(app) -> list[str]:  # type: ignore[no-untyped-def]
+    canvas = app.overlay.canvas
+    return [canvas.itemcget(i, "text") for i in canvas.find_all()
+            if canvas.type(i) == "text" and canvas.itemcget(i, "text")]
+
+
+def test_server_unplugged_mid_talk_then_back(tmp_path: Path, model_cache: Path,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    from whispertrans_tray.__main__ import tray_parts
+    from whispertrans_tray.app.tray_app import App
+
+    monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
+    caplog.set_level(logging.INFO, logger="whispertrans_tray.app.tray_app")
+    port = free_port()  # nothing listens here yet: connection refused, as when unplugged
+    settings = settings_mod.Settings(ui_language="en")
+    for dotted, value in (("translation.enabled", True),
+                          ("translation.url", f"http://127.0.0.1:{port}/v1/chat/completions"),
+                          ("translation.model", "test-model"), ("translation.timeout_s", 3.0),
+                          ("overlay.fade_after_s", 0), ("overlay.max_lines", 2)):
+        settings = settings_mod.replace(settings, dotted, value)
+    path = settings_mod.save(settings, tmp_path / "settings.json")
+    jfk = write_wav(read_audio(DATA / "jfk.flac"), tmp_path / "jfk.wav")
+    libri = write_wav(read_audio(DATA / "en_librispeech.wav"), tmp_path / "libri.wav")
+    app = App(settings_mod.load(path).settings, path, None, tray_parts())
+    try:
+        app.tray = app.parts.tray(app.tray_state, app.commands.tray_actions())
+        app.tray.start()
+        app._start_translation()
+        app.recording.start()
+        assert pump_until(app, lambda: app.status == "recording", 120), app.overlay.status
+        player = play(jfk, "spk")
+        assert pump_until(app, lambda: player.poll() is not None, 30)
+        player = play(libri, "spk")
+        assert pump_until(app, lambda: player.poll() is not None, 30)
+
+        def failed() -> list:  # type: ignore[type-arg]
+            return [line for line in app.subtitles.lines if line.status == "failed"]
+        assert pump_until(app, lambda: len(failed()) >= 2, 30), app.subtitles.lines
+
+        # every sentence said is on screen in the big line, with one short status
+        big = [app.overlay.canvas.itemcget(large, "text") for large, _ in app.overlay.line_items]
+        for line in app.subtitles.visible():
+            assert line.sentence.text in big
+        status = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
+        assert status == "Translation server unreachable · subtitles go on"
+        for bad in ("Errno", "Error(", "Traceback", f":{port}", "Check that"):
+            assert not any(bad in text for text in overlay_texts(app)), bad
+        shot = screenshot("app_translation_down.png")
+        ox, oy = app.root.winfo_rootx(), app.root.winfo_rooty()
+        crop = Image.open(shot).crop((ox, oy, ox + app.root.winfo_width(),
+                                      oy + app.root.winfo_height()))
+        crop.resize((crop.width * 2, crop.height * 2)).save(tmp_path / "crop.png")
+        read = subprocess.run(["tesseract", str(tmp_path / "crop.png"), "-", "-l", "eng"],
+                              capture_output=True, text=True, check=True, timeout=120).stdout
+        assert "unreachable" in read.lower() and "country" in read.lower(), read
+        for bad in ("Errno", "Error(", "refused", "Check that", str(port)):
+            assert bad not in read, read
+        # the cause and the fix: told once, in the log and the tray tooltip
+        down = [r for r in caplog.records if "Translation is down" in r.getMessage()]
+        assert len(down) == 1, [r.getMessage() for r in down]
+        assert "Cannot connect to the translation server" in down[0].getMessage()
+        assert "Cannot connect to the translation server" in app.tray.icon.title
+        assert app.outage.problem.startswith("Cannot connect")
+
+        # the server comes back: the next sentence is translated, "resumed" is said once
+        with FakeServer("ok", reply="所以，我的美國同胞們。", port=port):
+            player = play(jfk, "spk")
+            assert pump_until(app, lambda: player.poll() is not None, 30)
+            assert pump_until(app, lambda: any(line.status == "done"
+                                               for line in app.subtitles.lines), 40)
+            pump_until(app, lambda: False, 1.0)
+            # (a lag notice on a busy machine may have taken the status line since)
+            assert "unreachable" not in app.overlay.status
+            assert "所以，我的美國同胞們。" in overlay_texts(app)
+        resumed = [r for r in caplog.records if r.getMessage() == "Translation resumed"]
+        assert len(resumed) == 1  # the status line and a notification said it, once
+        assert not app.outage.active and "Cannot connect" not in app.tray.icon.title
+    finally:
+        app.recording.stop(wait=2.0)
+        if app.service is not None:
+            app.service.close(0.5)
+        if app.tray is not None:
+            app.tray.stop()
+        app.history.close()
+        app.root.destroy()

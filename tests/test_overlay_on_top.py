@@ -1,0 +1,142 @@
+"""The subtitles stay above a player that goes fullscreen, which keeps the keyboard focus.
+
+A window manager decides the stacking, so this runs on its own Xvfb with a real EWMH window
+manager (Metacity, GNOME's X11 window manager before Mutter, scripts/setup.sh --dev)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tkinter as tk
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.desktop_env import ARTIFACTS, _die_with_parent, free_display
+from whispertrans_tray.core.subtitles import SubtitleModel
+from whispertrans_tray.core.types import Sentence
+from whispertrans_tray.desktop import platform_ui, window_x11
+from whispertrans_tray.desktop.overlay import Overlay
+from whispertrans_tray.settings import OverlaySettings
+
+SIZE = (1280, 720)
+PLAYER = """
+import sys, tkinter as tk
+root = tk.Tk(className="Player"); root.title("fullscreen-player")
+root.configure(bg="#1e50c8"); root.geometry("640x360+40+40")
+root.update(); root.after(800, lambda: (root.attributes("-fullscreen", True), root.focus_force()))
+root.after(20000, root.destroy)
+root.mainloop()
+"""
+
+
+def x(display: str, *args: str) -> str:
+    return subprocess.run(list(args), env={**os.environ, "DISPLAY": display},
+                          capture_output=True, text=True, check=True, timeout=20).stdout
+
+
+def window_ids(display: str, prop: str, window: str = "-root") -> list[int]:
+    out = x(display, "xprop", *([window] if window == "-root" else ["-id", window]), prop)
+    values = out.split("#", 1)[1].split(",") if "#" in out else []
+    return [int(v.strip(), 16) for v in values if v.strip()]
+
+
+@pytest.fixture(scope="module")
+def wm_display() -> Iterator[str]:
+    """An Xvfb of its own with Metacity managing it."""
+    if shutil.which("metacity") is None:
+        raise RuntimeError("metacity is not installed (scripts/setup.sh --dev)")
+    display = free_display()
+    server = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24",
+                               "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+    for _ in range(100):
+        if os.path.exists(f"/tmp/.X11-unix/X{display[1:]}"):
+            break
+        time.sleep(0.05)
+    wm = subprocess.Popen(["metacity", "--display", display], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+                          env={**os.environ, "DISPLAY": display})
+    for _ in range(100):
+        if window_ids(display, "_NET_SUPPORTING_WM_CHECK"):
+            break
+        time.sleep(0.1)
+    else:
+        raise RuntimeError("metacity did not start")
+    yield display
+    for proc in (wm, server):
+        proc.terminate()
+        proc.wait(10)
+
+
+def pump(root: tk.Misc, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        root.update()
+        time.sleep(0.02)
+
+
+def test_subtitles_stay_above_a_player_gone_fullscreen(wm_display: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISPLAY", wm_display)  # the X11 window backend, as in the app
+    platform_ui.backend.cache_clear()
+    root = tk.Tk(screenName=wm_display)
+    player: subprocess.Popen[bytes] | None = None
+    try:
+        key = f"{SIZE[0]}x{SIZE[1]}"
+        overlay = Overlay(root, OverlaySettings(fade_after_s=0, width=900, height=160,
+                                                positions=((key, 190, 520),)))
+        model = SubtitleModel(1)
+        model.apply(Sentence(0, 0, 2, "en", "Subtitles over the film"), translating=False)
+        overlay.show(model.visible(), "")
+        pump(root, 1.0)
+        ours = window_x11._wrapper_id(root)
+        assert ours in window_ids(wm_display, "_NET_CLIENT_LIST_STACKING"), "a managed window"
+        player = subprocess.Popen([sys.executable, "-c", PLAYER],
+                                  env={**os.environ, "DISPLAY": wm_display})
+        found: list[int] = []
+        end = time.monotonic() + 15
+        while time.monotonic() < end and not found:
+            pump(root, 0.3)
+            ids = subprocess.run(["xdotool", "search", "--name", "^fullscreen-player$"],
+                                 env={**os.environ, "DISPLAY": wm_display},
+                                 capture_output=True, text=True).stdout.split()
+            found = [int(i) for i in ids]
+        assert found, "the player window appeared"
+        theirs = found[0]
+        fullscreen = False
+        end = time.monotonic() + 10
+        while time.monotonic() < end and not fullscreen:
+            pump(root, 0.3)
+            fullscreen = "_NET_WM_STATE_FULLSCREEN" in x(
+                wm_display, "xprop", "-id", str(theirs), "_NET_WM_STATE")
+        assert fullscreen, "the player went fullscreen (EWMH)"
+        pump(root, 2.0)  # the overlay's stacking check runs meanwhile
+        stacking = window_ids(wm_display, "_NET_CLIENT_LIST_STACKING")
+        assert stacking.index(ours) > stacking.index(theirs), [hex(w) for w in stacking]
+        assert window_ids(wm_display, "_NET_ACTIVE_WINDOW") == [theirs]
+        focus = int(x(wm_display, "xdotool", "getwindowfocus").strip())
+        assert focus == theirs or focus in player_children(wm_display, theirs)
+        shot = ARTIFACTS / "overlay_over_fullscreen.png"
+        x(wm_display, "import", "-window", "root", str(shot))
+        pixels = np.asarray(Image.open(shot).convert("RGB"), dtype=int)
+        corner = pixels[20:200, 20:200]
+        assert (np.abs(corner - [0x1E, 0x50, 0xC8]).max(axis=2) < 12).mean() > 0.95
+        band = pixels[540:660, 200:1080].min(axis=2)
+        assert (band > 200).sum() > 300, "the subtitle text is painted over the player"
+    finally:
+        if player is not None:
+            player.terminate()
+            player.wait(10)
+        root.destroy()
+        platform_ui.backend.cache_clear()
+
+
+def player_children(display: str, window: int) -> set[int]:
+    tree = x(display, "xwininfo", "-children", "-id", str(window))
+    return {int(word, 16) for word in tree.split() if word.startswith("0x")}

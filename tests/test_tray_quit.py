@@ -1,0 +1,120 @@
+"""The tray app quits without losing the sentence being spoken: a real tray process on Xvfb
+and PulseAudio, stopped with a real SIGTERM mid-sentence, on an idle and on a starved CPU."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+from tests.pulse import play, write_wav
+from whispertrans_tray import settings as settings_mod
+from whispertrans_tray.app.live import read_audio
+
+pytestmark = pytest.mark.usefixtures("desktop", "pulse")
+
+
+def sentences(folder: Path) -> list[dict[str, object]]:
+    files = sorted((folder / "history").glob("session-*.jsonl"))
+    if not files:
+        return []
+    rows = [json.loads(line) for line in files[-1].read_text("utf-8").splitlines()
+            if line.endswith("}")]
+    return [row for row in rows if row["type"] == "sentence"]
+
+
+def wait_for(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@contextmanager
+def tray_speaking(tmp_path: Path, model_cache: Path) -> Iterator[subprocess.Popen[str]]:
+    """The tray recording loopback, JFK playing; yields once "… what your country can do
+    for you." is in the history: "ask what you can do for your country" (7.6 s to 10.3 s)
+    is being spoken."""
+    wav = write_wav(read_audio(DATA / "jfk.flac"), tmp_path / "jfk.wav")
+    settings = settings_mod.Settings()
+    for dotted, value in (("ui_language", "en"), ("asr.language", "en"),
+                          ("overlay.fade_after_s", 0)):
+        settings = settings_mod.replace(settings, dotted, value)
+    path = settings_mod.save(settings, tmp_path / "settings.json")
+    env = {**os.environ, "WHISPERTRANS_DATA_DIR": str(tmp_path / "data"),
+           "WHISPERTRANS_CACHE_DIR": str(model_cache),
+           "WHISPERTRANS_LOG_DIR": str(tmp_path / "logs"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "TMPDIR": str(tmp_path)}  # the single-instance lock: this test's own
+    env.pop("XDG_RUNTIME_DIR", None)
+    app = subprocess.Popen([sys.executable, "-m", "whispertrans_tray", "--settings", str(path)],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "logs" / "whispertrans-tray.log"
+    player = None
+    try:
+        assert wait_for(lambda: log.exists() and "Recording: Speaker" in log.read_text("utf-8"),
+                        90), app.stderr.read() if app.poll() is not None else "no start"
+        player = play(wav, "spk")
+        assert wait_for(lambda: any("for you" in str(r["text"]).lower()
+                                    for r in sentences(tmp_path / "data")), 60)
+        yield app
+    finally:
+        app.kill()
+        app.wait(10)
+        if player is not None:
+            player.kill()
+
+
+def test_sigterm_commits_the_sentence_being_spoken(tmp_path: Path, model_cache: Path) -> None:
+    with tray_speaking(tmp_path, model_cache) as app:
+        time.sleep(1.2)  # "ask what you can …"
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(15) == 0
+    said = [str(r["text"]).lower() for r in sentences(tmp_path / "data")]
+    after = said[next(i for i, s in enumerate(said) if "for you" in s) + 1:]
+    assert any("what you" in s for s in after), said
+    assert all(isinstance(r["committed_at"], float) for r in sentences(tmp_path / "data"))
+
+
+def test_a_final_decode_past_the_quit_deadline_keeps_the_partial_line(
+        tmp_path: Path, model_cache: Path) -> None:
+    """The tray's CPU is taken by busy processes (real load) as it quits: the final decode
+    cannot finish within the deadline, so the partial line is committed in its place."""
+    with tray_speaking(tmp_path, model_cache) as app:
+        time.sleep(1.5)  # a partial of "ask what you can …" is on screen
+        cpu = str(min(os.sched_getaffinity(0)))
+        hogs = [subprocess.Popen(["taskset", "-c", cpu, sys.executable, "-c", "while 1: pass"])
+                for _ in range(2)]
+        try:
+            subprocess.run(["taskset", "-a", "-p", "-c", cpu, str(app.pid)], check=True,
+                           capture_output=True)
+            for task in Path(f"/proc/{app.pid}/task").iterdir():
+                subprocess.run(["renice", "-n", "15", "-p", task.name], check=False,
+                               capture_output=True)
+            app.send_signal(signal.SIGTERM)
+            code = app.wait(60)
+        finally:
+            for hog in hogs:
+                hog.kill()
+                hog.wait()
+        assert app.stderr is not None
+        errors = app.stderr.read()
+        assert code == 0, errors
+    log = (tmp_path / "logs" / "whispertrans-tray.log").read_text("utf-8")
+    assert "missed the quit deadline" in log
+    rows = sentences(tmp_path / "data")
+    said = [str(r["text"]).lower() for r in rows]
+    assert "what" in said[-1] and "for you" in said[-2], said
+    assert rows[-1]["index"] == rows[-2]["index"] + 1  # type: ignore[operator]
+    assert rows[-1]["end"] >= rows[-1]["start"] >= rows[-2]["end"]  # type: ignore[operator]

@@ -1,0 +1,79 @@
+"""Running a terminal session: its history, its signals, and how it ends.
+
+Whatever ends the run (the file is done, Ctrl+C, SIGTERM, ``--duration``, an error), the
+session is closed: what was committed is in the output file and the history.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from whispertrans_tray import settings as settings_mod
+from whispertrans_tray.app.history import SessionWriter
+from whispertrans_tray.app.session import Session
+from whispertrans_tray.cli import terminal
+from whispertrans_tray.cli.signals import StopSignals
+from whispertrans_tray.desktop.audio import list_devices
+from whispertrans_tray.errors import NoAudioDeviceError
+from whispertrans_tray.i18n import tr
+
+log = logging.getLogger(__name__)
+
+
+def open_history() -> SessionWriter | None:
+    """The session history, as the tray app keeps it (None if its folder cannot be written:
+    the run goes on without)."""
+    try:
+        return SessionWriter()
+    except OSError as exc:
+        log.warning("No session history: %s", exc)
+        return None
+
+
+def drive(session: Session, work: Callable[[], object], signals: StopSignals,
+          output: Path | None, ui_language: str, complete: bool = True) -> int:
+    """Run ``work`` with ``signals`` active; the session is closed whatever happens (what was
+    committed is written), and a normal end waits for the pending translations.  The exit
+    code: 0, or the signal's (130, 143) unless a signal is a ``complete`` end (``listen``)."""
+    try:
+        with signals:
+            work()
+    except BaseException:
+        session.close(drain=False)
+        raise
+    count = session.close()
+    if output is not None:
+        terminal.notice(tr("cli.wrote", ui_language, count=count, path=output))
+    if signals.signum and not complete:
+        terminal.notice(tr("cli.interrupted", ui_language))
+        return signals.exit_code
+    return 0
+
+
+def apply_source(settings: settings_mod.Settings, source: str) -> settings_mod.Settings:
+    """``--source loopback|mic|NAME``: a NAME is looked up among speakers and microphones."""
+    if source in ("loopback", "mic"):
+        return settings_mod.replace(settings_mod.replace(settings, "audio.source", source),
+                                    "audio.device", "")
+    for device in list_devices():
+        if device.name == source:
+            return settings_mod.replace(settings_mod.replace(
+                settings, "audio.source", device.kind), "audio.device", device.name)
+    raise NoAudioDeviceError("audio.device_missing", name=source)
+
+
+def end_past(worker: threading.Thread | None, code: int) -> None:
+    """End the process now (``code``) if ``worker`` still runs: a decode in native code that a
+    quit gave up on (its sentence is saved); the interpreter cannot shut down under it."""
+    if worker is None or not worker.is_alive():
+        return
+    log.info("Exiting while a decode still runs")
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

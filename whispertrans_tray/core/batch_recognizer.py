@@ -1,0 +1,209 @@
+"""File mode: speech cut at VAD pauses, decoded in batches, committed in order.
+
+Nobody watches a file being transcribed, so there are no partial decodes and no reason to
+decode each utterance the moment it ends.  The VAD gate finds the speech; with the language
+given, utterances are packed into chunks of up to ``chunk_s`` of speech (the silence between
+them left out, as faster-whisper's ``BatchedInferencePipeline`` does); with the language
+detected, each utterance is a chunk of its own (a chunk has one language, and packing put
+English and German speech into one German chunk).  ``batch_size`` chunks are decoded in one
+pass of a :class:`~whispertrans_tray.core.types.BatchTranscriber`.  Their words go through
+the same :class:`~whispertrans_tray.core.segmenter.SentenceSegmenter` and text transform as in
+live mode: a VAD pause closes a sentence, and so does a change of language.
+
+Speech that goes on longer than a chunk is cut at its quietest recent window.  With the
+language detected, speech a chunk's decode skipped (another language without a pause, see
+:func:`~whispertrans_tray.core.finals.skipped_spans`) is decoded on its own.  Audio is kept
+only for the chunks not yet decoded, so memory does not grow with the length of the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from whispertrans_tray.core.finals import skipped_spans
+from whispertrans_tray.core.recognizer_config import RecognizerConfig
+from whispertrans_tray.core.segmenter import Segment, SentenceSegmenter
+from whispertrans_tray.core.types import (
+    SAMPLE_RATE,
+    Audio,
+    BatchTranscriber,
+    Event,
+    Sentence,
+    SpeechProbability,
+    TextTransform,
+    Word,
+)
+from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadGate
+
+BATCH_SIZE = 8
+CHUNK_S = 20.0
+"""Longest chunk.  Whisper reads 30 s, but a chunk that filled its window lost the last 4 s of
+speech on the multilingual clip (its end falls on the window's edge); 20 s kept every word."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Speech from ``start`` to ``start + audio.size`` (samples); ``pause_before`` if a VAD
+    pause (not a cut in long speech) separates it from the piece before."""
+
+    start: int
+    audio: Audio
+    pause_before: bool
+
+    @property
+    def stop(self) -> int:
+        return self.start + self.audio.size
+
+
+class BatchRecognizer:
+    """Feed 16 kHz mono float32 audio; sentences come out a batch at a time, in order."""
+
+    def __init__(self, transcriber: BatchTranscriber, vad_model: SpeechProbability,
+                 config: RecognizerConfig | None = None,
+                 transform: TextTransform | None = None, batch_size: int = BATCH_SIZE,
+                 chunk_s: float = CHUNK_S) -> None:
+        self.config = config or RecognizerConfig(partial_interval_s=None)
+        self._transcriber = transcriber
+        self._transform = transform
+        self._gate = VadGate(vad_model, self.config.vad)
+        self._segmenter = SentenceSegmenter(self.config.max_sentence_width)
+        self._batch_size = batch_size
+        self._chunk = int(chunk_s * SAMPLE_RATE)
+        self._keep = 2 * self.config.vad.speech_pad_ms * SAMPLE_RATE // 1000 + vad_model.window
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._buffer_start = 0  # absolute sample index of _buffer[0]
+        self._open: int | None = None  # start of the speech not yet cut into a piece
+        self._pause = True  # a pause comes before the open speech
+        self._pieces: list[Piece] = []  # the chunk being packed
+        self._queue: list[list[Piece]] = []  # packed chunks waiting for a batch
+        self._index = 0
+        self.decodes = {"batches": 0, "chunks": 0, "gaps": 0}
+
+    @property
+    def held_seconds(self) -> float:
+        """Audio held in memory (the buffer and the chunks waiting to be decoded)."""
+        held = self._buffer.size + sum(p.audio.size for c in self._queue for p in c)
+        return (held + sum(p.audio.size for p in self._pieces)) / SAMPLE_RATE
+
+    def feed(self, audio: Audio) -> list[Event]:
+        audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+        self._buffer = np.concatenate([self._buffer, audio]) if self._buffer.size else audio
+        events: list[Event] = []
+        for vad_event in self._gate.feed(audio):
+            if isinstance(vad_event, SpeechStart):
+                self._open = max(vad_event.sample, self._buffer_start)
+                self._pause = True
+            else:
+                events.extend(self._end(vad_event))
+        now = self._buffer_start + self._buffer.size
+        if self._open is not None and now - self._open >= self._chunk:  # long speech: cut
+            cut = self._gate.quietest(self._open + self._chunk // 2) or now
+            events.extend(self._add(self._open, min(cut, now), pause=self._pause))
+            self._open, self._pause = min(cut, now), False
+        self._trim()
+        return events
+
+    def finish(self) -> list[Event]:
+        """End of stream: decode and commit everything left."""
+        events: list[Event] = []
+        for vad_event in self._gate.finish():
+            if isinstance(vad_event, SpeechEnd):
+                events.extend(self._end(vad_event))
+        self._pack()
+        events.extend(self._decode())
+        events.extend(self._emit(self._segmenter.flush()))
+        return events
+
+    # -- packing ------------------------------------------------------------------------
+    def _end(self, end: SpeechEnd) -> list[Event]:
+        start, self._open = self._open, None
+        if start is None:
+            return []
+        stop = min(end.sample, self._buffer_start + self._buffer.size)
+        long_enough = end.speech_samples * 1000 >= self.config.min_speech_ms * SAMPLE_RATE
+        if not long_enough and self._pause:  # a click or a breath: Whisper would invent words
+            return []
+        return self._add(start, stop, self._pause)
+
+    def _add(self, start: int, stop: int, pause: bool) -> list[Event]:
+        if stop <= start:
+            return []
+        if self._pieces and (self.config.language is None or sum(
+                p.audio.size for p in self._pieces) + stop - start > self._chunk):
+            self._pack()
+        audio = self._buffer[start - self._buffer_start: stop - self._buffer_start].copy()
+        self._pieces.append(Piece(start, audio, pause))
+        if len(self._queue) >= self._batch_size:
+            return self._decode()
+        return []
+
+    def _pack(self) -> None:
+        if self._pieces:
+            self._queue.append(self._pieces)
+            self._pieces = []
+
+    def _trim(self) -> None:
+        end = self._buffer_start + self._buffer.size
+        keep_from = self._open if self._open is not None else end - self._keep
+        drop = keep_from - self._buffer_start
+        if drop > 0:
+            self._buffer = self._buffer[drop:].copy()
+            self._buffer_start = keep_from
+
+    # -- decoding and committing ----------------------------------------------------------
+    def _decode(self) -> list[Event]:
+        chunks, self._queue = self._queue, []
+        if not chunks:
+            return []
+        language = self.config.language
+        transcripts = self._transcriber.transcribe_batch(
+            [np.concatenate([p.audio for p in chunk]) for chunk in chunks], language)
+        self.decodes["batches"] += 1
+        self.decodes["chunks"] += len(chunks)
+        events: list[Event] = []
+        for chunk, transcript in zip(chunks, transcripts, strict=True):
+            placed: list[list[Word]] = [[] for _ in chunk]
+            for word in transcript.words:  # each word to the piece it starts in
+                start = int(word.start * SAMPLE_RATE)
+                offset, k = 0, 0
+                while k + 1 < len(chunk) and start >= offset + chunk[k].audio.size:
+                    offset += chunk[k].audio.size
+                    k += 1
+                shift = (chunk[k].start - offset) / SAMPLE_RATE
+                placed[k].append(Word(word.start + shift, word.end + shift, word.text))
+            for piece, words in zip(chunk, placed, strict=True):
+                if piece.pause_before:
+                    events.extend(self._emit(self._segmenter.flush()))
+                for run_language, run in self._runs(piece, words, transcript.language):
+                    events.extend(self._emit(self._segmenter.add(run, run_language)))
+        return events
+
+    def _runs(self, piece: Piece, words: list[Word],
+              language: str) -> list[tuple[str, list[Word]]]:
+        """The piece's words, with speech the chunk's decode skipped decoded on its own
+        (detected language only): (language, words) runs in time order."""
+        runs = [(language, words)]
+        if self.config.language is None:
+            for start, stop in skipped_spans(words, piece.start, piece.stop):
+                audio = piece.audio[start - piece.start: stop - piece.start]
+                result = self._transcriber.transcribe(audio, None, "", draft=False, prefer=None)
+                self.decodes["gaps"] += 1
+                gap = [Word(w.start + start / SAMPLE_RATE, w.end + start / SAMPLE_RATE, w.text)
+                       for w in result.words]
+                runs.insert(0 if start == piece.start else len(runs), (result.language, gap))
+        return [(lang, run) for lang, run in runs if run]
+
+    def _emit(self, segments: list[Segment]) -> list[Event]:
+        events: list[Event] = []
+        for segment in segments:
+            text = segment.text
+            if self._transform is not None:
+                text = self._transform(text, segment.language)
+            if not text:
+                continue
+            events.append(Sentence(self._index, segment.words[0].start, segment.words[-1].end,
+                                   segment.language, text))
+            self._index += 1
+        return events
