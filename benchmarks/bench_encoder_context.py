@@ -31,6 +31,7 @@ class Timed:
         self.inner = inner
         self.seconds = 0.0
         self.calls = 0
+        self.finals: list[float] = []  # durations of the non-draft decodes
 
     def transcribe(self, audio: Any, language: str | None, prompt: str = "",
                    draft: bool = False, prefer: str | None = None) -> Any:
@@ -40,6 +41,8 @@ class Timed:
         finally:
             self.seconds += time.perf_counter() - started
             self.calls += 1
+            if not draft:
+                self.finals.append(time.perf_counter() - started)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ stream time at which its last word ended (speech end).  Lag is how far the consu
 the arrival of audio at worst.  p50/p90 over all sentences.
 
     python -m benchmarks.bench_latency [--clips jfk.flac,...] [--language auto|en|...]
-                                       [--no-speculative] [--record]
+                                       [--no-speculative] [--no-early-commit] [--record]
 
 Ratios to one decode (of 2 s of audio, measured in the same run) are what compare across
 machines.
@@ -35,9 +35,15 @@ def main() -> None:
                         help="auto (detect), or a Whisper code given to every clip")
     parser.add_argument("--no-speculative", action="store_true",
                         help="switch speculative finals off (the previous behaviour)")
+    parser.add_argument("--no-early-commit", action="store_true",
+                        help="wait for the VAD's silence even after a whole sentence")
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
+    from opencc import OpenCC
 
+    from benchmarks.bench_encoder_context import Timed
+    from benchmarks.bench_file_mode import references
+    from tests.textnorm import cer, wer
     from whispertrans_tray.app import live
     from whispertrans_tray.core.recognizer import StreamingRecognizer
     from whispertrans_tray.core.types import Event, Sentence
@@ -54,27 +60,51 @@ def main() -> None:
     rows = []
     latencies: list[float] = []
     worst_lag = 0.0
+    finals: list[float] = []  # durations of the final and speculative decodes
+    by_clip: dict[str, list[float]] = {}
+    language = None if args.language == "auto" else args.language
+    to_simplified = OpenCC("t2s")
     for name in args.clips.split(","):
         audio = live.read_audio(DATA / name)
         config = dataclasses.replace(live.recognizer_config(asr, live=True),
-                                     speculative_finals=not args.no_speculative)
-        recognizer = StreamingRecognizer(model, SileroVad(), config,
+                                     speculative_finals=not args.no_speculative,
+                                     commit_sentence_at_dip=not args.no_early_commit)
+        timed = Timed(model)
+        recognizer = StreamingRecognizer(timed, SileroVad(), config,
                                          ChineseScript(asr.chinese_script))
         clip_latencies: list[float] = []
+        texts: list[str] = []
         started = time.perf_counter()
 
-        def on_event(event: Event, out: list[float] = clip_latencies, t0: float = started) -> None:
+        def on_event(event: Event, out: list[float] = clip_latencies, t0: float = started,
+                     said: list[str] = texts) -> None:
             if isinstance(event, Sentence):
                 out.append(time.perf_counter() - t0 - event.end)
+                said.append(event.text)
 
         stats = live.run(audio, recognizer, on_event, realtime=True)
+        finals += timed.finals
+        by_clip[name] = clip_latencies
         latencies += clip_latencies
+        if name == "multilingual.mp3":
+            segments, _ = model.model.transcribe(audio, multilingual=True,
+                                                 beam_size=model.beam_size, vad_filter=True,
+                                                 condition_on_previous_text=False)
+            ref, offline = " ".join(s.text for s in segments), None
+        else:
+            ref, offline = references()[name][1], model.transcribe_offline(audio, language)[0]
+        if name.startswith("zh"):
+            errors = [cer(ref, to_simplified.convert(" ".join(texts)))] + (
+                [cer(ref, to_simplified.convert(offline))] if offline is not None else [])
+        else:
+            errors = [wer(ref, " ".join(texts))] + (
+                [wer(ref, offline)] if offline is not None else [])
         worst_lag = max(worst_lag, stats.max_lag_seconds)
         rows.append(f"| {name} | {len(clip_latencies)} | {percentile(clip_latencies, 0.5):.2f} | "
                     f"{percentile(clip_latencies, 0.9):.2f} | {stats.max_lag_seconds:.2f} | "
                     f"{recognizer.decodes['final']} / {recognizer.decodes['partial']} / "
                     f"{recognizer.decodes['speculative']} ({recognizer.decodes['speculative_used']}"
-                    " used) |")
+                    " used) | " + " / ".join(f"{e:.3f}" for e in errors) + " |")
     vad_wait = asr.min_silence_ms / 1000
     table = "\n".join([
         f"One decode of 2 s of audio: {one_decode:.2f} s; VAD end-of-speech wait "
@@ -82,18 +112,26 @@ def main() -> None:
         f"{vad_wait + 1.3 * one_decode:.2f} s.",
         "",
         f"Language: {args.language}; speculative finals: "
-        f"{'off' if args.no_speculative else 'on'}.",
+        f"{'off' if args.no_speculative else 'on'}; commit a whole sentence at a dip: "
+        f"{'off' if args.no_early_commit else 'on'}.",
         "",
         "| clip | sentences | p50 s | p90 s | max lag s | decodes final / partial / "
-        "speculative |",
-        "|---|---|---|---|---|---|",
+        "speculative | WER (CER zh) streamed / offline |",
+        "|---|---|---|---|---|---|---|",
         *rows,
         f"| **all** | {len(latencies)} | {percentile(latencies, 0.5):.2f} | "
-        f"{percentile(latencies, 0.9):.2f} | {worst_lag:.2f} | |",
+        f"{percentile(latencies, 0.9):.2f} | {worst_lag:.2f} | | |",
         "",
         f"mean {statistics.mean(latencies):.2f} s; p50 = "
         f"{percentile(latencies, 0.5) / one_decode:.2f} × decode, p90 = "
         f"{percentile(latencies, 0.9) / one_decode:.2f} × decode",
+        "",
+        f"Final and speculative decodes in this run: {len(finals)}, median "
+        f"{percentile(finals, 0.5):.2f} s; p50 = "
+        f"{percentile(latencies, 0.5) / percentile(finals, 0.5):.2f} × that, p90 = "
+        f"{percentile(latencies, 0.9) / percentile(finals, 0.5):.2f} × that"
+        + "".join(f"; {n} p50 = {percentile(v, 0.5) / one_decode:.2f} × decode"
+                  for n, v in by_clip.items() if n == "multilingual.mp3"),
     ])
     print(table)
     if args.record:

@@ -7,10 +7,12 @@ is a second null sink with a remap-source ``vmic`` on its monitor: a virtual mic
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 import wave
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -71,3 +73,16 @@ def write_wav(audio: np.ndarray, path: Path) -> Path:
 def play(path: Path, sink: str) -> subprocess.Popen[bytes]:
     """Play a WAV into ``sink`` in the background (real time)."""
     return subprocess.Popen(["paplay", "-d", sink, str(path)])
+
+
+@contextmanager
+def private_sink(name: str) -> Iterator[str]:
+    """A null sink of this test's own (``name``, also its description, unique per process):
+    audio other tests play into ``spk`` meanwhile is not heard by its loopback."""
+    unique = f"{name}{os.getpid()}"
+    module = pactl("load-module", "module-null-sink", f"sink_name={unique}",
+                   f"sink_properties=device.description={unique}").strip()
+    try:
+        yield unique
+    finally:
+        pactl("unload-module", module)

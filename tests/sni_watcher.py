@@ -2,7 +2,8 @@
 
 ``python -m tests.sni_watcher`` owns ``org.kde.StatusNotifierWatcher`` on the session bus,
 prints ``ready`` once it does, and ``registered BUS_NAME OBJECT_PATH`` for each item that
-registers, until stdin closes.  Used by tests/test_tray_sni.py.
+registers, until stdin closes.  ``--no-host``: it says no panel (host) has registered, as a
+watcher does that runs without one.  Used by tests/test_tray_sni.py.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def main() -> None:
     def get(conn: Gio.DBusConnection, sender: str, path: str, iface: str,
             prop: str) -> GLib.Variant:
         return {"RegisteredStatusNotifierItems": GLib.Variant("as", items),
-                "IsStatusNotifierHostRegistered": GLib.Variant("b", True),
+                "IsStatusNotifierHostRegistered": GLib.Variant("b", "--no-host" not in sys.argv),
                 "ProtocolVersion": GLib.Variant("i", 0)}[prop]
 
     def acquired(conn: Gio.DBusConnection, name: str) -> None:

@@ -165,6 +165,13 @@ def test_login_command_starts_the_bundle_or_this_python_without_a_console(
         tmp_path: Path) -> None:
     assert autostart.login_command("/opt/WhisperTrans Tray/whispertrans-tray", frozen=True,
                                    windows=False) == ["/opt/WhisperTrans Tray/whispertrans-tray"]
+    bundle = tmp_path / "WhisperTrans Tray"
+    bundle.mkdir()
+    console = bundle / "whispertrans-tray.exe"
+    assert autostart.login_command(str(console), frozen=True, windows=True) == [str(console)]
+    (bundle / "WhisperTrans Tray.exe").write_bytes(b"")  # the windowed twin starts at login
+    assert autostart.login_command(str(console), frozen=True, windows=True) == [
+        str(bundle / "WhisperTrans Tray.exe")]
     assert autostart.login_command("/venv/bin/python", frozen=False, windows=False) == [
         "/venv/bin/python", "-m", "whispertrans_tray"]
     scripts = tmp_path / "Scripts"

@@ -22,8 +22,10 @@ def run(module: str, *args: str, model_cache: Path) -> str:
 
 
 def test_file_mode(model_cache: Path) -> None:
-    out = run("bench_file_mode", "--repeat", "1", model_cache=model_cache)
+    out = run("bench_file_mode", "--clips", "jfk.flac", "--memory-minutes", "1.5",
+              model_cache=model_cache)
     assert "| jfk.flac |" in out and "WER 0.00" in out
+    assert "| this code |" in out and "1.5 min MiB" in out
 
 
 def test_latency(model_cache: Path) -> None:
@@ -88,3 +90,10 @@ def test_failover(model_cache: Path) -> None:
     out = run("bench_failover", "--rounds", "1", "--burst", "2", model_cache=model_cache)
     assert "| A killed → the service uses B (status message) |" in out
     assert "| 2 |" in out  # the N=2 row of the in-flight table
+
+
+def test_remote_asr(model_cache: Path) -> None:
+    out = run("bench_remote_asr", "--clips", "jfk.flac", "--clients", "1",
+              model_cache=model_cache)
+    assert "| remote: faster-whisper-server on 127.0.0.1 |" in out
+    assert "| 10 s |" in out and "| 1 | 1 |" in out

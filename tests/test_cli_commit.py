@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -193,26 +194,29 @@ def test_a_replay_that_falls_behind_shows_its_lag(tmp_path: Path, model_cache: P
 @pytest.mark.usefixtures("pulse")
 def test_sigterm_while_listening_to_loopback_keeps_the_sentence_being_spoken(
         tmp_path: Path, model_cache: Path) -> None:
-    from tests.pulse import play
+    from tests.pulse import play, private_sink
 
     wav = write_wav(read_audio(DATA / "jfk.flac"), tmp_path / "jfk.wav")
     out = tmp_path / "live.jsonl"
-    cli = Cli(["listen", "--source", "loopback",
-               "--language", "en", "-o", str(out)], tmp_path, model_cache)
-    end = time.monotonic() + 90
-    while not any("Recording: Speaker" in line for line in cli.errors):
-        assert cli.proc.poll() is None and time.monotonic() < end, "\n".join(cli.errors)
-        time.sleep(0.05)
-    player = play(wav, "spk")
-    # "… what your country can do for you." ends at 7.4 s and commits about a second later;
-    # "ask what you can do for your country" runs from 7.6 s to 10.3 s
-    while not any("for you" in line for line in cli.sentences()):
-        assert cli.proc.poll() is None and time.monotonic() < end + 60, "\n".join(cli.errors)
-        time.sleep(0.02)
-    time.sleep(1.0)  # mid-sentence
-    cli.proc.send_signal(signal.SIGTERM)
-    code = cli.finish()
-    player.kill()
+    with ExitStack() as stack:
+        sink = stack.enter_context(private_sink("listen"))
+        cli = Cli(["listen", "--source", sink, "--language", "en", "-o", str(out)], tmp_path,
+                  model_cache)
+        stack.callback(cli.proc.kill)
+        end = time.monotonic() + 90
+        while not any(f"Recording: {sink}" in line for line in cli.errors):
+            assert cli.proc.poll() is None and time.monotonic() < end, "\n".join(cli.errors)
+            time.sleep(0.05)
+        player = play(wav, sink)
+        stack.callback(player.kill)
+        # "… what your country can do for you." ends at 7.4 s and commits about a second
+        # later; "ask what you can do for your country" runs from 7.6 s to 10.3 s
+        while not any("for you" in line for line in cli.sentences()):
+            assert cli.proc.poll() is None and time.monotonic() < end + 60, "\n".join(cli.errors)
+            time.sleep(0.02)
+        time.sleep(1.0)  # mid-sentence
+        cli.proc.send_signal(signal.SIGTERM)
+        code = cli.finish()
     assert code == 0, "\n".join(cli.errors)
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [r["text"] for r in rows] == cli.sentences()

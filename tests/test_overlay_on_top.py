@@ -46,7 +46,7 @@ def window_ids(display: str, prop: str, window: str = "-root") -> list[int]:
     return [int(v.strip(), 16) for v in values if v.strip()]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def wm_display() -> Iterator[str]:
     """An Xvfb of its own with Metacity managing it."""
     if shutil.which("metacity") is None:
@@ -59,19 +59,21 @@ def wm_display() -> Iterator[str]:
         if os.path.exists(f"/tmp/.X11-unix/X{display[1:]}"):
             break
         time.sleep(0.05)
-    wm = subprocess.Popen(["metacity", "--display", display], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent,
-                          env={**os.environ, "DISPLAY": display})
-    for _ in range(100):
-        if window_ids(display, "_NET_SUPPORTING_WM_CHECK"):
-            break
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "metacity.log"
+    with log.open("wb") as out:
+        wm = subprocess.Popen(["metacity", "--display", display], stdout=out, stderr=out,
+                              preexec_fn=_die_with_parent, env={**os.environ, "DISPLAY": display})
+    end = time.monotonic() + 60  # a busy machine starts it slowly
+    while not window_ids(display, "_NET_SUPPORTING_WM_CHECK"):
+        if wm.poll() is not None or time.monotonic() > end:
+            raise RuntimeError(f"metacity did not start: {log.read_text(errors='replace')}")
         time.sleep(0.1)
-    else:
-        raise RuntimeError("metacity did not start")
     yield display
-    for proc in (wm, server):
-        proc.terminate()
-        proc.wait(10)
+    # Nothing is stopped here: Tk keeps its connection to this display open until the process
+    # ends, and a server that goes away under it ends the process (Xlib's I/O error).  Both
+    # end with pytest (PR_SET_PDEATHSIG), as the shared desktop's helpers do.
+    assert wm.poll() is None and server.poll() is None, "metacity and Xvfb ran throughout"
 
 
 def pump(root: tk.Misc, seconds: float) -> None:

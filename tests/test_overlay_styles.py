@@ -159,3 +159,17 @@ def test_outline_style_reads_over_white_and_black_and_shows_the_picture(root: tk
         assert beneath.size > 1000
         expected = 255.0 if name == "white" else 0.0
         assert np.mean(np.abs(beneath - expected) < 8) > 0.97, f"a box over {name}"
+
+
+def test_a_sentence_taller_than_the_window_shows_its_newest_words(root: tk.Tk) -> None:
+    overlay = Overlay(root, OverlaySettings(fade_after_s=0, width=600, height=160), "en")
+    model = SubtitleModel(2)
+    long = " ".join(f"word{n}" for n in range(80))
+    model.apply(Sentence(0, 0, 9, "en", long), translating=False)
+    overlay.show(model.visible(), "")
+    overlay.set_status("Translation server unreachable · subtitles go on")
+    pump(root, 0.3)
+    large = overlay.line_items[0][0]
+    shown = overlay.canvas.itemcget(large, "text")
+    assert shown.startswith("…") and shown.endswith("word79")
+    assert overlay.canvas.bbox(large)[3] <= overlay.canvas.bbox(overlay.status_item)[1]

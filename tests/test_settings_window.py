@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.desktop_env import ARTIFACTS
+from tests.servers.fake_asr import FakeAsrServer
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.desktop.settings_window import SAVED, listen
@@ -23,10 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
     path = settings_mod.save(settings_mod.Settings(), tmp_path / "settings.json")
     login = tmp_path / "config" / "autostart" / "whispertrans-tray.desktop"
-    with FakeServer("ok") as server:
+    with FakeServer("ok") as server, FakeAsrServer("slow") as asr:
         result = subprocess.run(
             [sys.executable, str(ROOT / "tests" / "webview_driver.py"), str(path), server.url,
-             str(ARTIFACTS / "settings_window")],
+             str(ARTIFACTS / "settings_window"), asr.url],
             capture_output=True, text=True, timeout=180, check=False,
             env={**os.environ, "PYTHONPATH": str(ROOT),
                  "XDG_CONFIG_HOME": str(tmp_path / "config")})
@@ -50,6 +51,7 @@ def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
     assert seen["active_later"] == "翻譯：test-model @ 127.0.0.1:2"
     first, second = seen["connection_each"].splitlines()  # 測試連線 tests each entry
     assert first.startswith("1. ") and second.startswith("2. ") and "✓ 連線成功！" in second
+    assert seen["asr_connection"].startswith("✓ 連線成功！") and "ms" in seen["asr_connection"]
     assert "ftp://nowhere" in seen["url_error"]  # the message sits next to the field
     assert seen["saved"] == "✓ 已儲存"
     assert seen["autostart_before"] is False and login.is_file()  # 登入時啟動, saved
@@ -57,6 +59,7 @@ def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
     assert saved.overlay.font_size == 30
     assert saved.translation.provider == "ollama" and saved.translation.url == server.url
     assert saved.translation.fallbacks == (("ollama", server.url, "test-model"),)
+    assert saved.asr.backend == "remote" and saved.asr.remote_url == asr.url
     assert seen["title_en"] == "WhisperTrans settings"
 
 

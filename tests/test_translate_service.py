@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from pathlib import Path
 
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray.__main__ import terminal_translation
@@ -186,3 +188,46 @@ def test_cancel_pending_stops_the_request_in_flight() -> None:
     assert sorted(final) == [0, 1, 2]
     assert all(not u.text and not u.error for u in final.values())
     assert len(server.requests) == 2  # two in flight (the default); the third never went out
+
+
+def test_a_late_translation_reaches_the_output_file(tmp_path: Path) -> None:
+    """The output file is written as the sentences go; a line written as failed is replaced
+    by its late translation when the session closes."""
+    from whispertrans_tray.app.session import Session
+    from whispertrans_tray.core.subtitles import SubtitleModel
+    from whispertrans_tray.core.types import Event
+
+    model = SubtitleModel()
+
+    class View:
+        def apply(self, event: Event) -> None:
+            model.apply(event, translating=True)
+
+        def show(self, event: Event) -> None:
+            pass
+
+        def translation(self, update: TranslationUpdate) -> None:
+            model.apply_translation(update.index, update.text, update.done, update.error,
+                                    update.late)
+
+    out = tmp_path / "out.jsonl"
+    session = Session(View(), lambda: model.lines, out, None)
+    with FakeServer("ok") as server:
+        server.failures_left = 2  # the first sentence fails (its one retry too)
+        settings = TranslationSettings(url=server.url, model="test-model", timeout_s=3.0,
+                                       max_in_flight=1)
+        session.service = TranslationService(settings, OpenAITranslator(settings),
+                                             session.on_translation, "en")
+        session.on_event(s(0, "First."))
+        deadline = time.monotonic() + 20
+        while model.lines[0].status != "failed" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        written = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+        assert written[0]["translation"] is None and "HTTP 500" in written[0]["translation_error"]
+        for i in (1, 2):
+            session.on_event(s(i, f"Sentence {i}."))
+        session.close()
+    rows = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert [r["text"] for r in rows] == ["First.", "Sentence 1.", "Sentence 2."]
+    assert all(r["translation"] == "你好，你今天好嗎？" and "translation_error" not in r
+               for r in rows)

@@ -43,6 +43,7 @@ class Recorder:
             open_settings=lambda: self.calls.append(("settings",)),
             toggle_autostart=lambda: self._set("autostart", autostart=not self.state.autostart),
             quit=lambda: self.calls.append(("quit",)),
+            set_asr_backend=lambda b: self._set("asr", asr_backend=b),
         )
 
 
@@ -63,9 +64,9 @@ def test_tray_menu_items_change_the_state() -> None:
         import pystray
 
         labels = [i.text for i in items if i is not pystray.Menu.SEPARATOR]
-        assert labels == ["開始錄音", "音訊來源", "LLM 提供商", "翻譯成", "啟用即時翻譯",
-                          "測試連線", "顯示字幕", "鎖定字幕", "歷史紀錄與匯出…", "設定…",
-                          "登入時啟動", "結束"]
+        assert labels == ["開始錄音", "音訊來源", "語音辨識", "LLM 提供商", "翻譯成",
+                          "啟用即時翻譯", "測試連線", "顯示字幕", "鎖定字幕", "歷史紀錄與匯出…",
+                          "設定…", "登入時啟動", "結束"]
         assert find(items, "開始錄音").default
         find(items, "開始錄音")(icon)
         assert rec.state.status == "recording"
@@ -83,6 +84,12 @@ def test_tray_menu_items_change_the_state() -> None:
         assert not translate.checked
         translate(icon)
         assert translate.checked
+        asr = list(find(items, "語音辨識").submenu.items)
+        assert [i.text for i in asr] == ["本機（faster-whisper）", "遠端伺服器（見設定）"]
+        remote = find(asr, "遠端伺服器（見設定）")
+        assert find(asr, "本機（faster-whisper）").checked and remote.radio
+        remote(icon)
+        assert rec.state.asr_backend == "remote" and remote.checked
         sources = list(find(items, "音訊來源").submenu.items)
         find(sources, "麥克風: VirtualMic")(icon)
         assert (rec.state.source, rec.state.device) == ("mic", "VirtualMic")

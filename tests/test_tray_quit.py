@@ -10,13 +10,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import DATA
-from tests.pulse import play, write_wav
+from tests.pulse import play, private_sink, write_wav
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app.live import read_audio
 
@@ -47,9 +47,11 @@ def tray_speaking(tmp_path: Path, model_cache: Path) -> Iterator[subprocess.Pope
     for you." is in the history: "ask what you can do for your country" (7.6 s to 10.3 s)
     is being spoken."""
     wav = write_wav(read_audio(DATA / "jfk.flac"), tmp_path / "jfk.wav")
+    stack = ExitStack()
+    sink = stack.enter_context(private_sink("quit"))
     settings = settings_mod.Settings()
     for dotted, value in (("ui_language", "en"), ("asr.language", "en"),
-                          ("overlay.fade_after_s", 0)):
+                          ("overlay.fade_after_s", 0), ("audio.device", sink)):
         settings = settings_mod.replace(settings, dotted, value)
     path = settings_mod.save(settings, tmp_path / "settings.json")
     env = {**os.environ, "WHISPERTRANS_DATA_DIR": str(tmp_path / "data"),
@@ -63,9 +65,9 @@ def tray_speaking(tmp_path: Path, model_cache: Path) -> Iterator[subprocess.Pope
     log = tmp_path / "logs" / "whispertrans-tray.log"
     player = None
     try:
-        assert wait_for(lambda: log.exists() and "Recording: Speaker" in log.read_text("utf-8"),
+        assert wait_for(lambda: log.exists() and f"Recording: {sink}" in log.read_text("utf-8"),
                         90), app.stderr.read() if app.poll() is not None else "no start"
-        player = play(wav, "spk")
+        player = play(wav, sink)
         assert wait_for(lambda: any("for you" in str(r["text"]).lower()
                                     for r in sentences(tmp_path / "data")), 60)
         yield app
@@ -74,6 +76,7 @@ def tray_speaking(tmp_path: Path, model_cache: Path) -> Iterator[subprocess.Pope
         app.wait(10)
         if player is not None:
             player.kill()
+        stack.close()
 
 
 def test_sigterm_commits_the_sentence_being_spoken(tmp_path: Path, model_cache: Path) -> None:
@@ -118,3 +121,73 @@ def test_a_final_decode_past_the_quit_deadline_keeps_the_partial_line(
     assert "what" in said[-1] and "for you" in said[-2], said
     assert rows[-1]["index"] == rows[-2]["index"] + 1  # type: ignore[operator]
     assert rows[-1]["end"] >= rows[-1]["start"] >= rows[-2]["end"]  # type: ignore[operator]
+
+
+def test_a_starved_recognizer_shows_its_lag_on_the_overlay(
+        tmp_path: Path, model_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app in this process; its decoding threads (everything but Tk's and the capture's)
+    get a sliver of one CPU next to busy processes: sentences commit late by the capture's
+    clock, and the overlay's status line says by how much."""
+    import threading
+
+    from whispertrans_tray.__main__ import tray_parts
+    from whispertrans_tray.app.tray_app import App
+
+    monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
+    stack = ExitStack()
+    sink = stack.enter_context(private_sink("lag"))
+    settings = settings_mod.Settings(ui_language="en")
+    for dotted, value in (("asr.language", "en"), ("overlay.fade_after_s", 0),
+                          ("audio.device", sink)):
+        settings = settings_mod.replace(settings, dotted, value)
+    wav = write_wav(read_audio(DATA / "jfk.flac"), tmp_path / "jfk.wav")
+    app = App(settings, None, None, tray_parts())
+    statuses: list[str] = []
+
+    def pump_until(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.root.update()
+            if app.overlay.status and app.overlay.status not in statuses[-1:]:
+                statuses.append(app.overlay.status)
+            if condition():
+                return True
+            time.sleep(0.02)
+        return False
+
+    cpu = min(os.sched_getaffinity(0))
+    hogs: list[subprocess.Popen[bytes]] = []
+    starved: list[int] = []
+    try:
+        app.recording.start()
+        assert pump_until(lambda: any(f"Recording: {sink}" in s for s in statuses), 120), statuses
+        spared = {threading.main_thread().native_id, *(t.native_id for t in threading.enumerate()
+                                                      if t.name == "audio-capture")}
+        hogs = [subprocess.Popen(["taskset", "-c", str(cpu), sys.executable, "-c",
+                                  "while 1: pass"])]
+        for task in Path("/proc/self/task").iterdir():
+            if int(task.name) not in spared:
+                os.sched_setaffinity(int(task.name), {cpu})
+                os.setpriority(os.PRIO_PROCESS, int(task.name), 12)
+                starved.append(int(task.name))
+        player = play(wav, sink)
+        assert pump_until(lambda: any("s late" in s for s in statuses), 90), statuses
+        player.wait(30)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+        for tid in starved:
+            try:
+                os.setpriority(os.PRIO_PROCESS, tid, 0)
+                os.sched_setaffinity(tid, os.sched_getaffinity(0))
+            except OSError:
+                pass  # the thread has ended
+        app.quit()
+        app.root.update()
+        stack.close()
+    late = [s for s in statuses if s.startswith("Subtitles") and s.endswith("s late")]
+    assert float(late[0].split()[1]) > 2.0
+    rows = sentences(tmp_path / "data")
+    # by the capture's clock, the first sentence came late too
+    assert rows[0]["committed_at"] - rows[0]["end"] > 2.0, rows  # type: ignore[operator]

@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 class Watcher:
     """The watcher process; ``registrations`` gets ``(bus name, object path)`` of each item."""
 
-    def __init__(self) -> None:
+    def __init__(self, *args: str) -> None:
         self.errors = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.sni_watcher"], cwd=ROOT, text=True,
+            [sys.executable, "-m", "tests.sni_watcher", *args], cwd=ROOT, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
             env={**os.environ, "PYTHONPATH": str(ROOT)})
         self.lines: queue.Queue[str] = queue.Queue()
@@ -172,6 +172,11 @@ def test_the_backend_follows_the_session_bus(watcher: Watcher) -> None:
     watcher.stop()
     assert tray_backend.choose({}) == "gtk"  # a plain X11 tray (trayer here)
     assert tray_backend.choose({"PYSTRAY_BACKEND": "appindicator"}) == "appindicator"
+    hostless = Watcher("--no-host")  # a watcher no panel has registered with shows nothing
+    try:
+        assert tray_backend.choose({}) == "gtk"
+    finally:
+        hostless.stop()
 
 
 def test_the_item_registers_and_its_menu_works_over_dbus(watcher: Watcher) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.desktop_env import screenshot
 from tests.test_tray import dunst_history
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.types import Sentence
@@ -55,7 +56,11 @@ def test_the_welcome_shows_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
     def welcomed(app) -> bool:  # type: ignore[no-untyped-def]
         seen["line"] = app.overlay.canvas.itemcget(app.overlay.partial_item, "text")
-        return count("歡迎使用 WhisperTrans Tray") > before
+        if count("歡迎使用 WhisperTrans Tray") == before:
+            return False
+        app.root.update()
+        screenshot("welcome.png")  # the line on the subtitles, the notification (dunst)
+        return True
 
     app = run_app(path, welcomed)
     history = "\n".join(bodies())

@@ -1,7 +1,7 @@
 """Drives the real settings window (pywebview, GTK WebKit2) and prints what it saw as JSON.
 
 Run by tests/test_settings_window.py in a child process on the test X display:
-``python tests/webview_driver.py SETTINGS_JSON SERVER_URL SHOT_PREFIX``.
+``python tests/webview_driver.py SETTINGS_JSON SERVER_URL SHOT_PREFIX [ASR_SERVER_URL]``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ def main() -> None:
     import webview
 
     settings_path, server_url, shot = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+    asr_url = sys.argv[4] if len(sys.argv) > 4 else ""
     seen: dict[str, Any] = {}
     notice = "無法連線到翻譯伺服器 http://127.0.0.1:9/v1（測試用的原因與解法）"
     api = SettingsApi(settings_services(settings_path), tell_parent_saved, notice)
@@ -78,6 +79,13 @@ def main() -> None:
             seen["connection_each"] = wait(
                 "(document.getElementById('conn').className !== '') && "
                 "document.getElementById('conn').textContent")
+            if asr_url:  # the recognition server: its own 測試連線
+                js("document.getElementById('f-asr-backend').value = 'remote';"
+                   f"document.getElementById('f-asr-remote_url').value = '{asr_url}';"
+                   "document.getElementById('test-asr').click();")
+                seen["asr_connection"] = wait(
+                    "(document.getElementById('conn-asr').className !== '') && "
+                    "document.getElementById('conn-asr').textContent")
             js("document.getElementById('f-translation-url').value = 'ftp://nowhere';"
                "document.getElementById('save').click();")
             seen["url_error"] = wait("document.getElementById('m-translation.url').textContent")

@@ -12,17 +12,16 @@ the settings window's server checks for its process (``settings-window``, starte
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import export, live, server_check
+from whispertrans_tray.app import asr_check, export, live, server_check
+from whispertrans_tray.app.asr_fallback import load_transcriber
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import recognizer_config
 from whispertrans_tray.app.model_downloads import ModelDownloads
@@ -30,7 +29,7 @@ from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
 from whispertrans_tray.cli import runner, terminal
-from whispertrans_tray.cli.signals import StopSignals, on_signals
+from whispertrans_tray.cli.signals import on_signals
 from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
@@ -43,7 +42,7 @@ from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_fo
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
-from whispertrans_tray.providers import asr_faster_whisper
+from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
     OpenAITranslator,
@@ -73,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tray", help="the tray app with subtitles (the default)")
     p.add_argument("--idle", action="store_true", help="start without recording")
+    cli_args.add_remote_asr_arguments(p)
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_tray)
 
@@ -106,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=cmd_test_connection)
 
+    p = sub.add_parser("test-asr", help="測試連線: check the recognition server (--asr-url)")
+    cli_args.add_remote_asr_arguments(p)
+    p.set_defaults(handler=cmd_test_asr)
+
     for name, text in (("install-desktop", "Linux: add the app to the applications menu"),
                        ("uninstall-desktop", "Linux: remove it again (and start on login)")):
         sub.add_parser(name, help=text).set_defaults(handler=cmd_desktop_entry)
@@ -137,11 +141,18 @@ def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                                ChineseScript(asr.chinese_script))
 
 
-def build_file_recognizer(asr: settings_mod.AsrSettings,
-                          transcriber: BatchTranscriber) -> BatchRecognizer:
-    """File mode: utterances decoded in batches (same VAD, sentences and Chinese script)."""
+def file_batch_size(device: str) -> int:
+    """Utterances decoded together in file mode: 8 on a GPU; one at a time on a CPU, where a
+    batch of 8 was no faster and held about 290 MB more (benchmarks/RESULTS.md, "File mode")."""
+    return 8 if device == "cuda" else 1
+
+
+def build_file_recognizer(asr: settings_mod.AsrSettings, transcriber: BatchTranscriber,
+                          batch_size: int) -> BatchRecognizer:
+    """File mode: whole utterances decoded ``batch_size`` at a time (same VAD, sentences and
+    Chinese script as live mode)."""
     return BatchRecognizer(transcriber, SileroVad(), recognizer_config(asr, live=False),
-                           ChineseScript(asr.chinese_script))
+                           ChineseScript(asr.chinese_script), batch_size=batch_size)
 
 
 def endpoint_keys(translation: settings_mod.TranslationSettings,
@@ -163,15 +174,9 @@ def translation_service(settings: settings_mod.TranslationSettings, key: str | N
 
 
 def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
-                         ui_language: str) -> server_check.ConnectionReport:
-    """測試連線 of every endpoint; one report whose message has a line per endpoint (and
-    whose warning names each host the key would reach over plain http)."""
-    reports = server_check.run_each(translation, endpoint_keys(translation, key), ui_language)
-    first = reports[0]
-    warnings = dict.fromkeys(r.warning for r in reports if r.warning)
-    return dataclasses.replace(first, ok=all(r.ok for r in reports),
-                               message=server_check.summary(translation, reports, ui_language),
-                               warning="\n".join(warnings))
+                        ui_language: str) -> server_check.ConnectionReport:
+    """測試連線 of every endpoint (a line each), each with its own key."""
+    return server_check.run_all(translation, endpoint_keys(translation, key), ui_language)
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
@@ -193,13 +198,15 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
     if args.output is not None:
         export.check_writable(args.output)  # before the model loads, not after the work
     terminal.notice(tr("cli.loading_model", lang, name=settings.asr.model))
-    model = asr_faster_whisper.load(settings.asr, lang)
+    model = load_transcriber(settings, terminal.notice,
+                             credentials.resolve_asr(getattr(args, "asr_api_key", None)))
     if model.info.notice:
         terminal.notice(model.info.notice)
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
     recognizer: live.Recognizer = (build_recognizer(settings.asr, model, live=True) if live_view
-                                   else build_file_recognizer(settings.asr, model))
+                                   else build_file_recognizer(
+                                       settings.asr, model, file_batch_size(model.info.device)))
     subtitles = SubtitleModel()
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
     session = Session(view, lambda: subtitles.lines, args.output, runner.open_history())
@@ -216,22 +223,9 @@ def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: P
     session, recognizer = _session(args, settings, live_view=realtime)
     progress = None if realtime else terminal.Progress(audio.duration or 0.0,
                                                        settings.ui_language)
-    signals = StopSignals()
-
-    def work() -> None:
-        try:
-            stats = live.run(live.stream_audio(path), recognizer, session.on_event,
-                             realtime=realtime, on_progress=progress.update if progress else None,
-                             stop=signals.stop)
-        finally:
-            if progress:
-                progress.close()
-        log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
-                 stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
-
     # a transcription stopped by a signal is not done: its exit code says so
-    return runner.drive(session, work, signals, args.output, settings.ui_language,
-                        complete=args.command != "transcribe")
+    return runner.run_file(session, recognizer, path, realtime, progress, args.output,
+                           settings.ui_language, complete=args.command != "transcribe")
 
 
 def cmd_transcribe(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -247,35 +241,17 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
     source, device = settings.audio.source, settings.audio.device
     check_source(source, device)  # a clear error now, before the model loads
     session, recognizer = _session(args, settings, live_view=True)
-    signals = StopSignals()  # the chunks end; the pending sentence is still committed
     capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
-
-    def work() -> None:
-        timer = threading.Timer(args.duration, signals.stop.set) if args.duration else None
-        chunks = live.capture_chunks(capture, signals.stop)
-        try:
-            if timer is not None:
-                timer.start()
-            for event in live.events(chunks, recognizer,
-                                     clock=lambda: capture.captured_seconds):
-                session.on_event(event)
-        finally:
-            chunks.close()  # the capture stops now, whatever happened
-            if timer is not None:
-                timer.cancel()
-
-    code = runner.drive(session, work, signals, args.output, settings.ui_language)
-    if capture.dropped_seconds:
-        log.warning("Dropped %.1f s of audio while behind", capture.dropped_seconds)
-    return code
+    return runner.listen(session, recognizer, capture, args.duration, args.output,
+                         settings.ui_language)
 
 
 def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     return terminal.print_devices(list_devices(), settings.ui_language)
 
 
-def tray_parts() -> Parts:
-    """The tray app's collaborators."""
+def tray_parts(asr_key: str | None = None) -> Parts:
+    """The tray app's collaborators (``asr_key``: ``--asr-api-key``, else the keyring's)."""
     # Imported here, not at the top: the overlay loads Tk, which the terminal commands (file
     # mode on a server without a display) must not need.
     from whispertrans_tray.app.tray_app import Parts
@@ -286,7 +262,8 @@ def tray_parts() -> Parts:
         tray=Tray,
         hotkeys=Hotkeys,
         translation=translation_service,
-        load_model=asr_faster_whisper.load,
+        load_model=lambda settings, on_status: load_transcriber(
+            settings, on_status, credentials.resolve_asr(asr_key)),
         recognizer=lambda asr, model: build_recognizer(asr, model, live=True),
         capture=AudioCapture,
         devices=list_devices,
@@ -318,7 +295,8 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     try:
         platform_ui.enable_dpi_awareness()
         try:
-            app = App(settings, args.settings, credentials.resolve(args.api_key), tray_parts())
+            app = App(settings, args.settings, credentials.resolve(args.api_key),
+                      tray_parts(args.asr_api_key))
         except tk.TclError as exc:  # no screen (a server, an SSH session)
             print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
             return 1
@@ -352,6 +330,14 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
     return 0 if report.ok else 1
 
 
+def cmd_test_asr(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    """測試連線 for the recognition server; exit 0 only on success."""
+    key = credentials.resolve_asr(args.asr_api_key)
+    report = asr_check.run(settings.asr, key, settings.ui_language)
+    print(report.message, file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
 def settings_services(path: Path | None) -> FormServices:
     """What the settings window's form uses: the settings file ``path`` (None: the default
     one), the keyring, the URL check, 測試連線 and the model manager (the window never
@@ -363,16 +349,23 @@ def settings_services(path: Path | None) -> FormServices:
 
     def test_connection(translation: settings_mod.TranslationSettings, keys: list[str | None],
                         ui_language: str) -> dict[str, object]:
-        reports = server_check.run_each(translation, keys, ui_language)
-        return {"ok": all(r.ok for r in reports),
-                "message": server_check.summary(translation, reports, ui_language),
-                "sample": reports[0].sample, "models": list(reports[0].models),
-                "warning": "\n".join(dict.fromkeys(r.warning for r in reports if r.warning))}
+        report = server_check.run_all(translation, keys, ui_language)
+        return {"ok": report.ok, "message": report.message, "sample": report.sample,
+                "models": list(report.models), "warning": report.warning}
+
+    def test_asr(asr: settings_mod.AsrSettings, key: str | None,
+                 ui_language: str) -> dict[str, object]:
+        report = asr_check.run(asr, key, ui_language)
+        return {"ok": report.ok, "message": report.message}
 
     return FormServices(load=lambda: settings_mod.load(path), save=save,
                         stored_key=credentials.stored, check_url=base_url,
                         test_connection=test_connection, models=ModelDownloads(),
-                        store_key=credentials.store)
+                        store_key=credentials.store,
+                        test_asr=test_asr, check_asr_url=asr_base_url,
+                        stored_asr_key=lambda: credentials.stored(credentials.ASR_ENTRY),
+                        store_asr_key=lambda key: credentials.store(key,
+                                                                    credentials.ASR_ENTRY))
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

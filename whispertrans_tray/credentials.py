@@ -58,3 +58,16 @@ def resolve(given: str | None) -> str | None:
     if key:
         logs.register_secret(key)
     return key
+
+
+ASR_ENTRY = "speech recognition"
+"""The recognition server's keyring entry (``asr.backend`` remote), apart from the translation
+keys: ``stored(ASR_ENTRY)``, ``store(key, ASR_ENTRY)``."""
+
+
+def resolve_asr(given: str | None) -> str | None:
+    """The recognition server's key: ``--asr-api-key``, else the stored one."""
+    key = given or stored(ASR_ENTRY)
+    if key:
+        logs.register_secret(key)
+    return key

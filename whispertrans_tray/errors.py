@@ -19,6 +19,9 @@ with its traceback, but never stops the daemon.
     ├── AudioError
     │   ├── AudioFileError           input file missing or undecodable
     │   └── NoAudioDeviceError       no audio server / device, chosen device gone
+    ├── RecognitionServerError       the remote recognition server failed (``asr.remote_*``
+    │                                keys: unreachable, timeout, key, 413, HTML, bad answer);
+    │                                the decode falls back to the local model
     ├── HotkeyError                  a global hotkey could not be registered
     ├── AutostartError               the start-on-login entry could not be changed
     ├── OutputError                  unknown output format, unwritable output file
@@ -100,6 +103,11 @@ class AudioFileError(AudioError):
 
 class NoAudioDeviceError(AudioError):
     """No audio server, no device of the kind needed, or the chosen device is gone."""
+
+
+class RecognitionServerError(WhisperTransError):
+    """The remote recognition server (``asr.backend`` remote) could not decode a window:
+    the key (``asr.remote_*``) names the cause and the fix.  The window is decoded locally."""
 
 
 class HotkeyError(WhisperTransError):

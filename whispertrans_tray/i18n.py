@@ -112,6 +112,71 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "zh-TW": "無法使用 CUDA（{detail}），改用 CPU 執行語音辨識。",
         "en": "CUDA is not usable ({detail}); speech recognition runs on the CPU instead.",
     },
+    # --- remote speech recognition (asr.backend remote) ----------------------------------
+    "asr.bad_url": {
+        "zh-TW": "語音辨識伺服器 URL「{url}」無效：{detail}。請輸入像 "
+        "http://192.168.100.10:8000/v1/audio/transcriptions 這樣的網址。",
+        "en": "The recognition server URL '{url}' is not valid: {detail}. Enter a URL such as "
+        "http://192.168.100.10:8000/v1/audio/transcriptions.",
+    },
+    "asr.remote_unreachable": {
+        "zh-TW": "無法連線到語音辨識伺服器 {url}（{detail}）。請確認伺服器已啟動、防火牆允許連線，"
+        "以及 URL 的主機與端口正確。",
+        "en": "Cannot connect to the recognition server {url} ({detail}). Check that it is "
+        "running, that the firewall allows the connection, and the host and port in the URL.",
+    },
+    "asr.remote_timeout": {
+        "zh-TW": "語音辨識伺服器 {url} 在 {seconds:.1f} 秒內沒有回應。"
+        "伺服器可能過載；請使用 GPU 或較小的模型。",
+        "en": "The recognition server {url} did not answer within {seconds:.1f} s. It may be "
+        "overloaded: use a GPU or a smaller model.",
+    },
+    "asr.remote_auth": {
+        "zh-TW": "語音辨識伺服器拒絕了 API Key（HTTP {status}）。請在設定的語音辨識區輸入正確的 API Key。",
+        "en": "The recognition server rejected the API key (HTTP {status}). Enter the right API "
+        "key in the speech recognition settings.",
+    },
+    "asr.remote_too_large": {
+        "zh-TW": "語音辨識伺服器拒絕了音訊大小（HTTP 413：{detail}）。請放寬伺服器（或其前面的代理）"
+        "的上傳大小限制，例如 nginx 的 client_max_body_size。",
+        "en": "The recognition server refused the audio as too large (HTTP 413: {detail}). "
+        "Raise the upload limit of the server or the proxy in front of it (e.g. nginx "
+        "client_max_body_size).",
+    },
+    "asr.remote_not_compatible": {
+        "zh-TW": "{url} 不是 OpenAI 相容的語音辨識 API（{detail}）。請確認 URL 指向 "
+        "/v1/audio/transcriptions 或 /v1，且伺服器提供該模型。",
+        "en": "{url} is not an OpenAI-compatible speech recognition API ({detail}). Check that "
+        "the URL points to /v1/audio/transcriptions or /v1 and that the server has the model.",
+    },
+    "asr.remote_server_error": {
+        "zh-TW": "語音辨識伺服器發生錯誤（HTTP {status}：{detail}）。請查看伺服器的日誌。",
+        "en": "The recognition server failed (HTTP {status}: {detail}). Check the server's log.",
+    },
+    "asr.remote_bad_answer": {
+        "zh-TW": "語音辨識伺服器的回應無法使用（{detail}）。請確認伺服器支援 "
+        "response_format=verbose_json（附時間戳記）。",
+        "en": "The recognition server's answer cannot be used ({detail}). Check that the server "
+        "supports response_format=verbose_json (with timestamps).",
+    },
+    "asr.remote_slower": {
+        "zh-TW": "語音辨識伺服器 {url} 比本機辨識慢（{remote_ms:.0f} ms，本機約 {local_ms:.0f} ms）。",
+        "en": "The recognition server {url} is slower than local decoding ({remote_ms:.0f} ms, "
+        "locally about {local_ms:.0f} ms).",
+    },
+    "asr.fallback_local": {
+        "zh-TW": "改用本機語音辨識：{cause} 伺服器恢復後會自動切回。",
+        "en": "Recognizing locally: {cause} The app returns to the server when it recovers.",
+    },
+    "asr.back_to_remote": {
+        "zh-TW": "語音辨識伺服器 {url} 已恢復（測試 {ms:.0f} ms），改回使用伺服器辨識。",
+        "en": "The recognition server {url} is back (test decode {ms:.0f} ms); recognizing "
+        "there again.",
+    },
+    "asr.conn_ok": {
+        "zh-TW": "✓ 連線成功！模型 {model}，1 秒測試音訊辨識耗時 {ms:.0f} ms：「{text}」",
+        "en": "✓ Connected! Model {model}, a 1-s test clip took {ms:.0f} ms: \"{text}\"",
+    },
     # --- audio ----------------------------------------------------------------------------
     "audio.file_missing": {
         "zh-TW": "找不到音訊檔 {path}。請確認路徑是否正確。",
@@ -209,6 +274,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "tray.system_audio": {"zh-TW": "系統音訊", "en": "System audio"},
     "tray.microphone": {"zh-TW": "麥克風", "en": "Microphone"},
     "tray.provider": {"zh-TW": "LLM 提供商", "en": "Provider"},
+    "tray.asr": {"zh-TW": "語音辨識", "en": "Speech recognition"},
+    "tray.asr_local": {"zh-TW": "本機（faster-whisper）", "en": "This computer (faster-whisper)"},
+    "tray.asr_remote": {"zh-TW": "遠端伺服器（見設定）", "en": "Remote server (see settings)"},
     "tray.target": {"zh-TW": "翻譯成", "en": "Target language"},
     "tray.translate": {"zh-TW": "啟用即時翻譯", "en": "Live translation"},
     "tray.test_connection": {"zh-TW": "測試連線", "en": "Test connection"},

@@ -33,6 +33,8 @@ Provider = Literal["vllm", "openai", "ollama", "custom"]
 PROVIDERS: tuple[Provider, ...] = get_args(Provider)
 """The translation providers, in menu order (their defaults: :mod:`whispertrans_tray.presets`)."""
 Device = Literal["auto", "cpu", "cuda"]
+AsrBackend = Literal["local", "remote"]
+ASR_BACKENDS: tuple[AsrBackend, ...] = get_args(AsrBackend)
 UiLanguage = Literal["zh-TW", "en"]
 OverlayStyle = Literal["box", "outline"]
 
@@ -73,6 +75,15 @@ class AsrSettings:
         max_sentence_chars: A sentence longer than this is split (at a comma if possible).
         chinese_script: Script for Chinese text: ``traditional`` (臺灣正體, OpenCC s2twp),
             ``simplified``, or ``asis`` to keep what Whisper wrote.
+        backend: ``local`` decodes with faster-whisper on this computer; ``remote`` sends each
+            decode to an OpenAI-compatible ``/v1/audio/transcriptions`` server (vLLM,
+            speaches/faster-whisper-server, whisper.cpp's server, LocalAI) and falls back to
+            the local model while that server is down or slower than local decoding.
+        remote_url: The server's ``…/v1/audio/transcriptions`` URL or its ``…/v1`` base.
+        remote_model: Model name the server serves (e.g. ``openai/whisper-large-v3``).
+        remote_timeout_s: Longest wait for one remote decode before decoding locally instead
+            (the wait is shorter once local decoding has been timed: never longer than a local
+            decode would take).
     """
 
     model: str = "base"
@@ -85,6 +96,10 @@ class AsrSettings:
     min_silence_ms: int = field(default=500, metadata=_range(100, 5000))
     max_sentence_chars: int = field(default=120, metadata=_range(10, 1000))
     chinese_script: Literal["traditional", "simplified", "asis"] = "traditional"
+    backend: AsrBackend = "local"
+    remote_url: str = "http://localhost:8000/v1/audio/transcriptions"
+    remote_model: str = "whisper-1"
+    remote_timeout_s: float = field(default=5.0, metadata=_range(0.5, 60.0))
 
 
 @dataclass(frozen=True)
@@ -103,12 +118,9 @@ class TranslationSettings:
         timeout_s: Total time allowed for one translation request, in seconds.
         context_sentences: Previous sentence pairs sent as context.
         glossary: Fixed translations, as ``[[term, translation], ...]``.
-        fallbacks: Further endpoints tried in order when the one above fails, as
-            ``[[provider, url, model], ...]`` (e.g. LAN vLLM above, then local Ollama, then
-            OpenAI); ``provider``/``url``/``model`` above are the first entry.  A settings
-            file from before the list simply has none: a one-entry list.
-        max_in_flight: Translation requests sent at once (a vLLM server batches them); the
-            subtitles and the history stay in spoken order.
+        fallbacks: ``[[provider, url, model], ...]`` tried in order after the first entry
+            (``provider``/``url``/``model``); an older file without them: a one-entry list.
+        max_in_flight: Translation requests sent at once (a vLLM server batches them).
     """
 
     enabled: bool = False
@@ -137,9 +149,8 @@ class Endpoint:
     @property
     def label(self) -> str:
         """``model @ host:port``, short enough for a tooltip or a status line."""
-        from urllib.parse import urlsplit
-
-        return f"{self.model} @ {urlsplit(self.url).netloc or self.url}"
+        host = self.url.split("://", 1)[-1].split("/", 1)[0]
+        return f"{self.model} @ {host or self.url}"
 
 
 def endpoints(translation: TranslationSettings) -> tuple[Endpoint, ...]:
@@ -292,11 +303,10 @@ def _check_fallbacks(settings: Settings, lang: str,
     """Fallback rows whose provider is unknown are left out, each with a problem."""
     rows = settings.translation.fallbacks
     kept = tuple(row for row in rows if row[0] in PROVIDERS)
-    for row in rows:
-        if row[0] not in PROVIDERS:
-            problems.append(("translation.fallbacks", tr(
-                "settings.invalid_field", lang, field="translation.fallbacks", value=list(row),
-                reason="a provider of " + ", ".join(PROVIDERS), default="(left out)")))
+    for row in set(rows) - set(kept):
+        problems.append(("translation.fallbacks", tr(
+            "settings.invalid_field", lang, field="translation.fallbacks", value=list(row),
+            reason="a provider of " + ", ".join(PROVIDERS), default="(left out)")))
     if kept == rows:
         return settings
     return dataclasses.replace(settings, translation=dataclasses.replace(
@@ -402,7 +412,7 @@ def replace(settings: Settings, dotted: str, value: Any) -> Settings:
 
 
 __all__ = [
-    "PROVIDERS", "AsrSettings", "AudioSettings", "Endpoint", "HotkeySettings", "LoadResult",
-    "OverlaySettings", "Settings", "TranslationSettings", "at_endpoint", "default_path",
-    "endpoints", "from_dict", "load", "replace", "save", "to_dict",
+    "ASR_BACKENDS", "PROVIDERS", "AsrSettings", "AudioSettings", "Endpoint", "HotkeySettings",
+    "LoadResult", "OverlaySettings", "Settings", "TranslationSettings", "at_endpoint",
+    "default_path", "endpoints", "from_dict", "load", "replace", "save", "to_dict",
 ]

@@ -18,7 +18,7 @@ from whispertrans_tray.desktop import autostart
 from whispertrans_tray.desktop.tray import TrayActions
 from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.presets import with_provider
-from whispertrans_tray.settings import AudioSource, HotkeySettings, Provider
+from whispertrans_tray.settings import AsrBackend, AudioSource, HotkeySettings, Provider
 
 if TYPE_CHECKING:  # the app owns its commands; only the type is needed here
     from whispertrans_tray.app.tray_app import App
@@ -43,6 +43,12 @@ class Commands:
         source: AudioSource = "mic" if kind == "mic" else "loopback"
         self.app.post(lambda: self.app.change(audio=dataclasses.replace(
             self.app.settings.audio, source=source, device=device)))
+
+    def set_asr_backend(self, backend: str) -> None:
+        """Recognize locally, or on the recognition server of the settings."""
+        chosen: AsrBackend = "remote" if backend == "remote" else "local"
+        self.app.post(lambda: self.app.change(asr=dataclasses.replace(
+            self.app.settings.asr, backend=chosen)))
 
     def set_provider(self, provider: Provider) -> None:
         self.app.post(lambda: self.app.change(
@@ -114,7 +120,8 @@ class Commands:
             toggle_translation=self.toggle_translation, test_connection=self.test_connection,
             toggle_overlay=self.toggle_overlay, toggle_lock=self.toggle_lock,
             export_history=self.export_history, open_settings=self.open_settings,
-            quit=self.quit, toggle_autostart=self.toggle_autostart)
+            quit=self.quit, toggle_autostart=self.toggle_autostart,
+            set_asr_backend=self.set_asr_backend)
 
     def hotkey_bindings(self) -> tuple[list[tuple[str, Callable[[], None]]], list[str]]:
         """``(hotkey, command)`` pairs of the current settings, and the commands' labels."""

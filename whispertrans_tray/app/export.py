@@ -162,13 +162,15 @@ def _final(line: Line) -> bool:
 class LiveExport:
     """Writes a session to ``path`` as it goes: each line is appended (and flushed to disk) as
     soon as it and every line before it are final, so whatever stops the run later, all that
-    was committed before is in the file.  :meth:`close` appends the rest as it stands."""
+    was committed before is in the file.  :meth:`close` appends the rest as it stands, and
+    rewrites the file (atomically) if a line written as failed got a late translation since."""
 
     def __init__(self, path: Path) -> None:
         check_format(path)
         self.path = path
         self._formatter = _Formatter(path.suffix)
         self.written = 0
+        self._shown: list[Line] = []  # the lines as written
         self._file: IO[str] | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -192,11 +194,14 @@ class LiveExport:
             if self._file is not None:
                 self._file.close()
                 self._file = None
+        if any(now != shown for now, shown in zip(lines, self._shown)):
+            write(lines, self.path)  # late translations replace the failures written before
 
     def _write(self, lines: Sequence[Line]) -> None:
         if lines:
             self._append("".join(self._formatter.entry(line) for line in lines))
             self.written += len(lines)
+            self._shown += lines
 
     def _append(self, text: str) -> None:
         if not text or self._file is None:

@@ -84,10 +84,17 @@ class Recording:
         """New audio or speech settings: reload the model if they changed it; a running
         recording starts again with them."""
         if model_changed:
-            self.model = None
+            self.close_model()
         if self._worker is not None:
             self.stop()
             self.start()
+
+    def close_model(self) -> None:
+        """Forget the loaded model; a recognition server's client and probes stop."""
+        close = getattr(self.model, "close", None)
+        if callable(close):
+            close()
+        self.model = None
 
     def _run(self) -> None:
         """Worker thread: load the model once, capture, recognize, emit events."""
@@ -96,7 +103,7 @@ class Recording:
         lang = settings.ui_language
         try:
             if self.model is None:
-                self.model = self.parts.load_model(settings.asr, lang)
+                self.model = self.parts.load_model(settings, app.post_status)
                 notice = self.model.info.notice
                 if notice:
                     app.post(lambda: app.overlay.set_status(notice))
@@ -111,10 +118,10 @@ class Recording:
 
         def on_fed(chunk: Audio) -> None:
             if recognizer.behind > LAG_WARNING_S:
-                app.post_status(app.t("status.lag", seconds=recognizer.behind))
+                app.post_notice(app.t("status.lag", seconds=recognizer.behind))
 
         def on_dropped(seconds: float) -> None:  # the loop fell behind the audio
-            app.post_status(app.t("status.dropped", seconds=seconds))
+            app.post_notice(app.t("status.dropped", seconds=seconds))
 
         self._clock = lambda: capture.captured_seconds
         self._stream_time = lambda: recognizer.stream_time
@@ -142,7 +149,7 @@ class Recording:
             self.app.emit(event)
         if isinstance(event, Sentence) and event.committed_at is not None \
                 and event.committed_at - event.end > LAG_WARNING_S:
-            self.app.post_status(self.app.t("status.lag",
+            self.app.post_notice(self.app.t("status.lag",
                                             seconds=event.committed_at - event.end))
 
     def _commit_partial(self) -> None:

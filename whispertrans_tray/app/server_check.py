@@ -101,3 +101,14 @@ def summary(translation: TranslationSettings, reports: Sequence[ConnectionReport
                         message=report.message)
                      for n, (entry, report) in enumerate(
                          zip(endpoints(translation), reports, strict=False), start=1))
+
+
+def run_all(translation: TranslationSettings, keys: Sequence[str | None],
+            ui_language: str = "zh-TW") -> ConnectionReport:
+    """:func:`run_each`, as one report: ok if every endpoint is, a line per endpoint, the
+    first endpoint's models and sample, and every plain-http warning."""
+    reports = run_each(translation, keys, ui_language)
+    warnings = dict.fromkeys(r.warning for r in reports if r.warning)
+    return dataclasses.replace(reports[0], ok=all(r.ok for r in reports),
+                               message=summary(translation, reports, ui_language),
+                               warning="\n".join(warnings))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import queue
-import signal
 import tkinter as tk
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -78,7 +77,8 @@ class Parts:
         hotkeys: Global hotkeys for ``(hotkey, callback)`` pairs, UI language, action labels.
         translation: The translation workers for settings, API key, update callback, language
             and a callback for the changes of the endpoint in use (failover, failback).
-        load_model: Loads the speech model (slow: called on the recording worker).
+        load_model: Loads the speech model for the settings (slow: called on the recording
+            worker); the callback shows a status line (a recognition server's failover).
         recognizer: A live recognizer on a loaded model.
         capture: An audio source for source, device, status callback, UI language.
         devices: The capture devices, for the tray menu.
@@ -94,7 +94,7 @@ class Parts:
     hotkeys: Callable[[Sequence[tuple[str, Callable[[], None]]], str, Sequence[str]], Hotkeys]
     translation: Callable[[TranslationSettings, str | None, Callable[[TranslationUpdate], None],
                            str, Callable[[str, str], None]], TranslationService]
-    load_model: Callable[[AsrSettings, str], LoadedTranscriber]
+    load_model: Callable[[Settings, Callable[[str], None]], LoadedTranscriber]
     recognizer: Callable[[AsrSettings, Transcriber], StreamingRecognizer]
     capture: Callable[[str, str, Callable[[str], None], str], AudioSource]
     devices: Callable[[], list[DeviceInfo]]
@@ -165,8 +165,6 @@ class App:
             self._start_translation()
         if start_recording:
             self.recording.start()
-        # SIGTERM (logout, systemd, kill) quits like the menu: the session file is closed.
-        signal.signal(signal.SIGTERM, lambda signum, frame: self.commands.quit())
         self.root.mainloop()
         return 0
 
@@ -211,6 +209,16 @@ class App:
 
     def post_status(self, text: str) -> None:
         self.post(lambda: self.overlay.set_status(text), droppable=True)
+
+    def post_notice(self, text: str) -> None:
+        """A passing notice (the subtitles are late): while translation is down the status
+        line keeps the outage's one line, and the notice goes to the log."""
+        def show() -> None:
+            if self.outage.active:
+                log.info("%s", text)
+            else:
+                self.overlay.set_status(text)
+        self.post(show, droppable=True)
 
     def _show(self, event: Partial | Sentence) -> None:
         self.subtitles.apply(event, translating=self.service is not None)
@@ -299,7 +307,7 @@ class App:
     # -- settings: one route --------------------------------------------------------------
     def change(self, *, audio: AudioSettings | None = None,
                translation: TranslationSettings | None = None,
-               overlay: OverlaySettings | None = None) -> None:
+               overlay: OverlaySettings | None = None, asr: AsrSettings | None = None) -> None:
         """Change whole settings sections at once, save, apply.
 
         A batch (source and device; provider, URL and model) is saved once and restarts what
@@ -308,7 +316,7 @@ class App:
         s = self.settings
         new = dataclasses.replace(s, audio=audio or s.audio,
                                   translation=translation or s.translation,
-                                  overlay=overlay or s.overlay)
+                                  overlay=overlay or s.overlay, asr=asr or s.asr)
         try:
             settings_mod.save(new, self.settings_path)
         except WhisperTransError as exc:  # applied for this session all the same
@@ -334,8 +342,10 @@ class App:
             self.start_hotkeys()
         if new.translation != old.translation or language:
             self._restart_translation()
-        if new.audio != old.audio or new.asr != old.asr:
-            self.recording.restart(model_changed=new.asr != old.asr)
+        asr_changed = (new.asr != old.asr
+                       or new.translation.glossary != old.translation.glossary)  # hotwords
+        if new.audio != old.audio or asr_changed:
+            self.recording.restart(model_changed=asr_changed)
         if self.tray is not None:
             self.tray.refresh()
 
@@ -349,7 +359,8 @@ class App:
                          s.translation.provider, s.translation.target_language,
                          s.translation.enabled, s.overlay.visible, s.overlay.locked,
                          s.ui_language, self.endpoint_status(), self.outage.problem,
-                         autostart=autostart.is_enabled() if autostart.available() else None)
+                         autostart=autostart.is_enabled() if autostart.available() else None,
+                         asr_backend=s.asr.backend)
 
     def endpoint_status(self) -> str:
         """``翻譯：model @ host`` for the endpoint in use ("" when not translating)."""

@@ -9,7 +9,13 @@ from typing import Any
 
 from whispertrans_tray.errors import SettingsError
 from whispertrans_tray.presets import with_provider
-from whispertrans_tray.settings import PROVIDERS, AsrSettings, Settings, TranslationSettings
+from whispertrans_tray.settings import (
+    ASR_BACKENDS,
+    PROVIDERS,
+    AsrSettings,
+    Settings,
+    TranslationSettings,
+)
 from whispertrans_tray.typed_json import InvalidValueError, coerce
 
 # The flags whose values have a range or shape to check, with the setting each one sets.
@@ -31,6 +37,21 @@ def add_asr_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--compute-type", metavar="TYPE", help="CTranslate2 compute type")
     group.add_argument("--beam-size", type=int, metavar="N", help="beam search width")
     group.add_argument("--threads", type=int, metavar="N", help="CPU threads (0 = auto)")
+    add_remote_asr_arguments(parser, group)
+
+
+def add_remote_asr_arguments(parser: argparse.ArgumentParser,
+                             group: argparse._ArgumentGroup | None = None) -> None:
+    """Flags of the recognition backend: local faster-whisper or a remote server."""
+    group = group or parser.add_argument_group("speech recognition")
+    group.add_argument("--asr", choices=ASR_BACKENDS,
+                       help="recognize locally (faster-whisper) or on a remote "
+                       "/v1/audio/transcriptions server, with local fallback")
+    group.add_argument("--asr-url", metavar="URL",
+                       help="recognition server: /v1/audio/transcriptions URL or its /v1 base")
+    group.add_argument("--asr-model", metavar="NAME", help="model name on that server")
+    group.add_argument("--asr-api-key", metavar="KEY",
+                       help="its API key (default: the one stored in the keyring)")
 
 
 def add_provider_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,6 +98,9 @@ def apply_arguments(settings: Settings, args: argparse.Namespace) -> Settings:
         "compute_type": getattr(args, "compute_type", None),
         "beam_size": getattr(args, "beam_size", None),
         "cpu_threads": getattr(args, "threads", None),
+        "backend": getattr(args, "asr", None),
+        "remote_url": getattr(args, "asr_url", None),
+        "remote_model": getattr(args, "asr_model", None),
     }
     asr = dataclasses.replace(asr, **{k: v for k, v in asr_changes.items() if v is not None})
     tr_settings = settings.translation

@@ -1,4 +1,5 @@
-"""Running a terminal session: its history, its signals, and how it ends.
+"""Running a terminal session (a file, a replay, a capture): its history, its signals, and
+how it ends.
 
 Whatever ends the run (the file is done, Ctrl+C, SIGTERM, ``--duration``, an error), the
 session is closed: what was committed is in the output file and the history.
@@ -14,11 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from whispertrans_tray import settings as settings_mod
+from whispertrans_tray.app import live
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.cli import terminal
 from whispertrans_tray.cli.signals import StopSignals
-from whispertrans_tray.desktop.audio import list_devices
+from whispertrans_tray.desktop.audio import AudioCapture, list_devices
 from whispertrans_tray.errors import NoAudioDeviceError
 from whispertrans_tray.i18n import tr
 
@@ -53,6 +55,53 @@ def drive(session: Session, work: Callable[[], object], signals: StopSignals,
         terminal.notice(tr("cli.interrupted", ui_language))
         return signals.exit_code
     return 0
+
+
+def run_file(session: Session, recognizer: live.Recognizer, path: Path, realtime: bool,
+             progress: terminal.Progress | None, output: Path | None, ui_language: str,
+             complete: bool) -> int:
+    """File mode (``realtime`` False) or a 1× replay of ``path``; Ctrl+C or SIGTERM ends it
+    early with the pending sentence finished and the output written."""
+    signals = StopSignals()
+
+    def work() -> None:
+        try:
+            stats = live.run(live.stream_audio(path), recognizer, session.on_event,
+                             realtime=realtime, on_progress=progress.update if progress else None,
+                             stop=signals.stop)
+        finally:
+            if progress:
+                progress.close()
+        log.info("Audio %.1f s in %.1f s (RTF %.3f), max lag %.2f s", stats.audio_seconds,
+                 stats.wall_seconds, stats.real_time_factor, stats.max_lag_seconds)
+
+    return drive(session, work, signals, output, ui_language, complete)
+
+
+def listen(session: Session, recognizer: live.Recognizer, capture: AudioCapture,
+           duration: float | None, output: Path | None, ui_language: str) -> int:
+    """Live capture until Ctrl+C, SIGTERM or ``duration``: the chunks end, the pending
+    sentence is still committed; each sentence is stamped with the capture's clock."""
+    signals = StopSignals()
+
+    def work() -> None:
+        timer = threading.Timer(duration, signals.stop.set) if duration else None
+        chunks = live.capture_chunks(capture, signals.stop)
+        try:
+            if timer is not None:
+                timer.start()
+            for event in live.events(chunks, recognizer,
+                                     clock=lambda: capture.captured_seconds):
+                session.on_event(event)
+        finally:
+            chunks.close()  # the capture stops now, whatever happened
+            if timer is not None:
+                timer.cancel()
+
+    code = drive(session, work, signals, output, ui_language)
+    if capture.dropped_seconds:
+        log.warning("Dropped %.1f s of audio while behind", capture.dropped_seconds)
+    return code
 
 
 def apply_source(settings: settings_mod.Settings, source: str) -> settings_mod.Settings:

@@ -6,7 +6,8 @@ given, utterances are packed into chunks of up to ``chunk_s`` of speech (the sil
 them left out, as faster-whisper's ``BatchedInferencePipeline`` does); with the language
 detected, each utterance is a chunk of its own (a chunk has one language, and packing put
 English and German speech into one German chunk).  ``batch_size`` chunks are decoded in one
-pass of a :class:`~whispertrans_tray.core.types.BatchTranscriber`.  Their words go through
+pass of a :class:`~whispertrans_tray.core.types.BatchTranscriber` (the composition root picks 1
+on a CPU, where batching was no faster and cost memory, and 8 on a GPU).  Their words go through
 the same :class:`~whispertrans_tray.core.segmenter.SentenceSegmenter` and text transform as in
 live mode: a VAD pause closes a sentence, and so does a change of language.
 
@@ -178,6 +179,8 @@ class BatchRecognizer:
                     events.extend(self._emit(self._segmenter.flush()))
                 for run_language, run in self._runs(piece, words, transcript.language):
                     events.extend(self._emit(self._segmenter.add(run, run_language)))
+        if self._pieces and self._pieces[0].pause_before:  # the next speech is after a pause
+            events.extend(self._emit(self._segmenter.flush()))
         return events
 
     def _runs(self, piece: Piece, words: list[Word],

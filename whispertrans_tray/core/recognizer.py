@@ -22,9 +22,15 @@ from __future__ import annotations
 import numpy as np
 
 from whispertrans_tray.core.agreement import LocalAgreement, safe_prefix
-from whispertrans_tray.core.finals import Speculation, skipped_spans
+from whispertrans_tray.core.finals import SPECULATIVE_MARGIN_S, Speculation, skipped_spans
 from whispertrans_tray.core.recognizer_config import RecognizerConfig
-from whispertrans_tray.core.segmenter import Segment, SentenceSegmenter, ends_clause, join_words
+from whispertrans_tray.core.segmenter import (
+    Segment,
+    SentenceSegmenter,
+    ends_clause,
+    ends_sentence,
+    join_words,
+)
 from whispertrans_tray.core.types import (
     SAMPLE_RATE,
     Audio,
@@ -169,6 +175,17 @@ class StreamingRecognizer:
         self._speculated = pause
         now = self._buffer_start + self._buffer.size
         words = self._decode(self._window_start, now, "speculative")
+        if self.config.commit_sentence_at_dip and words and ends_sentence(words[-1].text) \
+                and now - words[-1].end * SAMPLE_RATE >= SPECULATIVE_MARGIN_S * SAMPLE_RATE:
+            # The decode heard a whole sentence: commit it now, not after the silence wait.
+            self.decodes["speculative_used"] += 1
+            self._speculation = None
+            events = self._commit_final(words, self._window_start, now)
+            # Everything before the dip was heard: speech that resumes is a new utterance,
+            # decoded with this sentence as its context.
+            self._window_start = None
+            self._open(min(pause, now))
+            return events
         events = self._take_partial(words)
         self._speculation = Speculation(pause, self._window_start, now, self._spoken,
                                         tuple(words))
@@ -194,7 +211,7 @@ class StreamingRecognizer:
         speculated = self._speculation_for(end)
         # Speech left after the last committed sentence (the window starts at its end): a
         # silent remainder is not decoded, Whisper would hallucinate in it ("Thank you.").
-        rest = end.sample - self._pad - self._window_start
+        rest = end.sample - self._pad - max(self._window_start, self._utterance_start)
         heard = rest * 1000 >= self.config.min_speech_ms * SAMPLE_RATE or self._agreement.tail
         if long_enough or self._agreement.committed or self._segmenter.pending:
             stop = min(end.sample, self._buffer_start + self._buffer.size)
@@ -202,18 +219,24 @@ class StreamingRecognizer:
                 words = speculated
                 if words is None:
                     words = self._decode(self._window_start, stop, "final")
-                language = self._spoken
-                for run_language, run in self._with_gaps(words, self._window_start, stop):
-                    if run_language != self._spoken:
-                        events.extend(self._emit(self._segmenter.flush()))
-                        self._spoken = run_language
-                    self._agreement.insert(run)
-                    events.extend(self._commit(self._agreement.commit_all()))
-                if self._spoken != language:
-                    events.extend(self._emit(self._segmenter.flush()))
-                    self._spoken = language
+                events.extend(self._commit_final(words, self._window_start, stop))
             events.extend(self._emit(self._segmenter.flush()))
         self._window_start = None
+        events.extend(self._set_partial(""))
+        return events
+
+    def _commit_final(self, words: list[Word], start: int, stop: int) -> list[Event]:
+        """Commit a final decode of ``[start, stop)`` whole, closing its last sentence."""
+        events: list[Event] = []
+        language = self._spoken
+        for run_language, run in self._with_gaps(words, start, stop):
+            if run_language != self._spoken:
+                events.extend(self._emit(self._segmenter.flush()))
+                self._spoken = run_language
+            self._agreement.insert(run)
+            events.extend(self._commit(self._agreement.commit_all()))
+        events.extend(self._emit(self._segmenter.flush()))
+        self._spoken = language
         events.extend(self._set_partial(""))
         return events
 

@@ -35,6 +35,9 @@ class RecognizerConfig:
             not committed again.  The language is still detected on the new audio alone.
         speculative_finals: Start the final decode when speech dips, during the VAD's wait for
             the silence that confirms its end (live mode only: with partial decodes on).
+        commit_sentence_at_dip: A speculative final whose last word ends a sentence is
+            committed at once, without waiting for the silence that confirms the end (if speech
+            goes on, it goes on in a new sentence anyway).
         vad: VAD gate parameters.
     """
 
@@ -47,4 +50,5 @@ class RecognizerConfig:
     max_sentence_width: int = 120
     context_s: float = 4.0
     speculative_finals: bool = True
+    commit_sentence_at_dip: bool = True
     vad: VadConfig = field(default_factory=VadConfig)

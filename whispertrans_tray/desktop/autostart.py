@@ -24,6 +24,9 @@ from typing import Protocol
 from whispertrans_tray.errors import AutostartError
 from whispertrans_tray.i18n import tr
 
+WINDOWED_EXE = "WhisperTrans Tray.exe"
+"""The Windows bundle's app without a console (installer/whispertrans-tray.spec)."""
+
 
 class StartOnLogin(Protocol):
     """The start-on-login entry one OS offers."""
@@ -57,18 +60,20 @@ def login_command(executable: str | None = None, frozen: bool | None = None,
                   windows: bool | None = None) -> list[str]:
     """The command that starts the tray app at login (defaults: this process's).
 
-    The bundle starts its own executable; an install (pip, pipx) starts this Python on the
+    The bundle starts its own executable (on Windows the windowed one, even when the console
+    twin ``whispertrans-tray.exe`` runs now); an install (pip, pipx) starts this Python on the
     package, on Windows through ``pythonw.exe`` when there is one, so no console window opens.
     """
     executable = executable or sys.executable
     frozen = getattr(sys, "frozen", False) if frozen is None else frozen
     windows = sys.platform == "win32" if windows is None else windows
+    path = Path(executable)
     if frozen:
-        return [executable]
-    if windows:
-        path = Path(executable)
-        if path.name.lower() == "python.exe" and os.path.exists(path.with_name("pythonw.exe")):
-            executable = str(path.with_name("pythonw.exe"))
+        windowed = path.with_name(WINDOWED_EXE)
+        return [str(windowed) if windows and windowed.is_file() else executable]
+    quiet = path.with_name("pythonw.exe")
+    if windows and path.name.lower() == "python.exe" and os.path.exists(quiet):
+        executable = str(quiet)
     return [executable, "-m", "whispertrans_tray"]
 
 

@@ -195,10 +195,10 @@ class Overlay:
     def _texts(self, line: Line) -> list[tuple[int, str]]:
         """The (slot part, text) of a line in screen order: 0 is the large item, 1 the small.
 
-        A line without a translation (not translated, or its translation failed) shows its
-        source as the subtitle, large."""
+        A line without a translation (not translated, failed, or the server answered
+        nothing) shows its source as the subtitle, large."""
         s = self.settings
-        if line.status in ("none", "failed") and not line.translation:
+        if line.status in ("none", "failed", "done") and not line.translation:
             return [(0, line.sentence.text)]
         source = line.sentence.text if s.show_source or not line.translation else ""
         pair = [(0, line.translation), (1, source)]
@@ -244,6 +244,13 @@ class Overlay:
         first = 0  # the oldest lines that do not fit slide off the top
         while first < len(blocks) - 1 and total(blocks[first:]) > room:
             first += 1
+        if blocks and total(blocks[first:]) > room:  # one line, too long: its newest words
+            block = blocks[first]
+            item, item_h = block[0] if block[0][0] in dict(self.line_items) else block[-1]
+            others = total(blocks[first:]) - item_h
+            text = self.canvas.itemcget(item, "text")  # type: ignore[no-untyped-call]
+            self._fit_tail(item, text, max(room - others, self._big.metrics("linespace")))
+            block[block.index((item, item_h))] = (item, self._height(item))
         y = PAD
         marks = dict(zip((pair[0] for pair in self.line_items), self.mark_items, strict=True))
         for index, block in enumerate(blocks):
@@ -263,29 +270,30 @@ class Overlay:
             if block and index >= first:
                 y += 2 * GAP
         self.text.move(self.partial_item, PAD, y)
-        self._fit_partial(self._partial_text,
-                          max(partial_room, height - PAD - status_h - y))
+        self._fit_tail(self.partial_item, self._partial_text,
+                       max(partial_room, height - PAD - status_h - y))
         self.text.config(self.status_item, text=fit_one_line(self._status_text, self._small,
                                                               wrap))
         self.text.move(self.status_item, PAD, height - PAD // 2)
         self._fit_shape()
 
-    def _fit_partial(self, text: str, room: int) -> None:
-        """Show the partial, or its newest words when it needs more than its room."""
-        self.text.config(self.partial_item, text=text)
-        if not text or self._height(self.partial_item) <= room:
+    def _fit_tail(self, item: int, text: str, room: int) -> None:
+        """Show ``text`` in ``item``, or its newest words when it needs more than its room
+        (the partial line; a sentence taller than the whole window)."""
+        self.text.config(item, text=text)
+        if not text or self._height(item) <= room:
             return
         lo, hi = 1, len(text) - 1  # smallest cut whose "…" + tail fits
         while lo < hi:
             mid = (lo + hi) // 2
-            self.canvas.itemconfigure(self.partial_item, text="…" + text[mid:])  # measure only
-            if self._height(self.partial_item) <= room:
+            self.canvas.itemconfigure(item, text="…" + text[mid:])  # measure only
+            if self._height(item) <= room:
                 hi = mid
             else:
                 lo = mid + 1
         space = text.find(" ", lo)
         cut = space + 1 if 0 <= space < lo + 16 else lo  # cut at a word when one is near
-        self.text.config(self.partial_item, text="…" + text[cut:])
+        self.text.config(item, text="…" + text[cut:])
 
     # -- window state ---------------------------------------------------------------------
     def _apply_visibility(self) -> None:

@@ -22,7 +22,7 @@ from whispertrans_tray.desktop.hotkey_notation import check
 from whispertrans_tray.errors import HotkeyError, WhisperTransError
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.presets import PRESETS
-from whispertrans_tray.settings import TranslationSettings
+from whispertrans_tray.settings import AsrSettings, TranslationSettings
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,11 @@ class FormServices:
             computer; empty if not).
         models: The Whisper model manager, or None (the page then shows no models).
         store_key: Saves (``""``: removes) the API key of the fallback at a URL.
+        test_asr: 測試連線 of the recognition server for ``(asr settings, its key, UI
+            language)``: a JSON-able dict with ``ok`` and ``message``.
+        check_asr_url: Like ``check_url``, for the recognition server's URL.
+        stored_asr_key: The recognition server's stored key, or None.
+        store_asr_key: Saves (or, if "", removes) the recognition server's key.
     """
 
     load: Callable[[], settings_mod.LoadResult]
@@ -65,6 +70,10 @@ class FormServices:
     test_connection: Callable[[TranslationSettings, list[str | None], str], dict[str, Any]]
     models: ModelServices | None = None
     store_key: Callable[[str, str], object] = lambda key, url: None
+    test_asr: Callable[[AsrSettings, str | None, str], dict[str, Any]] | None = None
+    check_asr_url: Callable[[str], object] = lambda url: None
+    stored_asr_key: Callable[[], str | None] = lambda: None
+    store_asr_key: Callable[[str], object] = lambda key: None
 
 
 class SettingsApi:
@@ -97,6 +106,7 @@ class SettingsApi:
             "active": self.active_endpoint,
             "notice": self._notice,
             "autostart": autostart.is_enabled() if autostart.available() else None,
+            "has_asr_key": bool(self._services.stored_asr_key()),
         }
 
     def validate(self, data: dict[str, Any]) -> dict[str, str]:
@@ -115,13 +125,21 @@ class SettingsApi:
                 self._services.check_url(url)
             except WhisperTransError as exc:
                 messages[field] = exc.message(data.get("ui_language", "zh-TW"))
+        asr_url = (data.get("asr") or {}).get("remote_url", "")
+        if isinstance(asr_url, str) and "asr.remote_url" not in messages:
+            try:
+                self._services.check_asr_url(asr_url)
+            except WhisperTransError as exc:
+                messages["asr.remote_url"] = exc.message(data.get("ui_language", "zh-TW"))
         messages.update(_hotkey_messages(data.get("hotkeys"), data.get("ui_language", "zh-TW")))
         return messages
 
     def save(self, data: dict[str, Any], api_key: str | None = None,
-             fallback_keys: list[str | None] | None = None) -> dict[str, Any]:
+             fallback_keys: list[str | None] | None = None,
+             asr_api_key: str | None = None) -> dict[str, Any]:
         """Validate and save; ``api_key`` None keeps the stored key, "" removes it;
-        ``fallback_keys`` likewise for each fallback endpoint, in order."""
+        ``fallback_keys`` likewise for each fallback endpoint, in order, and ``asr_api_key``
+        for the recognition server."""
         errors = self.validate(data)
         if errors:
             return {"ok": False, "errors": errors}
@@ -132,6 +150,8 @@ class SettingsApi:
                                         fallback_keys or [], strict=False):
                 if key is not None:
                     self._services.store_key(key, url)
+            if asr_api_key is not None:
+                self._services.store_asr_key(asr_api_key)
         except Exception as exc:  # a keyring or disk problem is shown, not raised
             message = exc.message(result.settings.ui_language) \
                 if isinstance(exc, WhisperTransError) else str(exc)
@@ -199,6 +219,17 @@ class SettingsApi:
         if self._services.models is not None:
             self._services.models.cancel()
             self._services.models.wait(10.0)
+    def test_asr(self, data: dict[str, Any], asr_api_key: str | None = None) -> dict[str, Any]:
+        """測試連線 of the recognition server with the values in the form (not yet saved)."""
+        errors = self.validate(data)
+        if "asr.remote_url" in errors:
+            return {"ok": False, "message": errors["asr.remote_url"]}
+        settings = settings_mod.from_dict(data).settings
+        if self._services.test_asr is None:
+            return {"ok": False, "message": ""}
+        return self._services.test_asr(settings.asr,
+                                       asr_api_key or self._services.stored_asr_key(),
+                                       settings.ui_language)
 
 
 def _hotkey_messages(hotkeys: Any, language: str) -> dict[str, str]:

@@ -42,6 +42,7 @@ class TrayState:
     endpoint: str = ""  # the translation endpoint in use, for the tooltip ("" when off)
     problem: str = ""  # a translation outage's cause and fix, for the tooltip
     autostart: bool | None = None  # start on login; None: this OS has no entry for it
+    asr_backend: str = "local"  # speech recognition: local, or a remote server
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class TrayActions:
     open_settings: Callable[[], None]
     toggle_autostart: Callable[[], None]
     quit: Callable[[], None]
+    set_asr_backend: Callable[[str], None] = lambda backend: None
 
 
 def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
@@ -92,6 +94,10 @@ def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
              else t("tray.start"), lambda: actions.toggle_recording(), default=True),
         menu.SEPARATOR,
         item(lambda _: t("tray.source"), menu(lambda: source_items())),
+        item(lambda _: t("tray.asr"), menu(*[
+            item(lambda _, key=key: t("tray.asr_" + key), _bind1(actions.set_asr_backend, key),
+                 radio=True, checked=_is(get_state, "asr_backend", key))
+            for key in ("local", "remote")])),
         item(lambda _: t("tray.provider"), menu(*[
             item(label, _bind1(actions.set_provider, key), radio=True,
                  checked=_is(get_state, "provider", key)) for key, label in

@@ -26,8 +26,8 @@ WATCHER = "org.kde.StatusNotifierWatcher"
 def choose(environ: Mapping[str, str] = os.environ) -> str:
     """The backend name for this desktop: ``PYSTRAY_BACKEND`` if set; ``darwin`` and
     ``win32`` on those systems; on Linux and the BSDs ``appindicator`` when a
-    StatusNotifierWatcher is on the session bus and libayatana-appindicator is installed,
-    else ``gtk``."""
+    StatusNotifierWatcher with a host is on the session bus and libayatana-appindicator is
+    installed, else ``gtk``."""
     override = environ.get("PYSTRAY_BACKEND", "").strip()
     if override:
         return override
@@ -49,8 +49,9 @@ def load(name: str) -> Any:
 
 
 def watcher_present(timeout_ms: int = 1000) -> bool:
-    """Whether a StatusNotifierWatcher owns its name on the session bus (False without a bus
-    or without PyGObject)."""
+    """Whether a StatusNotifierWatcher owns its name on the session bus and a host (a panel
+    that shows the items) has registered with it (False without a bus or without PyGObject).
+    """
     try:
         from gi.repository import Gio, GLib
 
@@ -59,10 +60,20 @@ def watcher_present(timeout_ms: int = 1000) -> bool:
                               "org.freedesktop.DBus", "NameHasOwner",
                               GLib.Variant("(s)", (WATCHER,)), GLib.VariantType("(b)"),
                               Gio.DBusCallFlags.NONE, timeout_ms, None)
-        return bool(reply.unpack()[0])
+        if not reply.unpack()[0]:
+            return False
     except Exception as exc:  # no session bus (a bare X session), or no gi
         log.debug("No StatusNotifierWatcher: %s", exc)
         return False
+    try:
+        reply = bus.call_sync(WATCHER, "/StatusNotifierWatcher",
+                              "org.freedesktop.DBus.Properties", "Get",
+                              GLib.Variant("(ss)", (WATCHER, "IsStatusNotifierHostRegistered")),
+                              GLib.VariantType("(v)"), Gio.DBusCallFlags.NONE, timeout_ms, None)
+        return bool(reply.unpack()[0])
+    except Exception as exc:  # a watcher that does not say: trust it
+        log.debug("StatusNotifierWatcher does not tell its host: %s", exc)
+        return True
 
 
 def _appindicator_installed() -> bool:

@@ -34,6 +34,10 @@ same WER on the shared clips (benchmarks/RESULTS.md, "Encoder context").  Other 
 full window until they are measured (tiny.en repeated committed text with it), and so does a
 GPU, which encodes 30 s cheaply."""
 
+BATCH_MIN_CONTEXT_S = 10.0
+"""File mode decodes each utterance alone: a short one ("ask not", 1.5 s) encoded with only 2 s of
+padding came out as "is not"; padded to at least 10 s it is heard right (jfk.flac)."""
+
 CUDA_DEFAULT_MODEL = "large-v3-turbo"
 """Model used for ``base`` on a machine with a CUDA GPU (downloaded on first use)."""
 
@@ -45,6 +49,7 @@ SWITCH_PROBABILITY = 0.7
 _MAX_LENGTH = 448  # Whisper's text context: the prompt and the new tokens together
 _PREPEND = "\"'“¿([{-"  # faster-whisper's defaults: punctuation kept with the next word
 _APPEND = "\"'.。,，!！?？:：”)]}、"  # and with the previous one
+MAX_HOTWORD_CHARS = 300  # about 60-100 tokens: room is left for the prompt and the text
 _PROMPT_OVERHEAD = 5  # <|startofprev|> before the prompt; <|startoftranscript|><|lang|><|task|>
 
 
@@ -91,8 +96,12 @@ def _threads(requested: int) -> int:
     return requested if requested > 0 else min(os.cpu_count() or 1, 4)
 
 
-def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE) -> FasterWhisper:
-    """Load the model ``settings`` ask for; raises a :class:`ModelError` naming the fix."""
+def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE,
+         terms: Sequence[str] = ()) -> FasterWhisper:
+    """Load the model ``settings`` ask for; raises a :class:`ModelError` naming the fix.
+
+    ``terms`` (the glossary's source terms) become faster-whisper ``hotwords``: names Whisper
+    would otherwise misspell."""
     from faster_whisper import WhisperModel
 
     device = settings.device
@@ -125,21 +134,30 @@ def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE) -> Faste
              compute, info.load_seconds)
     short = device == "cpu" and settings.model == model_store.BUNDLED_NAME
     return FasterWhisper(model, info, beam_size=settings.beam_size,
-                         encoder_pad_s=CPU_ENCODER_PAD_S if short else None)
+                         encoder_pad_s=CPU_ENCODER_PAD_S if short else None,
+                         hotwords=hotwords(terms))
+
+
+def hotwords(terms: Sequence[str]) -> str | None:
+    """Glossary source terms as one ``hotwords`` string (at most :data:`MAX_HOTWORD_CHARS`)."""
+    text = ", ".join(t.strip() for t in terms if t.strip())[:MAX_HOTWORD_CHARS]
+    return text or None
 
 
 class FasterWhisper:
     """A :class:`~whispertrans_tray.core.types.Transcriber` over a loaded ``WhisperModel``."""
 
     def __init__(self, model: Any, info: LoadedModel, beam_size: int = 1,
-                 encoder_pad_s: float | None = None) -> None:
+                 encoder_pad_s: float | None = None, hotwords: str | None = None) -> None:
         """``encoder_pad_s`` None: the encoder sees Whisper's padded 30-s window, as trained;
         a number: only the audio plus that much padding (much faster on a CPU, see
-        benchmarks/bench_encoder_context.py for what it costs in accuracy)."""
+        benchmarks/bench_encoder_context.py for what it costs in accuracy).  ``hotwords``:
+        terms faster-whisper puts before the prompt of every decode."""
         self.model = model
         self.info = info
         self.beam_size = beam_size
         self.encoder_pad_s = encoder_pad_s
+        self.hotwords = hotwords
 
     @property
     def multilingual(self) -> bool:
@@ -171,6 +189,7 @@ class FasterWhisper:
             "condition_on_previous_text": False,
             "initial_prompt": prompt or None,
             "vad_filter": False,
+            "hotwords": self.hotwords,
         }
 
     def _encode(self, features: Any) -> Any:
@@ -223,7 +242,7 @@ class FasterWhisper:
             max_initial_timestamp=1.0, word_timestamps=True,
             prepend_punctuations=_PREPEND, append_punctuations=_APPEND,
             multilingual=False, max_new_tokens=options["max_new_tokens"], clip_timestamps="0",
-            hallucination_silence_threshold=None, hotwords=None,
+            hallucination_silence_threshold=None, hotwords=options["hotwords"],
         )
         segments = model.generate_segments(features, tokenizer, settings, False, encoder_output)
         return Transcript(_words(segments), language, probability)
@@ -247,7 +266,8 @@ class FasterWhisper:
         if self.encoder_pad_s is not None:  # as in _encode: the audio plus the padding
             pad = int(self.encoder_pad_s * model.frames_per_second)
             frames = min(longest, max(f.shape[-1] for f in features))
-            context = min(longest, (frames + pad + 1) // 2 * 2)
+            context = min(longest, max((frames + pad + 1) // 2 * 2,
+                                       int(BATCH_MIN_CONTEXT_S * model.frames_per_second)))
         from faster_whisper.audio import pad_or_trim
 
         batch = np.stack([pad_or_trim(f[..., :longest], context) for f in features])
@@ -283,7 +303,8 @@ class FasterWhisper:
         model = self.model
         tokenizer = Tokenizer(model.hf_tokenizer, self.multilingual, task="transcribe",
                               language=language)
-        prompt = model.get_prompt(tokenizer, [], without_timestamps=False)
+        prompt = model.get_prompt(tokenizer, [], without_timestamps=False,
+                                  hotwords=self.hotwords)
         seconds = max(c.size for c in chunks) / SAMPLE_RATE
         results = model.model.generate(
             encoded, [list(prompt) for _ in chunks], beam_size=self.beam_size, patience=1.0,
@@ -320,10 +341,11 @@ class FasterWhisper:
         """
         wanted = int(_TOKENS_PER_SECOND * min(seconds, 30.0)) + 16
         prompt_tokens = 0
-        if prompt.strip():
-            ids = self.model.hf_tokenizer.encode(" " + prompt.strip(),
-                                                 add_special_tokens=False).ids
-            prompt_tokens = min(len(ids), _MAX_LENGTH // 2 - 1)
+        for text in (prompt, self.hotwords or ""):  # each is cut to 223 tokens
+            if text.strip():
+                ids = self.model.hf_tokenizer.encode(" " + text.strip(),
+                                                     add_special_tokens=False).ids
+                prompt_tokens += min(len(ids), _MAX_LENGTH // 2 - 1)
         room = _MAX_LENGTH - prompt_tokens - _PROMPT_OVERHEAD
         return max(1, min(wanted, room))
 

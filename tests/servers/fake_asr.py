@@ -1,0 +1,96 @@
+"""A real, misbehaving ``/v1/audio/transcriptions`` server on 127.0.0.1, for fault tests.
+
+Real TCP, real multipart uploads; it answers the way broken or odd servers do, by ``mode``:
+
+``html``        a 200 HTML page (a proxy's login page, a web server's default page)
+``too_large``   413, as nginx answers an upload over its ``client_max_body_size``
+``empty``       a valid ``verbose_json`` with no text at all (whatever was said)
+``no_times``    text and words without any timestamps, segments without times either
+``word_times_missing``  words without times, but segments with them
+``slow``        waits ``delay`` seconds, then answers ``segments`` (a busy server)
+``error500``    500 on every request
+Every request body is kept (``requests``) so tests can read what the client sent.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+class FakeAsrServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, mode: str, text: str = " And so my fellow Americans.") -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.mode = mode
+        self.text = text
+        self.delay = 0.0
+        self.requests: list[bytes] = []
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client giving up on a slow answer is expected
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1/audio/transcriptions"
+
+    def __enter__(self) -> FakeAsrServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: FakeAsrServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, body: object) -> None:
+        self._send(status, json.dumps(body).encode(), "application/json")
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        self.server.requests.append(self.rfile.read(length))
+        mode, text = self.server.mode, self.server.text
+        words = text.split()
+        if mode == "slow":
+            time.sleep(self.server.delay)
+        if mode == "html":
+            return self._send(200, b"<html><body><h1>Welcome to nginx!</h1></body></html>",
+                              "text/html")
+        if mode == "too_large":
+            return self._send(413, b"<html><head><title>413 Request Entity Too Large"
+                              b"</title></head></html>", "text/html")
+        if mode == "error500":
+            return self._json(500, {"error": {"message": "CUDA out of memory"}})
+        if mode == "empty":
+            return self._json(200, {"task": "transcribe", "language": "english",
+                                    "duration": 1.0, "text": "", "segments": []})
+        if mode == "no_times":
+            return self._json(200, {"language": "english", "text": text,
+                                    "words": [{"word": w} for w in words],
+                                    "segments": [{"id": 0, "text": text}]})
+        segments = [{"id": 0, "start": 0.0, "end": 1.0, "text": text}]
+        if mode == "word_times_missing":
+            return self._json(200, {"language": "english", "text": text,
+                                    "words": [{"word": w, "start": None} for w in words],
+                                    "segments": segments})
+        return self._json(200, {"task": "transcribe", "language": "english", "duration": 1.0,
+                                "text": text, "segments": segments})

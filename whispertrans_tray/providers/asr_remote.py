@@ -1,0 +1,280 @@
+"""Speech recognition on a remote OpenAI-compatible server: ``POST /v1/audio/transcriptions``.
+
+vLLM, speaches/faster-whisper-server, whisper.cpp's server and LocalAI serve it.  Each decode
+sends the window as 16 kHz mono WAV through the ``openai`` SDK with the language, a prompt (the
+glossary's source terms, then the committed context) and ``response_format=verbose_json``
+with word timestamps; a server that gives only segment timestamps has its words spread over
+each segment by length.  :class:`RemoteWhisper` is a
+:class:`~whispertrans_tray.core.types.Transcriber`: the streaming core does not know where a
+decode ran.  Every failure is a :class:`~whispertrans_tray.errors.RecognitionServerError`
+that names the cause and the fix (the app then decodes locally).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import ssl
+import time
+import wave
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from whispertrans_tray import logs
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
+from whispertrans_tray.errors import RecognitionServerError
+from whispertrans_tray.providers.whisper_languages import code as language_code
+
+if TYPE_CHECKING:
+    import httpx2
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 2.0
+TEST_CLIP = Path(__file__).parent / "data" / "test_clip.wav"
+"""One second of speech (JFK, public domain: "and so my") for 測試連線 and the probes."""
+_PROMPT_CHARS = 600
+_UNSPACED = {"zh", "ja", "yue", "th", "lo", "my", "km", "bo"}  # written without spaces
+
+
+def base_url(url: str) -> str:
+    """``http://host:8000/v1/audio/transcriptions`` or ``…/v1`` → ``http://host:8000/v1``."""
+    text = url.strip()
+    parts = urlsplit(text)
+    detail = ""
+    if parts.scheme not in ("http", "https"):
+        detail = "it must start with http:// or https://"
+    elif not parts.hostname:
+        detail = "it has no host name"
+    else:
+        try:
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            detail = str(exc)
+    if detail:
+        raise RecognitionServerError("asr.bad_url", url=url, detail=detail)
+    path = parts.path.rstrip("/")
+    for suffix in ("/audio/transcriptions", "/audio/translations", "/models"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+            break
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def wav_bytes(audio: Audio) -> bytes:
+    """``audio`` (16 kHz mono float32) as a 16-bit PCM WAV file."""
+    pcm = (np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0) * 32767.0).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(pcm.tobytes())
+    return buffer.getvalue()
+
+
+def read_wav(path: Path = TEST_CLIP) -> Audio:
+    """A 16 kHz mono 16-bit WAV file (the test clip) as float32."""
+    with wave.open(str(path), "rb") as source:
+        data = source.readframes(source.getnframes())
+    return (np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0).astype(np.float32)
+
+
+def build_prompt(terms: Sequence[str], context: str) -> str:
+    """The glossary's source terms, then the committed context nearest the audio."""
+    glossary = ", ".join(t.strip() for t in terms if t.strip())
+    text = f"{glossary}. {context.strip()}" if glossary else context.strip()
+    return text[-_PROMPT_CHARS:].strip()
+
+
+class RemoteWhisper:
+    """A :class:`~whispertrans_tray.core.types.Transcriber` on a remote server; one request at
+    a time.  ``terms`` (glossary source terms) go into every prompt."""
+
+    def __init__(self, url: str, model: str, api_key: str | None = None,
+                 timeout_s: float = 5.0, terms: Sequence[str] = (),
+                 http_client: httpx2.Client | None = None) -> None:
+        """``http_client`` replaces the SDK's own HTTP client (httpx2); None: the network."""
+        import openai
+
+        if api_key:
+            logs.register_secret(api_key)  # never logged, whatever logs it
+        self.url = base_url(url)
+        self.model = model
+        self.timeout_s = timeout_s
+        self.terms = tuple(terms)
+        self.last_seconds = 0.0
+        """Wall time of the last request (WAV encode, HTTP, parse)."""
+        self._client: Any = openai.OpenAI(
+            base_url=self.url, api_key=api_key or "EMPTY",
+            timeout=openai.Timeout(timeout_s, connect=CONNECT_TIMEOUT_S), max_retries=0,
+            http_client=http_client)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
+                   draft: bool = False, prefer: str | None = None, *,
+                   timeout_s: float | None = None) -> Transcript:
+        """Decode ``audio`` on the server within ``timeout_s`` (default: the configured one).
+
+        ``prefer`` cannot be weighed remotely: the server's detection stands.  A draft asks
+        for temperature 0 (no fallback retries on the server).
+        """
+        import openai
+
+        started = time.perf_counter()
+        seconds = timeout_s or self.timeout_s
+        options: dict[str, Any] = {}
+        if language:
+            options["language"] = language
+        text = build_prompt(self.terms, prompt)
+        if text:
+            options["prompt"] = text
+        if draft:
+            options["temperature"] = 0.0
+        wav = wav_bytes(audio)
+        for attempt in (1, 2):
+            left = seconds - (time.perf_counter() - started)
+            try:
+                raw = self._client.audio.transcriptions.with_raw_response.create(
+                    file=("audio.wav", wav, "audio/wav"), model=self.model,
+                    response_format="verbose_json", timestamp_granularities=["word", "segment"],
+                    timeout=openai.Timeout(left, connect=min(CONNECT_TIMEOUT_S, left)),
+                    **options)
+                response = raw.http_response
+                body = response.text
+                break
+            except Exception as exc:
+                error = map_error(exc, self.url, seconds)
+                # A kept-alive connection the server had just closed: one more try at once.
+                if (attempt == 2 or error.key != "asr.remote_unreachable"
+                        or seconds - (time.perf_counter() - started) < seconds / 2):
+                    self.last_seconds = time.perf_counter() - started
+                    raise error from exc
+        kind = response.headers.get("content-type", "")
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise RecognitionServerError(
+                "asr.remote_not_compatible", url=self.url,
+                detail=f"it answered {kind or 'without a content type'}, not JSON: "
+                f"{body[:60]!r}") from None
+        result = parse(data, audio.size / SAMPLE_RATE, language or prefer or "")
+        self.last_seconds = time.perf_counter() - started
+        return result
+
+
+def map_error(exc: BaseException, url: str, seconds: float) -> RecognitionServerError:
+    """The :class:`RecognitionServerError` that explains ``exc`` (an openai/network error)."""
+    import httpx2
+    import openai
+
+    if isinstance(exc, RecognitionServerError):
+        return exc
+    if isinstance(exc, openai.APITimeoutError):
+        return RecognitionServerError("asr.remote_timeout", url=url, seconds=seconds)
+    if isinstance(exc, openai.APIConnectionError):
+        chain: list[BaseException] = []
+        current: BaseException | None = exc
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = current.__cause__ or current.__context__
+        if any(isinstance(e, httpx2.TimeoutException) for e in chain):
+            return RecognitionServerError("asr.remote_timeout", url=url, seconds=seconds)
+        tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
+        cause = repr(tls or exc.__cause__ or exc)[:200]
+        return RecognitionServerError("asr.remote_unreachable", url=url, detail=cause)
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        detail = str(exc)[:160]
+        if status in (401, 403):
+            return RecognitionServerError("asr.remote_auth", status=status)
+        if status == 413:
+            return RecognitionServerError("asr.remote_too_large", detail=detail)
+        if status >= 500:
+            return RecognitionServerError("asr.remote_server_error", status=status,
+                                          detail=detail)
+        return RecognitionServerError("asr.remote_not_compatible", url=url,
+                                      detail=f"HTTP {status} {detail}")
+    return RecognitionServerError("asr.remote_bad_answer",
+                                  detail=f"{type(exc).__name__}: {exc}"[:200])
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if np.isfinite(number) else None
+
+
+def _spaced(text: str, language: str) -> str:
+    """A word as Whisper writes it: a leading space unless the language has none."""
+    if language in _UNSPACED or text.startswith(" "):
+        return text
+    return " " + text
+
+
+def _spread(text: str, start: float, end: float, language: str) -> list[Word]:
+    """Words of a segment ``text`` with times spread over ``start``–``end`` by length."""
+    pieces = re.findall(r"\s*\S+", text)
+    if language in _UNSPACED:  # one "word" per character, punctuation kept with the previous
+        pieces = re.findall(r"\s*\S[\s\W]*", text.strip())
+    total = sum(len(p.strip()) for p in pieces) or 1
+    words: list[Word] = []
+    at = start
+    for piece in pieces:
+        step = (end - start) * len(piece.strip()) / total
+        words.append(Word(at, at + step, piece if language in _UNSPACED else _spaced(
+            piece.strip(), language)))
+        at += step
+    return words
+
+
+def parse(data: Any, duration: float, language: str = "") -> Transcript:
+    """A ``verbose_json`` answer → :class:`Transcript` (times clipped to ``duration``).
+
+    Word timestamps when the server gives them; else each segment's words spread over the
+    segment.  Text without any timestamps cannot be placed in the stream: it is refused
+    (:class:`RecognitionServerError`), so the window is decoded locally instead.
+    """
+    if not isinstance(data, dict):
+        raise RecognitionServerError("asr.remote_bad_answer",
+                                     detail=f"a JSON {type(data).__name__}, not an object")
+    spoken = language_code(str(data.get("language") or language or ""))
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise RecognitionServerError("asr.remote_bad_answer", detail="no text in the answer")
+    words: list[Word] = []
+    raw_words = data.get("words")
+    if isinstance(raw_words, list) and raw_words:
+        for item in raw_words:
+            if not isinstance(item, dict):
+                continue
+            start, end = _number(item.get("start")), _number(item.get("end"))
+            word = item.get("word")
+            if start is None or end is None or not isinstance(word, str):
+                words = []
+                break  # a word without times: fall back to the segments
+            words.append(Word(start, end, _spaced(word, spoken)))
+    if not words:
+        for segment in data.get("segments") or ():
+            if not isinstance(segment, dict) or not isinstance(segment.get("text"), str):
+                continue
+            start, end = _number(segment.get("start")), _number(segment.get("end"))
+            if start is None or end is None:
+                continue
+            words.extend(_spread(segment["text"], start, max(end, start), spoken))
+    if not words and text.strip():
+        raise RecognitionServerError("asr.remote_bad_answer",
+                                     detail="text without word or segment timestamps")
+    clipped = tuple(Word(min(max(w.start, 0.0), duration), min(max(w.end, w.start, 0.0),
+                                                               duration), w.text)
+                    for w in words if w.text.strip())
+    return Transcript(clipped, spoken or "en", 1.0)
