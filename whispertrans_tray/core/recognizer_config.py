@@ -36,8 +36,10 @@ class RecognizerConfig:
         speculative_finals: Start the final decode when speech dips, during the VAD's wait for
             the silence that confirms its end (live mode only: with partial decodes on).
         commit_sentence_at_dip: A speculative final whose last word ends a sentence is
-            committed at once, without waiting for the silence that confirms the end (if speech
-            goes on, it goes on in a new sentence anyway).
+            committed at once, without waiting for the silence that confirms the end; speech
+            that resumes is a new utterance with that sentence as context.  Off until
+            benchmarks/bench_early_commit.py shows on a quiet machine that it moves the
+            latency figures (Whisper also puts a full stop at the end of cut-off audio).
         vad: VAD gate parameters.
     """
 
@@ -50,5 +52,5 @@ class RecognizerConfig:
     max_sentence_width: int = 120
     context_s: float = 4.0
     speculative_finals: bool = True
-    commit_sentence_at_dip: bool = True
+    commit_sentence_at_dip: bool = False
     vad: VadConfig = field(default_factory=VadConfig)
