@@ -6,7 +6,7 @@ stream time at which its last word ended (speech end).  Lag is how far the consu
 the arrival of audio at worst.  p50/p90 over all sentences.
 
     python -m benchmarks.bench_latency [--clips jfk.flac,...] [--language auto|en|...]
-                                       [--no-speculative] [--early-commit] [--record]
+                                       [--no-speculative] [--no-early-commit] [--record]
 
 Ratios to one decode (of 2 s of audio, measured in the same run) are what compare across
 machines.
@@ -35,8 +35,8 @@ def main() -> None:
                         help="auto (detect), or a Whisper code given to every clip")
     parser.add_argument("--no-speculative", action="store_true",
                         help="switch speculative finals off (the previous behaviour)")
-    parser.add_argument("--early-commit", action="store_true",
-                        help="commit a speculative final that ends a sentence at the dip")
+    parser.add_argument("--no-early-commit", action="store_true",
+                        help="wait for the VAD's silence even after a whole sentence")
     parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
     from opencc import OpenCC
@@ -68,7 +68,7 @@ def main() -> None:
         audio = live.read_audio(DATA / name)
         config = dataclasses.replace(live.recognizer_config(asr, live=True),
                                      speculative_finals=not args.no_speculative,
-                                     commit_sentence_at_dip=args.early_commit)
+                                     commit_sentence_at_dip=not args.no_early_commit)
         timed = Timed(model)
         recognizer = StreamingRecognizer(timed, SileroVad(), config,
                                          ChineseScript(asr.chinese_script))
@@ -113,7 +113,7 @@ def main() -> None:
         "",
         f"Language: {args.language}; speculative finals: "
         f"{'off' if args.no_speculative else 'on'}; commit a whole sentence at a dip: "
-        f"{'on' if args.early_commit else 'off'}.",
+        f"{'off' if args.no_early_commit else 'on'}.",
         "",
         "| clip | sentences | p50 s | p90 s | max lag s | decodes final / partial / "
         "speculative | WER (CER zh) streamed / offline |",

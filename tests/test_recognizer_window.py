@@ -125,7 +125,8 @@ def test_a_dip_starts_the_final_and_its_confirmation_commits_it() -> None:
     and commits that decode without decoding again."""
     transcriber = ScriptedTranscriber(SAID)
     recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5)]),
-                                     RecognizerConfig(language="en", partial_interval_s=5.0))
+                                     RecognizerConfig(language="en", partial_interval_s=5.0,
+                                                      commit_sentence_at_dip=False))
     sentences = feed_in(recognizer, [2.8, 1.0])
     assert [s.text for s in sentences] == ["Good morning."]
     assert recognizer.decodes["speculative"] == 1 and recognizer.decodes["speculative_used"] == 1
@@ -174,7 +175,8 @@ def test_speech_resuming_after_an_early_commit_starts_a_new_sentence() -> None:
 def test_speech_that_resumes_after_a_dip_is_decoded_again() -> None:
     transcriber = ScriptedTranscriber(SAID)
     recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5), (2.9, 3.6)]),
-                                     RecognizerConfig(language="en", partial_interval_s=5.0))
+                                     RecognizerConfig(language="en", partial_interval_s=5.0,
+                                                      commit_sentence_at_dip=False))
     feed_in(recognizer, [2.8, 2.0])
     assert recognizer.decodes["speculative"] == 1 and recognizer.decodes["speculative_used"] == 0
     assert recognizer.decodes["final"] == 1  # the utterance went on: its real end is decoded
