@@ -21,12 +21,18 @@ from whispertrans_tray.settings import TranslationSettings
 URL = "http://127.0.0.1:8000/v1/chat/completions"
 
 
-def sse(*pieces: str) -> bytes:
-    chunks = [{"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m",
-               "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
-              for piece in pieces]
-    return b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks) + \
-        b"data: [DONE]\n\n"
+def sse(*pieces: str, finish: bool = True) -> bytes:
+    """A chat completion stream as a real server sends it: the pieces, then (with ``finish``)
+    an empty delta carrying ``finish_reason`` and ``[DONE]``."""
+    def chunk(delta: dict[str, str], reason: str | None) -> dict[str, object]:
+        return {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": reason}]}
+    chunks = [chunk({"content": piece}, None) for piece in pieces]
+    body = b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks)
+    if finish:
+        body += b"data: " + json.dumps(chunk({}, "stop")).encode() + b"\n\n" + \
+            b"data: [DONE]\n\n"
+    return body
 
 
 def stream_response(*pieces: str) -> httpx2.Response:
@@ -84,20 +90,35 @@ def test_a_wrong_key_is_not_retried() -> None:
     assert len(server.requests) == 1
 
 
-def test_a_stream_cut_after_text_is_not_retried() -> None:
+def test_a_stream_cut_after_text_is_asked_again_and_the_fragment_replaced() -> None:
     def cut(request: httpx2.Request) -> httpx2.Response:
         def body() -> Iterator[bytes]:
-            yield sse("你好")[:-len(b"data: [DONE]\n\n")]
+            yield sse("你好", finish=False)
             raise httpx2.RemoteProtocolError("peer closed connection", request=request)
         return httpx2.Response(200, headers={"content-type": "text/event-stream"},
                                content=body())
 
-    server = Server(cut, lambda r: stream_response("never asked"))
+    server = Server(cut, lambda r: stream_response("哈囉，", "世界。"))
     seen: list[str] = []
+    result = translator(server).translate("Hello, world.", "繁體中文", on_text=seen.append)
+    assert result.text == "哈囉，世界。"
+    assert seen[0] == "你好" and seen[-1] == "哈囉，世界。"  # the fragment is shown, then replaced
+    assert len(server.requests) == 2
+
+
+def test_a_stream_cut_twice_is_named_with_its_fragment() -> None:
+    def cut(request: httpx2.Request) -> httpx2.Response:
+        def body() -> Iterator[bytes]:
+            yield sse("你好", finish=False)
+            raise httpx2.RemoteProtocolError("peer closed connection", request=request)
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"},
+                               content=body())
+
+    server = Server(cut, cut, lambda r: stream_response("never asked"))
     with pytest.raises(errors.StreamBrokenError) as info:
-        translator(server).translate("Hello.", "繁體中文", on_text=seen.append)
-    assert info.value.partial and seen == ["你好"]
-    assert len(server.requests) == 1
+        translator(server).translate("Hello.", "繁體中文")
+    assert info.value.partial
+    assert len(server.requests) == 2
 
 
 @pytest.mark.parametrize(("raised", "expected"), [

@@ -274,8 +274,11 @@ class OpenAITranslator:
     ) -> Result:
         """Translate ``sentence`` into ``target``; ``on_text`` gets the text so far.
 
-        One retry on a transient failure that happened before any text arrived, within the
-        same total deadline (``settings.timeout_s``): a timed-out request is not retried.
+        One retry on a transient failure, within the same total deadline
+        (``settings.timeout_s``): a timed-out request is not retried. A stream cut off after
+        some text is asked again too (its fragment was never final; ``on_text`` then gets the
+        new answer from its start); other failures after text are not. A 429 is waited out
+        as ``Retry-After`` asks while the deadline allows.
         """
         messages = build_messages(sentence, target, context, self.settings.glossary,
                                   instruction)
