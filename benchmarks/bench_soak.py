@@ -354,6 +354,7 @@ def soak(args: argparse.Namespace, seconds: float, audio: np.ndarray, pulse: Pri
         *(f"    {count} × {message}" for message, count in failed.most_common()
           or [("(none)", 0)]),
         "",
+        "RSS every minute (MiB): " + " ".join(f"{m:.0f}" for m in samples[::6]), "",
         "RSS start = median of the first samples after the model loaded. The machine has 2 "
         "cores shared with other work; the fake server answers instantly, so only faults (not "
         "speed) decide the translation column.",

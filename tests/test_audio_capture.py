@@ -140,7 +140,8 @@ def test_listen_in_the_terminal_until_ctrl_c(tmp_path: Path, jfk_wav: Path,
     import threading
 
     out = tmp_path / "live.srt"
-    env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(model_cache)}
+    env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(model_cache),
+           "WHISPERTRANS_DATA_DIR": str(tmp_path / "data")}  # its session history
     listen = subprocess.Popen(
         [sys.executable, "-m", "whispertrans_tray", "--settings", str(tmp_path / "s.json"),
          "--ui-language", "en", "listen", "--source", "loopback", "--language", "en", "-o",

@@ -90,7 +90,9 @@ def test_failover_to_the_second_server_and_back(two_servers: list[LlamaServer],
         assert svc.drain(180)
         assert svc.active_endpoint == label_b
         assert any(label_a in m and label_b in m for m in out.statuses), out.statuses
-        assert any(b == f"⚠ Translating with {label_b}" for b in out.briefs), out.briefs
+        model_b = label_b.split(" @ ")[0]
+        assert any(b == f"⚠ Translating with server 2 ({model_b})" for b in out.briefs), out.briefs
+        assert not any("127.0.0.1" in b or ":" in b for b in out.briefs), out.briefs
 
         # it comes back on the same port: the health checks fail back to it
         a = two_servers[0] = start_server(tmp_path / "a2.log", port=int(a.url.split(":")[2]

@@ -138,7 +138,8 @@ def test_a_dip_after_a_whole_sentence_commits_it_without_the_silence_wait() -> N
     not 500 ms later when the VAD confirms the end; the confirmation decodes nothing."""
     transcriber = ScriptedTranscriber(SAID)
     recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5)]),
-                                     RecognizerConfig(language="en", partial_interval_s=5.0))
+                                     RecognizerConfig(language="en", partial_interval_s=5.0,
+                                                      commit_sentence_at_dip=True))
     first = recognizer.feed(np.zeros(int(2.8 * SAMPLE_RATE), np.float32))
     assert [e.text for e in first if isinstance(e, Sentence)] == ["Good morning."]
     assert feed_in(recognizer, [1.0]) == []
@@ -148,7 +149,8 @@ def test_a_dip_after_a_whole_sentence_commits_it_without_the_silence_wait() -> N
 def test_a_dip_inside_a_sentence_still_waits_for_the_silence() -> None:
     transcriber = ScriptedTranscriber([[(0.3, 0.8, " Good"), (0.9, 1.6, " morning,")]])
     recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5)]),
-                                     RecognizerConfig(language="en", partial_interval_s=5.0))
+                                     RecognizerConfig(language="en", partial_interval_s=5.0,
+                                                      commit_sentence_at_dip=True))
     first = recognizer.feed(np.zeros(int(2.8 * SAMPLE_RATE), np.float32))
     assert not any(isinstance(e, Sentence) for e in first)
     assert [s.text for s in feed_in(recognizer, [1.0])] == ["Good morning,"]
@@ -162,7 +164,8 @@ def test_speech_resuming_after_an_early_commit_starts_a_new_sentence() -> None:
     transcriber = ScriptedTranscriber(
         [*SAID, [*again, (2.5, 2.8, " How"), (2.9, 3.1, " are"), (3.2, 3.5, " you?")]])
     recognizer = StreamingRecognizer(transcriber, ScriptedVad([(0.5, 2.5), (2.9, 4.0)]),
-                                     RecognizerConfig(language="en", partial_interval_s=5.0))
+                                     RecognizerConfig(language="en", partial_interval_s=5.0,
+                                                      commit_sentence_at_dip=True))
     sentences = feed_in(recognizer, [2.8, 0.5, 2.0])
     assert [s.text for s in sentences] == ["Good morning.", "How are you?"]
     assert [s.index for s in sentences] == [0, 1]

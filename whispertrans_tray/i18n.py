@@ -482,8 +482,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "The translation server {failed} is not available; now using {active}. Cause: "
         "{reason} It is used again automatically once it recovers.",
     },
-    "translate.brief.failover": {"zh-TW": "⚠ 翻譯改用 {active}", "en": "⚠ Translating with {active}"},
-    "translate.brief.failback": {"zh-TW": "翻譯改回 {active}", "en": "Translating with {active} again"},
+    # brief lines go on the subtitles: a number and a model name, never a host or a port
+    "translate.brief.failover": {"zh-TW": "⚠ 翻譯改用第 {n} 個伺服器（{model}）",
+                                 "en": "⚠ Translating with server {n} ({model})"},
+    "translate.brief.failback": {"zh-TW": "翻譯改回第 {n} 個伺服器（{model}）",
+                                 "en": "Translating with server {n} ({model}) again"},
     "translate.failback": {
         "zh-TW": "翻譯伺服器 {active} 已恢復，改回使用它。",
         "en": "The translation server {active} is back; using it again.",

@@ -83,6 +83,11 @@ class Failover:
         """With the lock held: is some endpoint believed to answer?"""
         return self.pool.active() is not None
 
+    def _brief(self, index: int) -> dict[str, object]:
+        """What a subtitle status line may say of an endpoint: its place in the list and its
+        model (the label's part before " @ host:port"), never where it is."""
+        return {"n": index + 1, "model": self.labels[index].split(" @ ", 1)[0]}
+
     def active_label(self) -> str:
         with self._lock:
             active = self.pool.active()
@@ -134,13 +139,13 @@ class Failover:
             log.info("Translation endpoint %d (%s) is in use again", after + 1,
                      self.labels[after])
             message = tr("translate.failback", self._ui_language, active=self.labels[after])
-            brief = tr("translate.brief.failback", self._ui_language, active=self.labels[after])
+            brief = tr("translate.brief.failback", self._ui_language, **self._brief(after))
         else:
             log.info("Translation fails over from %s to %s", self.labels[before],
                      self.labels[after])
             message = tr("translate.failover", self._ui_language, failed=self.labels[before],
                          active=self.labels[after], reason=reason)
-            brief = tr("translate.brief.failover", self._ui_language, active=self.labels[after])
+            brief = tr("translate.brief.failover", self._ui_language, **self._brief(after))
         self._on_status(brief, message)
 
     # -- health checks --------------------------------------------------------------------

@@ -118,10 +118,10 @@ class Recording:
 
         def on_fed(chunk: Audio) -> None:
             if recognizer.behind > LAG_WARNING_S:
-                app.post_status(app.t("status.lag", seconds=recognizer.behind))
+                app.post_notice(app.t("status.lag", seconds=recognizer.behind))
 
         def on_dropped(seconds: float) -> None:  # the loop fell behind the audio
-            app.post_status(app.t("status.dropped", seconds=seconds))
+            app.post_notice(app.t("status.dropped", seconds=seconds))
 
         self._clock = lambda: capture.captured_seconds
         self._stream_time = lambda: recognizer.stream_time
@@ -149,7 +149,7 @@ class Recording:
             self.app.emit(event)
         if isinstance(event, Sentence) and event.committed_at is not None \
                 and event.committed_at - event.end > LAG_WARNING_S:
-            self.app.post_status(self.app.t("status.lag",
+            self.app.post_notice(self.app.t("status.lag",
                                             seconds=event.committed_at - event.end))
 
     def _commit_partial(self) -> None:

@@ -210,6 +210,16 @@ class App:
     def post_status(self, text: str) -> None:
         self.post(lambda: self.overlay.set_status(text), droppable=True)
 
+    def post_notice(self, text: str) -> None:
+        """A passing notice (the subtitles are late): while translation is down the status
+        line keeps the outage's one line, and the notice goes to the log."""
+        def show() -> None:
+            if self.outage.active:
+                log.info("%s", text)
+            else:
+                self.overlay.set_status(text)
+        self.post(show, droppable=True)
+
     def _show(self, event: Partial | Sentence) -> None:
         self.subtitles.apply(event, translating=self.service is not None)
         self.overlay.show(self.subtitles.visible(), self.subtitles.partial)

@@ -3,9 +3,10 @@ at the tray icon, the hotkeys and 測試連線 (in the UI language).
 
 "Once" is a marker file, ``welcome-shown`` in the app's data folder (``WHISPERTRANS_DATA_DIR``
 overrides it), written when the welcome is shown.  When translation is on, the first run also
-checks the server (測試連線, on a worker) and says once, as a notification and on the status
-line, if it cannot be used; transcription goes on either way (the app does not enter its error
-state for it).
+checks the server (測試連線, on a worker); a server that cannot be used starts the app's
+translation outage (told once, as a notification and on the status line, by this check or by
+the first sentence that fails, whichever comes first); transcription goes on either way (the
+app does not enter its error state for it).
 """
 
 from __future__ import annotations
@@ -86,7 +87,12 @@ def _check_server(app: App, welcome: str) -> None:
     message = app.t("welcome.server_unusable", detail=report.message)
 
     def show() -> None:
-        app.overlay.set_status(message)
-        app.notify(f"{message}\n\n{welcome}")
+        # the app's outage: told once, whether this check or a failed sentence comes first
+        brief = app.t("translate.brief.failed")
+        if app.outage.failed(brief, report.message):
+            app.notify(f"{message}\n\n{welcome}", app.t("translate.outage_title"))
+            if app.tray is not None:
+                app.tray.refresh()
+        app.overlay.set_status(brief)
 
     app.post(show)
