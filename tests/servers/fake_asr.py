@@ -51,6 +51,9 @@ class FakeAsrServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: FakeAsrServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as separate writes: without TCP_NODELAY, Nagle's algorithm and
+    # the client's delayed ACK add ~40 ms to every answer (real servers such as uvicorn set it).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
