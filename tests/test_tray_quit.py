@@ -187,7 +187,7 @@ def test_a_starved_recognizer_shows_its_lag_on_the_overlay(
         app.root.update()
         stack.close()
     late = [s for s in statuses if s.startswith("Subtitles") and s.endswith("s late")]
-    assert float(late[0].split()[1]) > 2.0
+    assert float(late[0].split()[1]) >= 2.0  # shown rounded: "2.0" may be 2.04
     rows = sentences(tmp_path / "data")
     # by the capture's clock, the first sentence came late too
     assert rows[0]["committed_at"] - rows[0]["end"] > 2.0, rows  # type: ignore[operator]

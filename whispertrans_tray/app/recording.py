@@ -158,6 +158,7 @@ class Recording:
             self._abandoned = True
             text = self._partial.strip()
             if not text:
+                log.warning("The final decode missed the quit deadline; no partial line yet")
                 return
             last = self._last
             start = last.end if last is not None else 0.0
