@@ -4,6 +4,7 @@ benchmarks/RESULTS.md)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,10 +81,19 @@ def test_end_to_end(model_cache: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     # every committed sentence reaches the screen; the tiny base model may answer nothing for
     # one (shown as a failed translation), so translations are counted, not required
-    assert "**gpu-like** server: 2 sentences; translations failed: 0" in result.stdout
-    assert "**llama** server: 2 sentences" in result.stdout
-    assert result.stdout.count("| source painted | 2 |") == 2
-    assert "| translation painted | 2 |" in result.stdout  # gpu-like: every sentence
+    # the clip's two sentences may be committed as two or three lines (a sentence whose
+    # speculative final ends in a full stop is committed at the dip; that depends on timing,
+    # so each server's run is checked against its own count)
+    sections = re.split(r"(?m)^(?=\*\*)", result.stdout)
+    runs = {m[1]: (int(m[2]), m[3], section) for section in sections
+            if (m := re.match(r"\*\*(\S+)\*\* server: (\d+) sentences; translations failed: "
+                              r"(\d+)", section))}
+    assert set(runs) == {"gpu-like", "llama"}, result.stdout
+    for n, _failed, section in runs.values():
+        assert n in (2, 3), section
+        assert f"| source painted | {n} |" in section, section
+    n, failed, section = runs["gpu-like"]
+    assert failed == "0" and f"| translation painted | {n} |" in section  # every sentence
 
 
 def test_failover(model_cache: Path) -> None:

@@ -90,12 +90,10 @@ def test_sigterm_commits_the_sentence_being_spoken(tmp_path: Path, model_cache: 
     assert all(isinstance(r["committed_at"], float) for r in sentences(tmp_path / "data"))
 
 
-def test_a_final_decode_past_the_quit_deadline_keeps_the_partial_line(
-        tmp_path: Path, model_cache: Path) -> None:
-    """The tray's CPU is taken by busy processes (real load) as it quits: the final decode
-    cannot finish within the deadline, so the partial line is committed in its place."""
+def quit_under_load(tmp_path: Path, model_cache: Path) -> str:
+    """Quit the speaking tray while busy processes take its CPU; its log."""
     with tray_speaking(tmp_path, model_cache) as app:
-        time.sleep(1.5)  # a partial of "ask what you can …" is on screen
+        time.sleep(2.5)  # a partial of "ask what you can …" is on screen (if the CPU allowed)
         cpu = str(min(os.sched_getaffinity(0)))
         hogs = [subprocess.Popen(["taskset", "-c", cpu, sys.executable, "-c", "while 1: pass"])
                 for _ in range(2)]
@@ -114,9 +112,25 @@ def test_a_final_decode_past_the_quit_deadline_keeps_the_partial_line(
         assert app.stderr is not None
         errors = app.stderr.read()
         assert code == 0, errors
-    log = (tmp_path / "logs" / "whispertrans-tray.log").read_text("utf-8")
-    assert "missed the quit deadline" in log
-    rows = sentences(tmp_path / "data")
+    return (tmp_path / "logs" / "whispertrans-tray.log").read_text("utf-8")
+
+
+def test_a_final_decode_past_the_quit_deadline_keeps_the_partial_line(
+        tmp_path: Path, model_cache: Path) -> None:
+    """The tray's CPU is taken by busy processes (real load) as it quits: the final decode
+    cannot finish within the deadline, so the partial line is committed in its place.
+
+    On a machine already loaded by others the first partial may not exist yet when the
+    signal comes (the app then logs "no partial line yet"): the scene is played again, up to
+    three times, so the case under test really happens."""
+    for attempt in range(3):
+        run = tmp_path / f"run{attempt}"
+        run.mkdir()
+        log = quit_under_load(run, model_cache)
+        if "no partial line yet" not in log:
+            break
+    assert "missed the quit deadline; kept the partial line" in log, log[-2000:]
+    rows = sentences(run / "data")
     said = [str(r["text"]).lower() for r in rows]
     assert "what" in said[-1] and "for you" in said[-2], said
     assert rows[-1]["index"] == rows[-2]["index"] + 1  # type: ignore[operator]
