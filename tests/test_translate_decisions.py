@@ -90,14 +90,15 @@ def test_a_wrong_key_is_not_retried() -> None:
     assert len(server.requests) == 1
 
 
-def test_a_stream_cut_after_text_is_asked_again_and_the_fragment_replaced() -> None:
-    def cut(request: httpx2.Request) -> httpx2.Response:
-        def body() -> Iterator[bytes]:
-            yield sse("你好", finish=False)
-            raise httpx2.RemoteProtocolError("peer closed connection", request=request)
-        return httpx2.Response(200, headers={"content-type": "text/event-stream"},
-                               content=body())
+def cut(request: httpx2.Request) -> httpx2.Response:
+    """A stream that sends "你好" and breaks off (no finish_reason, the connection dropped)."""
+    def body() -> Iterator[bytes]:
+        yield sse("你好", finish=False)
+        raise httpx2.RemoteProtocolError("peer closed connection", request=request)
+    return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body())
 
+
+def test_a_stream_cut_after_text_is_asked_again_and_the_fragment_replaced() -> None:
     server = Server(cut, lambda r: stream_response("哈囉，", "世界。"))
     seen: list[str] = []
     result = translator(server).translate("Hello, world.", "繁體中文", on_text=seen.append)
@@ -107,13 +108,6 @@ def test_a_stream_cut_after_text_is_asked_again_and_the_fragment_replaced() -> N
 
 
 def test_a_stream_cut_twice_is_named_with_its_fragment() -> None:
-    def cut(request: httpx2.Request) -> httpx2.Response:
-        def body() -> Iterator[bytes]:
-            yield sse("你好", finish=False)
-            raise httpx2.RemoteProtocolError("peer closed connection", request=request)
-        return httpx2.Response(200, headers={"content-type": "text/event-stream"},
-                               content=body())
-
     server = Server(cut, cut, lambda r: stream_response("never asked"))
     with pytest.raises(errors.StreamBrokenError) as info:
         translator(server).translate("Hello.", "繁體中文")
