@@ -47,7 +47,9 @@ def test_failover_and_late_lines_in_the_app(tmp_path: Path,
             assert app.tray_state().endpoint == \
                 f"Translation: test-model @ 127.0.0.1:{port_b}"
             status = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
-            assert f"127.0.0.1:{port_b}" in status
+            # the subtitles' status line names the server by its place and model, not its
+            # address (the tooltip above and the notification carry that)
+            assert status == "⚠ Translating with server 2 (test-model)"
 
             b.mode = "error500"  # now both fail: three lines keep their source text
             for i in (1, 2, 3):
