@@ -23,6 +23,7 @@ import numpy as np
 
 from whispertrans_tray.core.agreement import LocalAgreement, safe_prefix
 from whispertrans_tray.core.finals import SPECULATIVE_MARGIN_S, Speculation, skipped_spans
+from whispertrans_tray.core.loops import cut_loop
 from whispertrans_tray.core.recognizer_config import RecognizerConfig
 from whispertrans_tray.core.segmenter import (
     Segment,
@@ -276,8 +277,9 @@ class StreamingRecognizer:
         return self._take_partial(self._decode(self._window_start, now, "partial"))
 
     def _take_partial(self, words: list[Word]) -> list[Event]:
-        """A decode of the open window: commit what two decodes agree on, show the rest."""
-        self._agreement.insert(words)
+        """A decode of the open window: commit what two decodes agree on, show the rest.
+        A draft that fell into a repetition loop keeps only the loop's first pass."""
+        self._agreement.insert(cut_loop(words))
         events = self._commit(self._agreement.flush())
         if self.window_seconds >= self.config.max_window_s:
             events.extend(self._force_commit())
