@@ -56,6 +56,7 @@ class PrivatePulse:
     def __init__(self, folder: Path) -> None:
         self.socket = folder / "native"
         self.server = f"unix:{self.socket}"
+        self.log = folder / "pulseaudio.log"
         (folder / "run").mkdir(mode=0o700, parents=True)
         env = {k: v for k, v in os.environ.items() if k != "PULSE_SERVER"}
         env.update(HOME=str(folder), XDG_RUNTIME_DIR=str(folder / "run"),
@@ -63,23 +64,47 @@ class PrivatePulse:
                    PULSE_STATE_PATH=str(folder / "state"))
         self.process = subprocess.Popen(
             ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
-             "--system=false", "--log-level=error", "-L",
+             "--system=false", "--log-level=warning", f"--log-target=file:{self.log}", "-L",
              f"module-native-protocol-unix socket={self.socket} auth-anonymous=1"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if self.socket.exists() and self._pactl("info", check=False).returncode == 0:
-                break
-            time.sleep(0.1)
+        # A loaded 2-core machine can take many seconds to start the daemon: wait for it to
+        # answer (or to die, and then say why), not for a fixed time.
+        deadline = time.monotonic() + 60
+        while self._pactl("info", check=False).returncode != 0:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"pulseaudio exited with {self.process.returncode}: "
+                                   f"{self._log_text()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"pulseaudio did not answer within 60 s: {self._log_text()}")
+            time.sleep(0.2)
         self.module = ""
         self.load_sink()
 
+    def _log_text(self) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-2000:]
+        except OSError:
+            return "(no log)"
+
     def _pactl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["pactl", "-s", self.server, *args], capture_output=True,
-                              text=True, timeout=20, check=check)
+        result = subprocess.run(["pactl", "-s", self.server, *args], capture_output=True,
+                                text=True, timeout=20, check=False)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"pactl {' '.join(args)} failed ({result.returncode}): "
+                               f"{result.stderr.strip()} | pulseaudio log: {self._log_text()}")
+        return result
 
     def load_sink(self) -> None:
-        self.module = self._pactl("load-module", "module-null-sink", "sink_name=soak",
-                                  "sink_properties=device.description=SoakSpeaker").stdout.strip()
+        for attempt in range(5):  # a busy daemon may refuse a module now and then
+            try:
+                self.module = self._pactl(
+                    "load-module", "module-null-sink", "sink_name=soak",
+                    "sink_properties=device.description=SoakSpeaker").stdout.strip()
+                break
+            except RuntimeError:
+                if attempt == 4:
+                    raise
+                time.sleep(1)
         self._pactl("set-default-sink", "soak")
 
     def unload_sink(self) -> None:
