@@ -37,13 +37,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 VARIANTS: dict[str, dict[str, str]] = {
     "default": {},
+    "onednn1024": {"ONEDNN_PRIMITIVE_CACHE_CAPACITY": "1024"},  # oneDNN's own default
+    "onednn0": {"ONEDNN_PRIMITIVE_CACHE_CAPACITY": "0"},
     "arena2": {"MALLOC_ARENA_MAX": "2"},
     "mmap128k": {"MALLOC_MMAP_THRESHOLD_": "131072", "MALLOC_TRIM_THRESHOLD_": "131072"},
     "mkl_nofastmm": {"MKL_DISABLE_FAST_MM": "1"},
     "arena2_mkl": {"MALLOC_ARENA_MAX": "2", "MKL_DISABLE_FAST_MM": "1"},
 }
-"""Environment of each variant's process.  ``product`` runs with the environment as it is
-(whatever the product itself sets at start)."""
+"""Environment of each variant's process, on top of one without allocator settings (MALLOC_*,
+MKL_*, ONEDNN_*, DNNL_*): ``default`` is what the product sets for itself
+(``asr_faster_whisper.KERNEL_CACHE``); ``onednn1024`` is oneDNN's own default, the product
+before it set one."""
 
 
 class MallInfo2(ctypes.Structure):
@@ -160,9 +164,8 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_variant(name: str, args: argparse.Namespace) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("MALLOC_") and k != "MKL_DISABLE_FAST_MM"} \
-        if name != "product" else dict(os.environ)
-    env.update(VARIANTS.get(name, {}), PYTHONPATH=str(ROOT))
+           if not k.startswith(("MALLOC_", "MKL_", "ONEDNN_", "DNNL_"))}
+    env.update(VARIANTS[name], PYTHONPATH=str(ROOT))
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         command = [sys.executable, "-m", "benchmarks.bench_memory", "--child", name,
                    "--minutes", str(args.minutes), "--every", str(args.every),
@@ -228,7 +231,7 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=20.0)
     parser.add_argument("--every", type=float, default=60.0, help="seconds of audio")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--variants", default="default,arena2,mkl_nofastmm")
+    parser.add_argument("--variants", default="onednn1024,default,onednn0")
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -238,9 +241,9 @@ def main() -> int:
         Path(args.out).write_text(json.dumps(child(args)), "utf-8")
         return 0
     names = [n.strip() for n in args.variants.split(",") if n.strip()]
-    unknown = [n for n in names if n not in VARIANTS and n != "product"]
+    unknown = [n for n in names if n not in VARIANTS]
     if unknown:
-        parser.error(f"unknown variants {unknown}; known: {', '.join(VARIANTS)}, product")
+        parser.error(f"unknown variants {unknown}; known: {', '.join(VARIANTS)}")
     results = {name: run_variant(name, args) for name in names}
     text = table(results, args)
     notes = curves(results)

@@ -134,10 +134,19 @@ class Commands:
         lines come from that file (every sentence of the session, with the translations
         recorded so far): the app holds only the newest lines in memory."""
         base = self.app.history.path.with_suffix("")
-        lines = history.load(self.app.history.path)
+        try:
+            lines = history.load(self.app.history.path)
+        except OSError as exc:
+            self.app.fail(self.app.t("tray.export_unreadable", path=self.app.history.path,
+                                     detail=exc.strerror or type(exc).__name__))
+            return
         paths = []
         for ext in EXPORT_FORMATS:
             path = base.with_suffix(ext)
-            export.write(lines, path)
+            try:
+                export.write(lines, path)
+            except WhisperTransError as exc:  # a folder that cannot be written
+                self.app.fail(exc.message(self.app.settings.ui_language))
+                return
             paths.append(str(path))
         self.app.notify(self.app.t("tray.exported", paths=", ".join(paths)))
