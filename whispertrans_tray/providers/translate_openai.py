@@ -8,10 +8,14 @@ ask thinking models not to think (vLLM ``chat_template_kwargs``, Ollama ``think`
 any ``<think>…</think>`` that still arrives.  Every failure becomes a
 :class:`~whispertrans_tray.errors.TranslationError` that names the cause and the fix.
 
-An answer counts only when the server said it was finished (a ``finish_reason``): a stream
-that just stops is cut off, and its fragment is never returned as a translation.  A 429 is
-waited out (``Retry-After``, else a growing pause) as long as the request's deadline allows.
-An answer far longer than ``max_tokens`` allows (a server that ignores it) is cut at
+An answer counts only when the server said it was finished (``data: [DONE]`` or a
+``finish_reason``, see :mod:`~whispertrans_tray.providers.chat_stream`): a connection that ends
+with neither is cut off, and its fragment is never returned as a translation.  An answer the
+server stopped at ``max_tokens`` (``finish_reason: "length"``) is kept, ending in
+:data:`TRUNCATED_MARK` (``Result.truncated``); one with no text at all (the model spent every
+token thinking) is an :class:`~whispertrans_tray.errors.AnswerTooLongError` naming the fix.
+A 429 is waited out (``Retry-After``, else a growing pause) as long as the request's deadline
+allows.  An answer far longer than ``max_tokens`` allows (a server that ignores it) is cut at
 :data:`CHARS_PER_TOKEN` × ``max_tokens`` characters and the rest is not read.
 """
 
@@ -21,6 +25,7 @@ import contextlib
 import email.utils
 import ipaddress
 import logging
+import re
 import socket
 import ssl
 import threading
@@ -32,6 +37,7 @@ from urllib.parse import urlsplit
 
 from whispertrans_tray import errors, logs
 from whispertrans_tray.i18n import tr
+from whispertrans_tray.providers.chat_stream import ChatStream
 from whispertrans_tray.providers.prompt import Pair, ThinkFilter, build_messages
 from whispertrans_tray.settings import TranslationSettings
 
@@ -45,6 +51,7 @@ MIN_RETRY_BUDGET_S = 1.0  # a retry needs at least this much of the request's ti
 RETRY_PAUSE_S = 0.2
 RATE_LIMIT_PAUSE_S = 0.5  # first pause after a 429 without Retry-After; doubles each time
 CHARS_PER_TOKEN = 8  # generous for any script: more than this per max_tokens is not an answer
+TRUNCATED_MARK = "…"  # ends an answer the server stopped at max_tokens
 
 
 def base_url(url: str) -> str:
@@ -104,6 +111,24 @@ def retry_after_s(value: str | None, now: float | None = None) -> float | None:
         return None
 
 
+_UNKNOWN_MODEL = re.compile(
+    r"model_not_found|(invalid|unknown|no such) model|no 'model_name'"
+    r"|model\b.{0,120}\b(does not exist|not found|not exist)", re.IGNORECASE | re.DOTALL)
+
+
+def unknown_model(text: str, status: int) -> bool:
+    """Does an HTTP ``status`` error with this text say the model is unknown?
+
+    Servers say so only in the text, and not with the same status: vLLM 404 "The model `x`
+    does not exist.", OpenAI 404 code ``model_not_found``, Ollama 404 'model "x" not found,
+    try pulling it first', LiteLLM proxy 400 "Invalid model name passed in model=x".  A 400
+    that only mentions a model (vLLM's "This model's maximum context length is …") is not.
+    """
+    if status == 404 and "model" in text.lower():
+        return True
+    return bool(_UNKNOWN_MODEL.search(text))
+
+
 def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -> \
         errors.TranslationError:
     """The :class:`TranslationError` that explains ``exc`` (an openai or network error)."""
@@ -132,12 +157,13 @@ def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -
         if status in (401, 403):
             return errors.AuthenticationError(status=status)
         if status == 429:
-            return errors.rate_limited(retry_after_s(exc.response.headers.get("retry-after")))
+            # OpenAI sends retry-after-ms too (the SDK reads it first); others Retry-After
+            millis = retry_after_s(exc.response.headers.get("retry-after-ms"))
+            return errors.rate_limited(millis / 1000 if millis is not None else retry_after_s(
+                exc.response.headers.get("retry-after")))
+        if status in (400, 404) and unknown_model(str(exc), status):
+            return errors.ModelNotFoundError(model=model, available="?")
         if status == 404:
-            # Servers say "unknown model" only in the text of the 404 (vLLM: "The model `x`
-            # does not exist.", OpenAI: code model_not_found), so the text decides here.
-            if "model" in str(exc).lower():
-                return errors.ModelNotFoundError(model=model, available="?")
             return errors.NotCompatibleError(url=url, detail=f"HTTP 404 {str(exc)[:120]}")
         if status >= 500:
             return errors.ServerError(status=status, detail=str(exc)[:200])
@@ -220,6 +246,7 @@ class Result:
     chunks: int
     cancelled: bool = False
     capped: bool = False  # the answer ran far past max_tokens and was cut (the rest unread)
+    truncated: bool = False  # the server stopped at max_tokens (finish_reason "length")
 
 
 class OpenAITranslator:
@@ -330,37 +357,29 @@ class OpenAITranslator:
         first = 0.0
         text = ""
         chunks = 0
-        events = 0
         received = 0  # characters of content, thinking included
         cap = self.settings.max_tokens * CHARS_PER_TOKEN
         capped = False
-        finish: str | None = None
         think = ThinkFilter()
+        stream = ChatStream(())
         try:
-            stream = self._client.chat.completions.create(
+            with self._client.chat.completions.with_streaming_response.create(
                 model=self.settings.model, messages=messages, stream=True,
                 temperature=self.settings.temperature, max_tokens=self.settings.max_tokens,
                 extra_body=self._extra_body(),
                 timeout=openai.Timeout(budget, connect=min(CONNECT_TIMEOUT_S, budget)),
-            )
-            with stream:
-                watchdog.watch(stream.response)
-                for chunk in stream:
-                    events += 1
+            ) as response:
+                watchdog.watch(response.http_response)
+                stream = ChatStream(response.iter_lines())
+                for delta, thought in stream:
                     if cancelled():
                         break
-                    if getattr(chunk, "error", None):
-                        raise errors.ServerError(status=500, detail=str(chunk.error)[:200])
-                    if not chunk.choices:
-                        continue
-                    finish = chunk.choices[0].finish_reason or finish
-                    delta = chunk.choices[0].delta.content or ""
-                    if received + len(delta) > cap:  # far past max_tokens: stop reading
-                        delta = delta[:max(cap - received, 0)]
+                    if received + thought + len(delta) > cap:  # far past max_tokens: stop
+                        delta = delta[:max(cap - received - thought, 0)]
                         capped = True
-                    received += len(delta)
+                    received += thought + len(delta)
                     visible = think.feed(delta)
-                    if delta and not first:
+                    if (delta or thought) and not first:
                         first = time.perf_counter() - started
                     chunks += 1 if delta else 0
                     if visible:
@@ -373,13 +392,7 @@ class OpenAITranslator:
         except Exception as exc:
             if watchdog.reason == "cancelled":
                 return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
-            if watchdog.reason == "timeout":
-                error: errors.TranslationError = errors.TranslationTimeoutError(
-                    url=self.url, seconds=self.settings.timeout_s)
-            else:
-                error = map_error(exc, self.url, self.settings.timeout_s, self.settings.model)
-            if isinstance(error, errors.ModelNotFoundError):
-                error = self._model_missing()
+            error = self._failure(exc, watchdog.reason, text)
             if text:
                 error.partial = True
             raise error from exc
@@ -387,21 +400,47 @@ class OpenAITranslator:
             watchdog.stop()
         if cancelled():
             return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
-        if not text.strip():
-            if not events:
-                raise errors.NotCompatibleError(
-                    url=self.url, detail="it sent no chat completion stream")
-            if finish is not None:
-                raise errors.StreamBrokenError(detail="the answer was empty")
+        return self._ended(stream, text.strip(), capped, received,
+                           (first, time.perf_counter() - started, chunks))
+
+    def _failure(self, exc: Exception, reason: str, text: str) -> errors.TranslationError:
+        """The error for a request or stream that raised ``exc`` (``reason``: the watchdog's)."""
+        import httpx2
+
+        if reason == "timeout" or isinstance(exc, httpx2.TimeoutException):
+            return errors.TranslationTimeoutError(url=self.url, seconds=self.settings.timeout_s)
+        if isinstance(exc, httpx2.TransportError):
+            # The answer had started (the SDK raises its own errors before that): the
+            # connection broke mid-answer, so the answer is cut off.
+            return errors.CutOffError(chars=len(text.strip()))
+        error = map_error(exc, self.url, self.settings.timeout_s, self.settings.model)
+        return self._model_missing() if isinstance(error, errors.ModelNotFoundError) else error
+
+    def _ended(self, stream: ChatStream, text: str, capped: bool, received: int,
+               timing: tuple[float, float, int]) -> Result:
+        """The result of a stream that ended: complete only with [DONE] or a finish_reason."""
         if capped:
             log.warning("The answer ran past max_tokens (%d); kept its first %d characters",
-                        self.settings.max_tokens, cap)
-        elif finish is None:  # the stream ended, but the server never said it had finished
-            cut = errors.CutOffError(chars=len(text.strip()))
-            cut.partial = bool(text.strip())
+                        self.settings.max_tokens, self.settings.max_tokens * CHARS_PER_TOKEN)
+            return Result(text, *timing, capped=True)
+        if not stream.events and not text:
+            raise errors.NotCompatibleError(url=self.url,
+                                            detail="it sent no chat completion stream")
+        if not stream.complete:  # the connection ended, but the server never said it finished
+            cut = errors.CutOffError(chars=len(text))
+            cut.partial = bool(text)
             raise cut
-        return Result(text.strip(), first, time.perf_counter() - started, chunks,
-                      capped=capped)
+        if stream.finish == "length":
+            if not text:  # every token went into thinking (reasoning or <think>)
+                raise errors.AnswerTooLongError(
+                    "translate.length_thinking" if received else "translate.length_empty",
+                    max_tokens=self.settings.max_tokens)
+            log.warning("The server stopped the answer at max_tokens (%d): kept as cut",
+                        self.settings.max_tokens)
+            return Result(text + TRUNCATED_MARK, *timing, truncated=True)
+        if not text:
+            raise errors.StreamBrokenError(detail="the answer was empty")
+        return Result(text, *timing)
 
     def _model_missing(self) -> errors.ModelNotFoundError:
         try:
