@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 
 from whispertrans_tray import errors, logs
 from whispertrans_tray.i18n import tr
+from whispertrans_tray.providers import _urls
 from whispertrans_tray.providers.chat_stream import ChatStream
 from whispertrans_tray.providers.prompt import Pair, ThinkFilter, build_messages
 from whispertrans_tray.settings import TranslationSettings
@@ -56,22 +57,10 @@ TRUNCATED_MARK = "…"  # ends an answer the server stopped at max_tokens
 
 def base_url(url: str) -> str:
     """``http://host:8000/v1/chat/completions`` or ``…/v1`` → ``http://host:8000/v1``."""
-    text = url.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https"):
-        raise errors.BadURLError(url=url, detail="it must start with http:// or https://")
-    if not parts.hostname:
-        raise errors.BadURLError(url=url, detail="it has no host name")
     try:
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError as exc:
+        return _urls.base_url(url, ("/chat/completions", "/completions", "/models"))
+    except _urls.InvalidURLError as exc:
         raise errors.BadURLError(url=url, detail=str(exc)) from exc
-    path = parts.path.rstrip("/")
-    for suffix in ("/chat/completions", "/completions", "/models"):
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
-            break
-    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def is_local(host: str) -> bool:

@@ -1,0 +1,51 @@
+"""User-facing text in the two UI languages: 繁體中文 (``zh-TW``) and English (``en``).
+
+Every message a user can see is a key in :data:`MESSAGES`; :func:`tr` formats it with
+``str.format`` keyword arguments.  A missing translation falls back to English, a missing
+key raises ``KeyError`` (caught by the tests, never by users).
+
+The catalogue is kept per area in private modules (``_recognition``, ``_audio``,
+``_translation``, ``_app``); this module is the API: :func:`tr`, :data:`MESSAGES` and the
+choice of the UI language.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from whispertrans_tray.i18n import _app, _audio, _recognition, _translation
+
+UI_LANGUAGES: Final = ("zh-TW", "en")
+DEFAULT_UI_LANGUAGE: Final = "zh-TW"
+
+
+def _catalogue(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The areas' tables as one; a key defined in two areas is a mistake caught at import."""
+    merged: dict[str, dict[str, str]] = {}
+    for table in tables:
+        twice = merged.keys() & table.keys()
+        if twice:
+            raise KeyError(f"messages defined twice: {sorted(twice)}")
+        merged.update(table)
+    return merged
+
+
+MESSAGES: Final[dict[str, dict[str, str]]] = _catalogue(
+    _recognition.MESSAGES, _audio.MESSAGES, _translation.MESSAGES, _app.MESSAGES)
+
+
+def normalize_ui_language(language: str) -> str:
+    """Map a locale-ish string (``zh_TW.UTF-8``, ``en-US``, ``zh-Hant``) to a UI language."""
+    lowered = language.replace("_", "-").lower()
+    if lowered.startswith("zh"):
+        return "zh-TW"
+    if lowered.startswith("en"):
+        return "en"
+    return DEFAULT_UI_LANGUAGE
+
+
+def tr(key: str, language: str = DEFAULT_UI_LANGUAGE, /, **params: object) -> str:
+    """Return the message ``key`` in ``language``, formatted with ``params``."""
+    entry = MESSAGES[key]
+    template = entry.get(language) or entry["en"]
+    return template.format(**params)
