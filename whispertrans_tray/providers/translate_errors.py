@@ -1,0 +1,85 @@
+"""How an OpenAI-compatible chat server's failures become :class:`TranslationError`\\ s.
+
+Each error names the cause and the fix (:mod:`whispertrans_tray.errors`): network errors are
+told apart by the httpx/ssl exceptions they were raised from, never by their text; HTTP
+statuses by their number (a 404 by its text: servers say "unknown model" only there); a 429
+carries the wait its ``Retry-After`` asks for.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ssl
+import time
+from collections.abc import Iterator
+
+from whispertrans_tray import errors
+
+
+def retry_after_s(value: str | None, now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        return max(float(text), 0.0) if text.replace(".", "", 1).isdigit() else max(
+            email.utils.parsedate_to_datetime(text).timestamp()
+            - (time.time() if now is None else now), 0.0)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -> \
+        errors.TranslationError:
+    """The :class:`TranslationError` that explains ``exc`` (an openai or network error)."""
+    import httpx2
+    import openai
+
+    if isinstance(exc, errors.TranslationError):
+        return exc
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, openai.APITimeoutError):
+        return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
+    if isinstance(exc, openai.APIConnectionError):
+        # Classified by the httpx/ssl exceptions it was raised from, not by their text.
+        chain = list(_chain(exc))
+        cause = repr(exc.__cause__ or exc)[:200]
+        tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
+        if tls is not None:
+            return errors.TLSError(url=url, detail=repr(tls)[:200])
+        if any(isinstance(e, httpx2.TimeoutException) for e in chain):
+            return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
+        if any(isinstance(e, httpx2.RemoteProtocolError) for e in chain):
+            return errors.StreamBrokenError(detail=cause)
+        return errors.ServerUnreachableError(url=url, detail=cause)
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        if status in (401, 403):
+            return errors.AuthenticationError(status=status)
+        if status == 429:
+            return errors.rate_limited(retry_after_s(exc.response.headers.get("retry-after")))
+        if status == 404:
+            # Servers say "unknown model" only in the text of the 404 (vLLM: "The model `x`
+            # does not exist.", OpenAI: code model_not_found), so the text decides here.
+            if "model" in str(exc).lower():
+                return errors.ModelNotFoundError(model=model, available="?")
+            return errors.NotCompatibleError(url=url, detail=f"HTTP 404 {str(exc)[:120]}")
+        if status >= 500:
+            return errors.ServerError(status=status, detail=str(exc)[:200])
+        return errors.NotCompatibleError(url=url, detail=f"HTTP {status} {str(exc)[:160]}")
+    if isinstance(exc, (openai.APIResponseValidationError, ValueError, KeyError, TypeError,
+                        AttributeError)):
+        return errors.StreamBrokenError(detail=detail)
+    if isinstance(exc, openai.OpenAIError):
+        return errors.NotCompatibleError(url=url, detail=detail)
+    return errors.StreamBrokenError(detail=detail)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and the exceptions it was raised from (``__cause__``/``__context__``)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
