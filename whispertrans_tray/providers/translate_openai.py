@@ -15,22 +15,20 @@ server stopped at ``max_tokens`` (``finish_reason: "length"``) is kept, ending i
 :data:`TRUNCATED_MARK` (``Result.truncated``); one with no text at all (the model spent every
 token thinking) is an :class:`~whispertrans_tray.errors.AnswerTooLongError` naming the fix.
 A 429 is waited out (``Retry-After``, else a growing pause) as long as the request's deadline
-allows.  An answer far longer than ``max_tokens`` allows (a server that ignores it) is cut at
+allows.
+An answer far longer than ``max_tokens`` allows (a server that ignores it) is cut at
 :data:`CHARS_PER_TOKEN` × ``max_tokens`` characters and the rest is not read.
+
+The stream is read by :mod:`~whispertrans_tray.providers.translate_stream`; failures are
+explained by :mod:`~whispertrans_tray.providers.translate_errors`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
 import ipaddress
 import logging
-import re
-import socket
-import ssl
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -39,11 +37,16 @@ from whispertrans_tray import errors, logs
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers import _urls
 from whispertrans_tray.providers.chat_stream import ChatStream
-from whispertrans_tray.providers.prompt import Pair, ThinkFilter, build_messages
+from whispertrans_tray.providers.prompt import Pair, build_messages
+from whispertrans_tray.providers.translate_errors import map_error, retry_after_s, unknown_model
+from whispertrans_tray.providers.translate_stream import StreamReader, Watchdog
 from whispertrans_tray.settings import TranslationSettings
 
 if TYPE_CHECKING:
     import httpx2
+
+__all__ = ["CHARS_PER_TOKEN", "TRUNCATED_MARK", "OpenAITranslator", "Result", "base_url",
+           "is_local", "map_error", "plain_http_warning", "retry_after_s", "unknown_model"]
 
 log = logging.getLogger(__name__)
 
@@ -85,144 +88,6 @@ def plain_http_warning(url: str, api_key: str | None, ui_language: str,
         return None
     _warned_hosts.add(host)
     return tr("translate.plain_http_key", ui_language, host=host)
-
-
-def retry_after_s(value: str | None, now: float | None = None) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        return max(float(text), 0.0) if text.replace(".", "", 1).isdigit() else max(
-            email.utils.parsedate_to_datetime(text).timestamp()
-            - (time.time() if now is None else now), 0.0)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-_UNKNOWN_MODEL = re.compile(
-    r"model_not_found|(invalid|unknown|no such) model|no 'model_name'"
-    r"|model\b.{0,120}\b(does not exist|not found|not exist)", re.IGNORECASE | re.DOTALL)
-
-
-def unknown_model(text: str, status: int) -> bool:
-    """Does an HTTP ``status`` error with this text say the model is unknown?
-
-    Servers say so only in the text, and not with the same status: vLLM 404 "The model `x`
-    does not exist.", OpenAI 404 code ``model_not_found``, Ollama 404 'model "x" not found,
-    try pulling it first', LiteLLM proxy 400 "Invalid model name passed in model=x".  A 400
-    that only mentions a model (vLLM's "This model's maximum context length is …") is not.
-    """
-    if status == 404 and "model" in text.lower():
-        return True
-    return bool(_UNKNOWN_MODEL.search(text))
-
-
-def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -> \
-        errors.TranslationError:
-    """The :class:`TranslationError` that explains ``exc`` (an openai or network error)."""
-    import httpx2
-    import openai
-
-    if isinstance(exc, errors.TranslationError):
-        return exc
-    detail = f"{type(exc).__name__}: {exc}"[:300]
-    if isinstance(exc, openai.APITimeoutError):
-        return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
-    if isinstance(exc, openai.APIConnectionError):
-        # Classified by the httpx/ssl exceptions it was raised from, not by their text.
-        chain = list(_chain(exc))
-        cause = repr(exc.__cause__ or exc)[:200]
-        tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
-        if tls is not None:
-            return errors.TLSError(url=url, detail=repr(tls)[:200])
-        if any(isinstance(e, httpx2.TimeoutException) for e in chain):
-            return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
-        if any(isinstance(e, httpx2.RemoteProtocolError) for e in chain):
-            return errors.StreamBrokenError(detail=cause)
-        return errors.ServerUnreachableError(url=url, detail=cause)
-    if isinstance(exc, openai.APIStatusError):
-        status = exc.status_code
-        if status in (401, 403):
-            return errors.AuthenticationError(status=status)
-        if status == 429:
-            # OpenAI sends retry-after-ms too (the SDK reads it first); others Retry-After
-            millis = retry_after_s(exc.response.headers.get("retry-after-ms"))
-            return errors.rate_limited(millis / 1000 if millis is not None else retry_after_s(
-                exc.response.headers.get("retry-after")))
-        if status in (400, 404) and unknown_model(str(exc), status):
-            return errors.ModelNotFoundError(model=model, available="?")
-        if status == 404:
-            return errors.NotCompatibleError(url=url, detail=f"HTTP 404 {str(exc)[:120]}")
-        if status >= 500:
-            return errors.ServerError(status=status, detail=str(exc)[:200])
-        return errors.NotCompatibleError(url=url, detail=f"HTTP {status} {str(exc)[:160]}")
-    if isinstance(exc, (openai.APIResponseValidationError, ValueError, KeyError, TypeError,
-                        AttributeError)):
-        return errors.StreamBrokenError(detail=detail)
-    if isinstance(exc, openai.OpenAIError):
-        return errors.NotCompatibleError(url=url, detail=detail)
-    return errors.StreamBrokenError(detail=detail)
-
-
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and the exceptions it was raised from (``__cause__``/``__context__``)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
-class _Watchdog:
-    """Aborts a streaming response at its deadline or when it is cancelled.
-
-    Closing an HTTP response from another thread does not wake a blocking read, so the
-    watchdog shuts the socket down, which does; the reader then sees a connection error and
-    :attr:`reason` says why.
-    """
-
-    def __init__(self, deadline: float, cancelled: Callable[[], bool]) -> None:
-        self.deadline = deadline
-        self.cancelled = cancelled
-        self.reason = ""  # "timeout" or "cancelled" once it fired
-        self._response: Any = None
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="translate-watchdog",
-                                        daemon=True)
-
-    def watch(self, response: Any) -> None:
-        self._response = response
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._done.set()
-
-    def _run(self) -> None:
-        while not self._done.wait(0.05):
-            if self.cancelled():
-                self.reason = "cancelled"
-            elif time.monotonic() >= self.deadline:
-                self.reason = "timeout"
-            else:
-                continue
-            _abort(self._response)
-            return
-
-
-def _abort(response: Any) -> None:
-    """Shut down the socket under an httpx response (or at least close the response)."""
-    try:
-        stream = response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if isinstance(sock, socket.socket):
-            sock.shutdown(socket.SHUT_RDWR)
-            return
-    except (AttributeError, OSError) as exc:
-        log.debug("Could not shut the stream's socket down: %s", exc)
-    with contextlib.suppress(Exception):
-        response.close()
 
 
 @dataclass(frozen=True)
@@ -342,16 +207,12 @@ class OpenAITranslator:
 
         started = time.perf_counter()
         budget = max(deadline - time.monotonic(), 0.1)
-        watchdog = _Watchdog(deadline, cancelled)
-        first = 0.0
-        text = ""
-        chunks = 0
-        received = 0  # characters of content, thinking included
+        watchdog = Watchdog(deadline, cancelled)
         cap = self.settings.max_tokens * CHARS_PER_TOKEN
-        capped = False
-        think = ThinkFilter()
+        reader = StreamReader(cap, on_text, cancelled, started)
         stream = ChatStream(())
         try:
+            # The SSE is read here, not by the SDK's Stream, which swallows [DONE]
             with self._client.chat.completions.with_streaming_response.create(
                 model=self.settings.model, messages=messages, stream=True,
                 temperature=self.settings.temperature, max_tokens=self.settings.max_tokens,
@@ -360,37 +221,22 @@ class OpenAITranslator:
             ) as response:
                 watchdog.watch(response.http_response)
                 stream = ChatStream(response.iter_lines())
-                for delta, thought in stream:
-                    if cancelled():
-                        break
-                    if received + thought + len(delta) > cap:  # far past max_tokens: stop
-                        delta = delta[:max(cap - received - thought, 0)]
-                        capped = True
-                    received += thought + len(delta)
-                    visible = think.feed(delta)
-                    if (delta or thought) and not first:
-                        first = time.perf_counter() - started
-                    chunks += 1 if delta else 0
-                    if visible:
-                        text += visible
-                        if on_text:
-                            on_text(text.strip())
-                    if capped:
-                        break
-            text += think.finish()
+                reader.read(stream)
+            reader.end()
         except Exception as exc:
             if watchdog.reason == "cancelled":
-                return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
-            error = self._failure(exc, watchdog.reason, text)
-            if text:
+                return Result(reader.text.strip(), reader.first, time.perf_counter() - started,
+                              reader.chunks, True)
+            error = self._failure(exc, watchdog.reason, reader.text)
+            if reader.text:
                 error.partial = True
             raise error from exc
         finally:
             watchdog.stop()
+        timing = (reader.first, time.perf_counter() - started, reader.chunks)
         if cancelled():
-            return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
-        return self._ended(stream, text.strip(), capped, received,
-                           (first, time.perf_counter() - started, chunks))
+            return Result(reader.text.strip(), *timing, True)
+        return self._ended(stream, reader, timing)
 
     def _failure(self, exc: Exception, reason: str, text: str) -> errors.TranslationError:
         """The error for a request or stream that raised ``exc`` (``reason``: the watchdog's)."""
@@ -405,12 +251,13 @@ class OpenAITranslator:
         error = map_error(exc, self.url, self.settings.timeout_s, self.settings.model)
         return self._model_missing() if isinstance(error, errors.ModelNotFoundError) else error
 
-    def _ended(self, stream: ChatStream, text: str, capped: bool, received: int,
+    def _ended(self, stream: ChatStream, reader: StreamReader,
                timing: tuple[float, float, int]) -> Result:
         """The result of a stream that ended: complete only with [DONE] or a finish_reason."""
-        if capped:
+        text = reader.text.strip()
+        if reader.capped:
             log.warning("The answer ran past max_tokens (%d); kept its first %d characters",
-                        self.settings.max_tokens, self.settings.max_tokens * CHARS_PER_TOKEN)
+                        self.settings.max_tokens, reader.cap)
             return Result(text, *timing, capped=True)
         if not stream.events and not text:
             raise errors.NotCompatibleError(url=self.url,
@@ -422,7 +269,7 @@ class OpenAITranslator:
         if stream.finish == "length":
             if not text:  # every token went into thinking (reasoning or <think>)
                 raise errors.AnswerTooLongError(
-                    "translate.length_thinking" if received else "translate.length_empty",
+                    "translate.length_thinking" if reader.received else "translate.length_empty",
                     max_tokens=self.settings.max_tokens)
             log.warning("The server stopped the answer at max_tokens (%d): kept as cut",
                         self.settings.max_tokens)
