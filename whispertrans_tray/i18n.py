@@ -2,12 +2,16 @@
 
 Every message a user can see is a key in :data:`MESSAGES`; :func:`tr` formats it with
 ``str.format`` keyword arguments.  A missing translation falls back to English, a missing
-key raises ``KeyError`` (caught by the tests, never by users).
+key raises ``KeyError`` (caught by the tests, never by users).  A parameter may be a
+:class:`Phrase` (a cause from :mod:`whispertrans_tray.i18n_causes`, e.g. "the connection was
+refused"): it is put into the message in the message's own language.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NamedTuple
+
+from whispertrans_tray.i18n_causes import CAUSES
 
 UI_LANGUAGES: Final = ("zh-TW", "en")
 DEFAULT_UI_LANGUAGE: Final = "zh-TW"
@@ -41,6 +45,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Unknown setting '{field}' was ignored.",
     },
     "settings.rejected": {"zh-TW": "{detail}", "en": "{detail}"},
+    "settings.store_failed": {
+        "zh-TW": "無法儲存設定或 API Key（{detail}）。請確認設定資料夾可寫入，且系統的金鑰圈"
+        "（keyring）可以使用；詳情記錄在日誌中。",
+        "en": "The settings or the API key could not be saved ({detail}). Check that the "
+        "settings folder is writable and that the system keyring works; the details are in "
+        "the log.",
+    },
     "settings.save_failed": {
         "zh-TW": "無法儲存設定到 {path}：{detail}。請確認資料夾可寫入。",
         "en": "Could not save the settings to {path}: {detail}. Check that the folder is "
@@ -66,8 +77,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "connection, or choose the bundled 'base' model or a local model folder in the settings.",
     },
     "model.load_failed": {
-        "zh-TW": "無法載入 Whisper 模型「{name}」：{detail}。",
-        "en": "Could not load the Whisper model '{name}': {detail}.",
+        "zh-TW": "無法載入 Whisper 模型「{name}」：{detail}。請在設定中重新下載該模型，"
+        "或改用內建的 base 模型。",
+        "en": "Could not load the Whisper model '{name}': {detail}. Download it again in the "
+        "settings, or choose the bundled 'base' model.",
     },
     "model.download_unreachable": {
         "zh-TW": "無法下載 Whisper 模型「{name}」：連不上 {host}（{detail}）。請確認網路連線"
@@ -120,15 +133,16 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "http://192.168.100.10:8000/v1/audio/transcriptions.",
     },
     "asr.remote_unreachable": {
-        "zh-TW": "無法連線到語音辨識伺服器 {url}（{detail}）。請確認伺服器已啟動、防火牆允許連線，"
-        "以及 URL 的主機與端口正確。",
-        "en": "Cannot connect to the recognition server {url} ({detail}). Check that it is "
-        "running, that the firewall allows the connection, and the host and port in the URL.",
+        "zh-TW": "無法連線到 {host} 上的語音辨識伺服器：{detail}。請確認伺服器已啟動、防火牆允許連線，"
+        "以及設定中 URL 的主機與端口正確。",
+        "en": "Cannot connect to the recognition server at {host}: {detail}. Check that it is "
+        "running, that the firewall allows the connection, and the host and port in the URL "
+        "in the settings.",
     },
     "asr.remote_timeout": {
-        "zh-TW": "語音辨識伺服器 {url} 在 {seconds:.1f} 秒內沒有回應。"
+        "zh-TW": "{host} 上的語音辨識伺服器在 {seconds:.1f} 秒內沒有回應。"
         "伺服器可能過載；請使用 GPU 或較小的模型。",
-        "en": "The recognition server {url} did not answer within {seconds:.1f} s. It may be "
+        "en": "The recognition server at {host} did not answer within {seconds:.1f} s. It may be "
         "overloaded: use a GPU or a smaller model.",
     },
     "asr.remote_auth": {
@@ -137,21 +151,22 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "key in the speech recognition settings.",
     },
     "asr.remote_too_large": {
-        "zh-TW": "語音辨識伺服器拒絕了音訊大小（HTTP 413：{detail}）。請放寬伺服器（或其前面的代理）"
+        "zh-TW": "語音辨識伺服器拒絕了音訊大小（HTTP 413；{detail}）。請放寬伺服器（或其前面的代理）"
         "的上傳大小限制，例如 nginx 的 client_max_body_size。",
-        "en": "The recognition server refused the audio as too large (HTTP 413: {detail}). "
+        "en": "The recognition server refused the audio as too large (HTTP 413; {detail}). "
         "Raise the upload limit of the server or the proxy in front of it (e.g. nginx "
         "client_max_body_size).",
     },
     "asr.remote_not_compatible": {
-        "zh-TW": "{url} 不是 OpenAI 相容的語音辨識 API（{detail}）。請確認 URL 指向 "
+        "zh-TW": "{host} 上的伺服器不是 OpenAI 相容的語音辨識 API（{detail}）。請確認設定中的 URL 指向 "
         "/v1/audio/transcriptions 或 /v1，且伺服器提供該模型。",
-        "en": "{url} is not an OpenAI-compatible speech recognition API ({detail}). Check that "
+        "en": "The server at {host} is not an OpenAI-compatible speech recognition API ({detail}). "
+        "Check that "
         "the URL points to /v1/audio/transcriptions or /v1 and that the server has the model.",
     },
     "asr.remote_server_error": {
-        "zh-TW": "語音辨識伺服器發生錯誤（HTTP {status}：{detail}）。請查看伺服器的日誌。",
-        "en": "The recognition server failed (HTTP {status}: {detail}). Check the server's log.",
+        "zh-TW": "語音辨識伺服器發生錯誤（HTTP {status}；{detail}）。請查看伺服器的日誌。",
+        "en": "The recognition server failed (HTTP {status}; {detail}). Check the server's log.",
     },
     "asr.remote_bad_answer": {
         "zh-TW": "語音辨識伺服器的回應無法使用（{detail}）。請確認伺服器支援 "
@@ -160,8 +175,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "supports response_format=verbose_json (with timestamps).",
     },
     "asr.remote_slower": {
-        "zh-TW": "語音辨識伺服器 {url} 比本機辨識慢（{remote_ms:.0f} ms，本機約 {local_ms:.0f} ms）。",
-        "en": "The recognition server {url} is slower than local decoding ({remote_ms:.0f} ms, "
+        "zh-TW": "{host} 上的語音辨識伺服器比本機辨識慢（{remote_ms:.0f} ms，本機約 {local_ms:.0f} ms）。",
+        "en": "The recognition server at {host} is slower than local decoding ({remote_ms:.0f} ms, "
         "locally about {local_ms:.0f} ms).",
     },
     "asr.fallback_local": {
@@ -169,8 +184,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Recognizing locally: {cause} The app returns to the server when it recovers.",
     },
     "asr.back_to_remote": {
-        "zh-TW": "語音辨識伺服器 {url} 已恢復（測試 {ms:.0f} ms），改回使用伺服器辨識。",
-        "en": "The recognition server {url} is back (test decode {ms:.0f} ms); recognizing "
+        "zh-TW": "{host} 上的語音辨識伺服器已恢復（測試 {ms:.0f} ms），改回使用伺服器辨識。",
+        "en": "The recognition server at {host} is back (test decode {ms:.0f} ms); recognizing "
         "there again.",
     },
     "asr.conn_ok": {
@@ -352,6 +367,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Cannot open the subtitle window ({detail}): no screen is available. Run it in "
         "a desktop session, or use the terminal mode: whispertrans-tray listen",
     },
+    "app.settings_window_failed": {
+        "zh-TW": "無法開啟設定視窗：{detail}。請查看日誌，或直接編輯設定檔 {path}。",
+        "en": "The settings window could not be opened: {detail}. Check the log, or edit the "
+        "settings file {path} directly.",
+    },
     "cli.interrupted": {
         "zh-TW": "已中斷。",
         "en": "Interrupted.",
@@ -376,16 +396,18 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "http://localhost:8000/v1/chat/completions.",
     },
     "translate.unreachable": {
-        "zh-TW": "無法連線到翻譯伺服器 {url}（{detail}）。請確認：1. 伺服器（如 vLLM）已啟動；"
-        "2. 防火牆允許此連線；3. URL 的主機與端口正確（localhost 或區網 IP）；4. 端口未被其他程式占用。",
-        "en": "Cannot connect to the translation server {url} ({detail}). Check that: 1. the "
+        "zh-TW": "無法連線到 {host} 上的翻譯伺服器：{detail}。請確認：1. 伺服器（如 vLLM）已啟動；"
+        "2. 防火牆允許此連線；3. 設定中 URL 的主機與端口正確（localhost 或區網 IP）；"
+        "4. 端口未被其他程式占用。",
+        "en": "Cannot connect to the translation server at {host}: {detail}. Check that: 1. the "
         "server (e.g. vLLM) is running; 2. the firewall allows the connection; 3. the host and "
-        "port in the URL are right (localhost vs LAN IP); 4. no other program uses the port.",
+        "port in the URL in the settings are right (localhost vs LAN IP); 4. no other program "
+        "uses the port.",
     },
     "translate.timeout": {
-        "zh-TW": "翻譯伺服器 {url} 在 {seconds:g} 秒內沒有回應。伺服器可能過載或模型仍在載入；"
+        "zh-TW": "{host} 上的翻譯伺服器在 {seconds:g} 秒內沒有回應。伺服器可能過載或模型仍在載入；"
         "請確認使用 GPU、改用較小的模型，或在設定中延長逾時時間。",
-        "en": "The translation server {url} did not answer within {seconds:g} s. It may be "
+        "en": "The translation server at {host} did not answer within {seconds:g} s. It may be "
         "overloaded or still loading the model: use a GPU, a smaller model, or a longer timeout "
         "in the settings.",
     },
@@ -402,26 +424,30 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "Choose one of them as the model name in the settings.",
     },
     "translate.tls": {
-        "zh-TW": "與 {url} 的 TLS/SSL 連線失敗（{detail}）。請確認網址應使用 http 還是 https，"
-        "以及伺服器憑證是否有效。",
-        "en": "The TLS/SSL connection to {url} failed ({detail}). Check whether the URL should "
-        "be http or https, and that the server's certificate is valid.",
+        "zh-TW": "與 {host} 上的翻譯伺服器的 TLS/SSL 連線失敗：{detail}。請確認設定中的網址應使用 "
+        "http 還是 https，以及伺服器憑證是否有效。",
+        "en": "The TLS/SSL connection to the translation server at {host} failed: {detail}. "
+        "Check whether the URL in the settings should be http or https, and that the server's "
+        "certificate is valid.",
     },
     "translate.not_compatible": {
-        "zh-TW": "{url} 不是 OpenAI 相容的 API（{detail}）。請確認 URL 指向 /v1/chat/completions 或 /v1。",
-        "en": "{url} is not an OpenAI-compatible API ({detail}). Check that the URL points to "
-        "/v1/chat/completions or /v1.",
+        "zh-TW": "{host} 上的伺服器不是 OpenAI 相容的 API（{detail}）。請確認設定中的 URL 指向 "
+        "/v1/chat/completions 或 /v1。",
+        "en": "The server at {host} is not an OpenAI-compatible API ({detail}). Check that the "
+        "URL in the settings points to /v1/chat/completions or /v1.",
     },
     "translate.server_error": {
-        "zh-TW": "翻譯伺服器發生錯誤（HTTP {status}：{detail}）。請查看伺服器的日誌，"
+        "zh-TW": "翻譯伺服器發生錯誤（HTTP {status}；{detail}）。請查看伺服器的日誌，"
         "常見原因是記憶體不足（CUDA out of memory）。",
-        "en": "The translation server failed (HTTP {status}: {detail}). Check the server's log; "
+        "en": "The translation server failed (HTTP {status}; {detail}). Check the server's log; "
         "a common cause is running out of GPU memory (CUDA out of memory).",
     },
     "translate.stream_broken": {
-        "zh-TW": "翻譯伺服器的回應中斷或格式錯誤（{detail}）。下一句會再試一次。",
+        "zh-TW": "翻譯伺服器的回應中斷或格式錯誤（{detail}）。下一句會再試一次；"
+        "若持續發生，請查看伺服器的日誌，或確認中間沒有代理伺服器切斷串流。",
         "en": "The translation server's answer was cut off or malformed ({detail}). The next "
-        "sentence tries again.",
+        "sentence tries again; if this keeps happening, check the server's log, or that no "
+        "proxy in between cuts the stream.",
     },
     "translate.cut_off": {
         "zh-TW": "翻譯伺服器的回應在完成前就中斷了（收到 {chars} 字，但沒有 finish_reason／[DONE]），"
@@ -522,8 +548,26 @@ def normalize_ui_language(language: str) -> str:
     return DEFAULT_UI_LANGUAGE
 
 
+class Phrase(NamedTuple):
+    """A cause in words, to be put into a message in that message's language: the key of
+    a phrase in :data:`MESSAGES` or :data:`~whispertrans_tray.i18n_causes.CAUSES`, and its
+    parameters (as pairs: a phrase is hashable and immutable)."""
+
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, /, **params: object) -> Phrase:
+        return cls(key, tuple(params.items()))
+
+    def text(self, language: str = DEFAULT_UI_LANGUAGE) -> str:
+        return tr(self.key, language, **dict(self.params))
+
+
 def tr(key: str, language: str = DEFAULT_UI_LANGUAGE, /, **params: object) -> str:
-    """Return the message ``key`` in ``language``, formatted with ``params``."""
-    entry = MESSAGES[key]
+    """Return the message ``key`` in ``language``, formatted with ``params`` (a
+    :class:`Phrase` among them in the same language)."""
+    entry = MESSAGES[key] if key in MESSAGES else CAUSES[key]
     template = entry.get(language) or entry["en"]
-    return template.format(**params)
+    return template.format(**{name: value.text(language) if isinstance(value, Phrase) else value
+                              for name, value in params.items()})

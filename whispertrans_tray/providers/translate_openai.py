@@ -25,13 +25,13 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from whispertrans_tray import errors, logs
-from whispertrans_tray.i18n import tr
+from whispertrans_tray import causes, errors, logs
+from whispertrans_tray.i18n import Phrase, tr
 from whispertrans_tray.providers.prompt import Pair, ThinkFilter, build_messages
 from whispertrans_tray.settings import TranslationSettings
 
@@ -52,13 +52,13 @@ def base_url(url: str) -> str:
     text = url.strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https"):
-        raise errors.BadURLError(url=url, detail="it must start with http:// or https://")
+        raise errors.BadURLError(url=url, detail=Phrase.of("cause.url_scheme"))
     if not parts.hostname:
-        raise errors.BadURLError(url=url, detail="it has no host name")
+        raise errors.BadURLError(url=url, detail=Phrase.of("cause.url_no_host"))
     try:
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError as exc:
-        raise errors.BadURLError(url=url, detail=str(exc)) from exc
+        raise errors.BadURLError(url=url, detail=Phrase.of("cause.url_port")) from exc
     path = parts.path.rstrip("/")
     for suffix in ("/chat/completions", "/completions", "/models"):
         if path.endswith(suffix):
@@ -106,58 +106,53 @@ def retry_after_s(value: str | None, now: float | None = None) -> float | None:
 
 def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -> \
         errors.TranslationError:
-    """The :class:`TranslationError` that explains ``exc`` (an openai or network error)."""
+    """The :class:`TranslationError` that explains ``exc`` (an openai or network error).
+
+    The message names the server by its host and the cause in words; ``exc`` itself (its
+    repr, the URL) goes to the log only.
+    """
     import httpx2
     import openai
 
     if isinstance(exc, errors.TranslationError):
         return exc
-    detail = f"{type(exc).__name__}: {exc}"[:300]
+    log.info("Translation request to %s failed: %r", url, exc)
+    host = causes.host(url)
     if isinstance(exc, openai.APITimeoutError):
-        return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
+        return errors.TranslationTimeoutError(host=host, seconds=timeout_s)
     if isinstance(exc, openai.APIConnectionError):
         # Classified by the httpx/ssl exceptions it was raised from, not by their text.
-        chain = list(_chain(exc))
-        cause = repr(exc.__cause__ or exc)[:200]
-        tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
-        if tls is not None:
-            return errors.TLSError(url=url, detail=repr(tls)[:200])
+        chain = list(causes.chain(exc))
+        if any(isinstance(e, ssl.SSLError) for e in chain):
+            return errors.TLSError(host=host, detail=causes.network(exc))
         if any(isinstance(e, httpx2.TimeoutException) for e in chain):
-            return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
+            return errors.TranslationTimeoutError(host=host, seconds=timeout_s)
         if any(isinstance(e, httpx2.RemoteProtocolError) for e in chain):
-            return errors.StreamBrokenError(detail=cause)
-        return errors.ServerUnreachableError(url=url, detail=cause)
+            return errors.StreamBrokenError(detail=Phrase.of("cause.dropped"))
+        return errors.ServerUnreachableError(host=host, detail=causes.network(exc))
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
+        said = causes.server_message(exc.body)
         if status in (401, 403):
             return errors.AuthenticationError(status=status)
         if status == 429:
             return errors.rate_limited(retry_after_s(exc.response.headers.get("retry-after")))
-        if status == 404:
+        if status == 404 and "model" in f"{said} {exc.body}".lower():
             # Servers say "unknown model" only in the text of the 404 (vLLM: "The model `x`
             # does not exist.", OpenAI: code model_not_found), so the text decides here.
-            if "model" in str(exc).lower():
-                return errors.ModelNotFoundError(model=model, available="?")
-            return errors.NotCompatibleError(url=url, detail=f"HTTP 404 {str(exc)[:120]}")
+            return errors.ModelNotFoundError(model=model, available="?")
         if status >= 500:
-            return errors.ServerError(status=status, detail=str(exc)[:200])
-        return errors.NotCompatibleError(url=url, detail=f"HTTP {status} {str(exc)[:160]}")
+            return errors.ServerError(status=status, detail=Phrase.of(
+                "cause.server_said", said=said) if said else Phrase.of("cause.server_silent"))
+        return errors.NotCompatibleError(host=host, detail=Phrase.of(
+            "cause.http_status_said", status=status, said=said) if said
+            else Phrase.of("cause.http_status", status=status))
     if isinstance(exc, (openai.APIResponseValidationError, ValueError, KeyError, TypeError,
                         AttributeError)):
-        return errors.StreamBrokenError(detail=detail)
+        return errors.StreamBrokenError(detail=Phrase.of("cause.unreadable_answer"))
     if isinstance(exc, openai.OpenAIError):
-        return errors.NotCompatibleError(url=url, detail=detail)
-    return errors.StreamBrokenError(detail=detail)
-
-
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and the exceptions it was raised from (``__cause__``/``__context__``)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
+        return errors.NotCompatibleError(host=host, detail=Phrase.of("cause.unreadable_answer"))
+    return errors.StreamBrokenError(detail=Phrase.of("cause.unreadable_answer"))
 
 
 class _Watchdog:
@@ -350,7 +345,10 @@ class OpenAITranslator:
                     if cancelled():
                         break
                     if getattr(chunk, "error", None):
-                        raise errors.ServerError(status=500, detail=str(chunk.error)[:200])
+                        said = causes.server_message({"error": chunk.error})
+                        raise errors.ServerError(status=500, detail=Phrase.of(
+                            "cause.server_said", said=said) if said
+                            else Phrase.of("cause.server_silent"))
                     if not chunk.choices:
                         continue
                     finish = chunk.choices[0].finish_reason or finish
@@ -375,7 +373,7 @@ class OpenAITranslator:
                 return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
             if watchdog.reason == "timeout":
                 error: errors.TranslationError = errors.TranslationTimeoutError(
-                    url=self.url, seconds=self.settings.timeout_s)
+                    host=causes.host(self.url), seconds=self.settings.timeout_s)
             else:
                 error = map_error(exc, self.url, self.settings.timeout_s, self.settings.model)
             if isinstance(error, errors.ModelNotFoundError):
@@ -389,10 +387,10 @@ class OpenAITranslator:
             return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
         if not text.strip():
             if not events:
-                raise errors.NotCompatibleError(
-                    url=self.url, detail="it sent no chat completion stream")
+                raise errors.NotCompatibleError(host=causes.host(self.url),
+                                                detail=Phrase.of("cause.no_stream"))
             if finish is not None:
-                raise errors.StreamBrokenError(detail="the answer was empty")
+                raise errors.StreamBrokenError(detail=Phrase.of("cause.empty_answer"))
         if capped:
             log.warning("The answer ran past max_tokens (%d); kept its first %d characters",
                         self.settings.max_tokens, cap)
@@ -416,7 +414,8 @@ class OpenAITranslator:
             page = self._client.models.list()
             return sorted(str(m.id) for m in page.data)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise errors.NotCompatibleError(
-                url=self.url, detail=f"GET /models: {type(exc).__name__}") from exc
+            log.info("GET %s/models: unreadable answer: %r", self.url, exc)
+            raise errors.NotCompatibleError(host=causes.host(self.url), detail=Phrase.of(
+                "cause.models_unreadable")) from exc
         except Exception as exc:
             raise map_error(exc, self.url, self.settings.timeout_s) from exc
