@@ -3,13 +3,11 @@ import string
 import pytest
 
 from whispertrans_tray.i18n import MESSAGES, Phrase, normalize_ui_language, tr
-from whispertrans_tray.i18n_causes import CAUSES
 
 
-@pytest.mark.parametrize("key", sorted(MESSAGES | CAUSES))
+@pytest.mark.parametrize("key", sorted(MESSAGES))
 def test_every_message_has_both_languages_with_the_same_fields(key: str) -> None:
-    assert not (key in MESSAGES and key in CAUSES)
-    entry = MESSAGES.get(key) or CAUSES[key]
+    entry = MESSAGES[key]
     assert set(entry) == {"zh-TW", "en"}
     fields = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in
               entry.values()]

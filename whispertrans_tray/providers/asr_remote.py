@@ -21,7 +21,6 @@ import wave
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -29,6 +28,7 @@ from whispertrans_tray import causes, logs
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
 from whispertrans_tray.errors import RecognitionServerError
 from whispertrans_tray.i18n import Phrase
+from whispertrans_tray.providers import _urls
 from whispertrans_tray.providers.whisper_languages import code as language_code
 
 if TYPE_CHECKING:
@@ -45,26 +45,10 @@ _UNSPACED = {"zh", "ja", "yue", "th", "lo", "my", "km", "bo"}  # written without
 
 def base_url(url: str) -> str:
     """``http://host:8000/v1/audio/transcriptions`` or ``…/v1`` → ``http://host:8000/v1``."""
-    text = url.strip()
-    parts = urlsplit(text)
-    detail = ""
-    if parts.scheme not in ("http", "https"):
-        detail = "cause.url_scheme"
-    elif not parts.hostname:
-        detail = "cause.url_no_host"
-    else:
-        try:
-            parts.port  # noqa: B018 - raises ValueError for a bad port
-        except ValueError:
-            detail = "cause.url_port"
-    if detail:
-        raise RecognitionServerError("asr.bad_url", url=url, detail=Phrase.of(detail))
-    path = parts.path.rstrip("/")
-    for suffix in ("/audio/transcriptions", "/audio/translations", "/models"):
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
-            break
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    try:
+        return _urls.base_url(url, ("/audio/transcriptions", "/audio/translations", "/models"))
+    except _urls.InvalidURLError as exc:
+        raise RecognitionServerError("asr.bad_url", url=url, detail=exc.cause) from exc
 
 
 def wav_bytes(audio: Audio) -> bytes:

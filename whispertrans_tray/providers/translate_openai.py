@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 from whispertrans_tray import causes, errors, logs
 from whispertrans_tray.i18n import Phrase, tr
+from whispertrans_tray.providers import _urls
 from whispertrans_tray.providers.prompt import Pair, ThinkFilter, build_messages
 from whispertrans_tray.settings import TranslationSettings
 
@@ -49,22 +50,10 @@ CHARS_PER_TOKEN = 8  # generous for any script: more than this per max_tokens is
 
 def base_url(url: str) -> str:
     """``http://host:8000/v1/chat/completions`` or ``…/v1`` → ``http://host:8000/v1``."""
-    text = url.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https"):
-        raise errors.BadURLError(url=url, detail=Phrase.of("cause.url_scheme"))
-    if not parts.hostname:
-        raise errors.BadURLError(url=url, detail=Phrase.of("cause.url_no_host"))
     try:
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError as exc:
-        raise errors.BadURLError(url=url, detail=Phrase.of("cause.url_port")) from exc
-    path = parts.path.rstrip("/")
-    for suffix in ("/chat/completions", "/completions", "/models"):
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
-            break
-    return f"{parts.scheme}://{parts.netloc}{path}"
+        return _urls.base_url(url, ("/chat/completions", "/completions", "/models"))
+    except _urls.InvalidURLError as exc:
+        raise errors.BadURLError(url=url, detail=exc.cause) from exc
 
 
 def is_local(host: str) -> bool:

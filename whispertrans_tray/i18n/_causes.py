@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-CAUSES: Final[dict[str, dict[str, str]]] = {
+MESSAGES: Final[dict[str, dict[str, str]]] = {
     # --- network ----------------------------------------------------------------------------
     "cause.refused": {"zh-TW": "連線被拒（那個端口沒有程式在接收連線）",
                       "en": "the connection was refused (no program is listening on that "
