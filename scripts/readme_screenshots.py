@@ -24,11 +24,9 @@ the pictures show what the app does, not a good model.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,8 +38,10 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
+from tests.app_harness import app_env, app_log, history, wait_for  # noqa: E402
 from tests.desktop_env import SCREEN, desktop  # noqa: E402
 from tests.pulse import play, pulse, write_wav  # noqa: E402
+from tests.servers._http import free_port  # noqa: E402
 from tests.servers.llama import MODEL_ALIAS, start_server  # noqa: E402
 from whispertrans_tray import settings as settings_mod  # noqa: E402
 from whispertrans_tray.app.live import read_audio  # noqa: E402
@@ -95,27 +95,6 @@ def film_frame(size: tuple[int, int]) -> Image.Image:
     return image.filter(ImageFilter.GaussianBlur(0.8))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return False
-
-
-def records(folder: Path) -> list[dict[str, object]]:
-    files = sorted((folder / "history").glob("session-*.jsonl"))
-    return [json.loads(line) for line in files[-1].read_text("utf-8").splitlines()
-            if line.endswith("}")] if files else []
-
-
 def shoot(path: Path) -> None:
     subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
 
@@ -135,19 +114,17 @@ def run_app(work: Path, out: Path, *, style: str, ui: str, clip: str, url: str,
         settings = settings_mod.replace(settings, dotted, value)
     path = settings_mod.save(settings, folder / "settings.json")
     wav = write_wav(read_audio(DATA / clip), folder / "clip.wav")
-    env = {**os.environ, "WHISPERTRANS_DATA_DIR": str(folder / "data"),
-           "WHISPERTRANS_LOG_DIR": str(folder / "logs"), "XDG_CACHE_HOME": str(folder / "c")}
-    env.pop("XDG_RUNTIME_DIR", None)
+    env = app_env(folder)
     app = subprocess.Popen([sys.executable, "-m", "whispertrans_tray", "--settings", str(path)],
                            env=env)
     try:
-        log = folder / "logs" / "whispertrans-tray.log"
-        if not wait_for(lambda: log.exists() and "Speaker" in log.read_text("utf-8"), 180):
+        log = app_log(folder)
+        if not wait_for(lambda: log.exists() and "Speaker" in log.read_text("utf-8"), 180, 0.3):
             raise RuntimeError(f"the app did not start recording ({log})")
         play(wav, "spk").wait(60)
 
         def done() -> bool:
-            rows = records(folder / "data")
+            rows = history(folder / "data")
             sentences = sum(r["type"] == "sentence" for r in rows)
             finished = [r for r in rows if r["type"] == "translation"]
             return sentences > 0 and len(finished) >= sentences and (

@@ -7,38 +7,22 @@ fix are told once (notification, tooltip, log); the server's return is told once
 from __future__ import annotations
 
 import logging
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from tests.app_harness import pump_until, tray_app
 from tests.conftest import DATA
 from tests.desktop_env import screenshot
 from tests.pulse import play, write_wav
+from tests.servers._http import free_port
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app.live import read_audio
 
 pytestmark = pytest.mark.usefixtures("desktop", "pulse")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def pump_until(app, condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.root.update()
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def overlay_texts(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -50,9 +34,6 @@ def overlay_texts(app) -> list[str]:  # type: ignore[no-untyped-def]
 def test_server_unplugged_mid_talk_then_back(tmp_path: Path, model_cache: Path,
                                              monkeypatch: pytest.MonkeyPatch,
                                              caplog: pytest.LogCaptureFixture) -> None:
-    from whispertrans_tray.__main__ import tray_parts
-    from whispertrans_tray.app.tray_app import App
-
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     caplog.set_level(logging.INFO, logger="whispertrans_tray.app.tray_app")
     port = free_port()  # nothing listens here yet: connection refused, as when unplugged
@@ -65,8 +46,7 @@ def test_server_unplugged_mid_talk_then_back(tmp_path: Path, model_cache: Path,
     path = settings_mod.save(settings, tmp_path / "settings.json")
     jfk = write_wav(read_audio(DATA / "jfk.flac"), tmp_path / "jfk.wav")
     libri = write_wav(read_audio(DATA / "en_librispeech.wav"), tmp_path / "libri.wav")
-    app = App(settings_mod.load(path).settings, path, None, tray_parts())
-    try:
+    with tray_app(path) as app:
         app.tray = app.parts.tray(app.tray_state, app.commands.tray_actions())
         app.tray.start()
         app._start_translation()
@@ -123,11 +103,3 @@ def test_server_unplugged_mid_talk_then_back(tmp_path: Path, model_cache: Path,
         resumed = [r for r in caplog.records if r.getMessage() == "Translation resumed"]
         assert len(resumed) == 1  # the status line and a notification said it, once
         assert not app.outage.active and "Cannot connect" not in app.tray.icon.title
-    finally:
-        app.recording.stop(wait=2.0)
-        if app.service is not None:
-            app.service.close(0.5)
-        if app.tray is not None:
-            app.tray.stop()
-        app.history.close()
-        app.root.destroy()

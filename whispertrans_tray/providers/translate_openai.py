@@ -13,17 +13,15 @@ that just stops is cut off, and its fragment is never returned as a translation.
 waited out (``Retry-After``, else a growing pause) as long as the request's deadline allows.
 An answer far longer than ``max_tokens`` allows (a server that ignores it) is cut at
 :data:`CHARS_PER_TOKEN` × ``max_tokens`` characters and the rest is not read.
+
+The stream is read by :mod:`~whispertrans_tray.providers.translate_stream`; failures are
+explained by :mod:`~whispertrans_tray.providers.translate_errors`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
 import ipaddress
 import logging
-import socket
-import ssl
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,11 +31,16 @@ from urllib.parse import urlsplit
 from whispertrans_tray import causes, errors, logs
 from whispertrans_tray.i18n import Phrase, tr
 from whispertrans_tray.providers import _urls
-from whispertrans_tray.providers.prompt import Pair, ThinkFilter, build_messages
+from whispertrans_tray.providers.prompt import Pair, build_messages
+from whispertrans_tray.providers.translate_errors import map_error, retry_after_s
+from whispertrans_tray.providers.translate_stream import StreamReader, Watchdog
 from whispertrans_tray.settings import TranslationSettings
 
 if TYPE_CHECKING:
     import httpx2
+
+__all__ = ["CHARS_PER_TOKEN", "OpenAITranslator", "Result", "base_url", "is_local",
+           "map_error", "plain_http_warning", "retry_after_s"]
 
 log = logging.getLogger(__name__)
 
@@ -78,120 +81,6 @@ def plain_http_warning(url: str, api_key: str | None, ui_language: str,
         return None
     _warned_hosts.add(host)
     return tr("translate.plain_http_key", ui_language, host=host)
-
-
-def retry_after_s(value: str | None, now: float | None = None) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        return max(float(text), 0.0) if text.replace(".", "", 1).isdigit() else max(
-            email.utils.parsedate_to_datetime(text).timestamp()
-            - (time.time() if now is None else now), 0.0)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -> \
-        errors.TranslationError:
-    """The :class:`TranslationError` that explains ``exc`` (an openai or network error).
-
-    The message names the server by its host and the cause in words; ``exc`` itself (its
-    repr, the URL) goes to the log only.
-    """
-    import httpx2
-    import openai
-
-    if isinstance(exc, errors.TranslationError):
-        return exc
-    log.info("Translation request to %s failed: %r", url, exc)
-    host = causes.host(url)
-    if isinstance(exc, openai.APITimeoutError):
-        return errors.TranslationTimeoutError(host=host, seconds=timeout_s)
-    if isinstance(exc, openai.APIConnectionError):
-        # Classified by the httpx/ssl exceptions it was raised from, not by their text.
-        chain = list(causes.chain(exc))
-        if any(isinstance(e, ssl.SSLError) for e in chain):
-            return errors.TLSError(host=host, detail=causes.network(exc))
-        if any(isinstance(e, httpx2.TimeoutException) for e in chain):
-            return errors.TranslationTimeoutError(host=host, seconds=timeout_s)
-        if any(isinstance(e, httpx2.RemoteProtocolError) for e in chain):
-            return errors.StreamBrokenError(detail=Phrase.of("cause.dropped"))
-        return errors.ServerUnreachableError(host=host, detail=causes.network(exc))
-    if isinstance(exc, openai.APIStatusError):
-        status = exc.status_code
-        said = causes.server_message(exc.body)
-        if status in (401, 403):
-            return errors.AuthenticationError(status=status)
-        if status == 429:
-            return errors.rate_limited(retry_after_s(exc.response.headers.get("retry-after")))
-        if status == 404 and "model" in f"{said} {exc.body}".lower():
-            # Servers say "unknown model" only in the text of the 404 (vLLM: "The model `x`
-            # does not exist.", OpenAI: code model_not_found), so the text decides here.
-            return errors.ModelNotFoundError(model=model, available="?")
-        if status >= 500:
-            return errors.ServerError(status=status, detail=Phrase.of(
-                "cause.server_said", said=said) if said else Phrase.of("cause.server_silent"))
-        return errors.NotCompatibleError(host=host, detail=Phrase.of(
-            "cause.http_status_said", status=status, said=said) if said
-            else Phrase.of("cause.http_status", status=status))
-    if isinstance(exc, (openai.APIResponseValidationError, ValueError, KeyError, TypeError,
-                        AttributeError)):
-        return errors.StreamBrokenError(detail=Phrase.of("cause.unreadable_answer"))
-    if isinstance(exc, openai.OpenAIError):
-        return errors.NotCompatibleError(host=host, detail=Phrase.of("cause.unreadable_answer"))
-    return errors.StreamBrokenError(detail=Phrase.of("cause.unreadable_answer"))
-
-
-class _Watchdog:
-    """Aborts a streaming response at its deadline or when it is cancelled.
-
-    Closing an HTTP response from another thread does not wake a blocking read, so the
-    watchdog shuts the socket down, which does; the reader then sees a connection error and
-    :attr:`reason` says why.
-    """
-
-    def __init__(self, deadline: float, cancelled: Callable[[], bool]) -> None:
-        self.deadline = deadline
-        self.cancelled = cancelled
-        self.reason = ""  # "timeout" or "cancelled" once it fired
-        self._response: Any = None
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="translate-watchdog",
-                                        daemon=True)
-
-    def watch(self, response: Any) -> None:
-        self._response = response
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._done.set()
-
-    def _run(self) -> None:
-        while not self._done.wait(0.05):
-            if self.cancelled():
-                self.reason = "cancelled"
-            elif time.monotonic() >= self.deadline:
-                self.reason = "timeout"
-            else:
-                continue
-            _abort(self._response)
-            return
-
-
-def _abort(response: Any) -> None:
-    """Shut down the socket under an httpx response (or at least close the response)."""
-    try:
-        stream = response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if isinstance(sock, socket.socket):
-            sock.shutdown(socket.SHUT_RDWR)
-            return
-    except (AttributeError, OSError) as exc:
-        log.debug("Could not shut the stream's socket down: %s", exc)
-    with contextlib.suppress(Exception):
-        response.close()
 
 
 @dataclass(frozen=True)
@@ -310,16 +199,9 @@ class OpenAITranslator:
 
         started = time.perf_counter()
         budget = max(deadline - time.monotonic(), 0.1)
-        watchdog = _Watchdog(deadline, cancelled)
-        first = 0.0
-        text = ""
-        chunks = 0
-        events = 0
-        received = 0  # characters of content, thinking included
+        watchdog = Watchdog(deadline, cancelled)
         cap = self.settings.max_tokens * CHARS_PER_TOKEN
-        capped = False
-        finish: str | None = None
-        think = ThinkFilter()
+        reader = StreamReader(cap, on_text, cancelled, started)
         try:
             stream = self._client.chat.completions.create(
                 model=self.settings.model, messages=messages, stream=True,
@@ -329,37 +211,12 @@ class OpenAITranslator:
             )
             with stream:
                 watchdog.watch(stream.response)
-                for chunk in stream:
-                    events += 1
-                    if cancelled():
-                        break
-                    if getattr(chunk, "error", None):
-                        said = causes.server_message({"error": chunk.error})
-                        raise errors.ServerError(status=500, detail=Phrase.of(
-                            "cause.server_said", said=said) if said
-                            else Phrase.of("cause.server_silent"))
-                    if not chunk.choices:
-                        continue
-                    finish = chunk.choices[0].finish_reason or finish
-                    delta = chunk.choices[0].delta.content or ""
-                    if received + len(delta) > cap:  # far past max_tokens: stop reading
-                        delta = delta[:max(cap - received, 0)]
-                        capped = True
-                    received += len(delta)
-                    visible = think.feed(delta)
-                    if delta and not first:
-                        first = time.perf_counter() - started
-                    chunks += 1 if delta else 0
-                    if visible:
-                        text += visible
-                        if on_text:
-                            on_text(text.strip())
-                    if capped:
-                        break
-            text += think.finish()
+                reader.read(stream)
+            reader.end()
         except Exception as exc:
             if watchdog.reason == "cancelled":
-                return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
+                return Result(reader.text.strip(), reader.first, time.perf_counter() - started,
+                              reader.chunks, True)
             if watchdog.reason == "timeout":
                 error: errors.TranslationError = errors.TranslationTimeoutError(
                     host=causes.host(self.url), seconds=self.settings.timeout_s)
@@ -367,28 +224,29 @@ class OpenAITranslator:
                 error = map_error(exc, self.url, self.settings.timeout_s, self.settings.model)
             if isinstance(error, errors.ModelNotFoundError):
                 error = self._model_missing()
-            if text:
+            if reader.text:
                 error.partial = True
             raise error from exc
         finally:
             watchdog.stop()
+        text = reader.text.strip()
         if cancelled():
-            return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
-        if not text.strip():
-            if not events:
+            return Result(text, reader.first, time.perf_counter() - started, reader.chunks, True)
+        if not text:
+            if not reader.events:
                 raise errors.NotCompatibleError(host=causes.host(self.url),
                                                 detail=Phrase.of("cause.no_stream"))
-            if finish is not None:
+            if reader.finish is not None:
                 raise errors.StreamBrokenError(detail=Phrase.of("cause.empty_answer"))
-        if capped:
+        if reader.capped:
             log.warning("The answer ran past max_tokens (%d); kept its first %d characters",
                         self.settings.max_tokens, cap)
-        elif finish is None:  # the stream ended, but the server never said it had finished
-            cut = errors.CutOffError(chars=len(text.strip()))
-            cut.partial = bool(text.strip())
+        elif reader.finish is None:  # the stream ended, but the server never said it finished
+            cut = errors.CutOffError(chars=len(text))
+            cut.partial = bool(text)
             raise cut
-        return Result(text.strip(), first, time.perf_counter() - started, chunks,
-                      capped=capped)
+        return Result(text, reader.first, time.perf_counter() - started, reader.chunks,
+                      capped=reader.capped)
 
     def _model_missing(self) -> errors.ModelNotFoundError:
         try:
