@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,7 +42,7 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
-from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, Phrase, tr
 from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
@@ -298,7 +299,11 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
             app = App(settings, args.settings, credentials.resolve(args.api_key),
                       tray_parts(args.asr_api_key))
         except tk.TclError as exc:  # no screen (a server, an SSH session)
-            print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
+            log.warning("Tk cannot open a window: %r", exc)
+            display = os.environ.get("DISPLAY", "")
+            detail = Phrase.of("cause.display_closed", display=display) if display \
+                else Phrase.of("cause.no_display_set")
+            print(tr("app.no_display", settings.ui_language, detail=detail), file=sys.stderr)
             return 1
         holder.append(app)
         on_signals(lambda: app.root.after(0, app.quit))  # SIGTERM: a clean quit

@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from whispertrans_tray import causes
 from whispertrans_tray.errors import SettingsError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, UI_LANGUAGES, normalize_ui_language, tr
 from whispertrans_tray.typed_json import build
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "WhisperTrans Tray"
 SETTINGS_FILE = "settings.json"
@@ -348,16 +352,14 @@ def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE,
     return from_dict(data, lang, fixed_language)
 
 
-def _corrupt_detail(exc: BaseException) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text (byte {exc.start})"
-    if isinstance(exc, RecursionError):
-        return "nested too deeply"
-    return str(exc)[:200]
+def _corrupt_detail(exc: BaseException) -> causes.Phrase:
+    log.info("The settings file is not valid JSON: %r", exc)
+    return causes.bad_json(exc)
 
 
-def _os_detail(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
+def _os_detail(exc: OSError) -> causes.Phrase:
+    log.info("The settings file cannot be used: %r", exc)
+    return causes.os_error(exc)
 
 
 def _backup(path: Path) -> Path:
@@ -388,7 +390,9 @@ def save(settings: Settings, path: Path | None = None) -> Path:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise SettingsError("settings.save_failed", path=path, detail=exc) from exc
+        log.warning("Cannot save the settings to %s: %r", path, exc)
+        raise SettingsError("settings.save_failed", path=path,
+                            detail=causes.os_error(exc)) from exc
     return path
 
 

@@ -217,6 +217,6 @@ class Failover:
             return False, exc.message(self._ui_language)
         except Exception as exc:  # a closed client during shutdown, a bug: not up
             log.debug("Health check of endpoint %d: %r", index + 1, exc)
-            return False, str(exc)
+            return False, tr("cause.unexpected", self._ui_language)
         log.info("Health check of endpoint %d (%s) passed", index + 1, self.labels[index])
         return True, ""

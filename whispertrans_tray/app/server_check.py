@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from whispertrans_tray import errors
+from whispertrans_tray import causes, errors
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers.translate_openai import OpenAITranslator, plain_http_warning
 from whispertrans_tray.settings import TranslationSettings, at_endpoint, endpoints
@@ -74,7 +74,7 @@ def run(settings: TranslationSettings, api_key: str | None,
     except errors.RateLimitedError as exc:
         wait = tr("conn.wait", ui_language, seconds=exc.retry_after) \
             if exc.retry_after is not None else ""
-        message = tr("conn.rate_limited", ui_language, url=settings.url, wait=wait)
+        message = tr("conn.rate_limited", ui_language, host=causes.host(settings.url), wait=wait)
         return ConnectionReport(False, message, step, settings.model, models, warning=warning,
                                 limited=True)
     except errors.TranslationError as exc:

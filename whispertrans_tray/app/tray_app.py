@@ -30,6 +30,7 @@ from whispertrans_tray.app.live import AudioSource
 from whispertrans_tray.app.recording import Recording
 from whispertrans_tray.app.server_check import ConnectionReport
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
+from whispertrans_tray.causes import os_error
 from whispertrans_tray.core.outage import Outage
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
@@ -397,7 +398,9 @@ class App:
                 self.settings_path, lambda: self.post(self.reload_settings),
                 self.outage.problem)
         except OSError as exc:
-            self.fail(str(exc))
+            log.warning("Cannot open the settings window: %r", exc)
+            self.fail(self.t("app.settings_window_failed", detail=os_error(exc),
+                             path=path))
             return
         self._tell_settings_window()
 

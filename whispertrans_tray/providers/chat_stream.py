@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from whispertrans_tray import errors
+from whispertrans_tray import causes, errors
+from whispertrans_tray.i18n import Phrase
 
 
 def sse_data(lines: Iterable[str]) -> Iterator[str]:
@@ -70,8 +71,9 @@ class ChatStream:
                 raise ValueError(f"an event that is not a JSON object: {data[:80]!r}")
             problem = chunk.get("error") or (chunk if chunk.get("object") == "error" else None)
             if problem:
-                detail = problem.get("message", problem) if isinstance(problem, dict) else problem
-                raise errors.ServerError(status=500, detail=str(detail)[:200])
+                said = causes.server_message({"error": problem})
+                raise errors.ServerError(status=500, detail=Phrase.of(
+                    "cause.server_said", said=said) if said else Phrase.of("cause.server_silent"))
             content, thought = "", 0
             for choice in chunk.get("choices") or ():
                 if not isinstance(choice, dict) or choice.get("index", 0) != 0:

@@ -9,12 +9,15 @@ statuses by their number (a 400 or 404 by its text: servers say "unknown model" 
 from __future__ import annotations
 
 import email.utils
+import logging
 import re
 import ssl
 import time
-from collections.abc import Iterator
 
-from whispertrans_tray import errors
+from whispertrans_tray import causes, errors
+from whispertrans_tray.i18n import Phrase
+
+log = logging.getLogger(__name__)
 
 
 def retry_after_s(value: str | None, now: float | None = None) -> float | None:
@@ -50,29 +53,33 @@ def unknown_model(text: str, status: int) -> bool:
 
 def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -> \
         errors.TranslationError:
-    """The :class:`TranslationError` that explains ``exc`` (an openai or network error)."""
+    """The :class:`TranslationError` that explains ``exc`` (an openai or network error).
+
+    The message names the server by its host and the cause in words; ``exc`` itself (its
+    repr, the URL) goes to the log only.
+    """
     import httpx2
     import openai
 
     if isinstance(exc, errors.TranslationError):
         return exc
-    detail = f"{type(exc).__name__}: {exc}"[:300]
+    log.info("Translation request to %s failed: %r", url, exc)
+    host = causes.host(url)
     if isinstance(exc, openai.APITimeoutError):
-        return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
+        return errors.TranslationTimeoutError(host=host, seconds=timeout_s)
     if isinstance(exc, openai.APIConnectionError):
         # Classified by the httpx/ssl exceptions it was raised from, not by their text.
-        chain = list(_chain(exc))
-        cause = repr(exc.__cause__ or exc)[:200]
-        tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
-        if tls is not None:
-            return errors.TLSError(url=url, detail=repr(tls)[:200])
+        chain = list(causes.chain(exc))
+        if any(isinstance(e, ssl.SSLError) for e in chain):
+            return errors.TLSError(host=host, detail=causes.network(exc))
         if any(isinstance(e, httpx2.TimeoutException) for e in chain):
-            return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
+            return errors.TranslationTimeoutError(host=host, seconds=timeout_s)
         if any(isinstance(e, httpx2.RemoteProtocolError) for e in chain):
-            return errors.StreamBrokenError(detail=cause)
-        return errors.ServerUnreachableError(url=url, detail=cause)
+            return errors.StreamBrokenError(detail=Phrase.of("cause.dropped"))
+        return errors.ServerUnreachableError(host=host, detail=causes.network(exc))
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
+        said = causes.server_message(exc.body)
         if status in (401, 403):
             return errors.AuthenticationError(status=status)
         if status == 429:
@@ -80,26 +87,17 @@ def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -
             millis = retry_after_s(exc.response.headers.get("retry-after-ms"))
             return errors.rate_limited(millis / 1000 if millis is not None else retry_after_s(
                 exc.response.headers.get("retry-after")))
-        if status in (400, 404) and unknown_model(str(exc), status):
+        if status in (400, 404) and unknown_model(f"{said} {exc.body}", status):
             return errors.ModelNotFoundError(model=model, available="?")
-        if status == 404:
-            return errors.NotCompatibleError(url=url, detail=f"HTTP 404 {str(exc)[:120]}")
         if status >= 500:
-            return errors.ServerError(status=status, detail=str(exc)[:200])
-        return errors.NotCompatibleError(url=url, detail=f"HTTP {status} {str(exc)[:160]}")
+            return errors.ServerError(status=status, detail=Phrase.of(
+                "cause.server_said", said=said) if said else Phrase.of("cause.server_silent"))
+        return errors.NotCompatibleError(host=host, detail=Phrase.of(
+            "cause.http_status_said", status=status, said=said) if said
+            else Phrase.of("cause.http_status", status=status))
     if isinstance(exc, (openai.APIResponseValidationError, ValueError, KeyError, TypeError,
                         AttributeError)):
-        return errors.StreamBrokenError(detail=detail)
+        return errors.StreamBrokenError(detail=Phrase.of("cause.unreadable_answer"))
     if isinstance(exc, openai.OpenAIError):
-        return errors.NotCompatibleError(url=url, detail=detail)
-    return errors.StreamBrokenError(detail=detail)
-
-
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and the exceptions it was raised from (``__cause__``/``__context__``)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
+        return errors.NotCompatibleError(host=host, detail=Phrase.of("cause.unreadable_answer"))
+    return errors.StreamBrokenError(detail=Phrase.of("cause.unreadable_answer"))

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from whispertrans_tray import errors, logs
-from whispertrans_tray.i18n import tr
+from whispertrans_tray import causes, errors, logs
+from whispertrans_tray.i18n import Phrase, tr
 from whispertrans_tray.providers import _urls
 from whispertrans_tray.providers.chat_stream import ChatStream
 from whispertrans_tray.providers.prompt import Pair, build_messages
@@ -63,7 +63,7 @@ def base_url(url: str) -> str:
     try:
         return _urls.base_url(url, ("/chat/completions", "/completions", "/models"))
     except _urls.InvalidURLError as exc:
-        raise errors.BadURLError(url=url, detail=str(exc)) from exc
+        raise errors.BadURLError(url=url, detail=exc.cause) from exc
 
 
 def is_local(host: str) -> bool:
@@ -243,7 +243,8 @@ class OpenAITranslator:
         import httpx2
 
         if reason == "timeout" or isinstance(exc, httpx2.TimeoutException):
-            return errors.TranslationTimeoutError(url=self.url, seconds=self.settings.timeout_s)
+            return errors.TranslationTimeoutError(host=causes.host(self.url),
+                                                  seconds=self.settings.timeout_s)
         if isinstance(exc, httpx2.TransportError):
             # The answer had started (the SDK raises its own errors before that): the
             # connection broke mid-answer, so the answer is cut off.
@@ -260,8 +261,8 @@ class OpenAITranslator:
                         self.settings.max_tokens, reader.cap)
             return Result(text, *timing, capped=True)
         if not stream.events and not text:
-            raise errors.NotCompatibleError(url=self.url,
-                                            detail="it sent no chat completion stream")
+            raise errors.NotCompatibleError(host=causes.host(self.url),
+                                            detail=Phrase.of("cause.no_stream"))
         if not stream.complete:  # the connection ended, but the server never said it finished
             cut = errors.CutOffError(chars=len(text))
             cut.partial = bool(text)
@@ -275,7 +276,7 @@ class OpenAITranslator:
                         self.settings.max_tokens)
             return Result(text + TRUNCATED_MARK, *timing, truncated=True)
         if not text:
-            raise errors.StreamBrokenError(detail="the answer was empty")
+            raise errors.StreamBrokenError(detail=Phrase.of("cause.empty_answer"))
         return Result(text, *timing)
 
     def _model_missing(self) -> errors.ModelNotFoundError:
@@ -291,7 +292,8 @@ class OpenAITranslator:
             page = self._client.models.list()
             return sorted(str(m.id) for m in page.data)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise errors.NotCompatibleError(
-                url=self.url, detail=f"GET /models: {type(exc).__name__}") from exc
+            log.info("GET %s/models: unreadable answer: %r", self.url, exc)
+            raise errors.NotCompatibleError(host=causes.host(self.url), detail=Phrase.of(
+                "cause.models_unreadable")) from exc
         except Exception as exc:
             raise map_error(exc, self.url, self.settings.timeout_s) from exc
