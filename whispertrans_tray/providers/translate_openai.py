@@ -227,7 +227,7 @@ class OpenAITranslator:
             if watchdog.reason == "cancelled":
                 return Result(reader.text.strip(), reader.first, time.perf_counter() - started,
                               reader.chunks, True)
-            error = self._failure(exc, watchdog.reason, reader.text)
+            error = self._failure(exc, watchdog.reason)
             if reader.text:
                 error.partial = True
             raise error from exc
@@ -238,7 +238,7 @@ class OpenAITranslator:
             return Result(reader.text.strip(), *timing, True)
         return self._ended(stream, reader, timing)
 
-    def _failure(self, exc: Exception, reason: str, text: str) -> errors.TranslationError:
+    def _failure(self, exc: Exception, reason: str) -> errors.TranslationError:
         """The error for a request or stream that raised ``exc`` (``reason``: the watchdog's)."""
         import httpx2
 
@@ -247,8 +247,9 @@ class OpenAITranslator:
                                                   seconds=self.settings.timeout_s)
         if isinstance(exc, httpx2.TransportError):
             # The answer had started (the SDK raises its own errors before that): the
-            # connection broke mid-answer, so the answer is cut off.
-            return errors.CutOffError(chars=len(text.strip()))
+            # connection broke mid-answer, so the answer is cut off (and asked again).
+            log.info("The answer from %s broke off: %r", self.url, exc)
+            return errors.StreamBrokenError(detail=Phrase.of("cause.dropped"))
         error = map_error(exc, self.url, self.settings.timeout_s, self.settings.model)
         return self._model_missing() if isinstance(error, errors.ModelNotFoundError) else error
 
