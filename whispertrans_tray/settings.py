@@ -390,7 +390,7 @@ def save(settings: Settings, path: Path | None = None) -> Path:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        log.warning("Cannot save the settings to %s: %r", path, exc)
+        log.info("Cannot save the settings to %s: %r", path, exc)
         raise SettingsError("settings.save_failed", path=path,
                             detail=causes.os_error(exc)) from exc
     return path

@@ -398,7 +398,7 @@ class App:
                 self.settings_path, lambda: self.post(self.reload_settings),
                 self.outage.problem)
         except OSError as exc:
-            log.warning("Cannot open the settings window: %r", exc)
+            log.info("Cannot open the settings window: %r", exc)
             self.fail(self.t("app.settings_window_failed", detail=os_error(exc),
                              path=path))
             return
