@@ -35,7 +35,7 @@ def test_server_unplugged_mid_talk_then_back(tmp_path: Path, model_cache: Path,
                                              monkeypatch: pytest.MonkeyPatch,
                                              caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
-    caplog.set_level(logging.INFO, logger="whispertrans_tray.app.tray_app")
+    caplog.set_level(logging.INFO, logger="whispertrans_tray.app.translation_view")
     port = free_port()  # nothing listens here yet: connection refused, as when unplugged
     settings = settings_mod.Settings(ui_language="en")
     for dotted, value in (("translation.enabled", True),

@@ -299,7 +299,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
             app = App(settings, args.settings, credentials.resolve(args.api_key),
                       tray_parts(args.asr_api_key))
         except tk.TclError as exc:  # no screen (a server, an SSH session)
-            log.warning("Tk cannot open a window: %r", exc)
+            log.info("Tk cannot open a window: %r", exc)
             display = os.environ.get("DISPLAY", "")
             detail = Phrase.of("cause.display_closed", display=display) if display \
                 else Phrase.of("cause.no_display_set")

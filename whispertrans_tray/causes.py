@@ -4,7 +4,7 @@ The code that catches the exception logs it (with its repr, %-style) and puts th
 its message::
 
     except OSError as exc:
-        log.warning("Cannot write %s: %r", path, exc)
+        log.info("Cannot write %s: %r", path, exc)
         raise OutputError("output.write_failed", path=path, detail=causes.os_error(exc))
 """
 
@@ -73,6 +73,7 @@ _OS_CAUSES = {
     errno.ENOSPC: "cause.os_disk_full", errno.EDQUOT: "cause.os_disk_full",
     errno.EROFS: "cause.os_read_only", errno.ENOENT: "cause.os_missing",
     errno.EISDIR: "cause.os_is_dir", errno.ENOTDIR: "cause.os_not_dir",
+    errno.EEXIST: "cause.os_exists",
     errno.EBUSY: "cause.os_busy", errno.ETXTBSY: "cause.os_busy",
 }
 

@@ -218,5 +218,5 @@ class LiveExport:
 
 
 def _write_error(path: Path, exc: OSError) -> OutputError:
-    log.warning("Cannot write %s: %r", path, exc)
+    log.info("Cannot write %s: %r", path, exc)
     return OutputError("output.write_failed", path=path, detail=causes.os_error(exc))

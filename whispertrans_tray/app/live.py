@@ -99,7 +99,7 @@ def open_audio(path: Path) -> AudioFile:
 
 def _unreadable(path: Path, exc: BaseException) -> AudioFileError:
     """The file could not be decoded: the cause in words; the decoder's own text is logged."""
-    log.warning("Cannot decode %s: %r", path, exc)
+    log.info("Cannot decode %s: %r", path, exc)
     cause = causes.os_error(exc) if isinstance(exc, PermissionError | IsADirectoryError) \
         else Phrase.of("cause.bad_media")
     return AudioFileError("audio.file_unreadable", path=path, detail=cause)

@@ -47,7 +47,7 @@ def _soundcard() -> Any:
     try:
         import soundcard
     except Exception as exc:  # soundcard raises odd errors without an audio server
-        log.warning("soundcard cannot be used: %r", exc)
+        log.info("soundcard cannot be used: %r", exc)
         raise NoAudioDeviceError("audio.no_server",
                                  detail=Phrase.of("cause.no_audio_service")) from exc
     return soundcard
@@ -193,7 +193,7 @@ class AudioCapture:
             except AudioError as exc:
                 self._status(exc.message(self.ui_language))
             except Exception as exc:  # the device vanished under us
-                log.warning("Capture from %s stopped: %r", self.connected_device or self.device
+                log.info("Capture from %s stopped: %r", self.connected_device or self.device
                             or self.source, exc)
                 self._status(tr("audio.device_lost", self.ui_language,
                                 name=self.connected_device or self.device or self.source,

@@ -106,7 +106,7 @@ def set_enabled(enabled: bool) -> None:
         else:
             found.disable()
     except OSError as exc:
-        log.warning("Cannot change start on login at %s: %r", found.location(), exc)
+        log.info("Cannot change start on login at %s: %r", found.location(), exc)
         raise AutostartError(place=found.location(), detail=causes.os_error(exc)) from exc
 
 
@@ -123,7 +123,7 @@ def desktop_entry(install: bool, ui_language: str) -> tuple[bool, str]:
             return True, tr("desktop.installed", ui_language, paths=", ".join(map(str, paths)))
         removed = autostart_xdg.uninstall_launcher()
     except OSError as exc:
-        log.warning("Cannot write the menu entry: %r", exc)
+        log.info("Cannot write the menu entry: %r", exc)
         return False, tr("desktop.failed", ui_language, path=exc.filename or "",
                          detail=causes.os_error(exc))
     return True, (tr("desktop.removed", ui_language, paths=", ".join(map(str, removed)))

@@ -18,7 +18,7 @@ def register(bindings: Mapping[str, Callable[[], None]]) -> Any:
     try:
         import keyboard
     except ImportError as exc:
-        log.warning("The keyboard package cannot be used: %r", exc)
+        log.info("The keyboard package cannot be used: %r", exc)
         raise HotkeyError(hotkey=", ".join(bindings),
                           detail=Phrase.of("cause.no_key_listener")) from exc
     handles: list[Any] = []
@@ -28,7 +28,7 @@ def register(bindings: Mapping[str, Callable[[], None]]) -> Any:
         except (ValueError, OSError) as exc:
             for handle in handles:
                 keyboard.remove_hotkey(handle)
-            log.warning("Hotkey %s was refused: %r", hotkey, exc)
+            log.info("Hotkey %s was refused: %r", hotkey, exc)
             raise HotkeyError(hotkey=hotkey, detail=Phrase.of("cause.hotkey_refused")) from exc
     return handles
 

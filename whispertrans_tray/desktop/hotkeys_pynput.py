@@ -26,14 +26,14 @@ def register(bindings: Mapping[str, Callable[[], None]]) -> Any:
     try:
         from pynput import keyboard
     except ImportError as exc:  # pynput found no usable backend (no X server, …)
-        log.warning("pynput has no keyboard backend here: %r", exc)
+        log.info("pynput has no keyboard backend here: %r", exc)
         raise HotkeyError(hotkey=", ".join(bindings), detail=unavailable) from exc
     try:
         listener = keyboard.GlobalHotKeys(dict(bindings))
         listener.start()
         listener.wait()
     except Exception as exc:  # any backend failure is reported, not fatal
-        log.warning("The key listener did not start: %r", exc)
+        log.info("The key listener did not start: %r", exc)
         raise HotkeyError(hotkey=", ".join(bindings), detail=unavailable) from exc
     if not listener.is_alive():
         log.warning("The key listener stopped at once")

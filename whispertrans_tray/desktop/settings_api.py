@@ -154,7 +154,7 @@ class SettingsApi:
             if asr_api_key is not None:
                 self._services.store_asr_key(asr_api_key)
         except Exception as exc:  # a keyring or disk problem is shown, not raised
-            log.warning("Saving from the settings window failed: %r", exc)
+            log.info("Saving from the settings window failed: %r", exc)
             message = exc.message(result.settings.ui_language) \
                 if isinstance(exc, WhisperTransError) else tr(
                     "settings.store_failed", result.settings.ui_language,

@@ -124,7 +124,7 @@ def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE,
         model: Any = WhisperModel(path, device=device, compute_type=compute,
                                   cpu_threads=_threads(settings.cpu_threads))
     except Exception as exc:
-        log.warning("Loading Whisper %s from %s on %s/%s failed: %r", settings.model, path,
+        log.info("Loading Whisper %s from %s on %s/%s failed: %r", settings.model, path,
                     device, compute, exc)
         if device != "cuda":
             raise ModelLoadError(name=settings.model, detail=_load_cause(exc)) from exc
@@ -135,7 +135,7 @@ def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE,
             model = WhisperModel(path, device=device, compute_type=compute,
                                  cpu_threads=_threads(settings.cpu_threads))
         except Exception as exc2:
-            log.warning("Loading Whisper %s from %s on the CPU failed: %r", settings.model,
+            log.info("Loading Whisper %s from %s on the CPU failed: %r", settings.model,
                         path, exc2)
             raise ModelLoadError(name=settings.model, detail=_load_cause(exc2)) from exc2
     info = LoadedModel(settings.model, path, device, compute, time.perf_counter() - started,

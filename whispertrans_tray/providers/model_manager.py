@@ -116,7 +116,7 @@ def remove(name: str, cache: Path | None = None) -> None:
     try:
         _remove_repo(cache, repo)
     except OSError as exc:
-        log.warning("Cannot remove %s: %r", folder, exc)
+        log.info("Cannot remove %s: %r", folder, exc)
         raise ModelError("model.remove_failed", name=name, path=folder,
                          detail=causes.os_error(exc)) from exc
 
@@ -162,7 +162,7 @@ def download(name: str, on_progress: Progress, cancel: threading.Event,
         if isinstance(exc, ModelError) or not isinstance(exc, Exception):
             raise
         host = urlsplit(endpoint or DEFAULT_ENDPOINT).netloc
-        log.warning("Download of %s from %s failed: %s: %s", repo, host, type(exc).__name__,
+        log.info("Download of %s from %s failed: %s: %s", repo, host, type(exc).__name__,
                     exc)
         cause = _innermost(exc)
         key = "model.download_unreachable" if _is_connect_error(cause) \
