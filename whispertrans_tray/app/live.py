@@ -167,6 +167,12 @@ def read_audio(path: Path) -> Audio:
     return np.concatenate(list(stream_audio(path)))
 
 
+def file_batch_size(device: str) -> int:
+    """Utterances decoded together in file mode: 8 on a GPU; one at a time on a CPU, where a
+    batch of 8 was no faster and held about 290 MB more (benchmarks/RESULTS.md, "File mode")."""
+    return 8 if device == "cuda" else 1
+
+
 def recognizer_config(asr: AsrSettings, live: bool) -> RecognizerConfig:
     """The recognizer configuration for ``asr`` settings, live or file mode."""
     return RecognizerConfig(
