@@ -173,7 +173,8 @@ class App:
 
     def quit(self) -> None:
         """Stop everything; returns within about two seconds (the sentence being spoken is
-        committed: decoded if there is time, else as its partial line)."""
+        committed: decoded if there is time, else as its partial line; with no partial line
+        yet, the decode is given up to ``recording.NO_PARTIAL_GRACE_S`` more)."""
         self.recording.stop(wait=1.5, final=True)
         if self.service is not None:
             self.service.close(0.5)
