@@ -80,6 +80,10 @@ def test_sigterm_commits_the_sentence_being_spoken(tmp_path: Path, model_cache: 
     assert all(isinstance(r["committed_at"], float) for r in sentences(tmp_path))
 
 
+QUIT_OUTCOMES = ("quit deadline; kept the partial line", "quit deadline; no partial line yet",
+                 "ended past the quit deadline, within the grace")
+
+
 def quit_under_load(tmp_path: Path, model_cache: Path) -> str:
     """Quit the speaking tray while busy processes take its CPU; its log."""
     with tray_speaking(tmp_path, model_cache) as app:
@@ -94,11 +98,16 @@ def quit_under_load(tmp_path: Path, model_cache: Path) -> str:
                 subprocess.run(["renice", "-n", "15", "-p", task.name], check=False,
                                capture_output=True)
             app.send_signal(signal.SIGTERM)
-            code = app.wait(120)  # a starved app's quit is slow
+            # the CPU is given back once the quit has decided what stands for the sentence
+            # (the rest of the quit need not crawl on a machine loaded by others too)
+            log = app_log(tmp_path)
+            wait_for(lambda: app.poll() is not None or any(
+                outcome in log.read_text("utf-8") for outcome in QUIT_OUTCOMES), 180)
         finally:
             for hog in hogs:
                 hog.kill()
                 hog.wait()
+        code = app.wait(120)
         assert app.stderr is not None
         errors = app.stderr.read()
         assert code == 0, errors
@@ -170,7 +179,7 @@ def test_a_starved_recognizer_shows_its_lag_on_the_overlay(
                 os.setpriority(os.PRIO_PROCESS, int(task.name), 12)
                 starved.append(int(task.name))
         player = play(wav, sink)
-        assert pump_until(app, seen(lambda: any("s late" in s for s in statuses)), 90), statuses
+        assert pump_until(app, seen(lambda: any("s late" in s for s in statuses)), 300), statuses
         player.wait(30)
     finally:
         for hog in hogs:

@@ -80,6 +80,8 @@ class Recording:
                 while self._worker.is_alive() and self._speech_without_partial() \
                         and time.monotonic() < end:
                     self._worker.join(0.05)
+                if not self._worker.is_alive():
+                    log.info("The final decode ended past the quit deadline, within the grace")
             if final and self._worker.is_alive():
                 self._commit_partial()
                 self.unfinished = self._worker
