@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.app_harness import pump_until, tray_app
 from tests.servers.fake_openai import FakeServer
-from tests.test_app_settings import pump_until
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.types import Sentence
 
@@ -24,28 +24,23 @@ def sentence(i: int) -> Sentence:
 
 def test_failover_and_late_lines_in_the_app(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from whispertrans_tray.__main__ import tray_parts
-    from whispertrans_tray.app.tray_app import App
-
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     with FakeServer("ok") as a, FakeServer("ok") as b:
-        port_a, port_b = a.server_address[1], b.server_address[1]
         base = settings_mod.Settings(ui_language="en", overlay=settings_mod.OverlaySettings(
             max_lines=2))
         path = settings_mod.save(base, tmp_path / "s.json")
-        app = App(base, path, None, tray_parts())
-        try:
+        with tray_app(path, base) as app:
             app.apply(dataclasses.replace(base, translation=settings_mod.TranslationSettings(
                 enabled=True, provider="custom", url=a.url, model="test-model", timeout_s=3.0,
                 fallbacks=(("custom", b.url, "test-model"),))))
             assert app.tray_state().endpoint == \
-                f"Translation: test-model @ 127.0.0.1:{port_a}"
+                f"Translation: test-model @ 127.0.0.1:{a.port}"
 
             a.mode = "error500"  # A fails: B takes over, the sentence is translated all the same
             app.emit(sentence(0))
             assert pump_until(app, lambda: app.subtitles.lines[0].status == "done", 20)
             assert app.tray_state().endpoint == \
-                f"Translation: test-model @ 127.0.0.1:{port_b}"
+                f"Translation: test-model @ 127.0.0.1:{b.port}"
             status = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
             # the subtitles' status line names the server by its place and model, not its
             # address (the tooltip above and the notification carry that)
@@ -73,8 +68,3 @@ def test_failover_and_late_lines_in_the_app(tmp_path: Path,
             records = [json.loads(x) for x in app.history.path.read_text("utf-8").splitlines()]
             late = [r["index"] for r in records if r.get("late")]
             assert late == [1, 2, 3]  # the history gets them, in order
-        finally:
-            if app.service is not None:
-                app.service.close()
-            app.history.close()
-            app.root.destroy()

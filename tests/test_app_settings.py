@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.app_harness import pump_until, tray_app
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.types import Sentence
 
@@ -16,13 +17,9 @@ pytestmark = pytest.mark.usefixtures("desktop")
 
 def test_edits_apply_at_once_and_bad_fields_are_named(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from whispertrans_tray.__main__ import tray_parts
-    from whispertrans_tray.app.tray_app import App
-
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
-    app = App(settings_mod.load(path).settings, path, None, tray_parts())
-    try:
+    with tray_app(path) as app:
         data = json.loads(path.read_text("utf-8"))
         data["overlay"]["font_size"] = 30
         data["overlay"]["translation_on_top"] = False
@@ -38,34 +35,15 @@ def test_edits_apply_at_once_and_bad_fields_are_named(tmp_path: Path,
         status = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
         assert "'translation.temperature'" in status
         assert app.settings.overlay.font_size == 30  # the valid edits stay
-    finally:
-        app.history.close()
-        app.root.destroy()
-
-
-def pump_until(app, condition, seconds: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
-    """Run Tk's loop until ``condition()`` holds (True) or ``seconds`` pass (False)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.root.update()
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
 
-    from whispertrans_tray.__main__ import tray_parts
-    from whispertrans_tray.app.tray_app import App
-
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
-    app = App(settings_mod.load(path).settings, path, None, tray_parts())
-
-    try:
+    with tray_app(path) as app:
         app.start_hotkeys()
         data = json.loads(path.read_text("utf-8"))
         data["hotkeys"]["toggle_overlay"] = "<ctrl>+<shift>+<f9>"
@@ -87,24 +65,15 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
         assert "<ctrl>+<shift>+<f9>" in status and "Show/hide subtitles" in status
         shown = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
         assert shown == status or status.startswith(shown.rstrip("…"))
-    finally:
-        if app.hotkeys is not None:
-            app.hotkeys.stop()
-        app.history.close()
-        app.root.destroy()
 
 
 def test_menu_commands_save_and_apply_each_change_as_one(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from whispertrans_tray.__main__ import tray_parts
-    from whispertrans_tray.app.tray_app import App
     from whispertrans_tray.presets import PRESETS
 
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     path = settings_mod.save(settings_mod.Settings(ui_language="en"), tmp_path / "s.json")
-    app = App(settings_mod.load(path).settings, path, None, tray_parts())
-
-    try:
+    with tray_app(path) as app:
         app.commands.set_provider("ollama")  # provider, URL and model: one batch
         app.commands.set_source("mic", "VirtualMic")  # source and device: one batch
         app.commands.set_target("English")
@@ -122,6 +91,3 @@ def test_menu_commands_save_and_apply_each_change_as_one(tmp_path: Path,
         exported = app.history.path.with_suffix(".srt")
         assert pump_until(app, exported.exists)
         assert "Hello there." in exported.read_text("utf-8")
-    finally:
-        app.history.close()
-        app.root.destroy()

@@ -21,7 +21,7 @@ from whispertrans_tray.app.asr_fallback import FallbackTranscriber
 from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
 from whispertrans_tray.errors import RecognitionServerError
 from whispertrans_tray.providers import model_store
-from whispertrans_tray.providers.asr_remote import RemoteWhisper, parse, read_wav
+from whispertrans_tray.providers.asr_remote import RemoteWhisper, base_url, parse, read_wav
 from whispertrans_tray.settings import AsrSettings
 
 pytestmark = pytest.mark.slow
@@ -80,6 +80,23 @@ def test_connection_test_times_the_clip(server: WhisperServer) -> None:
     assert 0 < report.seconds < 30
     down = asr_check.run(AsrSettings(remote_url="http://127.0.0.1:9/v1"), None, "en")
     assert not down.ok and "Cannot connect to the recognition server" in down.message
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [("http://localhost:8000/v1/audio/transcriptions", "http://localhost:8000/v1"),
+     (" http://10.0.0.2:8000/v1/audio/translations/ ", "http://10.0.0.2:8000/v1"),
+     ("https://box/v1/models", "https://box/v1"), ("http://box:9000/v1/", "http://box:9000/v1")],
+)
+def test_url_normalisation(url: str, expected: str) -> None:
+    assert base_url(url) == expected
+
+
+@pytest.mark.parametrize("url", ["box:8000/v1", "http:///v1", "http://box:99999/v1"])
+def test_bad_urls_name_the_problem(url: str) -> None:
+    with pytest.raises(RecognitionServerError) as info:
+        base_url(url)
+    assert info.value.key == "asr.bad_url" and url in info.value.message("en")
 
 
 def test_cli_test_asr(server: WhisperServer, capsys: pytest.CaptureFixture[str],
@@ -181,7 +198,7 @@ def test_slower_than_local_falls_back_then_probes(base_model, clip) -> None:  # 
     ("html", "not an OpenAI-compatible speech recognition API"),
     ("too_large", "too large (HTTP 413"),
     ("empty", "an empty transcript of speech"),
-    ("no_times", "text without word or segment timestamps"),
+    ("no_times", "no word or segment timestamps"),
     ("error500", "HTTP 500"),
 ])
 def test_misbehaving_server_costs_no_sentence(mode: str, cause: str, base_model, clip) -> None:  # type: ignore[no-untyped-def]

@@ -132,15 +132,12 @@ def test_install_desktop_adds_the_menu_entry_and_icon_and_uninstall_removes_them
 @pytest.mark.usefixtures("desktop")
 def test_the_app_toggles_start_on_login_and_names_a_failure(
         xdg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.test_app_settings import pump_until
-    from whispertrans_tray.__main__ import tray_parts
-    from whispertrans_tray.app.tray_app import App
+    from tests.app_harness import pump_until, tray_app
 
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(xdg / "history"))
     path = settings_mod.save(settings_mod.Settings(ui_language="en"), xdg / "s.json")
-    app = App(settings_mod.load(path).settings, path, None, tray_parts())
     entry = xdg / "config" / "autostart" / "whispertrans-tray.desktop"
-    try:
+    with tray_app(path) as app:
         assert app.tray_state().autostart is False
         app.commands.toggle_autostart()
         assert pump_until(app, entry.is_file)
@@ -156,9 +153,6 @@ def test_the_app_toggles_start_on_login_and_names_a_failure(
         status = app.overlay.canvas.itemcget(app.overlay.status_item, "text")
         assert status.startswith("Could not change start on login (")  # the whole message:
         # test_an_unwritable_autostart_folder_is_named_with_the_fix (the overlay shortens it)
-    finally:
-        app.history.close()
-        app.root.destroy()
 
 
 def test_login_command_starts_the_bundle_or_this_python_without_a_console(

@@ -5,7 +5,6 @@ speaker transcribed, quit on SIGTERM)."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 import srt
 
+from tests.app_harness import app_env, app_log, history, wait_for
 from tests.conftest import DATA
 from tests.desktop_env import ARTIFACTS
 from tests.pulse import play, write_wav
@@ -53,11 +53,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def clean_env(tmp_path: Path) -> dict[str, str]:
     """No PYTHONPATH (the bundle must not need this checkout), fresh app folders, and this
     test's own single-instance lock (TMPDIR without XDG_RUNTIME_DIR)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "XDG_RUNTIME_DIR")}
-    return env | {"TMPDIR": str(tmp_path), "WHISPERTRANS_CACHE_DIR": str(tmp_path / "cache"),
-                  "WHISPERTRANS_DATA_DIR": str(tmp_path / "data"),
-                  "WHISPERTRANS_LOG_DIR": str(tmp_path / "logs"),
-                  "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
+    return {k: v for k, v in app_env(tmp_path).items() if k != "PYTHONPATH"}
 
 
 def test_the_bundle_runs_the_cli_on_the_model_it_carries(bundle: Path, tmp_path: Path) -> None:
@@ -80,23 +76,8 @@ def test_the_bundle_runs_the_cli_on_the_model_it_carries(bundle: Path, tmp_path:
             / "settings.html").is_file()
 
 
-def wait_for(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def sentences(folder: Path) -> str:
-    texts = []
-    for path in sorted((folder / "history").glob("session-*.jsonl")):
-        for line in path.read_text("utf-8").splitlines():
-            record = json.loads(line) if line.endswith("}") else {}
-            if record.get("type") == "sentence":
-                texts.append(str(record["text"]))
-    return " ".join(texts).lower()
+    return " ".join(str(r["text"]) for r in history(folder / "data", "sentence")).lower()
 
 
 @pytest.mark.usefixtures("desktop", "pulse")
@@ -107,7 +88,7 @@ def test_the_bundled_tray_app_shows_subtitles_and_quits_on_sigterm(
                                                   "overlay.fade_after_s", 0),
                              tmp_path / "settings.json")
     env = clean_env(tmp_path)
-    log = tmp_path / "logs" / "whispertrans-tray.log"
+    log = app_log(tmp_path)
     app = subprocess.Popen([str(bundle / "whispertrans-tray"), "--settings", str(path)],
                            env=env, cwd=tmp_path, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
@@ -118,7 +99,7 @@ def test_the_bundled_tray_app_shows_subtitles_and_quits_on_sigterm(
                                 "WhisperTrans"], capture_output=True, text=True, check=False)
         assert shown.stdout.split(), "the overlay window is on screen"
         play(wav, "spk").wait(30)
-        assert wait_for(lambda: "country" in sentences(tmp_path / "data"), 60)
+        assert wait_for(lambda: "country" in sentences(tmp_path), 60)
         app.send_signal(signal.SIGTERM)
         code = app.wait(20)
     finally:

@@ -66,28 +66,17 @@ def test_the_settings_window_gets_the_warning(lan_server: FakeServer, tmp_path: 
 @pytest.mark.usefixtures("desktop")
 def test_the_tray_menu_shows_the_warning(lan_server: FakeServer, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
-
-    from whispertrans_tray.__main__ import tray_parts
-    from whispertrans_tray.app.tray_app import App
+    from tests.app_harness import pump_until, tray_app
 
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     settings = settings_mod.Settings(ui_language="zh-TW")
     for dotted, value in (("translation.url", LAN_URL), ("translation.model", "test-model")):
         settings = settings_mod.replace(settings, dotted, value)
     path = settings_mod.save(settings, tmp_path / "s.json")
-    app = App(settings, path, KEY, tray_parts())
-    try:
+    with tray_app(path, settings, KEY) as app:
         app.commands.test_connection()
-        end = time.monotonic() + 20
-        status = ""
-        while time.monotonic() < end and "連線成功" not in status:
-            app.root.update()
-            status = app.overlay.status
-            time.sleep(0.02)
-    finally:
-        app.history.close()
-        app.root.destroy()
+        pump_until(app, lambda: "連線成功" in app.overlay.status, 20)
+        status = app.overlay.status
     assert "連線成功" in status and "未加密" in status and "translator.lan" in status
     assert KEY not in status
 

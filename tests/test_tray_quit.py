@@ -3,8 +3,8 @@ and PulseAudio, stopped with a real SIGTERM mid-sentence, on an idle and on a st
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,30 +15,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.app_harness import app_env, app_log, history, pump_until, tray_app, wait_for
 from tests.conftest import DATA
 from tests.pulse import play, private_sink, write_wav
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app.live import read_audio
+from whispertrans_tray.app.recording import NO_PARTIAL_GRACE_S
 
 pytestmark = pytest.mark.usefixtures("desktop", "pulse")
 
 
 def sentences(folder: Path) -> list[dict[str, object]]:
-    files = sorted((folder / "history").glob("session-*.jsonl"))
-    if not files:
-        return []
-    rows = [json.loads(line) for line in files[-1].read_text("utf-8").splitlines()
-            if line.endswith("}")]
-    return [row for row in rows if row["type"] == "sentence"]
-
-
-def wait_for(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+    return history(folder / "data", "sentence")
 
 
 @contextmanager
@@ -54,22 +42,17 @@ def tray_speaking(tmp_path: Path, model_cache: Path) -> Iterator[subprocess.Pope
                           ("overlay.fade_after_s", 0), ("audio.device", sink)):
         settings = settings_mod.replace(settings, dotted, value)
     path = settings_mod.save(settings, tmp_path / "settings.json")
-    env = {**os.environ, "WHISPERTRANS_DATA_DIR": str(tmp_path / "data"),
-           "WHISPERTRANS_CACHE_DIR": str(model_cache),
-           "WHISPERTRANS_LOG_DIR": str(tmp_path / "logs"),
-           "XDG_CACHE_HOME": str(tmp_path / "cache"),
-           "TMPDIR": str(tmp_path)}  # the single-instance lock: this test's own
-    env.pop("XDG_RUNTIME_DIR", None)
     app = subprocess.Popen([sys.executable, "-m", "whispertrans_tray", "--settings", str(path)],
-                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    log = tmp_path / "logs" / "whispertrans-tray.log"
+                           env=app_env(tmp_path, model_cache), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    log = app_log(tmp_path)
     player = None
     try:
         assert wait_for(lambda: log.exists() and f"Recording: {sink}" in log.read_text("utf-8"),
-                        90), app.stderr.read() if app.poll() is not None else "no start"
+                        90, every=0.05), app.stderr.read() if app.poll() is not None else "no start"
         player = play(wav, sink)
         assert wait_for(lambda: any("for you" in str(r["text"]).lower()
-                                    for r in sentences(tmp_path / "data")), 60)
+                                    for r in sentences(tmp_path)), 60, every=0.05)
         yield app
     finally:
         app.kill()
@@ -83,11 +66,22 @@ def test_sigterm_commits_the_sentence_being_spoken(tmp_path: Path, model_cache: 
     with tray_speaking(tmp_path, model_cache) as app:
         time.sleep(1.2)  # "ask what you can …"
         app.send_signal(signal.SIGTERM)
-        assert app.wait(15) == 0
-    said = [str(r["text"]).lower() for r in sentences(tmp_path / "data")]
+        # a loaded machine may miss the quit deadline with no partial line yet: the decode
+        # then gets up to NO_PARTIAL_GRACE_S more
+        assert app.wait(15 + NO_PARTIAL_GRACE_S) == 0
+    said = [str(r["text"]).lower() for r in sentences(tmp_path)]
     after = said[next(i for i, s in enumerate(said) if "for you" in s) + 1:]
-    assert any("what you" in s for s in after), said
-    assert all(isinstance(r["committed_at"], float) for r in sentences(tmp_path / "data"))
+    log = app_log(tmp_path).read_text("utf-8")
+    kept = re.search(r"missed the quit deadline; kept the partial line: (.*)", log)
+    if kept is None:  # decoded in time (an idle machine, or within the grace)
+        assert any("what you" in s for s in after), said
+    else:  # a loaded machine: the partial line on screen then stood for the sentence
+        assert after == [kept[1].strip().lower()] and after[0].startswith("ask"), (said, log)
+    assert all(isinstance(r["committed_at"], float) for r in sentences(tmp_path))
+
+
+QUIT_OUTCOMES = ("quit deadline; kept the partial line", "quit deadline; no partial line yet",
+                 "ended past the quit deadline, within the grace")
 
 
 def quit_under_load(tmp_path: Path, model_cache: Path) -> str:
@@ -104,15 +98,20 @@ def quit_under_load(tmp_path: Path, model_cache: Path) -> str:
                 subprocess.run(["renice", "-n", "15", "-p", task.name], check=False,
                                capture_output=True)
             app.send_signal(signal.SIGTERM)
-            code = app.wait(60)
+            # the CPU is given back once the quit has decided what stands for the sentence
+            # (the rest of the quit need not crawl on a machine loaded by others too)
+            log = app_log(tmp_path)
+            wait_for(lambda: app.poll() is not None or any(
+                outcome in log.read_text("utf-8") for outcome in QUIT_OUTCOMES), 180)
         finally:
             for hog in hogs:
                 hog.kill()
                 hog.wait()
+        code = app.wait(120)
         assert app.stderr is not None
         errors = app.stderr.read()
         assert code == 0, errors
-    return (tmp_path / "logs" / "whispertrans-tray.log").read_text("utf-8")
+    return app_log(tmp_path).read_text("utf-8")
 
 
 def test_a_final_decode_past_the_quit_deadline_keeps_the_partial_line(
@@ -121,16 +120,16 @@ def test_a_final_decode_past_the_quit_deadline_keeps_the_partial_line(
     cannot finish within the deadline, so the partial line is committed in its place.
 
     On a machine already loaded by others the first partial may not exist yet when the
-    signal comes (the app then logs "no partial line yet"): the scene is played again, up to
-    three times, so the case under test really happens."""
+    signal comes (the app then waits longer for the decode, and may commit it decoded): the
+    scene is played again, up to three times, so the case under test really happens."""
     for attempt in range(3):
         run = tmp_path / f"run{attempt}"
         run.mkdir()
         log = quit_under_load(run, model_cache)
-        if "no partial line yet" not in log:
+        if "kept the partial line" in log:
             break
     assert "missed the quit deadline; kept the partial line" in log, log[-2000:]
-    rows = sentences(run / "data")
+    rows = sentences(run)
     said = [str(r["text"]).lower() for r in rows]
     assert "what" in said[-1] and "for you" in said[-2], said
     assert rows[-1]["index"] == rows[-2]["index"] + 1  # type: ignore[operator]
@@ -144,9 +143,6 @@ def test_a_starved_recognizer_shows_its_lag_on_the_overlay(
     clock, and the overlay's status line says by how much."""
     import threading
 
-    from whispertrans_tray.__main__ import tray_parts
-    from whispertrans_tray.app.tray_app import App
-
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
     stack = ExitStack()
     sink = stack.enter_context(private_sink("lag"))
@@ -155,26 +151,24 @@ def test_a_starved_recognizer_shows_its_lag_on_the_overlay(
                           ("audio.device", sink)):
         settings = settings_mod.replace(settings, dotted, value)
     wav = write_wav(read_audio(DATA / "jfk.flac"), tmp_path / "jfk.wav")
-    app = App(settings, None, None, tray_parts())
+    app = stack.enter_context(tray_app(None, settings))  # quit before the sink goes
     statuses: list[str] = []
 
-    def pump_until(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.root.update()
+    def seen(condition):  # type: ignore[no-untyped-def]
+        """``condition``, after noting the overlay's status line when it changed."""
+        def check() -> bool:
             if app.overlay.status and app.overlay.status not in statuses[-1:]:
                 statuses.append(app.overlay.status)
-            if condition():
-                return True
-            time.sleep(0.02)
-        return False
+            return bool(condition())
+        return check
 
     cpu = min(os.sched_getaffinity(0))
     hogs: list[subprocess.Popen[bytes]] = []
     starved: list[int] = []
     try:
         app.recording.start()
-        assert pump_until(lambda: any(f"Recording: {sink}" in s for s in statuses), 120), statuses
+        assert pump_until(app, seen(lambda: any(f"Recording: {sink}" in s for s in statuses)),
+                          120), statuses
         spared = {threading.main_thread().native_id, *(t.native_id for t in threading.enumerate()
                                                       if t.name == "audio-capture")}
         hogs = [subprocess.Popen(["taskset", "-c", str(cpu), sys.executable, "-c",
@@ -185,7 +179,7 @@ def test_a_starved_recognizer_shows_its_lag_on_the_overlay(
                 os.setpriority(os.PRIO_PROCESS, int(task.name), 12)
                 starved.append(int(task.name))
         player = play(wav, sink)
-        assert pump_until(lambda: any("s late" in s for s in statuses), 90), statuses
+        assert pump_until(app, seen(lambda: any("s late" in s for s in statuses)), 300), statuses
         player.wait(30)
     finally:
         for hog in hogs:
@@ -197,11 +191,9 @@ def test_a_starved_recognizer_shows_its_lag_on_the_overlay(
                 os.sched_setaffinity(tid, os.sched_getaffinity(0))
             except OSError:
                 pass  # the thread has ended
-        app.quit()
-        app.root.update()
         stack.close()
     late = [s for s in statuses if s.startswith("Subtitles") and s.endswith("s late")]
     assert float(late[0].split()[1]) >= 2.0  # shown rounded: "2.0" may be 2.04
-    rows = sentences(tmp_path / "data")
+    rows = sentences(tmp_path)
     # by the capture's clock, the first sentence came late too
     assert rows[0]["committed_at"] - rows[0]["end"] > 2.0, rows  # type: ignore[operator]

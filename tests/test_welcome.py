@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.desktop_env import screenshot
+from tests.servers._http import free_port
 from tests.test_tray import dunst_history
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.types import Sentence
@@ -87,9 +87,7 @@ def test_the_welcome_shows_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_an_unreachable_server_is_named_once_and_transcription_goes_on(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WHISPERTRANS_DATA_DIR", str(tmp_path / "data"))
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # nobody listens on it
     settings = settings_mod.Settings(ui_language="en")
     for dotted, value in (("translation.enabled", True),
                           ("translation.url", f"http://127.0.0.1:{port}/v1"),
@@ -112,7 +110,9 @@ def test_an_unreachable_server_is_named_once_and_transcription_goes_on(
     app = run_app(path, done, seconds=40)
     history = "\n".join(bodies())
     assert count(marker) == before + 1, history  # a second notice would have replaced it
-    assert f"127.0.0.1:{port}" in history  # the cause names the server
+    # the cause names the server by its host, not by its URL and port
+    assert "Cannot connect to the translation server at 127.0.0.1" in history
+    assert f"127.0.0.1:{port}" not in history and "Errno" not in history
     assert "Welcome to WhisperTrans Tray" in history
     assert app.status == "idle"  # type: ignore[attr-defined]  # not the error state
     records = app.history.path.read_text("utf-8")  # type: ignore[attr-defined]

@@ -14,59 +14,27 @@ Every request body is kept (``requests``) so tests can read what the client sent
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+
+from tests.servers._http import LoopbackServer, QuietHandler
 
 
-class FakeAsrServer(ThreadingHTTPServer):
-    daemon_threads = True
+class FakeAsrServer(LoopbackServer):
+    url_path = "/v1/audio/transcriptions"
 
     def __init__(self, mode: str, text: str = " And so my fellow Americans.") -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
+        super().__init__(Handler)
         self.mode = mode
         self.text = text
         self.delay = 0.0
         self.requests: list[bytes] = []
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client giving up on a slow answer is expected
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/v1/audio/transcriptions"
-
-    def __enter__(self) -> FakeAsrServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
-        self.server_close()
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     server: FakeAsrServer
-    protocol_version = "HTTP/1.1"
     # Headers and body go out as separate writes: without TCP_NODELAY, Nagle's algorithm and
     # the client's delayed ACK add ~40 ms to every answer (real servers such as uvicorn set it).
     disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _send(self, status: int, body: bytes, kind: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, status: int, body: object) -> None:
-        self._send(status, json.dumps(body).encode(), "application/json")
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", 0))
@@ -76,24 +44,24 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(self.server.delay)
         if mode == "html":
-            return self._send(200, b"<html><body><h1>Welcome to nginx!</h1></body></html>",
-                              "text/html")
+            return self.send_body(200, b"<html><body><h1>Welcome to nginx!</h1></body></html>",
+                                  "text/html")
         if mode == "too_large":
-            return self._send(413, b"<html><head><title>413 Request Entity Too Large"
-                              b"</title></head></html>", "text/html")
+            return self.send_body(413, b"<html><head><title>413 Request Entity Too Large"
+                                  b"</title></head></html>", "text/html")
         if mode == "error500":
-            return self._json(500, {"error": {"message": "CUDA out of memory"}})
+            return self.send_json(500, {"error": {"message": "CUDA out of memory"}})
         if mode == "empty":
-            return self._json(200, {"task": "transcribe", "language": "english",
-                                    "duration": 1.0, "text": "", "segments": []})
+            return self.send_json(200, {"task": "transcribe", "language": "english",
+                                        "duration": 1.0, "text": "", "segments": []})
         if mode == "no_times":
-            return self._json(200, {"language": "english", "text": text,
-                                    "words": [{"word": w} for w in words],
-                                    "segments": [{"id": 0, "text": text}]})
+            return self.send_json(200, {"language": "english", "text": text,
+                                        "words": [{"word": w} for w in words],
+                                        "segments": [{"id": 0, "text": text}]})
         segments = [{"id": 0, "start": 0.0, "end": 1.0, "text": text}]
         if mode == "word_times_missing":
-            return self._json(200, {"language": "english", "text": text,
-                                    "words": [{"word": w, "start": None} for w in words],
-                                    "segments": segments})
-        return self._json(200, {"task": "transcribe", "language": "english", "duration": 1.0,
-                                "text": text, "segments": segments})
+            return self.send_json(200, {"language": "english", "text": text,
+                                        "words": [{"word": w, "start": None} for w in words],
+                                        "segments": segments})
+        return self.send_json(200, {"task": "transcribe", "language": "english",
+                                    "duration": 1.0, "text": text, "segments": segments})

@@ -20,11 +20,18 @@ answers like vLLM does (or fails the way servers fail) depending on ``mode``:
 ``cut``       sends two chunks, then drops the connection mid-stream
 ``think``     wraps the reply in ``<think>…</think>`` split across chunks
 ``html``      a 200 HTML page: not an OpenAI-compatible API
+``model400``  400 for an unknown model, as the LiteLLM proxy answers ("Invalid model name")
+``ollama``    Ollama's shapes: ``/v1/models`` lists ``OLLAMA_MODELS``; another model is a 404
+              'model "x" not found, try pulling it first'
+any name in ``stream_variants.VARIANTS``: the answer ends (or is filled) as that real server
+              sends it (``[DONE]`` without finish_reason, usage-only last chunk, length, …)
 ``echo_auth`` 500 whose error body echoes the request's Authorization header (a debugging proxy
               or a careless server does this): the key must still never be shown or written
 
-In ``ok`` mode, ``failures_left``, ``cuts_left`` and ``rate_limited_left`` make the next
-requests fail (500), end cut off (as ``nofinish``) or be rate-limited (as ``rate429``) first.
+``models_rate_limited_left`` makes the next ``GET /v1/models`` answer 429 (with
+``retry_after``), whatever the mode.  In ``ok`` mode, ``failures_left``, ``cuts_left`` and
+``rate_limited_left`` make the next requests fail (500), end cut off (as ``nofinish``) or be
+rate-limited (as ``rate429``) first.
 ``port`` reuses a port, so a test can kill a server and start it again at the same URL.
 
 As a process (for the soak benchmark, which kills it with real signals)::
@@ -41,18 +48,23 @@ import json
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.servers._http import LoopbackServer, QuietHandler
+from tests.servers.stream_variants import VARIANTS
+
 MODELS = ["test-model", "Qwen/Qwen2-7B-Instruct"]
+OLLAMA_MODELS = ["qwen2.5:7b", "llama3.2:latest"]
 CONTROLS = ("mode", "failures_left", "cuts_left", "rate_limited_left", "retry_after")
 
 
-class FakeServer(ThreadingHTTPServer):
-    daemon_threads = True
+class FakeServer(LoopbackServer):
+    """Clients hanging up on a hanging server is the point of some tests (no error printed)."""
+
+    url_path = "/v1/chat/completions"
 
     def __init__(self, mode: str = "ok", reply: str = "你好，你今天好嗎？", port: int = 0) -> None:
-        super().__init__(("127.0.0.1", port), Handler)
+        super().__init__(Handler, port)
         self.mode = mode
         self.reply = reply
         self.delay = 0.0
@@ -64,66 +76,44 @@ class FakeServer(ThreadingHTTPServer):
         self.failures_left = 0  # with mode ok: fail this many chat requests with 500 first
         self.cuts_left = 0  # with mode ok: cut this many answers off (as nofinish) first
         self.rate_limited_left = 0  # with mode ok: answer this many with 429 first
+        self.models_rate_limited_left = 0  # answer this many GET /v1/models with 429 first
+        self.gets: list[str] = []  # the path of every GET (model lists: health checks)
         self.retry_after: str | None = None  # the Retry-After header of a 429, if any
         self.flood_chars = 200_000  # with mode flood: characters streamed
         self.flood_sent = 0  # with mode flood: characters written before the client left
         self.flood_aborted = threading.Event()  # with mode flood: the client hung up early
         self.answered = 0  # chat answers streamed to the end (finish_reason and [DONE])
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # clients hanging up on a hanging server is the point of some tests
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/v1/chat/completions"
-
-    def __enter__(self) -> FakeServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
-        self.server_close()
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     server: FakeServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _json(self, status: int, body: object) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self) -> None:
         self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
+        self.server.gets.append(self.path)
         if self.server.mode == "hang":
             time.sleep(60)
             return
         if self.server.mode == "auth":
-            self._json(401, {"error": "Unauthorized"})
+            self.send_json(401, {"error": "Unauthorized"})
         elif self.server.mode == "html":
             self._html()
+        elif self.path.rstrip("/").endswith("/v1/models") and \
+                self.server.models_rate_limited_left > 0:
+            self.server.models_rate_limited_left -= 1
+            self._rate_limited()
+        elif self.path.rstrip("/").endswith("/v1/models") and self.server.mode == "ollama":
+            self.send_json(200, {"object": "list", "data": [
+                {"id": m, "object": "model", "created": 1733000000, "owned_by": "library"}
+                for m in OLLAMA_MODELS]})
         elif self.path.rstrip("/").endswith("/v1/models"):
-            self._json(200, {"object": "list", "data": [
+            self.send_json(200, {"object": "list", "data": [
                 {"id": m, "object": "model", "owned_by": "vllm"} for m in MODELS]})
         else:
-            self._json(404, {"detail": "Not Found"})
+            self.send_json(404, {"detail": "Not Found"})
 
     def _html(self) -> None:
-        data = b"<html><body>Welcome to nginx!</body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.send_body(200, b"<html><body>Welcome to nginx!</body></html>", "text/html")
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", 0))
@@ -139,49 +129,56 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(self.server.delay)
         if mode == "auth":
-            return self._json(401, {"error": "Unauthorized"})
+            return self.send_json(401, {"error": "Unauthorized"})
         if mode == "html":
             return self._html()
         if not self.path.rstrip("/").endswith("/v1/chat/completions"):
-            return self._json(404, {"detail": "Not Found"})
-        if mode == "model404" or body.get("model") not in MODELS:
-            return self._json(404, {"object": "error", "type": "NotFoundError", "code": 404,
-                                    "message": f"The model `{body.get('model')}` does not exist."})
+            return self.send_json(404, {"detail": "Not Found"})
+        if mode == "ollama" and body.get("model") not in OLLAMA_MODELS:
+            return self.send_json(404, {"error": {
+                "message": f'model "{body.get("model")}" not found, try pulling it first',
+                "type": "not_found_error", "param": None, "code": None}})
+        if mode == "model400":
+            return self.send_json(400, {"error": {
+                "message": "/chat/completions: Invalid model name passed in "
+                f"model={body.get('model')}. Call `/v1/models` to view available models for "
+                "your key.", "type": "None", "param": "None", "code": "400"}})
+        if mode != "ollama" and (mode == "model404" or body.get("model") not in MODELS):
+            return self.send_json(404, {
+                "object": "error", "type": "NotFoundError", "code": 404,
+                "message": f"The model `{body.get('model')}` does not exist."})
         if mode == "echo_auth":
-            return self._json(500, {"object": "error", "type": "InternalServerError",
-                                    "code": 500, "message": "upstream rejected request with "
-                                    f"headers {{'authorization': "
-                                    f"'{self.headers.get('Authorization')}'}}"})
+            return self.send_json(500, {"object": "error", "type": "InternalServerError",
+                                        "code": 500, "message": "upstream rejected request with "
+                                        f"headers {{'authorization': "
+                                        f"'{self.headers.get('Authorization')}'}}"})
         if mode == "rate429" or self.server.rate_limited_left > 0:
             self.server.rate_limited_left -= 1
             return self._rate_limited()
         if mode == "error500" or self.server.failures_left > 0:
             self.server.failures_left -= 1
-            return self._json(500, {"object": "error", "message": "CUDA out of memory",
-                                    "type": "InternalServerError", "code": 500})
+            return self.send_json(500, {"object": "error", "message": "CUDA out of memory",
+                                        "type": "InternalServerError", "code": 500})
         if mode == "ok" and self.server.cuts_left > 0:
             self.server.cuts_left -= 1
             mode = "nofinish"
         if mode == "flood":
             return self._flood(body)
+        if mode in VARIANTS:
+            return self._events(VARIANTS[mode](str(body.get("model")), self.server.reply))
         self._stream(mode, body)
 
     def _control(self, body: dict[str, Any]) -> None:
         for name in CONTROLS:
             if name in body:
                 setattr(self.server, name, body[name])
-        self._json(200, {name: getattr(self.server, name) for name in CONTROLS})
+        self.send_json(200, {name: getattr(self.server, name) for name in CONTROLS})
 
     def _rate_limited(self) -> None:
-        data = json.dumps({"error": {"message": "Rate limit reached for requests",
-                                     "type": "requests", "code": "rate_limit_exceeded"}}).encode()
-        self.send_response(429)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        if self.server.retry_after is not None:
-            self.send_header("Retry-After", self.server.retry_after)
-        self.end_headers()
-        self.wfile.write(data)
+        retry_after = self.server.retry_after
+        self.send_json(429, {"error": {"message": "Rate limit reached for requests",
+                                       "type": "requests", "code": "rate_limit_exceeded"}},
+                       {} if retry_after is None else {"Retry-After": retry_after})
 
     def _event(self, body: dict[str, Any], content: str | None,
                finish: str | None = None) -> str:
@@ -244,6 +241,17 @@ class Handler(BaseHTTPRequestHandler):
         self._send_chunk("")
         self.server.answered += 1
 
+    def _events(self, events: list[str]) -> None:
+        """Stream ``events`` as SSE ``data:`` lines, then end the body cleanly."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for event in events:
+            self._send_chunk(f"data: {event}\n\n")
+        self._send_chunk("")
+        self.server.answered += 1
+
     def _send_chunk(self, text: str) -> None:
         data = text.encode()
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
@@ -259,7 +267,7 @@ def main() -> None:
     parser.add_argument("--reply", default="你好，你今天好嗎？")
     args = parser.parse_args()
     server = FakeServer(args.mode, args.reply, args.port)
-    print("ready", server.server_address[1], flush=True)
+    print("ready", server.port, flush=True)
     server.serve_forever()
 
 

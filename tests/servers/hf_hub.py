@@ -16,46 +16,29 @@ headers).  ``mode``:
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from tests.servers._http import LoopbackServer, QuietHandler
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 CHUNK = 64 * 1024
 
 
-class HubServer(ThreadingHTTPServer):
-    daemon_threads = True
+class HubServer(LoopbackServer):
+    """A client that cancels hangs up mid-file: that is the point (its error is not printed)."""
 
     def __init__(self, repos: dict[str, Path], mode: str = "ok", rate: float = 0.0,
                  cut_after: int = 1_000_000) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
+        super().__init__(Handler)
         self.mode, self.rate, self.cut_after = mode, rate, cut_after
         self.repos = repos
         self.files: dict[str, dict[str, dict[str, Any]]] = {
             repo: {p.name: _describe(p) for p in sorted(folder.iterdir()) if p.is_file()}
             for repo, folder in repos.items()}
         self.requests: list[str] = []
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client that cancels hangs up mid-file: that is the point
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def __enter__(self) -> HubServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
-        self.server_close()
 
 
 def _describe(path: Path) -> dict[str, Any]:
@@ -67,20 +50,8 @@ def _describe(path: Path) -> dict[str, Any]:
     return info
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     server: HubServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _json(self, body: Any) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def _not_found(self) -> None:
         self.send_response(404)
@@ -101,14 +72,14 @@ class Handler(BaseHTTPRequestHandler):
             files = self.server.files.get(m.group(1))
             if files is None:
                 return self._not_found()
-            return self._json({"id": m.group(1), "modelId": m.group(1), "sha": COMMIT,
-                               "private": False,
-                               "siblings": [{"rfilename": name} for name in files]})
+            return self.send_json(200, {"id": m.group(1), "modelId": m.group(1), "sha": COMMIT,
+                                        "private": False,
+                                        "siblings": [{"rfilename": name} for name in files]})
         if m := re.fullmatch(r"/api/models/(.+?)/tree/[^/]+", path):
             files = self.server.files.get(m.group(1))
             if files is None:
                 return self._not_found()
-            return self._json([
+            return self.send_json(200, [
                 {"type": "file", "path": name, "size": f["size"], "oid": f["oid"],
                  **({"lfs": {"oid": f["sha256"], "size": f["size"], "pointerSize": 134}}
                     if "sha256" in f else {})} for name, f in files.items()])

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from whispertrans_tray.core.finals import skipped_spans
+from whispertrans_tray.core.audio_buffer import AudioBuffer
+from whispertrans_tray.core.finals import Run, decode_alone, with_skipped
 from whispertrans_tray.core.recognizer_config import RecognizerConfig
 from whispertrans_tray.core.segmenter import Segment, SentenceSegmenter
 from whispertrans_tray.core.types import (
@@ -36,7 +37,7 @@ from whispertrans_tray.core.types import (
     TextTransform,
     Word,
 )
-from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadGate
+from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadGate, finish_speech
 
 BATCH_SIZE = 8
 CHUNK_S = 20.0
@@ -73,8 +74,7 @@ class BatchRecognizer:
         self._batch_size = batch_size
         self._chunk = int(chunk_s * SAMPLE_RATE)
         self._keep = 2 * self.config.vad.speech_pad_ms * SAMPLE_RATE // 1000 + vad_model.window
-        self._buffer = np.zeros(0, dtype=np.float32)
-        self._buffer_start = 0  # absolute sample index of _buffer[0]
+        self._audio = AudioBuffer()
         self._open: int | None = None  # start of the speech not yet cut into a piece
         self._pause = True  # a pause comes before the open speech
         self._pieces: list[Piece] = []  # the chunk being packed
@@ -85,20 +85,19 @@ class BatchRecognizer:
     @property
     def held_seconds(self) -> float:
         """Audio held in memory (the buffer and the chunks waiting to be decoded)."""
-        held = self._buffer.size + sum(p.audio.size for c in self._queue for p in c)
+        held = self._audio.samples.size + sum(p.audio.size for c in self._queue for p in c)
         return (held + sum(p.audio.size for p in self._pieces)) / SAMPLE_RATE
 
     def feed(self, audio: Audio) -> list[Event]:
-        audio = np.asarray(audio, dtype=np.float32).reshape(-1)
-        self._buffer = np.concatenate([self._buffer, audio]) if self._buffer.size else audio
+        audio = self._audio.append(audio)
         events: list[Event] = []
         for vad_event in self._gate.feed(audio):
             if isinstance(vad_event, SpeechStart):
-                self._open = max(vad_event.sample, self._buffer_start)
+                self._open = max(vad_event.sample, self._audio.start)
                 self._pause = True
             else:
                 events.extend(self._end(vad_event))
-        now = self._buffer_start + self._buffer.size
+        now = self._audio.end
         if self._open is not None and now - self._open >= self._chunk:  # long speech: cut
             cut = self._gate.quietest(self._open + self._chunk // 2) or now
             events.extend(self._add(self._open, min(cut, now), pause=self._pause))
@@ -108,10 +107,7 @@ class BatchRecognizer:
 
     def finish(self) -> list[Event]:
         """End of stream: decode and commit everything left."""
-        events: list[Event] = []
-        for vad_event in self._gate.finish():
-            if isinstance(vad_event, SpeechEnd):
-                events.extend(self._end(vad_event))
+        events = finish_speech(self._gate, self._end)
         self._pack()
         events.extend(self._decode())
         events.extend(self._emit(self._segmenter.flush()))
@@ -122,7 +118,7 @@ class BatchRecognizer:
         start, self._open = self._open, None
         if start is None:
             return []
-        stop = min(end.sample, self._buffer_start + self._buffer.size)
+        stop = min(end.sample, self._audio.end)
         long_enough = end.speech_samples * 1000 >= self.config.min_speech_ms * SAMPLE_RATE
         if not long_enough and self._pause:  # a click or a breath: Whisper would invent words
             return []
@@ -134,7 +130,7 @@ class BatchRecognizer:
         if self._pieces and (self.config.language is None or sum(
                 p.audio.size for p in self._pieces) + stop - start > self._chunk):
             self._pack()
-        audio = self._buffer[start - self._buffer_start: stop - self._buffer_start].copy()
+        audio = self._audio.slice(start, stop).copy()
         self._pieces.append(Piece(start, audio, pause))
         if len(self._queue) >= self._batch_size:
             return self._decode()
@@ -146,12 +142,8 @@ class BatchRecognizer:
             self._pieces = []
 
     def _trim(self) -> None:
-        end = self._buffer_start + self._buffer.size
-        keep_from = self._open if self._open is not None else end - self._keep
-        drop = keep_from - self._buffer_start
-        if drop > 0:
-            self._buffer = self._buffer[drop:].copy()
-            self._buffer_start = keep_from
+        self._audio.keep_from(self._open if self._open is not None
+                              else self._audio.end - self._keep)
 
     # -- decoding and committing ----------------------------------------------------------
     def _decode(self) -> list[Event]:
@@ -183,20 +175,18 @@ class BatchRecognizer:
             events.extend(self._emit(self._segmenter.flush()))
         return events
 
-    def _runs(self, piece: Piece, words: list[Word],
-              language: str) -> list[tuple[str, list[Word]]]:
+    def _runs(self, piece: Piece, words: list[Word], language: str) -> list[Run]:
         """The piece's words, with speech the chunk's decode skipped decoded on its own
         (detected language only): (language, words) runs in time order."""
-        runs = [(language, words)]
-        if self.config.language is None:
-            for start, stop in skipped_spans(words, piece.start, piece.stop):
-                audio = piece.audio[start - piece.start: stop - piece.start]
-                result = self._transcriber.transcribe(audio, None, "", draft=False, prefer=None)
-                self.decodes["gaps"] += 1
-                gap = [Word(w.start + start / SAMPLE_RATE, w.end + start / SAMPLE_RATE, w.text)
-                       for w in result.words]
-                runs.insert(0 if start == piece.start else len(runs), (result.language, gap))
-        return [(lang, run) for lang, run in runs if run]
+        def decode_gap(start: int, stop: int) -> Run:
+            run = decode_alone(self._transcriber,
+                               piece.audio[start - piece.start: stop - piece.start], start)
+            self.decodes["gaps"] += 1
+            return run
+
+        detected = self.config.language is None
+        return with_skipped(words, language, piece.start, piece.stop,
+                            decode_gap if detected else None)
 
     def _emit(self, segments: list[Segment]) -> list[Event]:
         events: list[Event] = []

@@ -1,15 +1,17 @@
 """Finals decided early or repaired: speculative finals and speech a final skipped.
 
 Pure bookkeeping for :class:`~whispertrans_tray.core.recognizer.StreamingRecognizer`: what a
-speculative final must match to be committed, and which stretches of an utterance a final's
-words left out.
+speculative final must match to be committed.  Shared with
+:class:`~whispertrans_tray.core.batch_recognizer.BatchRecognizer`: which stretches of an
+utterance a final's words left out, and those stretches decoded on their own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from whispertrans_tray.core.types import SAMPLE_RATE, Word
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcriber, Word
 
 SPECULATIVE_MARGIN_S = 0.06
 """A last word that ends closer than this to the end of the audio a speculative final heard
@@ -59,3 +61,31 @@ def skipped_spans(words: list[Word], start: int, stop: int) -> list[tuple[int, i
     if stop - last >= gap:
         spans.append((last, stop))
     return spans
+
+
+Run = tuple[str, list[Word]]
+"""Words of one language: (language, words)."""
+
+
+def with_skipped(words: list[Word], language: str, start: int, stop: int,
+                 decode: Callable[[int, int], Run] | None) -> list[Run]:
+    """A final decode of ``[start, stop)`` (samples) with the speech it skipped at either end
+    decoded on its own by ``decode`` (None: not at all, the language was given): the runs in
+    time order, empty ones left out."""
+    runs = [(language, words)]
+    if decode is not None:
+        for span_start, span_stop in skipped_spans(words, start, stop):
+            runs.insert(0 if span_start == start else len(runs), decode(span_start, span_stop))
+    return [(run_language, run) for run_language, run in runs if run]
+
+
+def decode_alone(transcriber: Transcriber, audio: Audio, start: int) -> Run:
+    """``audio`` (starting at sample ``start``) decoded on its own, its language detected."""
+    result = transcriber.transcribe(audio, None, "", draft=False, prefer=None)
+    return result.language, absolute(result.words, start)
+
+
+def absolute(words: tuple[Word, ...], start: int) -> list[Word]:
+    """Words of a decode (times relative to its audio) in stream time; ``start`` in samples."""
+    offset = start / SAMPLE_RATE
+    return [Word(w.start + offset, w.end + offset, w.text) for w in words]

@@ -14,15 +14,16 @@ in this order:
    are committed (LocalAgreement-2); sentences they complete are emitted and the window is
    trimmed at their end, so the window stays bounded during long unbroken speech.
 
-Committed text is append-only.  The audio buffer holds at most the current window.
+Committed text is append-only.  The audio buffer holds at most the current window.  The
+decodes themselves (prompt, language) are :class:`~whispertrans_tray.core.window_decoder.
+WindowDecoder`'s; this class decides what to decode when, and what to commit.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
 from whispertrans_tray.core.agreement import LocalAgreement, safe_prefix
-from whispertrans_tray.core.finals import SPECULATIVE_MARGIN_S, Speculation, skipped_spans
+from whispertrans_tray.core.audio_buffer import AudioBuffer
+from whispertrans_tray.core.finals import SPECULATIVE_MARGIN_S, Run, Speculation, with_skipped
 from whispertrans_tray.core.loops import cut_loop
 from whispertrans_tray.core.recognizer_config import RecognizerConfig
 from whispertrans_tray.core.segmenter import (
@@ -41,15 +42,12 @@ from whispertrans_tray.core.types import (
     SpeechProbability,
     TextTransform,
     Transcriber,
-    Transcript,
     Word,
 )
-from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadGate
+from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadGate, finish_speech
+from whispertrans_tray.core.window_decoder import WindowDecoder
 
 __all__ = ["RecognizerConfig", "StreamingRecognizer"]
-
-_PROMPT_CHARS = 120
-_MIN_LANGUAGE_PROBABILITY = 0.5
 
 
 class StreamingRecognizer:
@@ -63,25 +61,22 @@ class StreamingRecognizer:
         transform: TextTransform | None = None,
     ) -> None:
         self.config = config or RecognizerConfig()
-        self._transcriber = transcriber
         self._transform = transform
         self._gate = VadGate(vad_model, self.config.vad)
         self._pad = self.config.vad.speech_pad_ms * SAMPLE_RATE // 1000
         self._segmenter = SentenceSegmenter(self.config.max_sentence_width)
         self._agreement = LocalAgreement()
-        self._buffer = np.zeros(0, dtype=np.float32)
-        self._buffer_start = 0  # absolute sample index of _buffer[0]
+        self._audio = AudioBuffer()
+        self._decoder = WindowDecoder(transcriber, self._audio, self.config.language)
         self._window_start: int | None = None  # None: no utterance open
         self._last_decode = 0
-        self._language: str | None = self.config.language
-        self._prompt = ""
         self._index = 0
         self._partial = ""
         self._spoken = self.config.language or ""
         self._last_words: tuple[Word, ...] = ()
         self._utterance_start = 0
         self._gate_window = vad_model.window
-        self.decodes = {"final": 0, "partial": 0, "speculative": 0, "speculative_used": 0}
+        self.decodes = self._decoder.decodes  # final, partial, speculative, speculative_used
         # Speculative finals (live mode only: in file mode nobody waits for the end).
         self._speculative = (self.config.speculative_finals
                              and self.config.partial_interval_s is not None)
@@ -93,14 +88,14 @@ class StreamingRecognizer:
     @property
     def stream_time(self) -> float:
         """Seconds of audio fed so far."""
-        return (self._buffer_start + self._buffer.size) / SAMPLE_RATE
+        return self._audio.end / SAMPLE_RATE
 
     @property
     def window_seconds(self) -> float:
         """Length of the audio window the next decode would see."""
         if self._window_start is None:
             return 0.0
-        return (self._buffer_start + self._buffer.size - self._window_start) / SAMPLE_RATE
+        return (self._audio.end - self._window_start) / SAMPLE_RATE
 
     @property
     def catching_up(self) -> bool:
@@ -114,9 +109,8 @@ class StreamingRecognizer:
 
     def feed(self, audio: Audio) -> list[Event]:
         """Take the next piece of audio (any length); return the events it completes."""
-        audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+        audio = self._audio.append(audio)
         self.behind = audio.size / SAMPLE_RATE
-        self._buffer = np.concatenate([self._buffer, audio]) if self._buffer.size else audio
         events: list[Event] = []
         for vad_event in self._gate.feed(audio):
             if isinstance(vad_event, SpeechStart):
@@ -125,7 +119,7 @@ class StreamingRecognizer:
                 events.extend(self._close(vad_event))
         if self._window_start is not None:
             pause = self._gate.pause_start
-            now = self._buffer_start + self._buffer.size
+            now = self._audio.end
             if (pause is not None and self._speculative and pause != self._speculated
                     and now - pause >= self._pad):  # the padding holds the last word's end
                 events.extend(self._speculate(pause))
@@ -137,10 +131,7 @@ class StreamingRecognizer:
 
     def finish(self) -> list[Event]:
         """End of stream: commit what is left."""
-        events: list[Event] = []
-        for vad_event in self._gate.finish():
-            if isinstance(vad_event, SpeechEnd):
-                events.extend(self._close(vad_event))
+        events = finish_speech(self._gate, self._close)
         events.extend(self._emit(self._segmenter.flush()))
         events.extend(self._set_partial(""))
         return events
@@ -149,20 +140,20 @@ class StreamingRecognizer:
     def _open(self, sample: int) -> None:
         if self._window_start is not None:
             return
-        start = max(sample, self._buffer_start)
+        start = max(sample, self._audio.start)
         self._utterance_start = start
         self._window_start = start
         self._agreement.reset(start / SAMPLE_RATE)
         context = self._last_words
         if context and start / SAMPLE_RATE - context[-1].end <= self.config.context_s:
             first = int(context[0].start * SAMPLE_RATE)
-            context_start = max(first - SAMPLE_RATE // 10, self._buffer_start)
+            context_start = max(first - SAMPLE_RATE // 10, self._audio.start)
             if context_start <= first:
                 self._window_start = context_start
                 self._agreement.reset(context[-1].end)
                 self._agreement.committed.extend(context)
         self._last_decode = start
-        self._prompt = ""
+        self._decoder.prompt = ""
 
     def _speculate(self, pause: int) -> list[Event]:
         """Speech dipped: decode the utterance now, as if it had ended.
@@ -174,7 +165,7 @@ class StreamingRecognizer:
         """
         assert self._window_start is not None
         self._speculated = pause
-        now = self._buffer_start + self._buffer.size
+        now = self._audio.end
         words = self._decode(self._window_start, now, "speculative")
         if self.config.commit_sentence_at_dip and words and ends_sentence(words[-1].text) \
                 and now - words[-1].end * SAMPLE_RATE >= SPECULATIVE_MARGIN_S * SAMPLE_RATE:
@@ -215,7 +206,7 @@ class StreamingRecognizer:
         rest = end.sample - self._pad - max(self._window_start, self._utterance_start)
         heard = rest * 1000 >= self.config.min_speech_ms * SAMPLE_RATE or self._agreement.tail
         if long_enough or self._agreement.committed or self._segmenter.pending:
-            stop = min(end.sample, self._buffer_start + self._buffer.size)
+            stop = min(end.sample, self._audio.end)
             if (long_enough and heard) or self._agreement.tail:
                 words = speculated
                 if words is None:
@@ -241,26 +232,16 @@ class StreamingRecognizer:
         events.extend(self._set_partial(""))
         return events
 
-    def _with_gaps(self, words: list[Word], start: int,
-                   stop: int) -> list[tuple[str, list[Word]]]:
+    def _with_gaps(self, words: list[Word], start: int, stop: int) -> list[Run]:
         """The final's words, with the speech it skipped at either end decoded on its own
         (auto mode): (language, words) runs in time order."""
-        runs = [(self._spoken, words)]
-        if self.config.language is None:
-            for span_start, span_stop in skipped_spans(words, start, stop):
-                gap = self._decode_gap(span_start, span_stop)
-                runs.insert(0 if span_start == start else len(runs), gap)
-        return [(language, run) for language, run in runs if run]
-
-    def _decode_gap(self, start: int, stop: int) -> tuple[str, list[Word]]:
-        audio = self._buffer[start - self._buffer_start: stop - self._buffer_start]
-        result = self._transcriber.transcribe(audio, None, "", draft=False, prefer=None)
-        self.decodes["final"] += 1
-        return result.language, _absolute(result.words, start)
+        detected = self.config.language is None
+        return with_skipped(words, self._spoken, start, stop,
+                            self._decoder.decode_gap if detected else None)
 
     def _partial_due(self) -> bool:
         interval = self.config.partial_interval_s
-        now = self._buffer_start + self._buffer.size
+        now = self._audio.end
         if interval is None:  # only full windows (each decode trims the window below the max)
             return self.window_seconds >= self.config.max_window_s
         if self.catching_up:
@@ -273,8 +254,7 @@ class StreamingRecognizer:
 
     def _partial_decode(self) -> list[Event]:
         assert self._window_start is not None
-        now = self._buffer_start + self._buffer.size
-        return self._take_partial(self._decode(self._window_start, now, "partial"))
+        return self._take_partial(self._decode(self._window_start, self._audio.end, "partial"))
 
     def _take_partial(self, words: list[Word]) -> list[Event]:
         """A decode of the open window: commit what two decodes agree on, show the rest.
@@ -333,7 +313,7 @@ class StreamingRecognizer:
         past ``max_window_s`` (the token budget and the decode time both grow with it).  What
         is let go is audio in which Whisper found no word to commit (music, noise)."""
         assert self._window_start is not None
-        now = self._buffer_start + self._buffer.size
+        now = self._audio.end
         cut = now - int(self.config.max_window_s / 2 * SAMPLE_RATE)
         tail = self._agreement.tail
         if tail:
@@ -343,42 +323,15 @@ class StreamingRecognizer:
 
     # -- helpers ------------------------------------------------------------------------
     def _decode(self, start: int, stop: int, kind: str) -> list[Word]:
-        """Decode ``[start, stop)``; in auto mode the language comes with the decode.
-
-        The transcriber detects the language on the decode's own encoder pass (no extra
-        cost), so every decode checks it: the utterance's language is kept unless a decode
-        clearly hears another one (speech that runs from one language into the next).
-        """
-        result = self._transcribe(start, stop, kind)
-        if (self.config.language is None and start < self._utterance_start
-                and (result.language != self._spoken
-                     or result.language_probability < _MIN_LANGUAGE_PROBABILITY)):
-            # The previous sentence is in another language (or the window sounds mixed): it
-            # is no context, and the new speech is decoded (and its language heard) alone.
-            start = self._window_start = self._utterance_start
-            self._agreement.reset(start / SAMPLE_RATE)
-            result = self._transcribe(start, stop, kind)
-        if self.config.language is None and (
-                result.language_probability >= _MIN_LANGUAGE_PROBABILITY):
-            self._language = result.language
-        self._last_decode = self._buffer_start + self._buffer.size
-        self._spoken = result.language
-        return _absolute(result.words, start)
-
-    def _transcribe(self, start: int, stop: int, kind: str) -> Transcript:
-        audio = self._buffer[start - self._buffer_start: stop - self._buffer_start]
-        prompt = ""
-        if start > self._utterance_start:  # the window starts inside this utterance
-            # Only text said before the window: words inside it must be decoded again.
-            before = join_words([w for w in self._segmenter.pending
-                                 if w.end * SAMPLE_RATE <= start])
-            prompt = (self._prompt + " " + before)[-_PROMPT_CHARS:].strip()
-        self.decodes[kind] += 1
-        if self.config.language is not None:
-            return self._transcriber.transcribe(audio, self.config.language, prompt,
-                                                draft=kind == "partial")
-        return self._transcriber.transcribe(audio, None, prompt, draft=kind == "partial",
-                                            prefer=self._language)
+        """Decode ``[start, stop)``, the open window (see :meth:`WindowDecoder.decode`)."""
+        decoded = self._decoder.decode(start, stop, kind, self._utterance_start, self._spoken,
+                                       self._segmenter.pending)
+        if decoded.start != start:  # the sentence before was no context: the window drops it
+            self._window_start = decoded.start
+            self._agreement.reset(decoded.start / SAMPLE_RATE)
+        self._last_decode = self._audio.end
+        self._spoken = decoded.language
+        return decoded.words
 
     def _commit(self, words: list[Word]) -> list[Event]:
         if not words:
@@ -394,13 +347,12 @@ class StreamingRecognizer:
             events.append(Sentence(self._index, segment.words[0].start, segment.words[-1].end,
                                    segment.language, text))
             self._index += 1
-            self._prompt = (self._prompt + " " + segment.text)[-_PROMPT_CHARS:]
+            self._decoder.committed(segment.text)
             self._last_words = segment.words
             if self._window_start is not None:
                 # Trim the window at the sentence end: later decodes start there.
                 cut = int(segment.words[-1].end * SAMPLE_RATE)
-                self._window_start = max(self._window_start, min(cut, self._buffer_start +
-                                                                 self._buffer.size))
+                self._window_start = max(self._window_start, min(cut, self._audio.end))
                 self._agreement.drop_before(segment.words[-1].end)
         return events
 
@@ -416,7 +368,7 @@ class StreamingRecognizer:
 
     def _trim(self) -> None:
         """Keep only the open window, or the audio a new utterance's padding may reach."""
-        end = self._buffer_start + self._buffer.size
+        end = self._audio.end
         if self._window_start is not None:
             keep_from = self._window_start
         else:
@@ -425,13 +377,4 @@ class StreamingRecognizer:
                 context_start = int((self._last_words[0].start - 0.1) * SAMPLE_RATE)
                 if end - context_start <= (self.config.context_s + 30) * SAMPLE_RATE:
                     keep_from = min(keep_from, context_start)
-        drop = keep_from - self._buffer_start
-        if drop > 0:
-            self._buffer = self._buffer[drop:].copy()
-            self._buffer_start = keep_from
-
-
-def _absolute(words: tuple[Word, ...], start: int) -> list[Word]:
-    """Words of a decode (times relative to its window) in stream time; ``start`` in samples."""
-    offset = start / SAMPLE_RATE
-    return [Word(w.start + offset, w.end + offset, w.text) for w in words]
+        self._audio.keep_from(keep_from)

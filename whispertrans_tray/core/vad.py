@@ -9,11 +9,12 @@ absolute sample positions in the stream.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from whispertrans_tray.core.types import SAMPLE_RATE, Audio, SpeechProbability
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event, SpeechProbability
 
 HISTORY_WINDOWS = 1024
 """Windows of probabilities remembered for :meth:`VadGate.quietest` (about 33 s)."""
@@ -144,3 +145,13 @@ class VadGate:
             self._speech_start = None
         self._rest = np.zeros(0, dtype=np.float32)
         return events
+
+
+def finish_speech(gate: VadGate, close: Callable[[SpeechEnd], list[Event]]) -> list[Event]:
+    """End of stream: the speech still open at ``gate`` ends, and ``close`` turns that end into
+    events (a recognizer's ``finish``, before it commits what it still holds)."""
+    events: list[Event] = []
+    for vad_event in gate.finish():
+        if isinstance(vad_event, SpeechEnd):
+            events.extend(close(vad_event))
+    return events

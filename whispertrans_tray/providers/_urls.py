@@ -1,0 +1,39 @@
+"""The base URL of an OpenAI-compatible API, shared by the recognition and translation
+providers: ``http://host:8000/v1/<endpoint>`` or ``…/v1`` → ``http://host:8000/v1``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from whispertrans_tray.i18n import Phrase
+
+
+class InvalidURLError(ValueError):
+    """``url`` is not an http(s) URL with a host; :attr:`cause` says why, in words for a
+    message (``str(exc)``: the same in English)."""
+
+    def __init__(self, cause: str) -> None:
+        self.cause = Phrase.of(cause)
+        super().__init__(self.cause.text("en"))
+
+
+def base_url(url: str, suffixes: Sequence[str]) -> str:
+    """``url`` stripped of white space, a trailing ``/`` and the first of ``suffixes`` (endpoint
+    paths) it ends with.  Raises :class:`InvalidURLError` for a scheme other than http(s), no
+    host name or a bad port."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        raise InvalidURLError("cause.url_scheme")
+    if not parts.hostname:
+        raise InvalidURLError("cause.url_no_host")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        raise InvalidURLError("cause.url_port") from exc
+    path = parts.path.rstrip("/")
+    for suffix in suffixes:
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+            break
+    return f"{parts.scheme}://{parts.netloc}{path}"
