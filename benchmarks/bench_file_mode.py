@@ -84,7 +84,7 @@ def main() -> None:
     import numpy as np
     from faster_whisper import BatchedInferencePipeline
 
-    from whispertrans_tray.__main__ import build_file_recognizer, build_recognizer, file_batch_size
+    from whispertrans_tray.__main__ import build_file_recognizer, build_recognizer
     from whispertrans_tray.app import live
     from whispertrans_tray.core.types import Sentence
     from whispertrans_tray.providers import asr_faster_whisper
@@ -113,7 +113,7 @@ def main() -> None:
 
     runners: dict[str, Callable[[str], str]] = {
         "ours": lambda name: ours(build_file_recognizer(
-            asr, model, file_batch_size(model.info.device)), name),
+            asr, model, live.file_batch_size(model.info.device)), name),
         "ours batch 8": lambda name: ours(build_file_recognizer(asr, model, 8), name),
         "ours sequential": lambda name: ours(build_recognizer(asr, model, live=False), name),
         "BatchedInferencePipeline": bip,

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.common import DATA, ROOT, arguments, publish
 
@@ -35,6 +36,15 @@ def sample(pid: int, seconds: float) -> tuple[float, float]:
     return sum(cpu) / len(cpu), peak
 
 
+def wait_for_log(log: Path, text: str, app: subprocess.Popen[Any], timeout: float) -> None:
+    """Wait until the app's log says ``text`` (an app that exited, or a deadline, raises)."""
+    end = time.monotonic() + timeout
+    while text not in (log.read_text("utf-8") if log.exists() else ""):
+        if app.poll() is not None or time.monotonic() > end:
+            raise RuntimeError(f"the tray app never logged {text!r} (exit code {app.poll()})")
+        time.sleep(0.1)
+
+
 def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -45,12 +55,10 @@ def main() -> None:
     from whispertrans_tray.app import live
 
     ensure_devices()
-    from tests.desktop_env import free_display
+    from tests.desktop_env import start_xvfb
 
-    display = free_display()
-    helpers = [subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x900x24", "-nolisten",
-                                 "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    time.sleep(1)
+    xvfb, display = start_xvfb(die_with_parent=False)
+    helpers: list[subprocess.Popen[Any]] = [xvfb]
     env = {**os.environ, "DISPLAY": display}
     env["NO_AT_BRIDGE"] = "1"
     bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
@@ -62,17 +70,22 @@ def main() -> None:
                                     stderr=subprocess.DEVNULL))
     with tempfile.TemporaryDirectory() as tmp:
         path = settings_mod.save(settings_mod.Settings(), Path(tmp) / "settings.json")
-        env.update(WHISPERTRANS_DATA_DIR=tmp, WHISPERTRANS_LOG_DIR=tmp, XDG_CACHE_HOME=tmp)
+        # its own single-instance lock (TMPDIR without XDG_RUNTIME_DIR): a tray app running
+        # elsewhere on the machine does not make this one exit as "already running"
+        env.update(WHISPERTRANS_DATA_DIR=tmp, WHISPERTRANS_LOG_DIR=tmp, XDG_CACHE_HOME=tmp,
+                   TMPDIR=tmp)
+        env.pop("XDG_RUNTIME_DIR", None)
         app = subprocess.Popen([sys.executable, "-m", "whispertrans_tray", "--settings",
                                 str(path), "tray", "--idle"], env=env, cwd=ROOT)
+        log = Path(tmp) / "whispertrans-tray.log"
         try:
-            time.sleep(5)
+            # idle means started: its hotkeys listen (a key pressed before is heard by nobody)
+            wait_for_log(log, "Hotkeys registered", app, 120)
+            time.sleep(2)  # settle after start-up
             idle_cpu, idle_rss = sample(app.pid, args.seconds)
             started = time.monotonic()
             subprocess.run(["xdotool", "key", "ctrl+alt+r"], env=env, check=True)
-            log = Path(tmp) / "whispertrans-tray.log"
-            while "Loaded Whisper" not in (log.read_text("utf-8") if log.exists() else ""):
-                time.sleep(0.1)
+            wait_for_log(log, "Loaded Whisper", app, 300)
             load_s = time.monotonic() - started
             clip = live.read_audio(DATA / "multilingual.mp3")
             player = play(write_wav(clip, Path(tmp) / "clip.wav"), "spk")

@@ -58,7 +58,11 @@ class PrivatePulse:
         self.server = f"unix:{self.socket}"
         self.log = folder / "pulseaudio.log"
         (folder / "run").mkdir(mode=0o700, parents=True)
-        env = {k: v for k, v in os.environ.items() if k != "PULSE_SERVER"}
+        # Nor the session bus: a PulseAudio daemon claims org.PulseAudio1 there and exits if
+        # another (the tests' shared one, started under the test desktop's bus) has it; with
+        # no bus and no X display to start one, it does without.
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("PULSE_SERVER", "DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
         env.update(HOME=str(folder), XDG_RUNTIME_DIR=str(folder / "run"),
                    XDG_CONFIG_HOME=str(folder / "config"), PULSE_RUNTIME_PATH=str(folder / "run"),
                    PULSE_STATE_PATH=str(folder / "state"))
@@ -87,15 +91,29 @@ class PrivatePulse:
             return "(no log)"
 
     def _pactl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(["pactl", "-s", self.server, *args], capture_output=True,
-                                text=True, timeout=20, check=False)
+        try:
+            result = subprocess.run(["pactl", "-s", self.server, *args], capture_output=True,
+                                    text=True, timeout=30, check=False)
+        except subprocess.TimeoutExpired as exc:  # a starved daemon: told like a refusal
+            result = subprocess.CompletedProcess(exc.cmd, -1, "", "no answer within 30 s")
         if check and result.returncode != 0:
             raise RuntimeError(f"pactl {' '.join(args)} failed ({result.returncode}): "
                                f"{result.stderr.strip()} | pulseaudio log: {self._log_text()}")
         return result
 
+    def _loaded_module(self) -> str:
+        """The module of the ``soak`` sink if one is loaded (an attempt that timed out on our
+        side may still have loaded it), else ""."""
+        for line in self._pactl("list", "short", "modules", check=False).stdout.splitlines():
+            if "module-null-sink" in line and "sink_name=soak " in line + " ":
+                return line.split("\t")[0]
+        return ""
+
     def load_sink(self) -> None:
         for attempt in range(5):  # a busy daemon may refuse a module now and then
+            if attempt and (loaded := self._loaded_module()):
+                self.module = loaded
+                break
             try:
                 self.module = self._pactl(
                     "load-module", "module-null-sink", "sink_name=soak",
@@ -227,8 +245,10 @@ def fault_schedule(seconds: float, pulse: PrivatePulse, server: ServerProcess) \
 
 @contextmanager
 def faults_running(schedule: list[tuple[float, str, Callable[[], None]]],
-                   log: list[str]) -> Iterator[None]:
-    stop = threading.Event()
+                   log: list[str]) -> Iterator[threading.Event]:
+    """Fire ``schedule`` on a thread; yields an event set once every fault has fired (a fault
+    that takes long, such as a server started again on a loaded machine, delays the rest)."""
+    stop, finished = threading.Event(), threading.Event()
     started = time.monotonic()
 
     def run() -> None:
@@ -240,11 +260,12 @@ def faults_running(schedule: list[tuple[float, str, Callable[[], None]]],
                 log.append(f"{time.monotonic() - started:6.1f} s  {what}")
             except Exception as exc:  # a fault that could not be made is reported, not hidden
                 log.append(f"{time.monotonic() - started:6.1f} s  {what} FAILED: {exc!r}")
+        finished.set()
 
     thread = threading.Thread(target=run, name="faults", daemon=True)
     thread.start()
     try:
-        yield
+        yield finished
     finally:
         stop.set()
         thread.join(10)
@@ -327,10 +348,18 @@ def soak(args: argparse.Namespace, seconds: float, audio: np.ndarray, pulse: Pri
     schedule = [] if args.no_faults else fault_schedule(seconds, pulse, server)
     chunks = live.capture_chunks(capture, stop)
     started = time.monotonic()
-    with faults_running(schedule, fault_log):
+    with faults_running(schedule, fault_log) as faults_fired:
         player.start()
-        threading.Thread(target=lambda: (player.join(), time.sleep(3.0), stop.set()),
-                         daemon=True).start()
+
+        def end_of_run() -> None:
+            """The run ends 3 s after the audio, and not before the last fault fired (on a
+            short run the last sink reload comes near the end of the audio)."""
+            player.join()
+            faults_fired.wait(300)
+            time.sleep(3.0)
+            stop.set()
+
+        threading.Thread(target=end_of_run, daemon=True).start()
         for event in live.events(chunks, recognizer):
             on_event(event)
     wall = time.monotonic() - started

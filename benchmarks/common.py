@@ -183,23 +183,14 @@ def llama_server(threads: int = 1) -> Iterator[str]:
 @contextlib.contextmanager
 def virtual_screen() -> Iterator[str]:
     """``$DISPLAY`` if set, else a private Xvfb for the duration; yields the display name."""
-    import subprocess
-    import time
 
     if os.environ.get("DISPLAY"):
         yield os.environ["DISPLAY"]
         return
-    from tests.desktop_env import free_display
+    from tests.desktop_env import start_xvfb
 
-    display = free_display()
-    number = display[1:]
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x900x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, display = start_xvfb((1600, 900), die_with_parent=False)
     try:
-        for _ in range(100):
-            if Path(f"/tmp/.X11-unix/X{number}").exists():
-                break
-            time.sleep(0.05)
         os.environ["DISPLAY"] = display
         yield display
     finally:

@@ -13,7 +13,8 @@ and both UI languages:
 * ``overlay-box-en.png``, ``overlay-outline-en.png``: Mandarin speech (AISHELL), UI English,
   translated to English (the second language);
 * ``overlay-down-zh.png``: the translation server unplugged: the sentence in the big line,
-  one short status;
+  one short status, and the outage's notification (cause and fix) as dunst showed it (taken
+  back from dunst's history: it has timed out by the time every sentence has failed);
 * ``settings.png``: the settings window after 測試連線 against the same server;
   ``settings-style.png``: its subtitle section with the outline style's live preview.
 
@@ -45,6 +46,7 @@ from tests.servers._http import free_port  # noqa: E402
 from tests.servers.llama import MODEL_ALIAS, start_server  # noqa: E402
 from whispertrans_tray import settings as settings_mod  # noqa: E402
 from whispertrans_tray.app.live import read_audio  # noqa: E402
+from whispertrans_tray.i18n import tr  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 PLAYER = """
@@ -99,9 +101,24 @@ def shoot(path: Path) -> None:
     subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
 
 
+def show_again(title: str) -> None:
+    """Show the newest notification titled ``title`` again (from dunst's history)."""
+    import json
+
+    listed = subprocess.run(["dunstctl", "history"], capture_output=True, text=True,
+                            check=True).stdout
+    entries = json.loads(listed)["data"][0]  # newest first
+    found = next((e for e in entries if e["summary"]["data"] == title), None)
+    if found is None:
+        raise RuntimeError(f"no notification {title!r} in {[e['summary'] for e in entries]}")
+    subprocess.run(["dunstctl", "history-pop", str(found["id"]["data"])], check=True)
+    time.sleep(1.5)
+
+
 def run_app(work: Path, out: Path, *, style: str, ui: str, clip: str, url: str,
-            expect_translation: bool = True) -> None:
-    """One real run of the tray app over the picture; a screenshot after the clip."""
+            expect_translation: bool = True, notification: str = "") -> None:
+    """One real run of the tray app over the picture; a screenshot after the clip (with the
+    notification titled ``notification`` on screen, if given)."""
     folder = Path(tempfile.mkdtemp(dir=work))
     settings = settings_mod.Settings()
     for dotted, value in (("ui_language", ui), ("translation.enabled", True),
@@ -132,6 +149,8 @@ def run_app(work: Path, out: Path, *, style: str, ui: str, clip: str, url: str,
         if not wait_for(done, 420):
             raise RuntimeError(f"no translations ({folder})")
         time.sleep(1.5)
+        if notification:
+            show_again(notification)
         shoot(out)
         print("wrote", out, flush=True)
     finally:
@@ -160,14 +179,26 @@ def wait(code, timeout=90):
             return value
         time.sleep(0.3)
     raise TimeoutError(code)
+def shown(path, timeout=30):
+    # a loaded machine paints late: shoot until the result's green text is on the screen
+    # (nothing else on the page is green)
+    from PIL import Image
+    end = time.monotonic() + timeout
+    while True:
+        time.sleep(0.8)
+        subprocess.run(["import", "-window", "root", path], check=True)
+        pixels = Image.open(path).convert("RGB").getdata()
+        if sum(g > 100 and g > r + 40 and g > b + 20 for r, g, b in pixels) > 50:
+            return
+        if time.monotonic() > end:
+            raise TimeoutError("the 測試連線 result was never painted")
 def drive():
     try:
         wait("document.getElementById('test') !== null")
         window.evaluate_js("document.getElementById('test').click()")
         print(wait("document.getElementById('conn').className === 'ok' && "
                    "document.getElementById('conn').textContent"), flush=True)
-        time.sleep(0.8)
-        subprocess.run(["import", "-window", "root", {str(out / "settings.png")!r}], check=True)
+        shown({str(out / "settings.png")!r})
         window.evaluate_js("const s = document.getElementById('f-overlay-style');"
                            "s.value = 'outline'; s.dispatchEvent(new Event('change'));"
                            "s.scrollIntoView({{block: 'start'}}); window.scrollBy(0, -60);")
@@ -216,7 +247,7 @@ def main() -> int:
         if not only or "overlay-down-zh" in only:
             run_app(work, args.out / "overlay-down-zh.png", style="outline", ui="zh-TW",
                     clip="jfk.flac", url=f"http://127.0.0.1:{free_port()}/v1/chat/completions",
-                    expect_translation=False)
+                    expect_translation=False, notification=tr("translate.outage_title", "zh-TW"))
         if not only or "settings" in only:
             player.terminate()
             settings_shots(work, args.out, server.url)

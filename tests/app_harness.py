@@ -57,6 +57,13 @@ def tray_app(path: Path | None, settings: Any = None, api_key: str | None = None
     finally:
         app.quit()
         app.root.update()  # quit() destroys the window from Tk's loop
+        # a decode the quit gave up on (its sentence was kept) still runs in this process and
+        # still captures: it ends before the test's sink, or the session's audio server, goes
+        # (a capture left on a vanished server aborts the process in libpulse)
+        worker = app.recording.unfinished
+        if worker is not None:
+            worker.join(120)
+            assert not worker.is_alive(), "a decode the quit gave up on never ended"
 
 
 def app_env(folder: Path, model_cache: Path | None = None) -> dict[str, str]:

@@ -13,7 +13,7 @@ import pytest
 # Session fixtures live here, once for the whole run: imported into each test module instead,
 # every module would get its own instance (its own Xvfb, its own audio server check).
 from tests.desktop_env import desktop  # noqa: F401 - fixture
-from tests.pulse import pulse  # noqa: F401 - fixture
+from tests.pulse import own_sink, pulse  # noqa: F401 - fixtures
 from tests.servers.llama import llama_process, llama_server  # noqa: F401 - fixtures
 
 DATA = Path(__file__).parent / "data"

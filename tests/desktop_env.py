@@ -8,7 +8,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,34 +18,87 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 SCREEN = (1600, 900)
 
 
-def free_display() -> str:
-    """An X display name (``:N``) that no server uses."""
-    for n in range(70, 200):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            return f":{n}"
-    raise RuntimeError("no free X display number")
-
-
 def _die_with_parent() -> None:
     """In the child before exec: SIGTERM when the parent process ends."""
     PR_SET_PDEATHSIG = 1  # noqa: N806 - prctl(2) name
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def start_xvfb(size: tuple[int, int] = SCREEN, die_with_parent: bool = True) \
+        -> tuple[subprocess.Popen[bytes], str]:
+    """A new Xvfb and its display name, once it accepts clients.
+
+    Xvfb picks a free display itself and says which (``-displayfd``): two test runs starting
+    at once cannot both take the same free-looking number (the loser's Xvfb would die, and its
+    tests would run on the other run's screen until that one ends).
+    """
+    read_end, write_end = os.pipe()
+    try:
+        server = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{size[0]}x{size[1]}x24",
+             "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(write_end,), preexec_fn=_die_with_parent if die_with_parent else None)
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        number = pipe.readline().strip()  # written once the server listens; EOF if it died
+    if not number.isdigit():
+        server.kill()
+        raise RuntimeError(f"Xvfb did not start (exit code {server.wait(10)})")
+    return server, f":{number.decode()}"
+
+
+def wait_until(ready: Callable[[], bool], what: str, procs: list[subprocess.Popen[Any]],
+               timeout: float = 60) -> None:
+    """Wait for ``ready()`` (a busy machine starts helpers slowly); a helper that died or a
+    deadline passed is an error naming ``what``."""
+    end = time.monotonic() + timeout
+    while not ready():
+        dead = [p.args for p in procs if p.poll() is not None]
+        if dead or time.monotonic() > end:
+            raise RuntimeError(f"{what} not ready after {timeout:.0f} s (exited: {dead})")
+        time.sleep(0.05)
+
+
+def selection_owned(display: str, selection: str) -> bool:
+    """Whether an X client owns ``selection`` (a tray: ``_NET_SYSTEM_TRAY_S0``; a compositor:
+    ``_NET_WM_CM_S0``)."""
+    from Xlib import display as xdisplay
+
+    conn = xdisplay.Display(display)
+    try:
+        owner = conn.get_selection_owner(conn.intern_atom(selection))
+        return bool(getattr(owner, "id", owner))
+    finally:
+        conn.close()
+
+
+def bus_name_owned(name: str) -> bool:
+    """Whether ``name`` has an owner on the session bus (dunst: the notification service)."""
+    from gi.repository import Gio, GLib
+
+    flags = (Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+             | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+    conn = Gio.DBusConnection.new_for_address_sync(os.environ["DBUS_SESSION_BUS_ADDRESS"],
+                                                   flags, None, None)
+    try:
+        reply = conn.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                               "org.freedesktop.DBus", "NameHasOwner",
+                               GLib.Variant("(s)", (name,)), GLib.VariantType("(b)"),
+                               Gio.DBusCallFlags.NONE, 30000, None)
+        return bool(reply.unpack()[0])
+    finally:
+        conn.close_sync(None)
+
+
 @pytest.fixture(scope="session")
 def desktop() -> Iterator[dict[str, str]]:
     """Start the desktop and point this process (and its children) at it."""
-    display = free_display()
     # GDK (the tray) exits the whole process when its X server goes away, so Xvfb outlives the
     # tests: the kernel stops it when pytest is gone (PR_SET_PDEATHSIG), after the exit code
     # is set and without leaving it running.  The same for every helper below.
-    procs = [subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
-                               "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)]
-    for _ in range(100):
-        if Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
-            break
-        time.sleep(0.05)
+    xvfb, display = start_xvfb()
+    procs: list[subprocess.Popen[Any]] = [xvfb]
     os.environ["DISPLAY"] = display
     os.environ["NO_AT_BRIDGE"] = "1"  # no accessibility bus daemons left behind by GTK
     # The session bus also lives until pytest is gone: GIO's session-bus connection (pystray's
@@ -61,7 +114,11 @@ def desktop() -> Iterator[dict[str, str]]:
             raise RuntimeError(f"{command[0]} is not installed (scripts/setup.sh --dev)")
         procs.append(subprocess.Popen(command, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent))
-    time.sleep(0.8)
+    # Each helper is waited for until it does its job (a loaded machine starts them slowly;
+    # a test that came first would find no tray to embed in, or no notification service).
+    wait_until(lambda: selection_owned(display, "_NET_WM_CM_S0"), "xcompmgr", procs)
+    wait_until(lambda: selection_owned(display, "_NET_SYSTEM_TRAY_S0"), "trayer", procs)
+    wait_until(lambda: bus_name_owned("org.freedesktop.Notifications"), "dunst", procs)
     ARTIFACTS.mkdir(exist_ok=True)
     # Nothing is stopped here: pystray hides its notification at interpreter exit (atexit),
     # which needs the bus and dunst; every helper ends with pytest (PR_SET_PDEATHSIG).

@@ -43,17 +43,28 @@ def ensure_devices() -> None:
     pactl("set-default-source", "vmic")
 
 
+def answering() -> bool:
+    return subprocess.run(["pactl", "info"], check=False, capture_output=True,
+                          timeout=30).returncode == 0
+
+
 @pytest.fixture(scope="session")
 def pulse() -> Iterator[None]:
     started = False
     if not running():
+        # Started away from the test desktop's session bus (and X display, through which a
+        # bus would be started): a daemon claims org.PulseAudio1 on the bus it finds, so one
+        # started under the test bus would keep any other (the soak benchmark's private one)
+        # from starting at all.
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
         subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1", "--system=false"],
-                       check=True, capture_output=True, timeout=30)
+                       check=True, capture_output=True, timeout=60, env=env)
         started = True
-        for _ in range(50):
-            if running():
-                break
-            time.sleep(0.1)
+    deadline = time.monotonic() + 60  # a loaded machine starts it slowly
+    while not answering():
+        assert time.monotonic() < deadline, "PulseAudio did not answer within 60 s"
+        time.sleep(0.2)
     ensure_devices()
     yield
     if started:
@@ -86,3 +97,10 @@ def private_sink(name: str) -> Iterator[str]:
         yield unique
     finally:
         pactl("unload-module", module)
+
+
+@pytest.fixture
+def own_sink(pulse: None) -> Iterator[str]:
+    """A null sink of the test's own (see :func:`private_sink`); its name and description."""
+    with private_sink("test") as name:
+        yield name

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,12 @@ from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app.live import read_audio
 
 pytestmark = pytest.mark.usefixtures("desktop", "pulse")
+
+
+def painted(shot: np.ndarray) -> bool:
+    """Whether subtitle text is on the screen (grey levels) at the overlay's default place,
+    centred near the bottom."""
+    return bool((shot[540:820, 300:1300] > 180).sum() > 800)
 
 
 def test_loopback_audio_becomes_translated_subtitles(tmp_path: Path, model_cache: Path) -> None:
@@ -47,17 +52,23 @@ def test_loopback_audio_becomes_translated_subtitles(tmp_path: Path, model_cache
                                                                    "translation"))
                             and "country" in " ".join(str(r["text"]) for r in history(
                                 tmp_path / "data", "sentence")).lower(), 60)
-            time.sleep(1.0)
-            shot = np.asarray(Image.open(screenshot("app_e2e.png")).convert("L"))
+            # the app paints in its own process, the compositor after it: the screen is
+            # looked at until the subtitle text is there (or the deadline passes)
+            shots: list[np.ndarray] = []
+
+            def look() -> bool:
+                shots.append(np.asarray(Image.open(screenshot("app_e2e.png")).convert("L")))
+                return painted(shots[-1])
+            wait_for(look, 30)
+            shot = shots[-1]
             second = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=60,
                                     check=False)
         finally:
             app.terminate()
-            app.wait(10)
+            app.wait(60)  # a loaded machine quits slowly (Tk, the tray, the history)
     sentences = [r["text"] for r in history(tmp_path / "data", "sentence")]
     assert "country" in " ".join(sentences).lower()  # kept in the session history
     said = [m["content"] for req in server.requests for m in req["messages"][-1:]]
     assert any("country" in text.lower() for text in said)
-    overlay = shot[540:820, 300:1300]  # the default place: centred near the bottom
-    assert (overlay > 180).sum() > 800, "subtitle text is painted"
+    assert painted(shot), "subtitle text is painted"
     assert second.returncode == 0 and "已在執行中" in second.stderr  # single instance

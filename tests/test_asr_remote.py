@@ -198,7 +198,7 @@ def test_slower_than_local_falls_back_then_probes(base_model, clip) -> None:  # 
     ("html", "not an OpenAI-compatible speech recognition API"),
     ("too_large", "too large (HTTP 413"),
     ("empty", "an empty transcript of speech"),
-    ("no_times", "text without word or segment timestamps"),
+    ("no_times", "no word or segment timestamps"),
     ("error500", "HTTP 500"),
 ])
 def test_misbehaving_server_costs_no_sentence(mode: str, cause: str, base_model, clip) -> None:  # type: ignore[no-untyped-def]

@@ -23,25 +23,45 @@ from whispertrans_tray.settings import AsrSettings
 pytestmark = pytest.mark.usefixtures("pulse")
 
 
-def transcribe_live(model, capture: AudioCapture, wav: Path, sink: str,  # type: ignore[no-untyped-def]
-                    seconds: float) -> tuple[str, list[str]]:
-    """Start capturing, play ``wav`` into ``sink`` once connected, transcribe for a while."""
+def wait_connected(capture: AudioCapture, timeout: float = 60) -> None:
+    """Wait until the capture records (a busy machine connects slowly)."""
+    deadline = time.monotonic() + timeout
+    while not capture.connected_device:
+        assert time.monotonic() < deadline, "the capture never connected"
+        time.sleep(0.05)
+
+
+def feed_until_played(capture: AudioCapture, player: subprocess.Popen[bytes], recognizer,  # type: ignore[no-untyped-def]
+                      sentences: list[str], timeout: float = 120) -> None:
+    """Feed what is captured to ``recognizer`` until ``player`` has played its whole file and
+    a second more has been captured (the end of the file has come through the sink's monitor),
+    whatever the wall time that takes on a loaded machine."""
+    deadline = time.monotonic() + timeout
+    played_at: float | None = None
+    while played_at is None or capture.captured_seconds < played_at + 1.0:
+        assert time.monotonic() < deadline, "the clip did not come through in time"
+        if played_at is None and player.poll() is not None:
+            played_at = capture.captured_seconds
+        audio = capture.read(0.1)
+        if audio is not None:
+            sentences += [e.text for e in recognizer.feed(audio) if isinstance(e, Sentence)]
+
+
+def transcribe_live(model, capture: AudioCapture, wav: Path, sink: str) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Start capturing, play ``wav`` into ``sink`` once connected, transcribe all of it."""
     recognizer = build_recognizer(AsrSettings(language="en"), model, live=True)
     sentences: list[str] = []
     capture.start()
-    deadline = time.monotonic() + 10
-    while not capture.connected_device and time.monotonic() < deadline:
-        time.sleep(0.05)
-    player = play(wav, sink)
-    end = time.monotonic() + seconds
+    player = None
     try:
-        while time.monotonic() < end:
-            audio = capture.read(0.1)
-            if audio is not None:
-                sentences += [e.text for e in recognizer.feed(audio) if isinstance(e, Sentence)]
+        wait_connected(capture)
+        player = play(wav, sink)
+        feed_until_played(capture, player, recognizer, sentences)
     finally:
         capture.stop()
-        player.wait(10)
+        if player is not None:
+            player.kill()
+            player.wait(10)
     sentences += [e.text for e in recognizer.finish() if isinstance(e, Sentence)]
     return " ".join(sentences), sentences
 
@@ -61,14 +81,14 @@ def test_devices_are_listed_by_name() -> None:
 
 def test_loopback_transcript(base_model, jfk_wav: Path) -> None:  # type: ignore[no-untyped-def]
     capture = AudioCapture("loopback")
-    text, _ = transcribe_live(base_model, capture, jfk_wav, "spk", 14)
+    text, _ = transcribe_live(base_model, capture, jfk_wav, "spk")
     assert wer(reference("jfk.flac"), text) <= 0.1
     assert capture.dropped_seconds == 0
 
 
 def test_virtual_microphone_transcript(base_model, jfk_wav: Path) -> None:  # type: ignore[no-untyped-def]
     capture = AudioCapture("mic", "VirtualMic")
-    text, _ = transcribe_live(base_model, capture, jfk_wav, "micfeed", 14)
+    text, _ = transcribe_live(base_model, capture, jfk_wav, "micfeed")
     assert wer(reference("jfk.flac"), text) <= 0.1
 
 
@@ -88,39 +108,69 @@ def test_capture_recovers_when_the_device_comes_back(base_model, tmp_path: Path)
                 sentences.extend(e.text for e in recognizer.feed(audio)
                                  if isinstance(e, Sentence))
 
+    def pump_until(condition, what: str, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, f"{what}; statuses: {statuses}"
+            pump(0.1)
+
+    player = None
     try:
-        pump(1.5)
+        pump_until(lambda: capture.connected_device == "Speaker", "never recorded the speaker")
         module = next(line.split("\t")[0] for line in pactl("list", "short", "modules")
                       .splitlines() if "sink_name=spk" in line)
         pactl("unload-module", module)  # the speaker is unplugged
-        pump(2.0)
-        ensure_devices()  # plugged in again
-        pump(4.0)
+        pump_until(lambda: capture.reconnects >= 1, "the lost speaker went unnoticed")
+        seen = len(statuses)
+        ensure_devices()  # plugged in again (and the default speaker again)
+        pump_until(lambda: any("Recording: Speaker" in s for s in statuses[seen:]),
+                   "the capture did not come back to the speaker")
         player = play(libri, "spk")
-        pump(12.0)
-        player.wait(10)
+        feed_until_played(capture, player, recognizer, sentences)
     finally:
         capture.stop(3)
+        if player is not None:
+            player.kill()
+            player.wait(10)
     sentences.extend(e.text for e in recognizer.finish() if isinstance(e, Sentence))
     assert capture.reconnects >= 1
     assert any("Recording: Speaker" in s for s in statuses[1:])
     assert "sorrow" in " ".join(sentences).lower()
 
 
-def test_consumer_behind_drops_oldest_and_counts(jfk_wav: Path) -> None:
+def test_consumer_behind_drops_oldest_and_counts(tmp_path: Path) -> None:
+    """Nobody reads the capture while a tone plays: the oldest audio (the silence before the
+    tone) is dropped and counted, the newest (the tone) kept.  A second capture of the same
+    speaker, read all along, tells when the tone has come through."""
+    tone = 0.3 * np.sin(2 * np.pi * 440 * np.arange(30 * 16000) / 16000)
+    wav = write_wav(tone.astype(np.float32), tmp_path / "tone.wav")
     capture = AudioCapture("loopback", max_buffer_s=1.0)
+    witness = AudioCapture("loopback")
     capture.start()
-    deadline = time.monotonic() + 10
-    while not capture.connected_device and time.monotonic() < deadline:
-        time.sleep(0.05)
-    player = play(jfk_wav, "spk")
-    time.sleep(5)  # nobody reads
-    audio = capture.read(1)
-    capture.stop()
-    player.kill()
+    witness.start()
+    player = None
+    try:
+        wait_connected(capture)
+        wait_connected(witness)
+        player = play(wav, "spk")
+        deadline = time.monotonic() + 60
+        heard_at: float | None = None  # the behind capture's clock when the tone came
+        while heard_at is None or capture.captured_seconds < heard_at + 1.5 \
+                or capture.dropped_seconds < 2.0:
+            assert time.monotonic() < deadline, (heard_at, capture.dropped_seconds)
+            seen = witness.read(0.1)
+            if heard_at is None and seen is not None and np.abs(seen).max() > 0.1:
+                heard_at = capture.captured_seconds
+        audio = capture.read(1)
+    finally:
+        capture.stop()
+        witness.stop()
+        if player is not None:
+            player.kill()
+            player.wait(10)
     assert audio is not None and audio.size <= 1.2 * 16000
     assert capture.dropped_seconds >= 2.0
-    assert np.abs(audio).max() > 0.01  # the newest audio was kept
+    assert np.abs(audio).max() > 0.1  # the newest audio (the tone) was kept
 
 
 def test_no_audio_server_is_a_clear_error(tmp_path: Path) -> None:

@@ -100,9 +100,11 @@ def test_a_video_without_sound_is_named(tmp_path: Path, model_cache: Path) -> No
     assert "Traceback" not in result.stderr and "IndexError" not in result.stderr
 
 
-@pytest.mark.parametrize("case", ["parent-is-a-file", "read-only-folder", "a-folder"])
+@pytest.mark.parametrize(("case", "cause"), [
+    ("parent-is-a-file", "a file of that name is in the way"),
+    ("read-only-folder", "permission denied"), ("a-folder", "it is a folder, not a file")])
 def test_an_unwritable_output_is_named_before_any_work(tmp_path: Path, model_cache: Path,
-                                                      case: str) -> None:
+                                                      case: str, cause: str) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
     if case == "parent-is-a-file":
@@ -122,6 +124,8 @@ def test_an_unwritable_output_is_named_before_any_work(tmp_path: Path, model_cac
             subprocess.run(["chattr", "-i", str(folder)], check=True)
     assert result.returncode != 0
     assert "Could not write the output file" in result.stderr
+    told = next(line for line in result.stderr.splitlines() if "Could not write" in line)
+    assert cause in told and "Errno" not in told  # the details go to the log (-v) only
     assert "Choose a folder" in result.stderr
     assert "Loaded Whisper" not in result.stderr and "Wrote" not in result.stderr
     assert "Traceback" not in result.stderr

@@ -90,3 +90,28 @@ def test_fallbacks_keep_their_order_and_unknown_providers_are_named(tmp_path: Pa
     assert (one.url, one.model, one.fallbacks) == (chain[2].url, "gpt-4o-mini", ())
     saved = settings_mod.from_dict(settings_mod.to_dict(result.settings))
     assert saved.settings == result.settings  # survives a save and a load
+
+
+def test_a_rate_limited_endpoint_is_up_but_not_asked_before_its_time() -> None:
+    pool = EndpointPool(2)
+    assert not pool.rate_limited(0, now=10.0, retry_after=3.0)  # it was up: no change
+    assert pool.active() == 0  # still the active one: no failover to announce
+    assert pool.order(now=11.0) == [1, 0] and pool.wait(0, 11.0) == 2.0  # asked last
+    assert pool.usable(11.0) and pool.states[0].failures == 0 and pool.due(11.0) == []
+    assert pool.next_due() == 13.0 and pool.lift(12.9) == [] and pool.lift(13.0) == [0]
+    assert pool.order(now=13.0) == [0, 1] and pool.next_due() is None
+    pool.failed(1, now=20.0)
+    pool.rate_limited(0, now=20.0, retry_after=None)  # no Retry-After: a growing pause
+    assert not pool.usable(20.9) and pool.usable(21.0)  # the second 429 in a row: 1 s
+    pool.rate_limited(0, now=21.0, retry_after=None)
+    assert pool.wait(0, 21.0) == 2.0
+    pool.succeeded(0)
+    assert pool.states[0].limits == 0 and pool.wait(0, 21.0) == 0.0
+
+
+def test_a_down_endpoint_whose_check_is_rate_limited_is_back_up() -> None:
+    pool = EndpointPool(2)
+    pool.failed(0, now=0.0)
+    assert pool.rate_limited(0, now=0.5, retry_after=2.0)  # it answered: up again
+    assert pool.states[0].failures == 1 and pool.due(1.0) == []  # no more checks
+    assert pool.order(now=1.0) == [1, 0]  # … and not asked before 2.5

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.desktop_env import ARTIFACTS, _die_with_parent, free_display, pump
+from tests.desktop_env import ARTIFACTS, _die_with_parent, pump, start_xvfb
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.desktop import platform_ui, window_x11
@@ -51,14 +51,7 @@ def wm_display() -> Iterator[str]:
     """An Xvfb of its own with Metacity managing it."""
     if shutil.which("metacity") is None:
         raise RuntimeError("metacity is not installed (scripts/setup.sh --dev)")
-    display = free_display()
-    server = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24",
-                               "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
-    for _ in range(100):
-        if os.path.exists(f"/tmp/.X11-unix/X{display[1:]}"):
-            break
-        time.sleep(0.05)
+    server, display = start_xvfb(SIZE)
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / "metacity.log"
     with log.open("wb") as out:

@@ -30,7 +30,7 @@ def ocr(path: str, language: str = "eng") -> str:
 
 
 def test_a_failed_translation_leaves_the_sentence_big_and_one_quiet_status(root: tk.Tk) -> None:
-    error = ServerUnreachableError(url="http://127.0.0.1:9/v1",
+    error = ServerUnreachableError(host="127.0.0.1",
                                    detail="ConnectError('[Errno 111] Connection refused')")
     overlay = Overlay(root, OverlaySettings(fade_after_s=0), "en")
     model = SubtitleModel(2)

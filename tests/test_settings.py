@@ -106,12 +106,19 @@ def test_a_corrupt_file_in_a_read_only_folder(tmp_path: Path) -> None:
     subprocess.run(["chattr", "+i", str(folder)], check=True)
     try:
         result = s.load(path, lang="zh-TW")
-        with pytest.raises(SettingsError):
+        with pytest.raises(SettingsError) as refused:
             s.save(s.Settings(), path)
     finally:
         subprocess.run(["chattr", "-i", str(folder)], check=True)
     assert result.settings == s.Settings()
     assert "無法備份" in result.problems[0] and str(path) in result.problems[0]
+    # the causes in words, in the UI language: where the JSON broke, and why it stays
+    assert "不是有效的 JSON（第 1 行第 2 欄）" in result.problems[0]
+    assert "沒有存取權限" in result.problems[0]
+    assert "沒有存取權限" in refused.value.message("zh-TW")
+    assert "permission denied" in refused.value.message("en")
+    for text in (result.problems[0], refused.value.message("zh-TW")):
+        assert "Errno" not in text and "Error" not in text and "Expecting" not in text
     assert path.read_text(encoding="utf-8") == "{corrupt"
     assert sorted(p.name for p in folder.iterdir()) == ["settings.json"]
 

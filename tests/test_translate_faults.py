@@ -84,7 +84,7 @@ def test_the_service_never_saves_a_fragment_as_the_translation() -> None:
         assert done.wait(10)
         service.close()
     final = [u for u in updates if u.done]
-    assert len(final) == 1 and final[0].text == "" and "stopped before" in final[0].error
+    assert len(final) == 1 and final[0].text == "" and "cut off" in final[0].error
 
 
 def test_429_honours_retry_after_within_the_deadline() -> None:

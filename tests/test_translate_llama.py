@@ -17,7 +17,7 @@ from whispertrans_tray import errors
 from whispertrans_tray.app import server_check
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.core.types import Sentence
-from whispertrans_tray.providers.translate_openai import OpenAITranslator
+from whispertrans_tray.providers.translate_openai import TRUNCATED_MARK, OpenAITranslator
 from whispertrans_tray.settings import TranslationSettings
 
 
@@ -35,6 +35,16 @@ def test_streams_real_tokens(llama_server: str) -> None:
     assert result.text and result.chunks >= 2
     assert len(seen) >= 2 and seen[-1] == result.text  # the line filled as tokens arrived
     assert result.first_token_s < result.total_s
+
+
+def test_an_answer_the_server_stops_at_max_tokens_is_kept_and_marked(llama_server: str) -> None:
+    """llama.cpp's server ends such an answer with finish_reason "length", a usage-only chunk
+    (choices: []) and [DONE]: complete, cut by the server, so kept with its mark."""
+    translator = OpenAITranslator(settings(llama_server, max_tokens=3))
+    result = translator.translate("Tell me a long story about the sea.", "English")
+    translator.close()
+    assert result.truncated and result.text.endswith(TRUNCATED_MARK)
+    assert len(result.text) > len(TRUNCATED_MARK)
 
 
 def test_models_and_unknown_model(llama_server: str) -> None:

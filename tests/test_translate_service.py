@@ -135,7 +135,12 @@ def test_a_batch_fills_each_line_as_its_number_streams_in() -> None:
     out = Collector()
     with FakeServer("slow", reply="1. 一句。\n2. 二句。") as server:
         server.delay = 0.5
-        svc = service(server, out)
+        # One request at a time: sentences 1 and 2 wait while 0 is translated, then go as one
+        # batch once 0 is shown.  (With two in flight the batch could stream while sentence 0
+        # still held the head of the line, and a batch's lines wait for the sentence before.)
+        settings = TranslationSettings(url=server.url, model="test-model", timeout_s=2.0,
+                                       max_in_flight=1)
+        svc = TranslationService(settings, OpenAITranslator(settings), out)
         svc.submit(s(0, "Zero."))
         assert wait_for(lambda: server.requests, 10, every=0.01)  # the server is busy with it
         svc.submit(s(1, "One."))

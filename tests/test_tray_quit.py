@@ -4,6 +4,7 @@ and PulseAudio, stopped with a real SIGTERM mid-sentence, on an idle and on a st
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from tests.conftest import DATA
 from tests.pulse import play, private_sink, write_wav
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app.live import read_audio
+from whispertrans_tray.app.recording import NO_PARTIAL_GRACE_S
 
 pytestmark = pytest.mark.usefixtures("desktop", "pulse")
 
@@ -64,11 +66,22 @@ def test_sigterm_commits_the_sentence_being_spoken(tmp_path: Path, model_cache: 
     with tray_speaking(tmp_path, model_cache) as app:
         time.sleep(1.2)  # "ask what you can …"
         app.send_signal(signal.SIGTERM)
-        assert app.wait(15) == 0
+        # a loaded machine may miss the quit deadline with no partial line yet: the decode
+        # then gets up to NO_PARTIAL_GRACE_S more
+        assert app.wait(15 + NO_PARTIAL_GRACE_S) == 0
     said = [str(r["text"]).lower() for r in sentences(tmp_path)]
     after = said[next(i for i, s in enumerate(said) if "for you" in s) + 1:]
-    assert any("what you" in s for s in after), said
+    log = app_log(tmp_path).read_text("utf-8")
+    kept = re.search(r"missed the quit deadline; kept the partial line: (.*)", log)
+    if kept is None:  # decoded in time (an idle machine, or within the grace)
+        assert any("what you" in s for s in after), said
+    else:  # a loaded machine: the partial line on screen then stood for the sentence
+        assert after == [kept[1].strip().lower()] and after[0].startswith("ask"), (said, log)
     assert all(isinstance(r["committed_at"], float) for r in sentences(tmp_path))
+
+
+QUIT_OUTCOMES = ("quit deadline; kept the partial line", "quit deadline; no partial line yet",
+                 "ended past the quit deadline, within the grace")
 
 
 def quit_under_load(tmp_path: Path, model_cache: Path) -> str:
@@ -85,11 +98,16 @@ def quit_under_load(tmp_path: Path, model_cache: Path) -> str:
                 subprocess.run(["renice", "-n", "15", "-p", task.name], check=False,
                                capture_output=True)
             app.send_signal(signal.SIGTERM)
-            code = app.wait(60)
+            # the CPU is given back once the quit has decided what stands for the sentence
+            # (the rest of the quit need not crawl on a machine loaded by others too)
+            log = app_log(tmp_path)
+            wait_for(lambda: app.poll() is not None or any(
+                outcome in log.read_text("utf-8") for outcome in QUIT_OUTCOMES), 180)
         finally:
             for hog in hogs:
                 hog.kill()
                 hog.wait()
+        code = app.wait(120)
         assert app.stderr is not None
         errors = app.stderr.read()
         assert code == 0, errors
@@ -102,13 +120,13 @@ def test_a_final_decode_past_the_quit_deadline_keeps_the_partial_line(
     cannot finish within the deadline, so the partial line is committed in its place.
 
     On a machine already loaded by others the first partial may not exist yet when the
-    signal comes (the app then logs "no partial line yet"): the scene is played again, up to
-    three times, so the case under test really happens."""
+    signal comes (the app then waits longer for the decode, and may commit it decoded): the
+    scene is played again, up to three times, so the case under test really happens."""
     for attempt in range(3):
         run = tmp_path / f"run{attempt}"
         run.mkdir()
         log = quit_under_load(run, model_cache)
-        if "no partial line yet" not in log:
+        if "kept the partial line" in log:
             break
     assert "missed the quit deadline; kept the partial line" in log, log[-2000:]
     rows = sentences(run)
@@ -161,7 +179,7 @@ def test_a_starved_recognizer_shows_its_lag_on_the_overlay(
                 os.setpriority(os.PRIO_PROCESS, int(task.name), 12)
                 starved.append(int(task.name))
         player = play(wav, sink)
-        assert pump_until(app, seen(lambda: any("s late" in s for s in statuses)), 90), statuses
+        assert pump_until(app, seen(lambda: any("s late" in s for s in statuses)), 300), statuses
         player.wait(30)
     finally:
         for hog in hogs:

@@ -38,14 +38,14 @@ class Watcher:
             env={**os.environ, "PYTHONPATH": str(ROOT)})
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
-        assert self.lines.get(timeout=20) == "ready"
+        assert self.lines.get(timeout=60) == "ready"  # a loaded machine starts it slowly
 
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.put(line.strip())
 
-    def registration(self, timeout: float = 20) -> tuple[str, str]:
+    def registration(self, timeout: float = 60) -> tuple[str, str]:
         try:
             line = self.lines.get(timeout=timeout)
         except queue.Empty:
@@ -58,11 +58,13 @@ class Watcher:
         return bus, path
 
     def stop(self) -> None:
-        """Release the name (the watcher goes, as when the panel quits)."""
+        """Release the name (the watcher goes, as when the panel quits); returns once the bus
+        has seen it go (the bus drops a closed connection's names in its own time)."""
         assert self.process.stdin is not None
         if not self.process.stdin.closed:
             self.process.stdin.close()
-        self.process.wait(10)
+            self.process.wait(30)
+            until(lambda: tray_backend.WATCHER not in names_on_bus(), 60)
         self.errors.close()
 
 
@@ -136,7 +138,7 @@ def click(conn: Any, bus: str, menu: str, path: list[str]) -> None:
     until(attempt)
 
 
-def until(check: Callable[[], Any], timeout: float = 20) -> Any:
+def until(check: Callable[[], Any], timeout: float = 60) -> Any:
     """The first true value of ``check()``; it may fail meanwhile (the app rebuilds its menu
     after each change, and the panel's view of it catches up, as a panel's would)."""
     from gi.repository import GLib

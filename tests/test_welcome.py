@@ -110,7 +110,9 @@ def test_an_unreachable_server_is_named_once_and_transcription_goes_on(
     app = run_app(path, done, seconds=40)
     history = "\n".join(bodies())
     assert count(marker) == before + 1, history  # a second notice would have replaced it
-    assert f"127.0.0.1:{port}" in history  # the cause names the server
+    # the cause names the server by its host, not by its URL and port
+    assert "Cannot connect to the translation server at 127.0.0.1" in history
+    assert f"127.0.0.1:{port}" not in history and "Errno" not in history
     assert "Welcome to WhisperTrans Tray" in history
     assert app.status == "idle"  # type: ignore[attr-defined]  # not the error state
     records = app.history.path.read_text("utf-8")  # type: ignore[attr-defined]

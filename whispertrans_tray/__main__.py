@@ -4,6 +4,8 @@ The subcommands build what they need and hand it down: the terminal session (vie
 translation service, recognizer) for ``transcribe`` and ``listen``; the tray app's
 :class:`~whispertrans_tray.app.tray_app.Parts` (factories of its collaborators) for ``tray``;
 the settings window's server checks for its process (``settings-window``, started by the app).
+The command line itself (subcommands, flags, the saved settings they start from) is
+:mod:`whispertrans_tray.cli.parser`'s; this module only wires.
 
 ``whispertrans-tray transcribe INPUT -o OUT.srt`` — file mode;
 ``whispertrans-tray listen --replay FILE`` — terminal live mode.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,11 +26,12 @@ from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import asr_check, export, live, server_check
 from whispertrans_tray.app.asr_fallback import load_transcriber
 from whispertrans_tray.app.history import SessionWriter
-from whispertrans_tray.app.live import recognizer_config
+from whispertrans_tray.app.live import file_batch_size, recognizer_config
 from whispertrans_tray.app.model_downloads import ModelDownloads
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
+from whispertrans_tray.cli import parser as cli_parser
 from whispertrans_tray.cli import runner, terminal
 from whispertrans_tray.cli.signals import on_signals
 from whispertrans_tray.core.batch_recognizer import BatchRecognizer
@@ -41,7 +45,7 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
-from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
+from whispertrans_tray.i18n import Phrase, tr
 from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
@@ -58,78 +62,14 @@ log = logging.getLogger("whispertrans_tray")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="whispertrans-tray",
-        description="Live speech transcription and translation subtitles.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--settings", type=Path, metavar="FILE",
-                        help="settings file (default: the one in the OS config folder)")
-    parser.add_argument("--ui-language", choices=("zh-TW", "en"), help="message language")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command",
-                                metavar="{tray,transcribe,listen,devices,test-connection}")
-
-    p = sub.add_parser("tray", help="the tray app with subtitles (the default)")
-    p.add_argument("--idle", action="store_true", help="start without recording")
-    cli_args.add_remote_asr_arguments(p)
-    cli_args.add_provider_arguments(p)
-    p.set_defaults(handler=cmd_tray)
-
-    p = sub.add_parser("transcribe", help="transcribe (and translate) an audio or video file")
-    p.add_argument("input", type=Path, metavar="INPUT")
-    p.add_argument("-o", "--output", type=Path, metavar="OUT",
-                   help="subtitle file: .srt, .vtt, .txt or .jsonl")
-    p.add_argument("--realtime", action="store_true",
-                   help="replay at 1x speed, as live audio (for latency measurements)")
-    cli_args.add_asr_arguments(p)
-    cli_args.add_provider_arguments(p)
-    p.set_defaults(handler=cmd_transcribe)
-
-    p = sub.add_parser("listen", help="live subtitles in the terminal")
-    p.add_argument("--replay", type=Path, metavar="FILE",
-                   help="replay an audio file at 1x speed instead of capturing")
-    p.add_argument("--source", metavar="loopback|mic|NAME",
-                   help="what to listen to (default: the saved setting, system audio)")
-    p.add_argument("--duration", type=float, metavar="SECONDS",
-                   help="stop after this many seconds")
-    p.add_argument("-o", "--output", type=Path, metavar="OUT",
-                   help="also write the session: .srt, .vtt, .txt or .jsonl")
-    cli_args.add_asr_arguments(p)
-    cli_args.add_provider_arguments(p)
-    p.set_defaults(handler=cmd_listen)
-
-    p = sub.add_parser("devices", help="list audio sources")
-    p.set_defaults(handler=cmd_devices)
-
-    p = sub.add_parser("test-connection", help="測試連線: check the translation server")
-    cli_args.add_provider_arguments(p)
-    p.set_defaults(handler=cmd_test_connection)
-
-    p = sub.add_parser("test-asr", help="測試連線: check the recognition server (--asr-url)")
-    cli_args.add_remote_asr_arguments(p)
-    p.set_defaults(handler=cmd_test_asr)
-
-    for name, text in (("install-desktop", "Linux: add the app to the applications menu"),
-                       ("uninstall-desktop", "Linux: remove it again (and start on login)")):
-        sub.add_parser(name, help=text).set_defaults(handler=cmd_desktop_entry)
-
-    p = sub.add_parser("settings-window")  # internal: the tray app opens it (not in --help)
-    p.set_defaults(handler=cmd_settings_window)
-    return parser
-
-
-def _load_settings(args: argparse.Namespace) -> settings_mod.Settings:
-    """The saved settings (each problem told on stderr, in ``--ui-language`` when given) with
-    the UI language of ``--ui-language``; the other flags are applied by the caller."""
-    language = args.ui_language or DEFAULT_UI_LANGUAGE
-    result = settings_mod.load(args.settings, language, fixed_language=bool(args.ui_language))
-    for problem in result.problems:
-        print(problem, file=sys.stderr)
-    settings = result.settings
-    if args.ui_language:
-        settings = settings_mod.replace(settings, "ui_language", args.ui_language)
-    return settings
+    """The command line (:mod:`whispertrans_tray.cli.parser`), each subcommand handled by its
+    ``cmd_*`` below."""
+    return cli_parser.build_parser({
+        "tray": cmd_tray, "transcribe": cmd_transcribe, "listen": cmd_listen,
+        "devices": cmd_devices, "test-connection": cmd_test_connection,
+        "test-asr": cmd_test_asr, "install-desktop": cmd_desktop_entry,
+        "uninstall-desktop": cmd_desktop_entry, "settings-window": cmd_settings_window,
+    })
 
 
 def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
@@ -139,12 +79,6 @@ def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
     the benchmarks; ``transcribe`` uses :func:`build_file_recognizer`)."""
     return StreamingRecognizer(transcriber, SileroVad(), recognizer_config(asr, live),
                                ChineseScript(asr.chinese_script))
-
-
-def file_batch_size(device: str) -> int:
-    """Utterances decoded together in file mode: 8 on a GPU; one at a time on a CPU, where a
-    batch of 8 was no faster and held about 290 MB more (benchmarks/RESULTS.md, "File mode")."""
-    return 8 if device == "cuda" else 1
 
 
 def build_file_recognizer(asr: settings_mod.AsrSettings, transcriber: BatchTranscriber,
@@ -298,7 +232,11 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
             app = App(settings, args.settings, credentials.resolve(args.api_key),
                       tray_parts(args.asr_api_key))
         except tk.TclError as exc:  # no screen (a server, an SSH session)
-            print(tr("app.no_display", settings.ui_language, detail=exc), file=sys.stderr)
+            log.info("Tk cannot open a window: %r", exc)
+            display = os.environ.get("DISPLAY", "")
+            detail = Phrase.of("cause.display_closed", display=display) if display \
+                else Phrase.of("cause.no_display_set")
+            print(tr("app.no_display", settings.ui_language, detail=detail), file=sys.stderr)
             return 1
         holder.append(app)
         on_signals(lambda: app.root.after(0, app.quit))  # SIGTERM: a clean quit
@@ -313,8 +251,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 def cmd_desktop_entry(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """``install-desktop`` / ``uninstall-desktop``: the Linux menu entry and its icon."""
     ok, message = autostart.desktop_entry(args.command == "install-desktop", settings.ui_language)
-    print(message, file=sys.stdout if ok else sys.stderr)
-    return 0 if ok else 1
+    return terminal.print_result(ok, message)
 
 
 def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -323,19 +260,14 @@ def cmd_test_connection(args: argparse.Namespace, settings: settings_mod.Setting
     report = check_each_endpoint(settings.translation, key, settings.ui_language)
     if report.warning:
         terminal.notice(report.warning)
-    stream = sys.stdout if report.ok else sys.stderr
-    print(report.message, file=stream)
-    if report.sample:
-        print(report.sample, file=stream)
-    return 0 if report.ok else 1
+    return terminal.print_result(report.ok, report.message, report.sample)
 
 
 def cmd_test_asr(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     """測試連線 for the recognition server; exit 0 only on success."""
     key = credentials.resolve_asr(args.asr_api_key)
     report = asr_check.run(settings.asr, key, settings.ui_language)
-    print(report.message, file=sys.stdout if report.ok else sys.stderr)
-    return 0 if report.ok else 1
+    return terminal.print_result(report.ok, report.message)
 
 
 def settings_services(path: Path | None) -> FormServices:
@@ -383,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args([*(argv or sys.argv[1:]), "tray"])
     lang = args.ui_language or "zh-TW"
     try:
-        settings = _load_settings(args)
+        settings = cli_parser.load_settings(args)
         lang = settings.ui_language
         settings = cli_args.apply_arguments(settings, args)
         code: int = args.handler(args, settings)

@@ -35,6 +35,7 @@ with its traceback, but never stops the daemon.
         ├── NotCompatibleError       the URL does not speak the OpenAI chat API
         ├── RateLimitedError         429: too many requests (waited out within the deadline)
         ├── ServerError              5xx from the server
+        ├── AnswerTooLongError       max_tokens ran out before any translation (thinking)
         └── StreamBrokenError        the answer stream was malformed or cut off
             └── CutOffError          the stream ended before the server said it had finished
 """
@@ -205,12 +206,20 @@ class ServerError(TranslationError):
     transient = True
 
 
+class AnswerTooLongError(TranslationError):
+    """The server stopped at ``max_tokens`` (``finish_reason: "length"``) before any text of
+    the translation: the model spent every token thinking.  Asking again would do the same."""
+
+    key = "translate.length_thinking"
+
+
 class StreamBrokenError(TranslationError):
     key = "translate.stream_broken"
     transient = True
 
 
 class CutOffError(StreamBrokenError):
-    """The answer stream ended without a ``finish_reason``: a fragment, never a translation."""
+    """The connection ended without ``[DONE]`` and without a ``finish_reason`` (or broke
+    mid-answer): a fragment, never a translation."""
 
     key = "translate.cut_off"

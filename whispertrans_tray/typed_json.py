@@ -13,11 +13,16 @@ import math
 import typing
 from typing import Any, Literal, get_args, get_origin
 
-from whispertrans_tray.i18n import tr
+from whispertrans_tray.i18n import Phrase, tr
 
 
 class InvalidValueError(ValueError):
-    """A value that does not fit its field; the message says what would."""
+    """A value that does not fit its field; :attr:`cause` says what would, in words for a
+    message in the UI language (``str(exc)``: the same in English)."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.cause = Phrase.of(key, **params)
+        super().__init__(self.cause.text("en"))
 
 
 def coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:
@@ -26,31 +31,31 @@ def coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:
     if origin is Literal:
         choices = get_args(hint)
         if value not in choices:
-            raise InvalidValueError("one of " + ", ".join(map(str, choices)))
+            raise InvalidValueError("cause.want_choice", choices=", ".join(map(str, choices)))
         return value
     if hint is bool:
         if not isinstance(value, bool):
-            raise InvalidValueError("true or false")
+            raise InvalidValueError("cause.want_bool")
         return value
     if hint in (int, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InvalidValueError("a number")
+            raise InvalidValueError("cause.want_number")
         try:
             as_float = float(value)
         except OverflowError:
-            raise InvalidValueError("a number of sensible size") from None
+            raise InvalidValueError("cause.want_sane_number") from None
         if not math.isfinite(as_float):
-            raise InvalidValueError("a finite number") from None
+            raise InvalidValueError("cause.want_finite") from None
         if hint is int and not as_float.is_integer():
-            raise InvalidValueError("a whole number")
+            raise InvalidValueError("cause.want_whole")
         number = hint(value)
         lo, hi = meta.get("min"), meta.get("max")
         if (lo is not None and number < lo) or (hi is not None and number > hi):
-            raise InvalidValueError(f"between {lo} and {hi}")
+            raise InvalidValueError("cause.want_range", lo=lo, hi=hi)
         return number
     if hint is str:
         if not isinstance(value, str):
-            raise InvalidValueError("text")
+            raise InvalidValueError("cause.want_text")
         return value
     if origin is tuple:  # a list of fixed-shape rows: glossary pairs, overlay positions
         (row,) = get_args(hint)[:1]
@@ -61,7 +66,7 @@ def coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:
             for r in value
         ):
             shape = ", ".join(k.__name__ for k in kinds)
-            raise InvalidValueError(f"a list of [{shape}] rows")
+            raise InvalidValueError("cause.want_rows", shape=shape)
         return tuple(tuple(r) for r in value)
     raise TypeError(f"unsupported settings type {hint!r}")  # pragma: no cover - a coding error
 
@@ -97,7 +102,7 @@ def build(cls: type[Any], data: Any, prefix: str, lang: str,
         except InvalidValueError as exc:
             problems.append((prefix + f.name, tr(
                 "settings.invalid_field", lang, field=prefix + f.name, value=data[f.name],
-                reason=str(exc), default=getattr(default, f.name))))
+                reason=exc.cause, default=getattr(default, f.name))))
     return dataclasses.replace(default, **values)
 
 

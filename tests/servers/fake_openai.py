@@ -20,11 +20,18 @@ answers like vLLM does (or fails the way servers fail) depending on ``mode``:
 ``cut``       sends two chunks, then drops the connection mid-stream
 ``think``     wraps the reply in ``<think>…</think>`` split across chunks
 ``html``      a 200 HTML page: not an OpenAI-compatible API
+``model400``  400 for an unknown model, as the LiteLLM proxy answers ("Invalid model name")
+``ollama``    Ollama's shapes: ``/v1/models`` lists ``OLLAMA_MODELS``; another model is a 404
+              'model "x" not found, try pulling it first'
+any name in ``stream_variants.VARIANTS``: the answer ends (or is filled) as that real server
+              sends it (``[DONE]`` without finish_reason, usage-only last chunk, length, …)
 ``echo_auth`` 500 whose error body echoes the request's Authorization header (a debugging proxy
               or a careless server does this): the key must still never be shown or written
 
-In ``ok`` mode, ``failures_left``, ``cuts_left`` and ``rate_limited_left`` make the next
-requests fail (500), end cut off (as ``nofinish``) or be rate-limited (as ``rate429``) first.
+``models_rate_limited_left`` makes the next ``GET /v1/models`` answer 429 (with
+``retry_after``), whatever the mode.  In ``ok`` mode, ``failures_left``, ``cuts_left`` and
+``rate_limited_left`` make the next requests fail (500), end cut off (as ``nofinish``) or be
+rate-limited (as ``rate429``) first.
 ``port`` reuses a port, so a test can kill a server and start it again at the same URL.
 
 As a process (for the soak benchmark, which kills it with real signals)::
@@ -44,8 +51,10 @@ import time
 from typing import Any
 
 from tests.servers._http import LoopbackServer, QuietHandler
+from tests.servers.stream_variants import VARIANTS
 
 MODELS = ["test-model", "Qwen/Qwen2-7B-Instruct"]
+OLLAMA_MODELS = ["qwen2.5:7b", "llama3.2:latest"]
 CONTROLS = ("mode", "failures_left", "cuts_left", "rate_limited_left", "retry_after")
 
 
@@ -67,6 +76,8 @@ class FakeServer(LoopbackServer):
         self.failures_left = 0  # with mode ok: fail this many chat requests with 500 first
         self.cuts_left = 0  # with mode ok: cut this many answers off (as nofinish) first
         self.rate_limited_left = 0  # with mode ok: answer this many with 429 first
+        self.models_rate_limited_left = 0  # answer this many GET /v1/models with 429 first
+        self.gets: list[str] = []  # the path of every GET (model lists: health checks)
         self.retry_after: str | None = None  # the Retry-After header of a 429, if any
         self.flood_chars = 200_000  # with mode flood: characters streamed
         self.flood_sent = 0  # with mode flood: characters written before the client left
@@ -79,6 +90,7 @@ class Handler(QuietHandler):
 
     def do_GET(self) -> None:
         self.server.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
+        self.server.gets.append(self.path)
         if self.server.mode == "hang":
             time.sleep(60)
             return
@@ -86,6 +98,14 @@ class Handler(QuietHandler):
             self.send_json(401, {"error": "Unauthorized"})
         elif self.server.mode == "html":
             self._html()
+        elif self.path.rstrip("/").endswith("/v1/models") and \
+                self.server.models_rate_limited_left > 0:
+            self.server.models_rate_limited_left -= 1
+            self._rate_limited()
+        elif self.path.rstrip("/").endswith("/v1/models") and self.server.mode == "ollama":
+            self.send_json(200, {"object": "list", "data": [
+                {"id": m, "object": "model", "created": 1733000000, "owned_by": "library"}
+                for m in OLLAMA_MODELS]})
         elif self.path.rstrip("/").endswith("/v1/models"):
             self.send_json(200, {"object": "list", "data": [
                 {"id": m, "object": "model", "owned_by": "vllm"} for m in MODELS]})
@@ -114,7 +134,16 @@ class Handler(QuietHandler):
             return self._html()
         if not self.path.rstrip("/").endswith("/v1/chat/completions"):
             return self.send_json(404, {"detail": "Not Found"})
-        if mode == "model404" or body.get("model") not in MODELS:
+        if mode == "ollama" and body.get("model") not in OLLAMA_MODELS:
+            return self.send_json(404, {"error": {
+                "message": f'model "{body.get("model")}" not found, try pulling it first',
+                "type": "not_found_error", "param": None, "code": None}})
+        if mode == "model400":
+            return self.send_json(400, {"error": {
+                "message": "/chat/completions: Invalid model name passed in "
+                f"model={body.get('model')}. Call `/v1/models` to view available models for "
+                "your key.", "type": "None", "param": "None", "code": "400"}})
+        if mode != "ollama" and (mode == "model404" or body.get("model") not in MODELS):
             return self.send_json(404, {
                 "object": "error", "type": "NotFoundError", "code": 404,
                 "message": f"The model `{body.get('model')}` does not exist."})
@@ -135,6 +164,8 @@ class Handler(QuietHandler):
             mode = "nofinish"
         if mode == "flood":
             return self._flood(body)
+        if mode in VARIANTS:
+            return self._events(VARIANTS[mode](str(body.get("model")), self.server.reply))
         self._stream(mode, body)
 
     def _control(self, body: dict[str, Any]) -> None:
@@ -207,6 +238,17 @@ class Handler(QuietHandler):
             return
         self._send_chunk(self._event(body, None, "stop"))
         self._send_chunk("data: [DONE]\n\n")
+        self._send_chunk("")
+        self.server.answered += 1
+
+    def _events(self, events: list[str]) -> None:
+        """Stream ``events`` as SSE ``data:`` lines, then end the body cleanly."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for event in events:
+            self._send_chunk(f"data: {event}\n\n")
         self._send_chunk("")
         self.server.answered += 1
 

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from whispertrans_tray.errors import RecognitionServerError
-from whispertrans_tray.i18n import tr
+from whispertrans_tray.i18n import Phrase, tr
 from whispertrans_tray.providers.asr_remote import RemoteWhisper, read_wav
 from whispertrans_tray.settings import AsrSettings
 
@@ -41,6 +41,6 @@ def run(asr: AsrSettings, api_key: str | None, ui_language: str = "zh-TW") -> As
     text = "".join(w.text for w in result.words).strip()
     if not text:
         return AsrReport(False, tr("asr.remote_bad_answer", ui_language,
-                                   detail="an empty transcript of the test clip"), took)
+                                   detail=Phrase.of("cause.empty_test_clip")), took)
     return AsrReport(True, tr("asr.conn_ok", ui_language, model=asr.remote_model,
                               ms=took * 1000, text=text), took, text)

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from whispertrans_tray.causes import host
 from whispertrans_tray.core.types import (
     SAMPLE_RATE,
     Audio,
@@ -37,7 +38,7 @@ from whispertrans_tray.core.types import (
     Transcript,
 )
 from whispertrans_tray.errors import RecognitionServerError
-from whispertrans_tray.i18n import tr
+from whispertrans_tray.i18n import Phrase, tr
 from whispertrans_tray.providers import asr_faster_whisper
 from whispertrans_tray.providers.asr_faster_whisper import LoadedModel
 from whispertrans_tray.providers.asr_remote import TEST_CLIP, RemoteWhisper, read_wav
@@ -157,12 +158,12 @@ class FallbackTranscriber:
             local = self._local(audio, language, prompt, draft, prefer)
             if local.words:
                 self._go_local(tr("asr.remote_bad_answer", self.ui_language,
-                                  detail="an empty transcript of speech"))
+                                  detail=Phrase.of("cause.empty_speech")))
             return local
         if estimate is not None and took > estimate * self.max_ratio:
             self._slow += 1
             if self._slow >= SLOW_IN_A_ROW:
-                self._go_local(tr("asr.remote_slower", self.ui_language, url=self.remote.url,
+                self._go_local(tr("asr.remote_slower", self.ui_language, host=host(self.remote.url),
                                   remote_ms=took * 1000, local_ms=estimate * 1000))
         else:
             self._slow = 0
@@ -228,7 +229,7 @@ class FallbackTranscriber:
                 self._remote_ok = True
                 self.switches.append("remote")
             log.info("Recognition server is back (probe %.2f s)", took)
-            self.on_status(tr("asr.back_to_remote", self.ui_language, url=self.remote.url,
+            self.on_status(tr("asr.back_to_remote", self.ui_language, host=host(self.remote.url),
                               ms=took * 1000))
             return
 

@@ -13,14 +13,18 @@ each sentence is appended once its translation is final, and a late failure keep
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
+from whispertrans_tray import causes
 from whispertrans_tray.core.subtitles import Line
 from whispertrans_tray.errors import OutputError
+
+log = logging.getLogger(__name__)
 
 FORMATS = (".srt", ".vtt", ".txt", ".jsonl")
 MIN_CUE_S = 0.5
@@ -136,8 +140,7 @@ def check_writable(path: Path) -> None:
         os.close(fd)
         os.unlink(tmp)
     except OSError as exc:
-        raise OutputError("output.write_failed", path=path,
-                          detail=exc.strerror or type(exc).__name__) from exc
+        raise _write_error(path, exc) from exc
 
 
 def write(lines: Sequence[Line], path: Path) -> None:
@@ -215,5 +218,5 @@ class LiveExport:
 
 
 def _write_error(path: Path, exc: OSError) -> OutputError:
-    return OutputError("output.write_failed", path=path,
-                       detail=exc.strerror or type(exc).__name__)
+    log.info("Cannot write %s: %r", path, exc)
+    return OutputError("output.write_failed", path=path, detail=causes.os_error(exc))

@@ -4,8 +4,11 @@
 the next one (:class:`~whispertrans_tray.core.endpoints.EndpointPool` decides).  A watcher
 thread checks each endpoint that is down (``GET /v1/models``) when its backoff has passed; one
 that answers is up again, and an earlier endpoint in the list takes over again (failback).
+A 429 (from a request or a check) makes an endpoint rate-limited, not down: it is not asked
+before its ``Retry-After`` has passed, and nothing is announced (no failover churn).
 Each change of the active endpoint is told to ``on_status`` in the UI language: a short line
-for the subtitles and the whole message (cause and fix) for a notification.
+for the subtitles and the whole message (cause and fix) for a notification; so is, once, the
+first answer a server cut at ``max_tokens`` (kept, ending in "…").
 """
 
 from __future__ import annotations
@@ -17,7 +20,12 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from whispertrans_tray.core.endpoints import EndpointPool
-from whispertrans_tray.errors import NotCompatibleError, TranslationError
+from whispertrans_tray.errors import (
+    NotCompatibleError,
+    RateLimitedError,
+    TranslationError,
+    rate_limited,
+)
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers.prompt import Pair
 from whispertrans_tray.providers.translate_openai import Result
@@ -50,8 +58,8 @@ class Failover:
         lock: The service's lock (the pool is read under it; waiters are notified when an
             endpoint comes back, so late retries can go out).
         ui_language: Language of the status messages.
-        on_status: Hears each change of the active endpoint (any thread): a short line and
-            the whole message.
+        on_status: Hears each change of the active endpoint, and the first answer cut at
+            max_tokens (any thread): a short line and the whole message.
     """
 
     def __init__(self, translators: Sequence[Translator], labels: Sequence[str],
@@ -64,6 +72,7 @@ class Failover:
         self._ui_language = ui_language
         self._on_status = on_status
         self._closed: Callable[[], bool] = lambda: False
+        self._told_truncated = False
         self._thread = threading.Thread(target=self._watch, name="translation-health",
                                         daemon=True)
 
@@ -80,8 +89,9 @@ class Failover:
             self._thread.join(JOIN_S)
 
     def any_up(self) -> bool:
-        """With the lock held: is some endpoint believed to answer?"""
-        return self.pool.active() is not None
+        """With the lock held: is some endpoint believed to answer now (up and not
+        rate-limited)?  The health-check thread notifies the lock when a rate limit ends."""
+        return self.pool.usable(time.monotonic())
 
     def _brief(self, index: int) -> dict[str, object]:
         """What a subtitle status line may say of an endpoint: its place in the list and its
@@ -98,20 +108,34 @@ class Failover:
                   instruction: str) -> Result:
         """Translate at the first endpoint that is up, failing over down the list.
 
-        Raises the last endpoint's :class:`TranslationError` when every one failed.
+        Raises the last endpoint's :class:`TranslationError` when every one failed, or a
+        :class:`RateLimitedError` (without asking) when the only ones left are rate-limited.
         """
         tried: set[int] = set()
         last: TranslationError | None = None
         while True:
             with self._lock:
-                order = self.pool.order(frozenset(tried))
+                now = time.monotonic()
+                order = self.pool.order(frozenset(tried), now)
+                wait = self.pool.wait(order[0], now) if order else 0.0
             if not order and last is not None:
                 raise last
+            if wait > 0:  # not asked before the time it asked for; a late retry waits for it
+                raise last if last is not None else rate_limited(wait)
             index = order[0]
             tried.add(index)
             try:
                 result = self.translators[index].translate(text, target, context, on_text,
                                                            cancelled, instruction)
+            except RateLimitedError as exc:
+                if cancelled():
+                    raise
+                log.warning("Translation endpoint %d (%s) is rate-limiting: %s", index + 1,
+                            self.labels[index], exc.message("en"))
+                self._change(self.pool.rate_limited, index, time.monotonic(), exc.retry_after,
+                             exc.message(self._ui_language))
+                last = exc
+                continue
             except TranslationError as exc:
                 if cancelled():
                     raise
@@ -123,6 +147,10 @@ class Failover:
                 continue
             if not result.cancelled:
                 self._change(self.pool.succeeded, index)
+            if result.truncated and not self._told_truncated:
+                self._told_truncated = True  # once: the fix is the same for every line
+                self._on_status(tr("translate.brief.truncated", self._ui_language),
+                                tr("translate.truncated", self._ui_language))
             return result
 
     def _change(self, update: Callable[..., object], *args: object) -> None:
@@ -155,6 +183,8 @@ class Failover:
                 if self._closed():
                     return
                 now = time.monotonic()
+                if self.pool.lift(now):  # a rate limit ended: late retries may go out
+                    self._lock.notify_all()
                 due = self.pool.due(now)
                 if not due:
                     next_due = self.pool.next_due()
@@ -165,20 +195,28 @@ class Failover:
                 if self._closed():
                     return
                 ok, error = self._probe(index)
-                self._change(self.pool.checked, index, ok, time.monotonic(), error)
+                if isinstance(ok, RateLimitedError):  # there, but asks to wait: not down
+                    self._change(self.pool.rate_limited, index, time.monotonic(),
+                                 ok.retry_after, error)
+                else:
+                    self._change(self.pool.checked, index, ok, time.monotonic(), error)
 
-    def _probe(self, index: int) -> tuple[bool, str]:
+    def _probe(self, index: int) -> tuple[bool | RateLimitedError, str]:
         """A health check: the endpoint lists its models (an HTTP answer that is not a model
-        list still means the server is there)."""
+        list still means the server is there; a 429 is returned as it is)."""
         try:
             self.translators[index].list_models()
         except NotCompatibleError:
             return True, ""
+        except RateLimitedError as exc:
+            log.info("Health check of endpoint %d: rate-limited (%s)", index + 1,
+                     exc.message("en"))
+            return exc, exc.message(self._ui_language)
         except TranslationError as exc:
             log.debug("Health check of endpoint %d failed: %s", index + 1, exc.message("en"))
             return False, exc.message(self._ui_language)
         except Exception as exc:  # a closed client during shutdown, a bug: not up
             log.debug("Health check of endpoint %d: %r", index + 1, exc)
-            return False, str(exc)
+            return False, tr("cause.unexpected", self._ui_language)
         log.info("Health check of endpoint %d (%s) passed", index + 1, self.labels[index])
         return True, ""

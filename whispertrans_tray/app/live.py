@@ -16,6 +16,7 @@ Each committed sentence is stamped with ``committed_at``, the source's clock at 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -25,11 +26,15 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from whispertrans_tray import causes
 from whispertrans_tray.core.recognizer import RecognizerConfig
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event, Sentence
 from whispertrans_tray.core.vad import VadConfig
 from whispertrans_tray.errors import AudioFileError
+from whispertrans_tray.i18n import Phrase
 from whispertrans_tray.settings import AsrSettings
+
+log = logging.getLogger(__name__)
 
 FILE_CHUNK_S = 1.0
 LIVE_CHUNK_S = 0.1
@@ -88,9 +93,16 @@ def open_audio(path: Path) -> AudioFile:
     except AudioFileError:
         raise
     except Exception as exc:
-        raise AudioFileError("audio.file_unreadable", path=path,
-                             detail=f"{type(exc).__name__}: {exc}") from exc
+        raise _unreadable(path, exc) from exc
     return AudioFile(path, duration)
+
+
+def _unreadable(path: Path, exc: BaseException) -> AudioFileError:
+    """The file could not be decoded: the cause in words; the decoder's own text is logged."""
+    log.info("Cannot decode %s: %r", path, exc)
+    cause = causes.os_error(exc) if isinstance(exc, PermissionError | IsADirectoryError) \
+        else Phrase.of("cause.bad_media")
+    return AudioFileError("audio.file_unreadable", path=path, detail=cause)
 
 
 def stream_audio(path: Path, chunk_s: float = FILE_CHUNK_S) -> Iterator[Audio]:
@@ -120,13 +132,13 @@ def stream_audio(path: Path, chunk_s: float = FILE_CHUNK_S) -> Iterator[Audio]:
     except AudioFileError:
         raise
     except Exception as exc:
-        raise AudioFileError("audio.file_unreadable", path=path,
-                             detail=f"{type(exc).__name__}: {exc}") from exc
+        raise _unreadable(path, exc) from exc
     if size:
         produced += size
         yield _to_float(np.concatenate(pending))
     if produced == 0:
-        raise AudioFileError("audio.file_unreadable", path=path, detail="no audio stream")
+        raise AudioFileError("audio.file_unreadable", path=path,
+                             detail=Phrase.of("cause.no_audio"))
 
 
 def _frames(container: Any, av: Any) -> Iterator[Any]:
@@ -153,6 +165,12 @@ def _to_float(samples: np.ndarray) -> Audio:
 def read_audio(path: Path) -> Audio:
     """A whole (short) file as one array: see :func:`stream_audio` for long ones."""
     return np.concatenate(list(stream_audio(path)))
+
+
+def file_batch_size(device: str) -> int:
+    """Utterances decoded together in file mode: 8 on a GPU; one at a time on a CPU, where a
+    batch of 8 was no faster and held about 290 MB more (benchmarks/RESULTS.md, "File mode")."""
+    return 8 if device == "cuda" else 1
 
 
 def recognizer_config(asr: AsrSettings, live: bool) -> RecognizerConfig:

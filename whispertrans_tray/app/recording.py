@@ -8,13 +8,17 @@ are posted to Tk's thread.
 
 On quit the worker finishes the sentence being spoken; if that final decode misses the
 shutdown deadline (a loaded machine), the line on screen (the last partial) is committed in
-its place, so the sentence is not lost, and whatever the worker says later is dropped.
+its place, so the sentence is not lost, and whatever the worker says later is dropped.  With
+no partial line on screen yet there is nothing to keep in its place: the decode is then given
+up to :data:`NO_PARTIAL_GRACE_S` more (or until a partial line comes), as losing the sentence
+is worse than a slower quit.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -28,6 +32,7 @@ if TYPE_CHECKING:  # the app owns its recording; only the type is needed here
 log = logging.getLogger(__name__)
 
 LAG_WARNING_S = 2.0
+NO_PARTIAL_GRACE_S = 10.0
 
 
 class Recording:
@@ -57,6 +62,7 @@ class Recording:
             return
         self._stop.clear()
         self._abandoned = False
+        self._clock = lambda: 0.0  # no audio of this run yet
         self.app.set_status("loading" if self.model is None else "recording")
         self._worker = threading.Thread(target=self._run, name="recording", daemon=True)
         self._worker.start()
@@ -67,6 +73,15 @@ class Recording:
         self._stop.set()
         if self._worker is not None:
             self._worker.join(wait)
+            if final and self._worker.is_alive() and self._speech_without_partial():
+                log.warning("The final decode missed the quit deadline with no partial line "
+                            "yet; waiting up to %.0f s more for either", NO_PARTIAL_GRACE_S)
+                end = time.monotonic() + NO_PARTIAL_GRACE_S
+                while self._worker.is_alive() and self._speech_without_partial() \
+                        and time.monotonic() < end:
+                    self._worker.join(0.05)
+                if not self._worker.is_alive():
+                    log.info("The final decode ended past the quit deadline, within the grace")
             if final and self._worker.is_alive():
                 self._commit_partial()
                 self.unfinished = self._worker
@@ -151,6 +166,12 @@ class Recording:
                 and event.committed_at - event.end > LAG_WARNING_S:
             self.app.post_notice(self.app.t("status.lag",
                                             seconds=event.committed_at - event.end))
+
+    def _speech_without_partial(self) -> bool:
+        """Whether audio was captured (the worker is past loading the model) and no partial
+        line stands for what is being decoded."""
+        with self._lock:
+            return self._clock() > 0 and not self._partial.strip()
 
     def _commit_partial(self) -> None:
         """The worker missed the quit deadline: the partial line is committed as it stands."""

@@ -9,7 +9,9 @@ Whatever the outcome, the report carries the warning that the API key goes over 
 another computer (every time: it is what the user is checking), for each place that shows it.
 
 The whole test finishes within :data:`DEADLINE_S`, even against a server that accepts the
-connection and never answers.
+connection and never answers.  A server that answers 429 is there but rate-limited: its
+``Retry-After`` is waited out when the deadline allows, else the report says so (``limited``:
+not a server to fail over from, nor an outage to announce).
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from whispertrans_tray import errors
+from whispertrans_tray import causes, errors
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers.translate_openai import OpenAITranslator, plain_http_warning
 from whispertrans_tray.settings import TranslationSettings, at_endpoint, endpoints
 
 DEADLINE_S = 15.0
+RATE_LIMIT_RESERVE_S = 8.0  # what a wait for Retry-After leaves for the rest of the test
 SAMPLE = "Hello, how are you today?"  # the seed's English → 繁體中文 example
 
 
@@ -41,6 +44,7 @@ class ConnectionReport:
     tokens_per_s: float = 0.0
     sample: str = ""
     warning: str = ""  # the API key goes unencrypted to another computer (plain http)
+    limited: bool = False  # reachable but rate-limited (HTTP 429): try again later
 
 
 def run(settings: TranslationSettings, api_key: str | None,
@@ -55,7 +59,7 @@ def run(settings: TranslationSettings, api_key: str | None,
         translator = OpenAITranslator(quick, api_key, retry=False)
         try:
             step = "models"
-            models = tuple(translator.list_models())
+            models = tuple(_models(translator, started))
             step = "model"
             if models and settings.model not in models:
                 raise errors.ModelNotFoundError(model=settings.model,
@@ -67,6 +71,12 @@ def run(settings: TranslationSettings, api_key: str | None,
             result = translator.translate(SAMPLE, settings.target_language)
         finally:
             translator.close()
+    except errors.RateLimitedError as exc:
+        wait = tr("conn.wait", ui_language, seconds=exc.retry_after) \
+            if exc.retry_after is not None else ""
+        message = tr("conn.rate_limited", ui_language, host=causes.host(settings.url), wait=wait)
+        return ConnectionReport(False, message, step, settings.model, models, warning=warning,
+                                limited=True)
     except errors.TranslationError as exc:
         return ConnectionReport(False, exc.message(ui_language), step, settings.model, models,
                                 warning=warning)
@@ -77,6 +87,18 @@ def run(settings: TranslationSettings, api_key: str | None,
     sample = tr("conn.sample", ui_language, source=SAMPLE, translation=result.text)
     return ConnectionReport(True, message, "done", settings.model, models,
                             result.first_token_s * 1000, tps, sample, warning)
+
+
+def _models(translator: OpenAITranslator, started: float) -> list[str]:
+    """The served models; a 429 is waited out once when its Retry-After fits the deadline."""
+    try:
+        return translator.list_models()
+    except errors.RateLimitedError as exc:
+        left = DEADLINE_S - (time.perf_counter() - started) - RATE_LIMIT_RESERVE_S
+        if exc.retry_after is None or exc.retry_after > left:
+            raise
+        time.sleep(exc.retry_after)
+        return translator.list_models()
 
 
 def run_each(translation: TranslationSettings, keys: Sequence[str | None],

@@ -8,7 +8,9 @@ loading → recording → idle, or error (with a message).
 
 Settings reach the running app by one route, :meth:`App.apply`: the new settings are compared
 with the old ones and only what changed is restarted.  The collaborators come from
-:class:`Parts`, built by ``__main__`` (the composition root).
+:class:`Parts`, built by ``__main__`` (the composition root).  The recording worker is
+:mod:`~whispertrans_tray.app.recording`'s; the translation service, its answers on the
+subtitles and the outages told once are :mod:`~whispertrans_tray.app.translation_view`'s.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from whispertrans_tray.app.live import AudioSource
 from whispertrans_tray.app.recording import Recording
 from whispertrans_tray.app.server_check import ConnectionReport
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
+from whispertrans_tray.app.translation_view import TranslationView
+from whispertrans_tray.causes import os_error
 from whispertrans_tray.core.outage import Outage
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
@@ -42,7 +46,6 @@ from whispertrans_tray.desktop.tray import Tray, TrayActions, TrayState
 from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers.asr_faster_whisper import LoadedModel
-from whispertrans_tray.providers.translate_openai import plain_http_warning
 from whispertrans_tray.settings import (
     AsrSettings,
     AudioSettings,
@@ -53,7 +56,6 @@ from whispertrans_tray.settings import (
 
 log = logging.getLogger(__name__)
 
-RESUMED_SHOWN_MS = 6000  # "translation resumed" leaves the status line after this
 DRAIN_MS = 50  # while recording: subtitles appear within a frame or three
 IDLE_DRAIN_MS = 250  # idle: wake Tk less often (idle CPU)
 
@@ -124,6 +126,7 @@ class App:
         self.service: TranslationService | None = None
         self.outage = Outage()
         """Whether translation is down (the status line, tooltip and notices follow it)."""
+        self.translation = TranslationView(self)
         self.devices: tuple[tuple[str, str], ...] = ()
         self.tray: Tray | None = None
         self.hotkeys: Hotkeys | None = None
@@ -170,7 +173,8 @@ class App:
 
     def quit(self) -> None:
         """Stop everything; returns within about two seconds (the sentence being spoken is
-        committed: decoded if there is time, else as its partial line)."""
+        committed: decoded if there is time, else as its partial line; with no partial line
+        yet, the decode is given up to ``recording.NO_PARTIAL_GRACE_S`` more)."""
         self.recording.stop(wait=1.5, final=True)
         if self.service is not None:
             self.service.close(0.5)
@@ -224,85 +228,9 @@ class App:
         self.subtitles.apply(event, translating=self.service is not None)
         self.overlay.show(self.subtitles.visible(), self.subtitles.partial)
 
-    # -- translation ----------------------------------------------------------------------
+    # -- translation (the service, its updates, outages: translation_view) ---------------
     def _start_translation(self) -> None:
-        def on_update(update: TranslationUpdate) -> None:
-            if update.done:
-                self.history.translation(update.index, update.text, update.error, update.late)
-            self.post(lambda: self._show_translation(update), droppable=not update.done)
-
-        def on_status(brief: str, message: str) -> None:  # the endpoint in use changed
-            def show() -> None:
-                self.overlay.set_status(brief)
-                self.notify(message)
-                if self.tray is not None:
-                    self.tray.refresh()
-                self._tell_settings_window()
-            self.post(show)
-
-        try:
-            self.service = self.parts.translation(self.settings.translation, self.api_key,
-                                                  on_update, self.settings.ui_language,
-                                                  on_status)
-        except WhisperTransError as exc:
-            self.fail(exc.message(self.settings.ui_language))
-            return
-        warning = plain_http_warning(self.settings.translation.url, self.api_key,
-                                     self.settings.ui_language)
-        if warning:
-            self.overlay.set_status(warning)
-            self.notify(warning)
-
-    def _show_translation(self, update: TranslationUpdate) -> None:
-        """A late translation fills its line in the history; the overlay repaints only if
-        that line is still on screen (it never goes back to an older sentence)."""
-        on_screen = any(line.sentence.index == update.index for line in self.subtitles.visible())
-        self.subtitles.apply_translation(update.index, update.text, update.done, update.error,
-                                         update.late)
-        if update.done and update.text:
-            self._translation_arrived()
-        if update.late and not on_screen:
-            return
-        self.overlay.show(self.subtitles.visible(), self.subtitles.partial)
-        if update.error and not update.late:
-            self._translation_failed(update)
-
-    def _translation_failed(self, update: TranslationUpdate) -> None:
-        """The subtitles get one short line; the cause and fix are told once per outage."""
-        brief = update.brief or self.t("translate.brief.failed")
-        if self.outage.failed(brief, update.error):
-            log.warning("Translation is down (sentences keep their source text): %s",
-                        update.error)
-            self.notify(update.error, self.t("translate.outage_title"))
-            if self.tray is not None:
-                self.tray.refresh()
-        self.overlay.set_status(brief)
-
-    def _translation_arrived(self) -> None:
-        if not self.outage.succeeded():
-            return
-        log.info("Translation resumed")
-        resumed = self.t("translate.resumed")
-        self.overlay.set_status(resumed)
-        self.notify(resumed)
-        if self.tray is not None:
-            self.tray.refresh()
-
-        def clear() -> None:
-            if self.overlay.status == resumed:
-                self.overlay.set_status("")
-        self.root.after(RESUMED_SHOWN_MS, clear)
-
-    def _restart_translation(self) -> None:
-        if self.service is not None:
-            self.service.close(0.5)
-            self.service = None
-        if self.settings.translation.enabled:
-            self._start_translation()
-        elif self.outage.active:  # translation off: nothing is down any more
-            self.outage.succeeded()
-            self.overlay.set_status("")
-        self._tell_settings_window()
+        self.translation.start()
 
     # -- settings: one route --------------------------------------------------------------
     def change(self, *, audio: AudioSettings | None = None,
@@ -341,7 +269,7 @@ class App:
         if (new.hotkeys != old.hotkeys or language) and self.hotkeys is not None:
             self.start_hotkeys()
         if new.translation != old.translation or language:
-            self._restart_translation()
+            self.translation.restart()
         asr_changed = (new.asr != old.asr
                        or new.translation.glossary != old.translation.glossary)  # hotwords
         if new.audio != old.audio or asr_changed:
@@ -397,11 +325,13 @@ class App:
                 self.settings_path, lambda: self.post(self.reload_settings),
                 self.outage.problem)
         except OSError as exc:
-            self.fail(str(exc))
+            log.info("Cannot open the settings window: %r", exc)
+            self.fail(self.t("app.settings_window_failed", detail=os_error(exc),
+                             path=path))
             return
-        self._tell_settings_window()
+        self.tell_settings_window()
 
-    def _tell_settings_window(self) -> None:
+    def tell_settings_window(self) -> None:
         """The open settings window shows the translation endpoint in use."""
         if self._settings_window is not None:
             settings_window.tell_child(self._settings_window, self.endpoint_status())

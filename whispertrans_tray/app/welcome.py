@@ -84,6 +84,9 @@ def _check_server(app: App, welcome: str) -> None:
                                     app.settings.ui_language)
     if report.ok:
         return
+    if report.limited:  # there, only rate-limited for now: no outage to announce
+        log.info("First-run check: the translation server is rate-limiting (HTTP 429)")
+        return
     message = app.t("welcome.server_unusable", detail=report.message)
 
     def show() -> None:

@@ -90,6 +90,17 @@ def notice(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def print_result(ok: bool, message: str, *more: str) -> int:
+    """A check's result (``message``, then each of ``more`` that is not empty): on stdout with
+    exit code 0 when ``ok``, else on stderr with exit code 1."""
+    stream = sys.stdout if ok else sys.stderr
+    print(message, file=stream)
+    for line in more:
+        if line:
+            print(line, file=stream)
+    return 0 if ok else 1
+
+
 class Progress:
     """File mode's progress bar (tqdm on stderr), in seconds of audio."""
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio
 from whispertrans_tray.errors import AudioError, NoAudioDeviceError
-from whispertrans_tray.i18n import tr
+from whispertrans_tray.i18n import Phrase, tr
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,9 @@ def _soundcard() -> Any:
     try:
         import soundcard
     except Exception as exc:  # soundcard raises odd errors without an audio server
-        detail = str(exc) or "no connection to the audio server"
-        raise NoAudioDeviceError("audio.no_server", detail=detail) from exc
+        log.info("soundcard cannot be used: %r", exc)
+        raise NoAudioDeviceError("audio.no_server",
+                                 detail=Phrase.of("cause.no_audio_service")) from exc
     return soundcard
 
 
@@ -192,9 +193,11 @@ class AudioCapture:
             except AudioError as exc:
                 self._status(exc.message(self.ui_language))
             except Exception as exc:  # the device vanished under us
+                log.info("Capture from %s stopped: %r", self.connected_device or self.device
+                            or self.source, exc)
                 self._status(tr("audio.device_lost", self.ui_language,
                                 name=self.connected_device or self.device or self.source,
-                                detail=f"{type(exc).__name__}: {exc}"))
+                                detail=Phrase.of("cause.device_gone")))
             if self._stop.wait(backoff):
                 return
             backoff = min(backoff * 2, MAX_BACKOFF_S)

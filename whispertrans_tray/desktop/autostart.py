@@ -15,14 +15,18 @@ the entry and the fix.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from whispertrans_tray import causes
 from whispertrans_tray.errors import AutostartError
 from whispertrans_tray.i18n import tr
+
+log = logging.getLogger(__name__)
 
 WINDOWED_EXE = "WhisperTrans Tray.exe"
 """The Windows bundle's app without a console (installer/whispertrans-tray.spec)."""
@@ -102,7 +106,8 @@ def set_enabled(enabled: bool) -> None:
         else:
             found.disable()
     except OSError as exc:
-        raise AutostartError(place=found.location(), detail=exc.strerror or exc) from exc
+        log.info("Cannot change start on login at %s: %r", found.location(), exc)
+        raise AutostartError(place=found.location(), detail=causes.os_error(exc)) from exc
 
 
 def desktop_entry(install: bool, ui_language: str) -> tuple[bool, str]:
@@ -118,7 +123,8 @@ def desktop_entry(install: bool, ui_language: str) -> tuple[bool, str]:
             return True, tr("desktop.installed", ui_language, paths=", ".join(map(str, paths)))
         removed = autostart_xdg.uninstall_launcher()
     except OSError as exc:
+        log.info("Cannot write the menu entry: %r", exc)
         return False, tr("desktop.failed", ui_language, path=exc.filename or "",
-                         detail=exc.strerror or exc)
+                         detail=causes.os_error(exc))
     return True, (tr("desktop.removed", ui_language, paths=", ".join(map(str, removed)))
                   if removed else tr("desktop.nothing", ui_language))

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from whispertrans_tray.desktop.hotkey_notation import check
 from whispertrans_tray.errors import HotkeyError
-from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, Phrase
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,9 @@ class Hotkeys:
             try:
                 self.handle = backend().register(valid)
             except HotkeyError as exc:
-                self.failed.update(dict.fromkeys(valid, str(exc.params["detail"])))
+                detail = exc.params["detail"]
+                self.failed.update(dict.fromkeys(valid, detail.text(self.language) if isinstance(
+                    detail, Phrase) else str(detail)))
         for hotkey, reason in self.failed.items():
             log.warning("Hotkey %s not registered: %s", hotkey, reason)
         if self.failed:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from whispertrans_tray.desktop.hotkey_notation import to_keyboard_notation
 from whispertrans_tray.errors import HotkeyError
+from whispertrans_tray.i18n import Phrase
+
+log = logging.getLogger(__name__)
 
 
 def register(bindings: Mapping[str, Callable[[], None]]) -> Any:
@@ -14,7 +18,9 @@ def register(bindings: Mapping[str, Callable[[], None]]) -> Any:
     try:
         import keyboard
     except ImportError as exc:
-        raise HotkeyError(hotkey=", ".join(bindings), detail=str(exc)) from exc
+        log.info("The keyboard package cannot be used: %r", exc)
+        raise HotkeyError(hotkey=", ".join(bindings),
+                          detail=Phrase.of("cause.no_key_listener")) from exc
     handles: list[Any] = []
     for hotkey, callback in bindings.items():
         try:
@@ -22,7 +28,8 @@ def register(bindings: Mapping[str, Callable[[], None]]) -> Any:
         except (ValueError, OSError) as exc:
             for handle in handles:
                 keyboard.remove_hotkey(handle)
-            raise HotkeyError(hotkey=hotkey, detail=str(exc)) from exc
+            log.info("Hotkey %s was refused: %r", hotkey, exc)
+            raise HotkeyError(hotkey=hotkey, detail=Phrase.of("cause.hotkey_refused")) from exc
     return handles
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from whispertrans_tray.errors import HotkeyError
+from whispertrans_tray.i18n import Phrase
 
 log = logging.getLogger(__name__)
 
@@ -20,20 +21,23 @@ log = logging.getLogger(__name__)
 def register(bindings: Mapping[str, Callable[[], None]]) -> Any:
     """Start a listener for ``bindings`` (pynput notation); returns it for :func:`unregister`."""
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
-        raise HotkeyError(hotkey=", ".join(bindings), detail="no X display (DISPLAY is not set)")
+        raise HotkeyError(hotkey=", ".join(bindings), detail=Phrase.of("cause.no_display_set"))
+    unavailable = Phrase.of("cause.no_key_listener")
     try:
         from pynput import keyboard
     except ImportError as exc:  # pynput found no usable backend (no X server, …)
-        raise HotkeyError(hotkey=", ".join(bindings), detail=str(exc).splitlines()[0]) from exc
+        log.info("pynput has no keyboard backend here: %r", exc)
+        raise HotkeyError(hotkey=", ".join(bindings), detail=unavailable) from exc
     try:
         listener = keyboard.GlobalHotKeys(dict(bindings))
         listener.start()
         listener.wait()
     except Exception as exc:  # any backend failure is reported, not fatal
-        raise HotkeyError(hotkey=", ".join(bindings), detail=str(exc) or type(exc).__name__) \
-            from exc
+        log.info("The key listener did not start: %r", exc)
+        raise HotkeyError(hotkey=", ".join(bindings), detail=unavailable) from exc
     if not listener.is_alive():
-        raise HotkeyError(hotkey=", ".join(bindings), detail="the key listener stopped")
+        log.warning("The key listener stopped at once")
+        raise HotkeyError(hotkey=", ".join(bindings), detail=unavailable)
     return listener
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from whispertrans_tray import causes
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.languages import LANGUAGES
 from whispertrans_tray.desktop import autostart
@@ -153,8 +154,11 @@ class SettingsApi:
             if asr_api_key is not None:
                 self._services.store_asr_key(asr_api_key)
         except Exception as exc:  # a keyring or disk problem is shown, not raised
+            log.info("Saving from the settings window failed: %r", exc)
             message = exc.message(result.settings.ui_language) \
-                if isinstance(exc, WhisperTransError) else str(exc)
+                if isinstance(exc, WhisperTransError) else tr(
+                    "settings.store_failed", result.settings.ui_language,
+                    detail=causes.os_error(exc))
             return {"ok": False, "errors": {"": message}}
         self.saved += 1
         self._on_saved()

@@ -48,9 +48,13 @@ def load(name: str) -> Any:
     return importlib.import_module(f"pystray._{name}")
 
 
-def watcher_present(timeout_ms: int = 1000) -> bool:
+def watcher_present(timeout_ms: int = 5000) -> bool:
     """Whether a StatusNotifierWatcher owns its name on the session bus and a host (a panel
     that shows the items) has registered with it (False without a bus or without PyGObject).
+
+    Each question waits up to ``timeout_ms``: at login the bus and the panel are busy
+    starting everything, and a hasty "no answer" would put the icon in an X11 tray that a
+    GNOME or KDE panel never shows.
     """
     try:
         from gi.repository import Gio, GLib

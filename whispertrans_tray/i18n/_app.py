@@ -35,6 +35,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Unknown setting '{field}' was ignored.",
     },
     "settings.rejected": {"zh-TW": "{detail}", "en": "{detail}"},
+    "settings.store_failed": {
+        "zh-TW": "無法儲存設定或 API Key（{detail}）。請確認設定資料夾可寫入，且系統的金鑰圈"
+        "（keyring）可以使用；詳情記錄在日誌中。",
+        "en": "The settings or the API key could not be saved ({detail}). Check that the "
+        "settings folder is writable and that the system keyring works; the details are in "
+        "the log.",
+    },
     "settings.save_failed": {
         "zh-TW": "無法儲存設定到 {path}：{detail}。請確認資料夾可寫入。",
         "en": "Could not save the settings to {path}: {detail}. Check that the folder is "
@@ -118,6 +125,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "app.already_running": {
         "zh-TW": "WhisperTrans Tray 已在執行中，已請它顯示字幕。",
         "en": "WhisperTrans Tray is already running; it was asked to show its subtitles.",
+    },
+    "app.settings_window_failed": {
+        "zh-TW": "無法開啟設定視窗：{detail}。請查看日誌，或直接編輯設定檔 {path}。",
+        "en": "The settings window could not be opened: {detail}. Check the log, or edit the "
+        "settings file {path} directly.",
     },
     "app.no_display": {
         "zh-TW": "無法開啟字幕視窗（{detail}）：這台電腦沒有可用的螢幕。"

@@ -27,8 +27,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "connection, or choose the bundled 'base' model or a local model folder in the settings.",
     },
     "model.load_failed": {
-        "zh-TW": "無法載入 Whisper 模型「{name}」：{detail}。",
-        "en": "Could not load the Whisper model '{name}': {detail}.",
+        "zh-TW": "無法載入 Whisper 模型「{name}」：{detail}。請在設定中重新下載該模型，"
+        "或改用內建的 base 模型。",
+        "en": "Could not load the Whisper model '{name}': {detail}. Download it again in the "
+        "settings, or choose the bundled 'base' model.",
     },
     "model.download_unreachable": {
         "zh-TW": "無法下載 Whisper 模型「{name}」：連不上 {host}（{detail}）。請確認網路連線"
@@ -81,15 +83,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "http://192.168.100.10:8000/v1/audio/transcriptions.",
     },
     "asr.remote_unreachable": {
-        "zh-TW": "無法連線到語音辨識伺服器 {url}（{detail}）。請確認伺服器已啟動、防火牆允許連線，"
-        "以及 URL 的主機與端口正確。",
-        "en": "Cannot connect to the recognition server {url} ({detail}). Check that it is "
-        "running, that the firewall allows the connection, and the host and port in the URL.",
+        "zh-TW": "無法連線到 {host} 上的語音辨識伺服器：{detail}。請確認伺服器已啟動、防火牆允許連線，"
+        "以及設定中 URL 的主機與端口正確。",
+        "en": "Cannot connect to the recognition server at {host}: {detail}. Check that it is "
+        "running, that the firewall allows the connection, and the host and port in the URL "
+        "in the settings.",
     },
     "asr.remote_timeout": {
-        "zh-TW": "語音辨識伺服器 {url} 在 {seconds:.1f} 秒內沒有回應。"
+        "zh-TW": "{host} 上的語音辨識伺服器在 {seconds:.1f} 秒內沒有回應。"
         "伺服器可能過載；請使用 GPU 或較小的模型。",
-        "en": "The recognition server {url} did not answer within {seconds:.1f} s. It may be "
+        "en": "The recognition server at {host} did not answer within {seconds:.1f} s. It may be "
         "overloaded: use a GPU or a smaller model.",
     },
     "asr.remote_auth": {
@@ -98,21 +101,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "key in the speech recognition settings.",
     },
     "asr.remote_too_large": {
-        "zh-TW": "語音辨識伺服器拒絕了音訊大小（HTTP 413：{detail}）。請放寬伺服器（或其前面的代理）"
+        "zh-TW": "語音辨識伺服器拒絕了音訊大小（HTTP 413；{detail}）。請放寬伺服器（或其前面的代理）"
         "的上傳大小限制，例如 nginx 的 client_max_body_size。",
-        "en": "The recognition server refused the audio as too large (HTTP 413: {detail}). "
+        "en": "The recognition server refused the audio as too large (HTTP 413; {detail}). "
         "Raise the upload limit of the server or the proxy in front of it (e.g. nginx "
         "client_max_body_size).",
     },
     "asr.remote_not_compatible": {
-        "zh-TW": "{url} 不是 OpenAI 相容的語音辨識 API（{detail}）。請確認 URL 指向 "
+        "zh-TW": "{host} 上的伺服器不是 OpenAI 相容的語音辨識 API（{detail}）。請確認設定中的 URL 指向 "
         "/v1/audio/transcriptions 或 /v1，且伺服器提供該模型。",
-        "en": "{url} is not an OpenAI-compatible speech recognition API ({detail}). Check that "
+        "en": "The server at {host} is not an OpenAI-compatible speech recognition API ({detail}). "
+        "Check that "
         "the URL points to /v1/audio/transcriptions or /v1 and that the server has the model.",
     },
     "asr.remote_server_error": {
-        "zh-TW": "語音辨識伺服器發生錯誤（HTTP {status}：{detail}）。請查看伺服器的日誌。",
-        "en": "The recognition server failed (HTTP {status}: {detail}). Check the server's log.",
+        "zh-TW": "語音辨識伺服器發生錯誤（HTTP {status}；{detail}）。請查看伺服器的日誌。",
+        "en": "The recognition server failed (HTTP {status}; {detail}). Check the server's log.",
     },
     "asr.remote_bad_answer": {
         "zh-TW": "語音辨識伺服器的回應無法使用（{detail}）。請確認伺服器支援 "
@@ -121,8 +125,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "supports response_format=verbose_json (with timestamps).",
     },
     "asr.remote_slower": {
-        "zh-TW": "語音辨識伺服器 {url} 比本機辨識慢（{remote_ms:.0f} ms，本機約 {local_ms:.0f} ms）。",
-        "en": "The recognition server {url} is slower than local decoding ({remote_ms:.0f} ms, "
+        "zh-TW": "{host} 上的語音辨識伺服器比本機辨識慢（{remote_ms:.0f} ms，本機約 {local_ms:.0f} ms）。",
+        "en": "The recognition server at {host} is slower than local decoding ({remote_ms:.0f} ms, "
         "locally about {local_ms:.0f} ms).",
     },
     "asr.fallback_local": {
@@ -130,8 +134,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Recognizing locally: {cause} The app returns to the server when it recovers.",
     },
     "asr.back_to_remote": {
-        "zh-TW": "語音辨識伺服器 {url} 已恢復（測試 {ms:.0f} ms），改回使用伺服器辨識。",
-        "en": "The recognition server {url} is back (test decode {ms:.0f} ms); recognizing "
+        "zh-TW": "{host} 上的語音辨識伺服器已恢復（測試 {ms:.0f} ms），改回使用伺服器辨識。",
+        "en": "The recognition server at {host} is back (test decode {ms:.0f} ms); recognizing "
         "there again.",
     },
     "asr.conn_ok": {

@@ -6,9 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from whispertrans_tray.i18n import Phrase
+
 
 class InvalidURLError(ValueError):
-    """``url`` is not an http(s) URL with a host; ``str(exc)`` says why, in a few words."""
+    """``url`` is not an http(s) URL with a host; :attr:`cause` says why, in words for a
+    message (``str(exc)``: the same in English)."""
+
+    def __init__(self, cause: str) -> None:
+        self.cause = Phrase.of(cause)
+        super().__init__(self.cause.text("en"))
 
 
 def base_url(url: str, suffixes: Sequence[str]) -> str:
@@ -17,13 +24,13 @@ def base_url(url: str, suffixes: Sequence[str]) -> str:
     host name or a bad port."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https"):
-        raise InvalidURLError("it must start with http:// or https://")
+        raise InvalidURLError("cause.url_scheme")
     if not parts.hostname:
-        raise InvalidURLError("it has no host name")
+        raise InvalidURLError("cause.url_no_host")
     try:
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError as exc:
-        raise InvalidURLError(str(exc)) from exc
+        raise InvalidURLError("cause.url_port") from exc
     path = parts.path.rstrip("/")
     for suffix in suffixes:
         if path.endswith(suffix):

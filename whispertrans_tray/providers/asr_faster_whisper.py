@@ -21,11 +21,18 @@ import numpy as np
 
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
 from whispertrans_tray.errors import ModelLoadError
-from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, tr
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, Phrase, tr
 from whispertrans_tray.providers import model_manager, model_store
 from whispertrans_tray.settings import AsrSettings
 
 log = logging.getLogger(__name__)
+
+
+def _load_cause(exc: BaseException) -> Phrase:
+    """Why CTranslate2 could not load a model, in words (its own text goes to the log)."""
+    text = str(exc).lower()
+    return Phrase.of("cause.out_of_memory" if "memory" in text or isinstance(exc, MemoryError)
+                     else "cause.model_files")
 
 CPU_ENCODER_PAD_S = 2.0
 """With the bundled base model on a CPU the encoder sees the audio plus this much padding
@@ -117,17 +124,20 @@ def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE,
         model: Any = WhisperModel(path, device=device, compute_type=compute,
                                   cpu_threads=_threads(settings.cpu_threads))
     except Exception as exc:
+        log.info("Loading Whisper %s from %s on %s/%s failed: %r", settings.model, path,
+                    device, compute, exc)
         if device != "cuda":
-            raise ModelLoadError(name=settings.model, detail=str(exc)) from exc
-        notice = tr("model.cuda_fallback", ui_language, detail=exc)
-        log.warning("%s", notice)
+            raise ModelLoadError(name=settings.model, detail=_load_cause(exc)) from exc
+        notice = tr("model.cuda_fallback", ui_language, detail=Phrase.of("cause.no_cuda"))
         device, compute = "cpu", "int8"
         path = resolve_model(settings.model, device)
         try:
             model = WhisperModel(path, device=device, compute_type=compute,
                                  cpu_threads=_threads(settings.cpu_threads))
         except Exception as exc2:
-            raise ModelLoadError(name=settings.model, detail=str(exc2)) from exc2
+            log.info("Loading Whisper %s from %s on the CPU failed: %r", settings.model,
+                        path, exc2)
+            raise ModelLoadError(name=settings.model, detail=_load_cause(exc2)) from exc2
     info = LoadedModel(settings.model, path, device, compute, time.perf_counter() - started,
                        notice)
     log.info("Loaded Whisper %s from %s on %s/%s in %.2f s", info.name, info.path, device,

@@ -16,7 +16,6 @@ import io
 import json
 import logging
 import re
-import ssl
 import time
 import wave
 from collections.abc import Sequence
@@ -25,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from whispertrans_tray import logs
+from whispertrans_tray import causes, logs
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
 from whispertrans_tray.errors import RecognitionServerError
+from whispertrans_tray.i18n import Phrase
 from whispertrans_tray.providers import _urls
 from whispertrans_tray.providers.whisper_languages import code as language_code
 
@@ -48,7 +48,7 @@ def base_url(url: str) -> str:
     try:
         return _urls.base_url(url, ("/audio/transcriptions", "/audio/translations", "/models"))
     except _urls.InvalidURLError as exc:
-        raise RecognitionServerError("asr.bad_url", url=url, detail=str(exc)) from exc
+        raise RecognitionServerError("asr.bad_url", url=url, detail=exc.cause) from exc
 
 
 def wav_bytes(audio: Audio) -> bytes:
@@ -146,10 +146,12 @@ class RemoteWhisper:
         try:
             data = json.loads(body)
         except ValueError:
+            log.info("The recognition server %s answered %s, not JSON: %r", self.url,
+                     kind or "without a content type", body[:200])
             raise RecognitionServerError(
-                "asr.remote_not_compatible", url=self.url,
-                detail=f"it answered {kind or 'without a content type'}, not JSON: "
-                f"{body[:60]!r}") from None
+                "asr.remote_not_compatible", host=causes.host(self.url),
+                detail=Phrase.of("cause.web_page" if "html" in kind or body.lstrip()[:1] == "<"
+                                 else "cause.not_json")) from None
         result = parse(data, audio.size / SAMPLE_RATE, language or prefer or "")
         self.last_seconds = time.perf_counter() - started
         return result
@@ -162,33 +164,32 @@ def map_error(exc: BaseException, url: str, seconds: float) -> RecognitionServer
 
     if isinstance(exc, RecognitionServerError):
         return exc
+    log.info("Recognition request to %s failed: %r", url, exc)
+    host = causes.host(url)
     if isinstance(exc, openai.APITimeoutError):
-        return RecognitionServerError("asr.remote_timeout", url=url, seconds=seconds)
+        return RecognitionServerError("asr.remote_timeout", host=host, seconds=seconds)
     if isinstance(exc, openai.APIConnectionError):
-        chain: list[BaseException] = []
-        current: BaseException | None = exc
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = current.__cause__ or current.__context__
-        if any(isinstance(e, httpx2.TimeoutException) for e in chain):
-            return RecognitionServerError("asr.remote_timeout", url=url, seconds=seconds)
-        tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
-        cause = repr(tls or exc.__cause__ or exc)[:200]
-        return RecognitionServerError("asr.remote_unreachable", url=url, detail=cause)
+        if any(isinstance(e, httpx2.TimeoutException) for e in causes.chain(exc)):
+            return RecognitionServerError("asr.remote_timeout", host=host, seconds=seconds)
+        return RecognitionServerError("asr.remote_unreachable", host=host,
+                                      detail=causes.network(exc))
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
-        detail = str(exc)[:160]
+        said = causes.server_message(exc.body)
+        words = Phrase.of("cause.server_said", said=said) if said \
+            else Phrase.of("cause.server_silent")
         if status in (401, 403):
             return RecognitionServerError("asr.remote_auth", status=status)
         if status == 413:
-            return RecognitionServerError("asr.remote_too_large", detail=detail)
+            return RecognitionServerError("asr.remote_too_large", detail=words)
         if status >= 500:
             return RecognitionServerError("asr.remote_server_error", status=status,
-                                          detail=detail)
-        return RecognitionServerError("asr.remote_not_compatible", url=url,
-                                      detail=f"HTTP {status} {detail}")
+                                          detail=words)
+        return RecognitionServerError("asr.remote_not_compatible", host=host, detail=Phrase.of(
+            "cause.http_status_said", status=status, said=said) if said
+            else Phrase.of("cause.http_status", status=status))
     return RecognitionServerError("asr.remote_bad_answer",
-                                  detail=f"{type(exc).__name__}: {exc}"[:200])
+                                  detail=Phrase.of("cause.unreadable_answer"))
 
 
 def _number(value: Any) -> float | None:
@@ -230,11 +231,12 @@ def parse(data: Any, duration: float, language: str = "") -> Transcript:
     """
     if not isinstance(data, dict):
         raise RecognitionServerError("asr.remote_bad_answer",
-                                     detail=f"a JSON {type(data).__name__}, not an object")
+                                     detail=Phrase.of("cause.not_object"))
     spoken = language_code(str(data.get("language") or language or ""))
     text = data.get("text")
     if not isinstance(text, str):
-        raise RecognitionServerError("asr.remote_bad_answer", detail="no text in the answer")
+        raise RecognitionServerError("asr.remote_bad_answer",
+                                     detail=Phrase.of("cause.no_text"))
     words: list[Word] = []
     raw_words = data.get("words")
     if isinstance(raw_words, list) and raw_words:
@@ -257,7 +259,7 @@ def parse(data: Any, duration: float, language: str = "") -> Transcript:
             words.extend(_spread(segment["text"], start, max(end, start), spoken))
     if not words and text.strip():
         raise RecognitionServerError("asr.remote_bad_answer",
-                                     detail="text without word or segment timestamps")
+                                     detail=Phrase.of("cause.no_timestamps"))
     clipped = tuple(Word(min(max(w.start, 0.0), duration), min(max(w.end, w.start, 0.0),
                                                                duration), w.text)
                     for w in words if w.text.strip())

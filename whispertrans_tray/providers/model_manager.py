@@ -10,6 +10,7 @@ cache folder and its lock files), unless the model was already complete before i
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from whispertrans_tray import causes
 from whispertrans_tray.errors import ModelDownloadCancelledError, ModelDownloadError, ModelError
 from whispertrans_tray.providers import model_store
 
@@ -114,7 +116,9 @@ def remove(name: str, cache: Path | None = None) -> None:
     try:
         _remove_repo(cache, repo)
     except OSError as exc:
-        raise ModelError("model.remove_failed", name=name, path=folder, detail=exc) from exc
+        log.info("Cannot remove %s: %r", folder, exc)
+        raise ModelError("model.remove_failed", name=name, path=folder,
+                         detail=causes.os_error(exc)) from exc
 
 
 def _remove_repo(cache: Path, repo: str) -> None:
@@ -158,12 +162,12 @@ def download(name: str, on_progress: Progress, cancel: threading.Event,
         if isinstance(exc, ModelError) or not isinstance(exc, Exception):
             raise
         host = urlsplit(endpoint or DEFAULT_ENDPOINT).netloc
-        log.warning("Download of %s from %s failed: %s: %s", repo, host, type(exc).__name__,
+        log.info("Download of %s from %s failed: %s: %s", repo, host, type(exc).__name__,
                     exc)
         cause = _innermost(exc)
         key = "model.download_unreachable" if _is_connect_error(cause) \
             else "model.download_interrupted"
-        raise ModelDownloadError(key, name=name, host=host, detail=_short(cause)) from exc
+        raise ModelDownloadError(key, name=name, host=host, detail=_cause(exc, key)) from exc
 
 
 def _planned_bytes(repo: str, cache: Path, endpoint: str | None) -> int:
@@ -192,10 +196,16 @@ def _is_connect_error(exc: BaseException) -> bool:
         or (isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError))
 
 
-def _short(exc: BaseException) -> str:
-    """An exception in one line."""
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+def _cause(exc: BaseException, key: str) -> causes.Phrase:
+    """Why a download failed, in words: the network's reason, or the disk's."""
+    disk = next((e for e in causes.chain(exc) if isinstance(e, OSError)
+                 and e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS)), None)
+    if disk is not None:
+        return causes.os_error(disk)
+    phrase = causes.network(exc)
+    if key == "model.download_interrupted" and phrase.key == "cause.no_connection":
+        return causes.Phrase.of("cause.dropped")
+    return phrase
 
 
 def _progress_class(on_progress: Progress, cancel: threading.Event,

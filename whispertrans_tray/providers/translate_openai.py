@@ -8,36 +8,45 @@ ask thinking models not to think (vLLM ``chat_template_kwargs``, Ollama ``think`
 any ``<think>…</think>`` that still arrives.  Every failure becomes a
 :class:`~whispertrans_tray.errors.TranslationError` that names the cause and the fix.
 
-An answer counts only when the server said it was finished (a ``finish_reason``): a stream
-that just stops is cut off, and its fragment is never returned as a translation.  A 429 is
-waited out (``Retry-After``, else a growing pause) as long as the request's deadline allows.
+An answer counts only when the server said it was finished (``data: [DONE]`` or a
+``finish_reason``, see :mod:`~whispertrans_tray.providers.chat_stream`): a connection that ends
+with neither is cut off, and its fragment is never returned as a translation.  An answer the
+server stopped at ``max_tokens`` (``finish_reason: "length"``) is kept, ending in
+:data:`TRUNCATED_MARK` (``Result.truncated``); one with no text at all (the model spent every
+token thinking) is an :class:`~whispertrans_tray.errors.AnswerTooLongError` naming the fix.
+A 429 is waited out (``Retry-After``, else a growing pause) as long as the request's deadline
+allows.
 An answer far longer than ``max_tokens`` allows (a server that ignores it) is cut at
 :data:`CHARS_PER_TOKEN` × ``max_tokens`` characters and the rest is not read.
+
+The stream is read by :mod:`~whispertrans_tray.providers.translate_stream`; failures are
+explained by :mod:`~whispertrans_tray.providers.translate_errors`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
 import ipaddress
 import logging
-import socket
-import ssl
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from whispertrans_tray import errors, logs
-from whispertrans_tray.i18n import tr
+from whispertrans_tray import causes, errors, logs
+from whispertrans_tray.i18n import Phrase, tr
 from whispertrans_tray.providers import _urls
-from whispertrans_tray.providers.prompt import Pair, ThinkFilter, build_messages
+from whispertrans_tray.providers.chat_stream import ChatStream
+from whispertrans_tray.providers.prompt import Pair, build_messages
+from whispertrans_tray.providers.translate_errors import map_error, retry_after_s, unknown_model
+from whispertrans_tray.providers.translate_stream import StreamReader, Watchdog
 from whispertrans_tray.settings import TranslationSettings
 
 if TYPE_CHECKING:
     import httpx2
+
+__all__ = ["CHARS_PER_TOKEN", "TRUNCATED_MARK", "OpenAITranslator", "Result", "base_url",
+           "is_local", "map_error", "plain_http_warning", "retry_after_s", "unknown_model"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +55,7 @@ MIN_RETRY_BUDGET_S = 1.0  # a retry needs at least this much of the request's ti
 RETRY_PAUSE_S = 0.2
 RATE_LIMIT_PAUSE_S = 0.5  # first pause after a 429 without Retry-After; doubles each time
 CHARS_PER_TOKEN = 8  # generous for any script: more than this per max_tokens is not an answer
+TRUNCATED_MARK = "…"  # ends an answer the server stopped at max_tokens
 
 
 def base_url(url: str) -> str:
@@ -53,7 +63,7 @@ def base_url(url: str) -> str:
     try:
         return _urls.base_url(url, ("/chat/completions", "/completions", "/models"))
     except _urls.InvalidURLError as exc:
-        raise errors.BadURLError(url=url, detail=str(exc)) from exc
+        raise errors.BadURLError(url=url, detail=exc.cause) from exc
 
 
 def is_local(host: str) -> bool:
@@ -80,125 +90,6 @@ def plain_http_warning(url: str, api_key: str | None, ui_language: str,
     return tr("translate.plain_http_key", ui_language, host=host)
 
 
-def retry_after_s(value: str | None, now: float | None = None) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        return max(float(text), 0.0) if text.replace(".", "", 1).isdigit() else max(
-            email.utils.parsedate_to_datetime(text).timestamp()
-            - (time.time() if now is None else now), 0.0)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -> \
-        errors.TranslationError:
-    """The :class:`TranslationError` that explains ``exc`` (an openai or network error)."""
-    import httpx2
-    import openai
-
-    if isinstance(exc, errors.TranslationError):
-        return exc
-    detail = f"{type(exc).__name__}: {exc}"[:300]
-    if isinstance(exc, openai.APITimeoutError):
-        return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
-    if isinstance(exc, openai.APIConnectionError):
-        # Classified by the httpx/ssl exceptions it was raised from, not by their text.
-        chain = list(_chain(exc))
-        cause = repr(exc.__cause__ or exc)[:200]
-        tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
-        if tls is not None:
-            return errors.TLSError(url=url, detail=repr(tls)[:200])
-        if any(isinstance(e, httpx2.TimeoutException) for e in chain):
-            return errors.TranslationTimeoutError(url=url, seconds=timeout_s)
-        if any(isinstance(e, httpx2.RemoteProtocolError) for e in chain):
-            return errors.StreamBrokenError(detail=cause)
-        return errors.ServerUnreachableError(url=url, detail=cause)
-    if isinstance(exc, openai.APIStatusError):
-        status = exc.status_code
-        if status in (401, 403):
-            return errors.AuthenticationError(status=status)
-        if status == 429:
-            return errors.rate_limited(retry_after_s(exc.response.headers.get("retry-after")))
-        if status == 404:
-            # Servers say "unknown model" only in the text of the 404 (vLLM: "The model `x`
-            # does not exist.", OpenAI: code model_not_found), so the text decides here.
-            if "model" in str(exc).lower():
-                return errors.ModelNotFoundError(model=model, available="?")
-            return errors.NotCompatibleError(url=url, detail=f"HTTP 404 {str(exc)[:120]}")
-        if status >= 500:
-            return errors.ServerError(status=status, detail=str(exc)[:200])
-        return errors.NotCompatibleError(url=url, detail=f"HTTP {status} {str(exc)[:160]}")
-    if isinstance(exc, (openai.APIResponseValidationError, ValueError, KeyError, TypeError,
-                        AttributeError)):
-        return errors.StreamBrokenError(detail=detail)
-    if isinstance(exc, openai.OpenAIError):
-        return errors.NotCompatibleError(url=url, detail=detail)
-    return errors.StreamBrokenError(detail=detail)
-
-
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and the exceptions it was raised from (``__cause__``/``__context__``)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
-class _Watchdog:
-    """Aborts a streaming response at its deadline or when it is cancelled.
-
-    Closing an HTTP response from another thread does not wake a blocking read, so the
-    watchdog shuts the socket down, which does; the reader then sees a connection error and
-    :attr:`reason` says why.
-    """
-
-    def __init__(self, deadline: float, cancelled: Callable[[], bool]) -> None:
-        self.deadline = deadline
-        self.cancelled = cancelled
-        self.reason = ""  # "timeout" or "cancelled" once it fired
-        self._response: Any = None
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="translate-watchdog",
-                                        daemon=True)
-
-    def watch(self, response: Any) -> None:
-        self._response = response
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._done.set()
-
-    def _run(self) -> None:
-        while not self._done.wait(0.05):
-            if self.cancelled():
-                self.reason = "cancelled"
-            elif time.monotonic() >= self.deadline:
-                self.reason = "timeout"
-            else:
-                continue
-            _abort(self._response)
-            return
-
-
-def _abort(response: Any) -> None:
-    """Shut down the socket under an httpx response (or at least close the response)."""
-    try:
-        stream = response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if isinstance(sock, socket.socket):
-            sock.shutdown(socket.SHUT_RDWR)
-            return
-    except (AttributeError, OSError) as exc:
-        log.debug("Could not shut the stream's socket down: %s", exc)
-    with contextlib.suppress(Exception):
-        response.close()
-
-
 @dataclass(frozen=True)
 class Result:
     """A finished translation with its timing."""
@@ -209,6 +100,7 @@ class Result:
     chunks: int
     cancelled: bool = False
     capped: bool = False  # the answer ran far past max_tokens and was cut (the rest unread)
+    truncated: bool = False  # the server stopped at max_tokens (finish_reason "length")
 
 
 class OpenAITranslator:
@@ -315,82 +207,78 @@ class OpenAITranslator:
 
         started = time.perf_counter()
         budget = max(deadline - time.monotonic(), 0.1)
-        watchdog = _Watchdog(deadline, cancelled)
-        first = 0.0
-        text = ""
-        chunks = 0
-        events = 0
-        received = 0  # characters of content, thinking included
+        watchdog = Watchdog(deadline, cancelled)
         cap = self.settings.max_tokens * CHARS_PER_TOKEN
-        capped = False
-        finish: str | None = None
-        think = ThinkFilter()
+        reader = StreamReader(cap, on_text, cancelled, started)
+        stream = ChatStream(())
         try:
-            stream = self._client.chat.completions.create(
+            # The SSE is read here, not by the SDK's Stream, which swallows [DONE]
+            with self._client.chat.completions.with_streaming_response.create(
                 model=self.settings.model, messages=messages, stream=True,
                 temperature=self.settings.temperature, max_tokens=self.settings.max_tokens,
                 extra_body=self._extra_body(),
                 timeout=openai.Timeout(budget, connect=min(CONNECT_TIMEOUT_S, budget)),
-            )
-            with stream:
-                watchdog.watch(stream.response)
-                for chunk in stream:
-                    events += 1
-                    if cancelled():
-                        break
-                    if getattr(chunk, "error", None):
-                        raise errors.ServerError(status=500, detail=str(chunk.error)[:200])
-                    if not chunk.choices:
-                        continue
-                    finish = chunk.choices[0].finish_reason or finish
-                    delta = chunk.choices[0].delta.content or ""
-                    if received + len(delta) > cap:  # far past max_tokens: stop reading
-                        delta = delta[:max(cap - received, 0)]
-                        capped = True
-                    received += len(delta)
-                    visible = think.feed(delta)
-                    if delta and not first:
-                        first = time.perf_counter() - started
-                    chunks += 1 if delta else 0
-                    if visible:
-                        text += visible
-                        if on_text:
-                            on_text(text.strip())
-                    if capped:
-                        break
-            text += think.finish()
+            ) as response:
+                watchdog.watch(response.http_response)
+                stream = ChatStream(response.iter_lines())
+                reader.read(stream)
+            reader.end()
         except Exception as exc:
             if watchdog.reason == "cancelled":
-                return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
-            if watchdog.reason == "timeout":
-                error: errors.TranslationError = errors.TranslationTimeoutError(
-                    url=self.url, seconds=self.settings.timeout_s)
-            else:
-                error = map_error(exc, self.url, self.settings.timeout_s, self.settings.model)
-            if isinstance(error, errors.ModelNotFoundError):
-                error = self._model_missing()
-            if text:
+                return Result(reader.text.strip(), reader.first, time.perf_counter() - started,
+                              reader.chunks, True)
+            error = self._failure(exc, watchdog.reason)
+            if reader.text:
                 error.partial = True
             raise error from exc
         finally:
             watchdog.stop()
+        timing = (reader.first, time.perf_counter() - started, reader.chunks)
         if cancelled():
-            return Result(text.strip(), first, time.perf_counter() - started, chunks, True)
-        if not text.strip():
-            if not events:
-                raise errors.NotCompatibleError(
-                    url=self.url, detail="it sent no chat completion stream")
-            if finish is not None:
-                raise errors.StreamBrokenError(detail="the answer was empty")
-        if capped:
+            return Result(reader.text.strip(), *timing, True)
+        return self._ended(stream, reader, timing)
+
+    def _failure(self, exc: Exception, reason: str) -> errors.TranslationError:
+        """The error for a request or stream that raised ``exc`` (``reason``: the watchdog's)."""
+        import httpx2
+
+        if reason == "timeout" or isinstance(exc, httpx2.TimeoutException):
+            return errors.TranslationTimeoutError(host=causes.host(self.url),
+                                                  seconds=self.settings.timeout_s)
+        if isinstance(exc, httpx2.TransportError):
+            # The answer had started (the SDK raises its own errors before that): the
+            # connection broke mid-answer, so the answer is cut off (and asked again).
+            log.info("The answer from %s broke off: %r", self.url, exc)
+            return errors.StreamBrokenError(detail=Phrase.of("cause.dropped"))
+        error = map_error(exc, self.url, self.settings.timeout_s, self.settings.model)
+        return self._model_missing() if isinstance(error, errors.ModelNotFoundError) else error
+
+    def _ended(self, stream: ChatStream, reader: StreamReader,
+               timing: tuple[float, float, int]) -> Result:
+        """The result of a stream that ended: complete only with [DONE] or a finish_reason."""
+        text = reader.text.strip()
+        if reader.capped:
             log.warning("The answer ran past max_tokens (%d); kept its first %d characters",
-                        self.settings.max_tokens, cap)
-        elif finish is None:  # the stream ended, but the server never said it had finished
-            cut = errors.CutOffError(chars=len(text.strip()))
-            cut.partial = bool(text.strip())
+                        self.settings.max_tokens, reader.cap)
+            return Result(text, *timing, capped=True)
+        if not stream.events and not text:
+            raise errors.NotCompatibleError(host=causes.host(self.url),
+                                            detail=Phrase.of("cause.no_stream"))
+        if not stream.complete:  # the connection ended, but the server never said it finished
+            cut = errors.CutOffError(chars=len(text))
+            cut.partial = bool(text)
             raise cut
-        return Result(text.strip(), first, time.perf_counter() - started, chunks,
-                      capped=capped)
+        if stream.finish == "length":
+            if not text:  # every token went into thinking (reasoning or <think>)
+                raise errors.AnswerTooLongError(
+                    "translate.length_thinking" if reader.received else "translate.length_empty",
+                    max_tokens=self.settings.max_tokens)
+            log.warning("The server stopped the answer at max_tokens (%d): kept as cut",
+                        self.settings.max_tokens)
+            return Result(text + TRUNCATED_MARK, *timing, truncated=True)
+        if not text:
+            raise errors.StreamBrokenError(detail=Phrase.of("cause.empty_answer"))
+        return Result(text, *timing)
 
     def _model_missing(self) -> errors.ModelNotFoundError:
         try:
@@ -405,7 +293,8 @@ class OpenAITranslator:
             page = self._client.models.list()
             return sorted(str(m.id) for m in page.data)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise errors.NotCompatibleError(
-                url=self.url, detail=f"GET /models: {type(exc).__name__}") from exc
+            log.info("GET %s/models: unreadable answer: %r", self.url, exc)
+            raise errors.NotCompatibleError(host=causes.host(self.url), detail=Phrase.of(
+                "cause.models_unreadable")) from exc
         except Exception as exc:
             raise map_error(exc, self.url, self.settings.timeout_s) from exc

@@ -1,32 +1,14 @@
-"""Typed, frozen settings with documented fields, stored as JSON in the OS config folder.
+"""The settings' fields: typed, frozen dataclasses, one per section, each field documented
+(its default, and for numbers the range :mod:`whispertrans_tray.typed_json` checks).
 
-The file is ``settings.json`` under ``platformdirs.user_config_dir("WhisperTrans Tray")``.  Saving
-is atomic (write a temporary file, then ``os.replace``).  Loading never fails: a corrupt file
-(bad JSON, bad encoding, absurd nesting) is kept as ``settings.json.bak`` (then ``.bak.1``,
-``.bak.2``…: an earlier backup is never overwritten) and the defaults are used; a file that
-cannot be read at all (a folder, no permission) is left alone; a field with a wrong value
-(including NaN, infinities and numbers too large for a float) keeps its default.  Each problem
-becomes a message (in the UI language) that names the file or field, its cause and the fix.
-
-The API key is **not** a setting: it lives in the OS keyring (:mod:`whispertrans_tray.credentials`).
+The API is :mod:`whispertrans_tray.settings`; the file is read and written by its ``_file``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal, get_args
-
-from whispertrans_tray.errors import SettingsError
-from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, UI_LANGUAGES, normalize_ui_language, tr
-from whispertrans_tray.typed_json import build
-
-APP_NAME = "WhisperTrans Tray"
-SETTINGS_FILE = "settings.json"
+from typing import Literal, get_args
 
 AudioSource = Literal["loopback", "mic"]
 Provider = Literal["vllm", "openai", "ollama", "custom"]
@@ -157,7 +139,7 @@ def endpoints(translation: TranslationSettings) -> tuple[Endpoint, ...]:
     """The translation endpoints in order of preference: the first entry, then fallbacks."""
     first = Endpoint(translation.provider, translation.url, translation.model)
     rest = tuple(Endpoint(p if p in PROVIDERS else "custom", u, m)
-                 for p, u, m in translation.fallbacks)  # unknown ones: see _check_fallbacks
+                 for p, u, m in translation.fallbacks)  # unknown ones: left out by load
     return (first, *rest)
 
 
@@ -243,176 +225,3 @@ class Settings:
     overlay: OverlaySettings = OverlaySettings()
     hotkeys: HotkeySettings = HotkeySettings()
     ui_language: UiLanguage = "zh-TW"
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """Settings as loaded, with a message for every problem met on the way."""
-
-    settings: Settings
-    problems: tuple[str, ...] = ()
-    fields: tuple[str, ...] = ()
-    """The dotted field each problem is about (parallel to ``problems``; "" for the file)."""
-
-    def by_field(self) -> dict[str, str]:
-        return dict(zip(self.fields, self.problems))
-
-
-def os_ui_language() -> str:
-    """zh-TW or en from the OS locale (繁體中文 unless the OS speaks English)."""
-    import locale
-
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value and value not in ("C", "POSIX", "C.UTF-8"):
-            return normalize_ui_language(value)
-    code = locale.getlocale()[0] or ""
-    return normalize_ui_language(code) if code else DEFAULT_UI_LANGUAGE
-
-
-def default_path() -> Path:
-    """``settings.json`` in the OS config folder."""
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / SETTINGS_FILE
-
-
-def to_dict(settings: Settings) -> dict[str, Any]:
-    """A JSON-ready dict of ``settings``."""
-    return dataclasses.asdict(settings)
-
-
-def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE,
-              fixed_language: bool = False) -> LoadResult:
-    """Validate ``data`` (parsed JSON) into :class:`Settings`; problems name the field.
-
-    Problems are in the ``ui_language`` of ``data`` when it has a valid one, else in ``lang``;
-    ``fixed_language`` (``--ui-language`` was given) always uses ``lang``.
-    """
-    problems: list[tuple[str, str]] = []
-    if (not fixed_language and isinstance(data, dict)
-            and data.get("ui_language") in UI_LANGUAGES):
-        lang = data["ui_language"]
-    settings = build(Settings, data, "", lang, problems)
-    settings = _check_fallbacks(settings, lang, problems)
-    return LoadResult(settings, tuple(m for _, m in problems), tuple(f for f, _ in problems))
-
-
-def _check_fallbacks(settings: Settings, lang: str,
-                     problems: list[tuple[str, str]]) -> Settings:
-    """Fallback rows whose provider is unknown are left out, each with a problem."""
-    rows = settings.translation.fallbacks
-    kept = tuple(row for row in rows if row[0] in PROVIDERS)
-    for row in set(rows) - set(kept):
-        problems.append(("translation.fallbacks", tr(
-            "settings.invalid_field", lang, field="translation.fallbacks", value=list(row),
-            reason="a provider of " + ", ".join(PROVIDERS), default="(left out)")))
-    if kept == rows:
-        return settings
-    return dataclasses.replace(settings, translation=dataclasses.replace(
-        settings.translation, fallbacks=kept))
-
-
-def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE,
-         fixed_language: bool = False) -> LoadResult:
-    """Load the settings; a missing file gives the defaults, a corrupt one is kept as ``.bak``.
-
-    Problems are told in ``lang`` (or, unless ``fixed_language``, the file's own UI language).
-
-    Never raises: whatever is in (or instead of) the file, the result is usable settings and
-    messages that say what was wrong and what was done about it.
-    """
-    path = path or default_path()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:  # first start: the UI follows the OS language
-        language: UiLanguage = "en" if os_ui_language() == "en" else "zh-TW"
-        return LoadResult(dataclasses.replace(Settings(), ui_language=language))
-    except OSError as exc:  # a folder, no permission, an I/O error: leave it as it is
-        return LoadResult(Settings(), (tr("settings.unreadable", lang, path=path,
-                                          detail=_os_detail(exc)),))
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-        if not isinstance(data, dict):
-            raise ValueError("the top level is not a JSON object")
-    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-        detail = _corrupt_detail(exc)
-        try:
-            backup = _backup(path)
-        except OSError as move_exc:
-            return LoadResult(Settings(), (tr("settings.corrupt_not_moved", lang, path=path,
-                                              detail=detail,
-                                              reason=_os_detail(move_exc)),))
-        return LoadResult(Settings(), (tr("settings.corrupt", lang, path=path, detail=detail,
-                                          backup=backup),))
-    return from_dict(data, lang, fixed_language)
-
-
-def _corrupt_detail(exc: BaseException) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text (byte {exc.start})"
-    if isinstance(exc, RecursionError):
-        return "nested too deeply"
-    return str(exc)[:200]
-
-
-def _os_detail(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
-
-
-def _backup(path: Path) -> Path:
-    """Move ``path`` aside as ``NAME.bak``, or ``NAME.bak.1``, ``.bak.2``… if taken."""
-    candidates = [path.with_name(path.name + ".bak")]
-    candidates += [path.with_name(f"{path.name}.bak.{n}") for n in range(1, 1000)]
-    for backup in candidates:
-        if not backup.exists() and not backup.is_symlink():
-            os.replace(path, backup)
-            return backup
-    raise OSError(0, "too many backups; delete old settings.json.bak files")
-
-
-def save(settings: Settings, path: Path | None = None) -> Path:
-    """Write ``settings`` atomically; raises :class:`SettingsError` naming the path."""
-    path = path or default_path()
-    text = json.dumps(to_dict(settings), ensure_ascii=False, indent=2) + "\n"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise SettingsError("settings.save_failed", path=path, detail=exc) from exc
-    return path
-
-
-def replace(settings: Settings, dotted: str, value: Any) -> Settings:
-    """Return ``settings`` with one field changed, e.g. ``replace(s, "asr.language", "en")``.
-
-    The value is validated like a loaded one; an invalid value raises :class:`SettingsError`.
-    """
-    data = to_dict(settings)
-    node = data
-    *parents, leaf = dotted.split(".")
-    for name in parents:
-        node = node[name]
-    if leaf not in node:
-        raise SettingsError("settings.unknown_field", field=dotted)
-    node[leaf] = list(value) if isinstance(value, tuple) else value
-    result = from_dict(data, settings.ui_language)
-    if result.problems:
-        raise SettingsError("settings.rejected", detail=result.problems[0])
-    return result.settings
-
-
-__all__ = [
-    "ASR_BACKENDS", "PROVIDERS", "AsrSettings", "AudioSettings", "Endpoint", "HotkeySettings",
-    "LoadResult", "OverlaySettings", "Settings", "TranslationSettings", "at_endpoint",
-    "default_path", "endpoints", "from_dict", "load", "replace", "save", "to_dict",
-]
