@@ -12,21 +12,18 @@ oldest audio waited in the capture buffer before the pipeline read it.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
+from benchmarks.common import DATA, arguments, publish
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = arguments(__doc__)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
     from tests.pulse import ensure_devices, play, write_wav
@@ -76,13 +73,9 @@ def main() -> None:
         f"| {p[0]:.2f} | {p[1]:.2f} | {p[2]:.2f} | {100 * capture.cpu_seconds / wall:.1f} | "
         f"{capture.dropped_seconds:.1f} |",
     ])
-    print(table)
-    if args.record:
-        from benchmarks.common import append_results
-
-        append_results("Capture → pipeline (PulseAudio loopback, 1×)", table,
-                       "The wait is mostly the decode running when audio arrives: the pipeline "
-                       "reads everything that came in during a decode at once.")
+    publish(table, args.record, "Capture → pipeline (PulseAudio loopback, 1×)",
+            "The wait is mostly the decode running when audio arrives: the pipeline reads "
+            "everything that came in during a decode at once.")
 
 
 if __name__ == "__main__":

@@ -11,43 +11,30 @@ the references (multilingual.mp3: against faster-whisper's offline transcript).
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
-import time
-from pathlib import Path
-
-from benchmarks.common import percentile
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
-CLIPS = "jfk.flac,en_librispeech.wav,zh_aishell.wav,multilingual.mp3"
+from benchmarks.common import (
+    DATA,
+    arguments,
+    decode_seconds,
+    error_rate,
+    live_recognizer,
+    load_model,
+    offline_multilingual,
+    percentile,
+    publish,
+    replay,
+)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--clips", default=CLIPS)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--language", default="auto")
+    parser = arguments(__doc__, "clips", "threads", "language")
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
-    from opencc import OpenCC
-
     from benchmarks.bench_file_mode import references
-    from tests.textnorm import cer, wer
     from whispertrans_tray.app import live
-    from whispertrans_tray.core.recognizer import StreamingRecognizer
-    from whispertrans_tray.core.types import Event, Sentence
-    from whispertrans_tray.providers import asr_faster_whisper
-    from whispertrans_tray.providers.chinese_script import ChineseScript
-    from whispertrans_tray.providers.vad_silero import SileroVad
-    from whispertrans_tray.settings import AsrSettings
 
-    asr = AsrSettings(device="cpu", cpu_threads=args.threads, language=args.language)
-    model = asr_faster_whisper.load(asr)
+    asr, model = load_model(args)
     refs = {name: ref for name, (_, ref) in references().items()}
-    to_simplified = OpenCC("t2s")
     two = live.read_audio(DATA / "jfk.flac")[:32000]
     decodes: list[float] = []
     variants = {"on": True, "off": False}
@@ -56,34 +43,15 @@ def main() -> None:
     for name in args.clips.split(","):
         audio = live.read_audio(DATA / name)
         if name == "multilingual.mp3":
-            segments, _ = model.model.transcribe(audio, multilingual=True,
-                                                  beam_size=model.beam_size, vad_filter=True,
-                                                  condition_on_previous_text=False)
-            refs[name] = " ".join(s.text for s in segments)
+            refs[name] = offline_multilingual(model, audio)
         for _ in range(args.repeat):
-            t = time.perf_counter()
-            model.transcribe(two, "en")
-            decodes.append(time.perf_counter() - t)
+            decodes.append(decode_seconds(model, two))
             for variant, early in variants.items():
-                config = dataclasses.replace(live.recognizer_config(asr, live=True),
-                                             commit_sentence_at_dip=early)
-                recognizer = StreamingRecognizer(model, SileroVad(), config,
-                                                 ChineseScript(asr.chinese_script))
-                out = lat[variant].setdefault(name, [])
-                said: list[str] = []
-                started = time.perf_counter()
-
-                def on_event(event: Event, out: list[float] = out, t0: float = started,
-                             said: list[str] = said) -> None:
-                    if isinstance(event, Sentence):
-                        out.append(time.perf_counter() - t0 - event.end)
-                        said.append(event.text)
-
-                live.run(audio, recognizer, on_event, realtime=True)
-                text = " ".join(said)
-                error = (cer(refs[name], to_simplified.convert(text)) if name.startswith("zh")
-                         else wer(refs[name], text))
-                errors[variant].setdefault(name, []).append(error)
+                recognizer = live_recognizer(asr, model, commit_sentence_at_dip=early)
+                latencies, said, _ = replay(recognizer, audio)
+                lat[variant].setdefault(name, []).extend(latencies)
+                errors[variant].setdefault(name, []).append(
+                    error_rate(refs[name], " ".join(said), name.startswith("zh")))
     decode = percentile(decodes, 0.5)
     rows = []
     for variant in variants:
@@ -106,13 +74,9 @@ def main() -> None:
         "|---|---|---|---|---|---|",
         *rows,
     ])
-    print(table)
-    if args.record:
-        from benchmarks.common import append_results
-
-        append_results("Commit a whole sentence at the dip: on vs off (A/B)", table,
-                       "The 2-core machine was shared with other helpers' test runs: only the "
-                       "two rows of one run compare.")
+    publish(table, args.record, "Commit a whole sentence at the dip: on vs off (A/B)",
+            "The 2-core machine was shared with other helpers' test runs: only the two rows of "
+            "one run compare.")
 
 
 if __name__ == "__main__":

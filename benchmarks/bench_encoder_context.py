@@ -12,16 +12,20 @@ full-context transcript of the same model, language detected per 30-s segment).
 
 from __future__ import annotations
 
-import argparse
 import time
-from pathlib import Path
 from typing import Any
 
-from benchmarks.common import percentile
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
-CLIPS = ("jfk.flac", "en_librispeech.wav", "zh_aishell.wav", "multilingual.mp3")
+from benchmarks.common import (
+    CLIPS,
+    DATA,
+    arguments,
+    decode_seconds,
+    load_model,
+    offline_multilingual,
+    percentile,
+    publish,
+    scored,
+)
 
 
 class Timed:
@@ -46,45 +50,27 @@ class Timed:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = arguments(__doc__, "threads", "language")
     parser.add_argument("--pads", default="full,4,2,1",
                         help="encoder padding after the audio, in seconds ('full': 30-s window)")
-    parser.add_argument("--language", default="auto")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
-    from opencc import OpenCC
-
     from tests.conftest import reference
-    from tests.textnorm import cer, wer
     from whispertrans_tray.__main__ import build_recognizer
     from whispertrans_tray.app import live
     from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
-    from whispertrans_tray.providers import asr_faster_whisper
     from whispertrans_tray.providers.asr_faster_whisper import FasterWhisper
-    from whispertrans_tray.settings import AsrSettings
 
-    asr = AsrSettings(device="cpu", cpu_threads=args.threads, language=args.language)
-    loaded = asr_faster_whisper.load(asr)
+    asr, loaded = load_model(args)
     audio = {name: live.read_audio(DATA / name) for name in CLIPS}
-    # faster-whisper's own offline transcription, language detected per 30-s segment
-    segments, _ = loaded.model.transcribe(audio["multilingual.mp3"], multilingual=True,
-                                          beam_size=loaded.beam_size, vad_filter=True,
-                                          condition_on_previous_text=False)
-    offline_ml = " ".join(s.text for s in segments)
-    to_simplified = OpenCC("t2s")
+    offline_ml = offline_multilingual(loaded, audio["multilingual.mp3"])
     rows = []
     for pad in args.pads.split(","):
         model = FasterWhisper(loaded.model, loaded.info, loaded.beam_size,
                               None if pad == "full" else float(pad))
         two = audio["jfk.flac"][: 2 * SAMPLE_RATE]
         model.transcribe(two, "en")
-        runs = []
-        for _ in range(3):
-            started = time.perf_counter()
-            model.transcribe(two, "en")
-            runs.append(time.perf_counter() - started)
+        runs = [decode_seconds(model, two) for _ in range(3)]
         timed = Timed(model)
         scores = []
         seconds = 0.0
@@ -98,12 +84,10 @@ def main() -> None:
                 events.extend(recognizer.feed(clip[i:i + step]))
             events.extend(recognizer.finish())
             text = " ".join(e.text for e in events if isinstance(e, Sentence))
-            if name == "zh_aishell.wav":
-                scores.append(f"CER {cer(reference(name), to_simplified.convert(text)):.3f}")
-            elif name == "multilingual.mp3":
-                scores.append(f"WER {wer(offline_ml, text):.3f}")
+            if name == "multilingual.mp3":
+                scores.append(scored(offline_ml, text))
             else:
-                scores.append(f"WER {wer(reference(name), text):.3f}")
+                scores.append(scored(reference(name), text, name == "zh_aishell.wav"))
         rows.append(f"| {pad} | {percentile(runs, 0.5):.2f} | {timed.seconds / seconds:.3f} | "
                     f"{timed.calls} | " + " | ".join(scores) + " |")
         print(rows[-1], flush=True)
@@ -115,15 +99,10 @@ def main() -> None:
         "|---|---|---|---|" + "---|" * len(CLIPS),
         *rows,
     ])
-    print(table)
-    if args.record:
-        from benchmarks.common import append_results
-
-        append_results("Encoder context: accuracy and time", table,
-                       "multilingual.mp3 is scored against the offline full-context transcript "
-                       "of the same model (faster-whisper, language detected per 30-s segment: "
-                       "streaming vs offline); the others against their "
-                       "references (zh: CER after Traditional → Simplified).")
+    publish(table, args.record, "Encoder context: accuracy and time",
+            "multilingual.mp3 is scored against the offline full-context transcript of the same "
+            "model (faster-whisper, language detected per 30-s segment: streaming vs offline); "
+            "the others against their references (zh: CER after Traditional → Simplified).")
 
 
 if __name__ == "__main__":

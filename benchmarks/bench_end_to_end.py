@@ -23,19 +23,15 @@ committed → source line painted → first translated token painted → transla
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
-from benchmarks.common import llama_server, percentile, virtual_screen
+from benchmarks.common import DATA, arguments, llama_server, percentile, publish, virtual_screen
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
 CLIPS = "jfk.flac,en_librispeech.wav,multilingual.mp3"
 STAGES = ("committed", "source painted", "first token painted", "translation painted")
 
@@ -181,11 +177,9 @@ def gpu_like_server() -> Iterator[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = arguments(__doc__, "threads")
     parser.add_argument("--clips", default=CLIPS)
     parser.add_argument("--servers", default="gpu-like,llama")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
     from tests.servers.llama import MODEL_ALIAS
@@ -205,16 +199,12 @@ def main() -> None:
             gc.collect()
             lines += [f"**{name}** server: " + table(probe)[0], *table(probe)[1:], ""]
     text = "\n".join(lines).rstrip()
-    print(text)
-    if args.record:
-        from benchmarks.common import append_results
-
-        append_results("Speech end → translated subtitle painted (whole live path, 1×)", text,
-                       "gpu-like: a loopback server paced like vLLM on a GPU box (150 ms to "
-                       "the first token, 25 ms per token), so this machine's CPU runs only our "
-                       "path. llama: SmolLM2-135M-Instruct on llama.cpp (1 thread) shares the "
-                       "2 cores with Whisper base (2 threads), the worst case; the tiny model "
-                       "sometimes answers nothing, counted as failed translations.")
+    publish(text, args.record, "Speech end → translated subtitle painted (whole live path, 1×)",
+            "gpu-like: a loopback server paced like vLLM on a GPU box (150 ms to the first "
+            "token, 25 ms per token), so this machine's CPU runs only our path. llama: "
+            "SmolLM2-135M-Instruct on llama.cpp (1 thread) shares the 2 cores with Whisper base "
+            "(2 threads), the worst case; the tiny model sometimes answers nothing, counted as "
+            "failed translations.")
 
 
 if __name__ == "__main__":

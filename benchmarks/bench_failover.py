@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import statistics
 import tempfile
@@ -24,7 +23,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.common import append_results, percentile
+from benchmarks.common import arguments, percentile, publish
 
 SENTENCES = ["Hello, how are you today?", "The weather is nice today.",
              "Ask not what your country can do for you.",
@@ -137,11 +136,10 @@ def burst(url: str, count: int, in_flight: int) -> tuple[float, list[float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = arguments(__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="failover rounds")
     parser.add_argument("--burst", type=int, default=12, help="sentences per burst")
     parser.add_argument("--threads", type=int, default=1, help="threads of the burst server")
-    parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
     from tests.servers.llama import start_server
@@ -199,11 +197,9 @@ def main() -> None:
              "with other work while this ran: compare the ratios, not the absolute numbers."
              " Reading: the gap is the switch plus B translating the sentence from the start "
              "as its first request (no prompt cache yet).")
-    print(table)
+    publish(table, args.record,
+            "Translation failover gap and requests in flight (bench_failover)", notes)
     print(notes)
-    if args.record:
-        append_results("Translation failover gap and requests in flight (bench_failover)",
-                       table, notes)
 
 
 if __name__ == "__main__":

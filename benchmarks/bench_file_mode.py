@@ -22,7 +22,6 @@ the clip repeated ten times (10 min); ``--before DIR`` also runs the code checke
 
 from __future__ import annotations
 
-import argparse
 import csv
 import os
 import subprocess
@@ -34,9 +33,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
-CLIPS = ("jfk.flac", "en_librispeech.wav", "zh_aishell.wav", "multilingual.mp3")
+from benchmarks.common import (
+    DATA,
+    ROOT,
+    arguments,
+    offline_multilingual,
+    publish,
+    scored,
+)
+
 KINDS = ("ours", "ours batch 8", "ours sequential", "BatchedInferencePipeline",
          "fw sequential")
 _PEAK = ("import atexit, resource, runpy, sys\n"
@@ -50,16 +55,6 @@ def references() -> dict[str, tuple[str, str]]:
     with (DATA / "MANIFEST.tsv").open(encoding="utf-8") as handle:
         return {r["file"]: (r["language"], r["reference"])
                 for r in csv.DictReader(handle, delimiter="\t")}
-
-
-def score(language: str, ref: str, hyp: str) -> str:
-    from opencc import OpenCC
-
-    from tests.textnorm import cer, wer
-
-    if language == "zh":
-        return f"CER {cer(ref, OpenCC('t2s').convert(hyp)):.3f}"
-    return f"WER {wer(ref, hyp):.3f}"
 
 
 def peak_rss_mib(code_dir: Path, audio: Path, threads: int, out: Path) -> tuple[float, float]:
@@ -78,15 +73,12 @@ def peak_rss_mib(code_dir: Path, audio: Path, threads: int, out: Path) -> tuple[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threads", type=int, default=2)
+    parser = arguments(__doc__, "threads", "clips")
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--clips", default=",".join(CLIPS))
     parser.add_argument("--memory-minutes", type=float, default=10.0,
                         help="length of the long file for the peak-RSS rows")
     parser.add_argument("--before", type=Path, metavar="DIR",
                         help="a checkout of the previous code, for its peak RSS")
-    parser.add_argument("--record", action="store_true", help="append to benchmarks/RESULTS.md")
     args = parser.parse_args()
 
     import numpy as np
@@ -105,10 +97,8 @@ def main() -> None:
     clips = args.clips.split(",")
     audio = {name: live.read_audio(DATA / name) for name in {*clips, "multilingual.mp3"}}
     if "multilingual.mp3" in clips:
-        segments, _ = model.model.transcribe(audio["multilingual.mp3"], multilingual=True,
-                                             beam_size=model.beam_size, vad_filter=True,
-                                             condition_on_previous_text=False)
-        refs["multilingual.mp3"] = ("en+de", " ".join(s.text for s in segments))
+        refs["multilingual.mp3"] = ("en+de", offline_multilingual(model,
+                                                                  audio["multilingual.mp3"]))
 
     def ours(recognizer: Any, name: str) -> str:
         sentences: list[Sentence] = []
@@ -148,7 +138,7 @@ def main() -> None:
         language, ref = refs[name]
         rows.append(f"| {name} | {seconds:.1f} | "
                     + " | ".join(f"{best[k] / seconds:.3f}" for k in KINDS) + " | "
-                    + " | ".join(score(language, ref, texts[k]) for k in KINDS) + " |")
+                    + " | ".join(scored(ref, texts[k], language == "zh") for k in KINDS) + " |")
         print(rows[-1], flush=True)
 
     memory = []
@@ -192,12 +182,8 @@ def main() -> None:
         "|---|---|---|---|---|---|",
         *memory,
     ])
-    print(table)
-    if args.record:
-        from benchmarks.common import append_results
-
-        append_results(
-            "File mode: batched vs sequential vs BatchedInferencePipeline; memory", table,
+    publish(table, args.record,
+            "File mode: batched vs sequential vs BatchedInferencePipeline; memory",
             "RTF = wall time / audio time (lower is faster), file decode included for ours "
             "(read piece by piece), not for faster-whisper (given the decoded array).  The "
             "2-core machine was shared with other work during the run: compare columns of one "

@@ -9,7 +9,6 @@ process with psutil for ``--seconds``, starts recording with the real Ctrl+Alt+R
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.common import DATA, ROOT, arguments, publish
 
 
 def sample(pid: int, seconds: float) -> tuple[float, float]:
@@ -47,9 +46,8 @@ def wait_for_log(log: Path, text: str, app: subprocess.Popen[Any], timeout: floa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = arguments(__doc__)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
     from tests.pulse import ensure_devices, play, write_wav
@@ -89,7 +87,7 @@ def main() -> None:
             subprocess.run(["xdotool", "key", "ctrl+alt+r"], env=env, check=True)
             wait_for_log(log, "Loaded Whisper", app, 300)
             load_s = time.monotonic() - started
-            clip = live.read_audio(ROOT / "tests" / "data" / "multilingual.mp3")
+            clip = live.read_audio(DATA / "multilingual.mp3")
             player = play(write_wav(clip, Path(tmp) / "clip.wav"), "spk")
             rec_cpu, rec_rss = sample(app.pid, min(args.seconds, 58))
             player.kill()
@@ -108,11 +106,7 @@ def main() -> None:
         "",
         f"Hotkey → model loaded: {load_s:.2f} s (bundled base, cached join).",
     ])
-    print(table)
-    if args.record:
-        from benchmarks.common import append_results
-
-        append_results("Footprint of the tray app", table)
+    publish(table, args.record, "Footprint of the tray app")
 
 
 if __name__ == "__main__":

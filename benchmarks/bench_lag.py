@@ -10,16 +10,13 @@ process to one core), where the pipeline must degrade and stay current.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
-CLIPS = ("jfk.flac", "en_librispeech.wav", "zh_aishell.wav", "multilingual.mp3")
+from benchmarks.common import CLIPS, DATA, arguments, publish, replay
 
 
 def long_audio(minutes: float) -> np.ndarray:
@@ -34,12 +31,10 @@ def long_audio(minutes: float) -> np.ndarray:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = arguments(__doc__, "threads")
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--cores", type=int, default=0, help="pin to this many cores")
-    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--plot", type=Path, default=None)
-    parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
     if args.plot:
         import importlib.util
@@ -50,8 +45,6 @@ def main() -> None:
         os.sched_setaffinity(0, set(range(args.cores)))
 
     from whispertrans_tray.__main__ import build_recognizer
-    from whispertrans_tray.app import live
-    from whispertrans_tray.core.types import Event, Sentence
     from whispertrans_tray.providers import asr_faster_whisper
     from whispertrans_tray.settings import AsrSettings
 
@@ -59,13 +52,7 @@ def main() -> None:
     model = asr_faster_whisper.load(asr)
     audio = long_audio(args.minutes)
     recognizer = build_recognizer(asr, model, live=True)
-    sentences: list[Sentence] = []
-
-    def on_event(event: Event) -> None:
-        if isinstance(event, Sentence):
-            sentences.append(event)
-
-    stats = live.run(audio, recognizer, on_event, realtime=True)
+    _, sentences, stats = replay(recognizer, audio)
     lags = [lag for _, lag in stats.lag]
     third = max(len(lags) // 3, 1)
     first, last = statistics.mean(lags[:third]), statistics.mean(lags[-third:])
@@ -80,12 +67,8 @@ def main() -> None:
         f"| {p[0]:.2f} | {p[1]:.2f} | {p[2]:.2f} | {stats.max_lag_seconds:.2f} | "
         f"{first:.2f} | {last:.2f} |",
     ])
-    print(table)
-    if args.record:
-        from benchmarks.common import append_results
-
-        extra = f"Plot: `{args.plot}`." if args.plot else ""
-        append_results("Lag under load (1× replay of concatenated clips)", table, extra)
+    publish(table, args.record, "Lag under load (1× replay of concatenated clips)",
+            f"Plot: `{args.plot}`." if args.plot else "")
     if args.plot:
         import matplotlib
 

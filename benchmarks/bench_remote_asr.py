@@ -15,36 +15,22 @@
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import append_results, percentile
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
+from benchmarks import common
+from benchmarks.common import DATA, arguments, decode_seconds, percentile, publish
 
 
 def replay(transcriber: Any, asr: Any, audio: Any) -> list[float]:
     """Speech end → committed latencies of ``audio`` replayed at 1× on ``transcriber``."""
     from whispertrans_tray.__main__ import build_recognizer
-    from whispertrans_tray.app import live
-    from whispertrans_tray.core.types import Event, Sentence
 
-    out: list[float] = []
-    started = time.perf_counter()
-
-    def on_event(event: Event) -> None:
-        if isinstance(event, Sentence):
-            out.append(time.perf_counter() - started - event.end)
-
-    live.run(audio, build_recognizer(asr, transcriber, live=True), on_event, realtime=True)
-    return out
+    return common.replay(build_recognizer(asr, transcriber, live=True), audio)[0]
 
 
 def together(makers: list[Callable[[], list[float]]]) -> list[list[float]]:
@@ -67,10 +53,9 @@ def cell(values: list[float]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = arguments(__doc__)
     parser.add_argument("--clips", default="jfk.flac,en_librispeech.wav")
     parser.add_argument("--clients", default="1,2,4")
-    parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
     import numpy as np
@@ -90,9 +75,7 @@ def main() -> None:
                             for part in (live.read_audio(DATA / name), gap)])
     local = asr_faster_whisper.load(asr)
     clip = read_wav()
-    t = time.perf_counter()
-    local.transcribe(clip, "en")
-    local_1s = time.perf_counter() - t
+    local_1s = decode_seconds(local, clip)
 
     # 2. client overhead against a server that answers at once
     overhead: dict[int, list[float]] = {}
@@ -113,9 +96,7 @@ def main() -> None:
         try:
             warm = RemoteWhisper(server.url, "whisper-1", timeout_s=120)
             warm.transcribe(clip, "en")
-            t = time.perf_counter()
-            warm.transcribe(clip, "en")
-            remote_1s = time.perf_counter() - t
+            remote_1s = decode_seconds(warm, clip)
             # 1. the same audio, local then remote
             single_local = replay(local, asr, audio)
             single_remote = replay(warm, asr, audio)
@@ -182,10 +163,8 @@ def main() -> None:
         "|---|---|---|---|---|---|---|",
         *rows,
     ])
-    print(table)
-    if args.record:
-        append_results(
-            "Remote recognition on a loopback server vs local (bench_remote_asr)", table,
+    publish(table, args.record,
+            "Remote recognition on a loopback server vs local (bench_remote_asr)",
             "The server is faster-whisper-server 0.0.3 serving the bundled base folder on "
             "this same 2-core CPU (int8, greedy, 2 threads), so it is no faster than local "
             "decoding: it encodes a padded 30-s window per request, while local decoding "

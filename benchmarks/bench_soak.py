@@ -28,7 +28,6 @@ import collections
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.common import ROOT, arguments, publish
+
 BLOCK = 1600  # 0.1 s of 16 kHz audio per write to the player
 
 
@@ -137,9 +137,9 @@ class ServerProcess:
     """The fake translation server as a process that can be killed and started again."""
 
     def __init__(self, reply: str) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        from tests.servers._http import free_port
+
+        self.port = free_port()
         self.reply = reply
         self.url = f"http://127.0.0.1:{self.port}/v1/chat/completions"
         self.process: subprocess.Popen[str] | None = None
@@ -272,10 +272,9 @@ def faults_running(schedule: list[tuple[float, str, Callable[[], None]]],
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = arguments(__doc__)
     parser.add_argument("--minutes", type=float, default=20.0)
     parser.add_argument("--no-faults", action="store_true")
-    parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
     from benchmarks.bench_lag import long_audio
@@ -291,13 +290,9 @@ def main() -> int:
         finally:
             server.kill(signal.SIGTERM)
             pulse.close()
-    print(result["table"])
-    if args.record:
-        from benchmarks.common import append_results
-
-        append_results("Soak with faults (private PulseAudio sink → loopback capture → "
-                       "recognizer → translation → history and subtitles)", result["table"],
-                       result["notes"])
+    publish(result["table"], args.record, "Soak with faults (private PulseAudio sink → "
+            "loopback capture → recognizer → translation → history and subtitles)",
+            result["notes"])
     return 0 if result["lost"] == 0 else 1
 
 

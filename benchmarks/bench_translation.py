@@ -11,12 +11,11 @@
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import threading
 import time
 
-from benchmarks.common import llama_server
+from benchmarks.common import arguments, llama_server, publish
 
 SENTENCES = ["Hello, how are you today?", "The weather is nice today.",
              "Ask not what your country can do for you.", "It was the first great sorrow of "
@@ -60,10 +59,9 @@ def run_service(url: str, model: str, count: int, **kw: object) \
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = arguments(__doc__)
     parser.add_argument("--sentences", type=int, default=30)
     parser.add_argument("--real", type=int, default=10, help="sentences for the real server")
-    parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
 
     from tests.servers.fake_openai import FakeServer
@@ -84,13 +82,9 @@ def main() -> None:
         f"| SmolLM2-135M-Instruct on llama.cpp (CPU): committed → complete | "
         f"{statistics.median(done):.2f} s | {sorted(done)[int(0.9 * (len(done) - 1))]:.2f} s |",
     ])
-    print(table)
-    if args.record:
-        from benchmarks.common import append_results
-
-        append_results("Translation stages", table, "Overhead target: ≤ 30 ms. The 135M model "
-                       "is a protocol peer on a CPU, not a translator; a GPU vLLM answers in "
-                       "300–500 ms per the vLLM guide.")
+    publish(table, args.record, "Translation stages",
+            "Overhead target: ≤ 30 ms. The 135M model is a protocol peer on a CPU, not a "
+            "translator; a GPU vLLM answers in 300–500 ms per the vLLM guide.")
 
 
 if __name__ == "__main__":

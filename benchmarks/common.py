@@ -1,17 +1,34 @@
-"""Helpers shared by the benchmark scripts: machine description and RESULTS.md appends."""
+"""Helpers shared by the benchmark scripts: their common options, the 1× replay that times
+speech end → committed sentence, scoring, and the machine description and RESULTS.md
+appends."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as dt
+import functools
 import os
 import platform
 import shlex
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+CLIPS = ("jfk.flac", "en_librispeech.wav", "zh_aishell.wav", "multilingual.mp3")
+"""The shared test clips (tests/data), the continuous-speech one last."""
+
+_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "clips": ("--clips", {"default": ",".join(CLIPS)}),
+    "threads": ("--threads", {"type": int, "default": 2}),
+    "language": ("--language", {"default": "auto",
+                                "help": "auto (detect), or a Whisper code given to every clip"}),
+}
 
 
 def machine() -> str:
@@ -50,6 +67,104 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(round(q * (len(ordered) - 1)), len(ordered) - 1)]
+
+
+def arguments(description: str | None, *shared: str) -> argparse.ArgumentParser:
+    """A benchmark's options: ``--record`` (append to RESULTS.md) and the ``shared`` ones,
+    as bench_latency has them: ``clips`` (comma-separated, default :data:`CLIPS`),
+    ``threads`` (decode threads, 2) and ``language`` (auto)."""
+    parser = argparse.ArgumentParser(description=description)
+    for name in shared:
+        flag, options = _OPTIONS[name]
+        parser.add_argument(flag, **options)
+    parser.add_argument("--record", action="store_true", help="append to benchmarks/RESULTS.md")
+    return parser
+
+
+def publish(table: str, record: bool, title: str, notes: str = "") -> None:
+    """Print ``table``; with ``record`` (``--record``), append it to RESULTS.md too."""
+    print(table)
+    if record:
+        append_results(title, table, notes)
+
+
+def load_model(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The recognition settings (CPU, ``--threads``, ``--language``) and the bundled model."""
+    from whispertrans_tray.providers import asr_faster_whisper
+    from whispertrans_tray.settings import AsrSettings
+
+    asr = AsrSettings(device="cpu", cpu_threads=args.threads, language=args.language)
+    return asr, asr_faster_whisper.load(asr)
+
+
+def live_recognizer(asr: Any, transcriber: Any, **changes: Any) -> Any:
+    """The live pipeline's recognizer on ``transcriber`` (as the tray app builds it), with
+    ``changes`` to its configuration (e.g. ``speculative_finals=False``)."""
+    import dataclasses
+
+    from whispertrans_tray.app import live
+    from whispertrans_tray.core.recognizer import StreamingRecognizer
+    from whispertrans_tray.providers.chinese_script import ChineseScript
+    from whispertrans_tray.providers.vad_silero import SileroVad
+
+    config = dataclasses.replace(live.recognizer_config(asr, live=True), **changes)
+    return StreamingRecognizer(transcriber, SileroVad(), config,
+                               ChineseScript(asr.chinese_script))
+
+
+def replay(recognizer: Any, audio: Any) -> tuple[list[float], list[str], Any]:
+    """``audio`` through ``recognizer`` at 1× (the live pipeline's clock): each committed
+    sentence's latency (wall time of the commit − stream time of its last word's end) and
+    text, and the run's :class:`~whispertrans_tray.app.live.RunStats`."""
+    from whispertrans_tray.app import live
+    from whispertrans_tray.core.types import Event, Sentence
+
+    latencies: list[float] = []
+    texts: list[str] = []
+    started = time.perf_counter()
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, Sentence):
+            latencies.append(time.perf_counter() - started - event.end)
+            texts.append(event.text)
+
+    stats = live.run(audio, recognizer, on_event, realtime=True)
+    return latencies, texts, stats
+
+
+def decode_seconds(model: Any, audio: Any, language: str = "en") -> float:
+    """Wall seconds of one decode of ``audio`` by ``model`` (a Transcriber)."""
+    started = time.perf_counter()
+    model.transcribe(audio, language)
+    return time.perf_counter() - started
+
+
+def offline_multilingual(model: Any, audio: Any) -> str:
+    """faster-whisper's own offline transcript of ``audio``, the language detected per 30-s
+    segment: what multilingual.mp3 (no reference of its own) is scored against."""
+    segments, _ = model.model.transcribe(audio, multilingual=True, beam_size=model.beam_size,
+                                         vad_filter=True, condition_on_previous_text=False)
+    return " ".join(s.text for s in segments)
+
+
+def error_rate(reference: str, text: str, chinese: bool = False) -> float:
+    """WER of ``text``; for Chinese, CER after Traditional → Simplified (the references are
+    Simplified)."""
+    from tests.textnorm import cer, wer
+
+    return cer(reference, _to_simplified().convert(text)) if chinese else wer(reference, text)
+
+
+def scored(reference: str, text: str, chinese: bool = False) -> str:
+    """``WER 0.123`` (``CER …`` for Chinese): :func:`error_rate` as a table cell."""
+    return f"{'CER' if chinese else 'WER'} {error_rate(reference, text, chinese):.3f}"
+
+
+@functools.cache
+def _to_simplified() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
 
 
 @contextlib.contextmanager

@@ -74,6 +74,16 @@ def clip():  # type: ignore[no-untyped-def]
     return load
 
 
+@pytest.fixture
+def root():  # type: ignore[no-untyped-def]
+    """A Tk root window on the test display (with the ``desktop`` fixture), destroyed after."""
+    import tkinter as tk
+
+    window = tk.Tk()
+    yield window
+    window.destroy()
+
+
 @pytest.fixture(autouse=True)
 def _free_tk_on_the_main_thread() -> Iterator[None]:
     """Collect each test's garbage on the main thread.

@@ -130,3 +130,11 @@ def screenshot(name: str) -> Path:
     path = ARTIFACTS / name
     subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=30)
     return path
+
+
+def pump(root: Any, seconds: float = 0.6) -> None:
+    """Run Tk's loop (of ``root``, any widget) for ``seconds``."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        root.update()
+        time.sleep(0.02)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 import tkinter as tk
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tests.desktop_env import SCREEN, screenshot
+from tests.desktop_env import SCREEN, pump, screenshot
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.desktop.geometry import clamp
@@ -19,20 +17,6 @@ from whispertrans_tray.desktop.overlay import Overlay
 from whispertrans_tray.settings import OverlaySettings
 
 pytestmark = pytest.mark.usefixtures("desktop")
-
-
-@pytest.fixture
-def root() -> Iterator[tk.Tk]:
-    window = tk.Tk()
-    yield window
-    window.destroy()
-
-
-def pump(root: tk.Tk, seconds: float = 0.6) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        root.update()
-        time.sleep(0.02)
 
 
 def session() -> SubtitleModel:

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.desktop_env import ARTIFACTS, _die_with_parent, start_xvfb
+from tests.desktop_env import ARTIFACTS, _die_with_parent, pump, start_xvfb
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.desktop import platform_ui, window_x11
@@ -67,13 +67,6 @@ def wm_display() -> Iterator[str]:
     # ends, and a server that goes away under it ends the process (Xlib's I/O error).  Both
     # end with pytest (PR_SET_PDEATHSIG), as the shared desktop's helpers do.
     assert wm.poll() is None and server.poll() is None, "metacity and Xvfb ran throughout"
-
-
-def pump(root: tk.Misc, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        root.update()
-        time.sleep(0.02)
 
 
 def test_subtitles_stay_above_a_player_gone_fullscreen(wm_display: str,

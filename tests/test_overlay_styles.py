@@ -5,15 +5,13 @@ style keeps contrast over white and black pictures and shows the picture between
 from __future__ import annotations
 
 import subprocess
-import time
 import tkinter as tk
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tests.desktop_env import SCREEN, screenshot
+from tests.desktop_env import SCREEN, pump, screenshot
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.desktop.overlay import Overlay
@@ -23,20 +21,6 @@ from whispertrans_tray.settings import OverlaySettings
 pytestmark = pytest.mark.usefixtures("desktop")
 
 SAID = "And so my fellow Americans, ask not what your country can do for you."
-
-
-@pytest.fixture
-def root() -> Iterator[tk.Tk]:
-    window = tk.Tk()
-    yield window
-    window.destroy()
-
-
-def pump(root: tk.Misc, seconds: float = 0.6) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        root.update()
-        time.sleep(0.02)
 
 
 def ocr(path: str, language: str = "eng") -> str:

@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+from tests.app_harness import wait_for
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray.__main__ import terminal_translation
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
@@ -37,15 +38,21 @@ def service(server: FakeServer, out: Collector, **kw: object) -> TranslationServ
     return TranslationService(settings, OpenAITranslator(settings), out, **kw)  # type: ignore[arg-type]
 
 
-def test_every_sentence_gets_its_translation() -> None:
+def translate_all(server: FakeServer, count: int = 3) -> dict[int, TranslationUpdate]:
+    """``count`` sentences submitted at once to a service on ``server``, drained: each one's
+    final update."""
     out = Collector()
+    svc = service(server, out)
+    for i in range(count):
+        svc.submit(s(i, f"Sentence {i}."))
+    assert svc.drain(30)
+    svc.close()
+    return out.final()
+
+
+def test_every_sentence_gets_its_translation() -> None:
     with FakeServer("ok") as server:
-        svc = service(server, out)
-        for i in range(3):
-            svc.submit(s(i, f"Sentence {i}."))
-        assert svc.drain(20)
-        svc.close()
-    final = out.final()
+        final = translate_all(server)
     assert sorted(final) == [0, 1, 2]
     assert all(u.error == "" and u.text for u in final.values())
 
@@ -76,9 +83,7 @@ def test_a_slow_server_gets_batches_not_a_backlog() -> None:
         server.delay = 0.5
         svc = service(server, out)
         svc.submit(s(0, "Sentence 0."))
-        deadline = time.monotonic() + 10
-        while not server.requests and time.monotonic() < deadline:
-            time.sleep(0.01)
+        assert wait_for(lambda: server.requests, 10, every=0.01)  # the server is busy with it
         for i in range(1, 4):  # they arrive while the server is busy with sentence 0
             svc.submit(s(i, f"Sentence {i}."))
         assert svc.drain(30)
@@ -91,14 +96,8 @@ def test_a_slow_server_gets_batches_not_a_backlog() -> None:
 
 
 def test_batch_answer_without_numbers_falls_back_to_one_by_one() -> None:
-    out = Collector()
     with FakeServer("ok", reply="沒有編號的回答") as server:
-        svc = service(server, out)
-        for i in range(3):
-            svc.submit(s(i, f"Sentence {i}."))
-        assert svc.drain(30)
-        svc.close()
-    final = out.final()
+        final = translate_all(server)
     assert sorted(final) == [0, 1, 2]
     assert all(u.text == "沒有編號的回答" and not u.error for u in final.values())
 
@@ -143,9 +142,7 @@ def test_a_batch_fills_each_line_as_its_number_streams_in() -> None:
                                        max_in_flight=1)
         svc = TranslationService(settings, OpenAITranslator(settings), out)
         svc.submit(s(0, "Zero."))
-        deadline = time.monotonic() + 10
-        while not server.requests and time.monotonic() < deadline:
-            time.sleep(0.01)
+        assert wait_for(lambda: server.requests, 10, every=0.01)  # the server is busy with it
         svc.submit(s(1, "One."))
         svc.submit(s(2, "Two."))
         assert svc.drain(30)
@@ -180,9 +177,7 @@ def test_cancel_pending_stops_the_request_in_flight() -> None:
         svc = service(server, out, max_batch=1)
         for i in range(3):
             svc.submit(s(i, f"Sentence {i}."))
-        deadline = time.monotonic() + 10
-        while not any(not u.done for u in out.updates) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        assert wait_for(lambda: any(not u.done for u in out.updates), 10, every=0.01)
         started = time.monotonic()
         svc.cancel_pending()
         assert svc.drain(10)
@@ -224,9 +219,7 @@ def test_a_late_translation_reaches_the_output_file(tmp_path: Path) -> None:
         session.service = TranslationService(settings, OpenAITranslator(settings),
                                              session.on_translation, "en")
         session.on_event(s(0, "First."))
-        deadline = time.monotonic() + 20
-        while model.lines[0].status != "failed" and time.monotonic() < deadline:
-            time.sleep(0.02)
+        assert wait_for(lambda: model.lines[0].status == "failed", 20, every=0.02)
         written = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
         assert written[0]["translation"] is None and "HTTP 500" in written[0]["translation_error"]
         for i in (1, 2):

@@ -8,79 +8,57 @@ Run by tests/test_settings_models.py in a child process on the test X display, w
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from tests.webview_page import Page, drive
 from whispertrans_tray.__main__ import settings_services
 from whispertrans_tray.desktop.settings_api import SettingsApi
-from whispertrans_tray.desktop.settings_window import create_window
 
 ROWS = "Array.from(document.querySelectorAll('#models-table tr')).map(r => r.dataset.model)"
 MSG = "document.getElementById('model-msg')"
 
 
 def main() -> None:
-    import webview
-
     settings_path, shot = Path(sys.argv[1]), sys.argv[2]
-    seen: dict[str, Any] = {}
     api = SettingsApi(settings_services(settings_path))
-    window: Any = create_window(api)
 
-    def js(code: str) -> Any:
-        return window.evaluate_js(code)
-
-    def wait(code: str, timeout: float = 60) -> Any:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            value = js(code)
-            if value:
-                return value
-            time.sleep(0.1)
-        raise TimeoutError(code)
-
-    def drive() -> None:
-        try:
-            wait("document.getElementById('models-table') !== null")
-            seen["installed"] = js(ROWS)
-            seen["base_removable"] = js("document.getElementById('remove-base') !== null")
-            seen["available"] = js("Array.from(document.getElementById('model-choice')"
-                                   ".options).map(o => o.value)")
-            js("document.getElementById('model-choice').value = 'tiny.en';"
-               "document.getElementById('model-download').click();")
-            seen["progress"] = wait("document.getElementById('model-progress').value > 0 && "
-                                    "document.getElementById('model-progress').value")
-            seen["downloading"] = js(f"{MSG}.textContent")
-            js("document.getElementById('model-cancel').click();")
-            seen["cancelled"] = wait(f"{MSG}.className === 'bad' && {MSG}.textContent")
-            seen["after_cancel"] = js(ROWS)
-            js("document.getElementById('model-choice').value = 'tiny.en';"
-               "document.getElementById('model-download').click();")
-            seen["done"] = wait(f"{MSG}.className === 'ok' && {MSG}.textContent")
-            seen["after_download"] = js(ROWS)
-            seen["size"] = js("document.querySelector('#models-table tr[data-model=\"tiny.en\"]"
-                              " td.size').textContent")
-            js("document.querySelectorAll('section:not(#model-manager)').forEach("
-               "s => { s.style.display = 'none'; })")
-            time.sleep(1.0)
-            subprocess.run(["import", "-window", "root", shot], check=True)
-            js("document.querySelectorAll('section').forEach(s => { s.style.display = ''; })")
-            js("document.getElementById('use-tiny.en').click()")
-            seen["model_field"] = js("document.getElementById('f-asr-model').value")
-            js("document.getElementById('remove-tiny.en').click()")
-            seen["removed"] = wait(f"!{ROWS}.includes('tiny.en') && {MSG}.textContent")
-        except Exception as exc:
-            seen["error"] = repr(exc)
-        finally:
-            print(json.dumps(seen, ensure_ascii=False), flush=True)
-            window.destroy()
+    def steps(page: Page, seen: dict[str, Any]) -> None:
+        js, wait = page.js, page.wait
+        wait("document.getElementById('models-table') !== null")
+        seen["installed"] = js(ROWS)
+        seen["base_removable"] = js("document.getElementById('remove-base') !== null")
+        seen["available"] = js("Array.from(document.getElementById('model-choice')"
+                               ".options).map(o => o.value)")
+        js("document.getElementById('model-choice').value = 'tiny.en';"
+           "document.getElementById('model-download').click();")
+        seen["progress"] = wait("document.getElementById('model-progress').value > 0 && "
+                                "document.getElementById('model-progress').value")
+        seen["downloading"] = js(f"{MSG}.textContent")
+        js("document.getElementById('model-cancel').click();")
+        seen["cancelled"] = wait(f"{MSG}.className === 'bad' && {MSG}.textContent")
+        seen["after_cancel"] = js(ROWS)
+        js("document.getElementById('model-choice').value = 'tiny.en';"
+           "document.getElementById('model-download').click();")
+        seen["done"] = wait(f"{MSG}.className === 'ok' && {MSG}.textContent")
+        seen["after_download"] = js(ROWS)
+        seen["size"] = js("document.querySelector('#models-table tr[data-model=\"tiny.en\"]"
+                          " td.size').textContent")
+        js("document.querySelectorAll('section:not(#model-manager)').forEach("
+           "s => { s.style.display = 'none'; })")
+        time.sleep(1.0)
+        subprocess.run(["import", "-window", "root", shot], check=True)
+        js("document.querySelectorAll('section').forEach(s => { s.style.display = ''; })")
+        js("document.getElementById('use-tiny.en').click()")
+        seen["model_field"] = js("document.getElementById('f-asr-model').value")
+        js("document.getElementById('remove-tiny.en').click()")
+        seen["removed"] = wait(f"!{ROWS}.includes('tiny.en') && {MSG}.textContent")
 
     try:
-        webview.start(drive, gui="gtk")
+        drive(api, steps, timeout=60, every=0.1)
     finally:
         api.shutdown()
 
