@@ -325,7 +325,8 @@ def soak(args: argparse.Namespace, seconds: float, audio: np.ndarray, pulse: Pri
         with lock:
             subtitles.apply_translation(update.index, update.text, update.done, update.error)
 
-    service = translation_service(config, None, on_update, "en", on_status=statuses.append)
+    service = translation_service(config, None, on_update, "en",
+                                  on_status=lambda brief, message: statuses.append(message))
 
     def on_event(event: Event) -> None:
         if isinstance(event, Sentence):

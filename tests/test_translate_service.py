@@ -229,3 +229,30 @@ def test_a_late_translation_reaches_the_output_file(tmp_path: Path) -> None:
     assert [r["text"] for r in rows] == ["First.", "Sentence 1.", "Sentence 2."]
     assert all(r["translation"] == "你好，你今天好嗎？" and "translation_error" not in r
                for r in rows)
+
+
+
+def test_a_worker_error_does_not_hold_the_sentences_after_it() -> None:
+    """A callback that fails after a translation (here the status callback, told that the
+    server cut an answer at max_tokens) ends that sentence without a translation; the ones
+    after it are still translated and handed on, not held (and kept) for ever."""
+    told: list[str] = []
+
+    def on_status(brief: str, message: str) -> None:
+        told.append(message)
+        raise RuntimeError("the status line could not take the message")
+
+    out = Collector()
+    with FakeServer("length") as server:
+        svc = service(server, out, on_status=on_status)
+        svc.submit(s(0, "Sentence 0."))
+        assert wait_for(lambda: 0 in out.final(), 30), out.updates
+        for i in (1, 2):
+            svc.submit(s(i, f"Sentence {i}."))
+        assert svc.drain(30)
+        assert wait_for(lambda: len(out.final()) == 3, 30), out.updates
+        svc.close()
+    final = out.final()
+    assert len(told) == 1
+    assert final[0].text == "" and final[0].error == ""
+    assert final[1].text and final[2].text

@@ -236,6 +236,7 @@ class TranslationService:
                 self._translate(*taken)
             except Exception:  # a bug must not kill the worker: log it, keep going
                 log.exception("Translation worker error")
+                self._abandon(*taken)
             finally:
                 with self._lock:
                     self._in_flight -= 1
@@ -310,6 +311,21 @@ class TranslationService:
         for sentence in job.sentences:
             self._release(sentence, None if late else TranslationUpdate(
                 sentence.index, "", True, message, brief=exc.brief(self.ui_language)), late)
+
+    def _abandon(self, job: Job, late: bool) -> None:
+        """After a worker error: the job's sentences not yet released end without a
+        translation, so the ones after them are not held (and kept) for ever."""
+        order = self._late_order if late else self._order
+        for sentence in job.sentences:
+            with self._emit:
+                unfinished = order.unfinished(sentence)
+            if not unfinished:
+                continue
+            try:
+                self._release(sentence, None if late else TranslationUpdate(
+                    sentence.index, "", True), late)
+            except Exception:
+                log.exception("Translation worker error")
 
     def _end_without_translation(self, job: Job, late: bool) -> None:
         """A superseded job: its lines keep the source text, with no error."""

@@ -181,6 +181,10 @@ class InOrder(Generic[T]):
         """True if every sentence expected before ``sentence`` has been released."""
         return bool(self._order) and self._order[0] is sentence
 
+    def unfinished(self, sentence: Sentence) -> bool:
+        """True if ``sentence`` was expected and has not been :meth:`finish`-ed yet."""
+        return id(sentence) not in self._held and any(s is sentence for s in self._order)
+
     def finish(self, sentence: Sentence, result: T) -> list[tuple[Sentence, T]]:
         """Record ``sentence``'s result; returns the results now due, in order."""
         self._held[id(sentence)] = (sentence, result)
