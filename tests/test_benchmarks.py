@@ -46,6 +46,13 @@ def test_soak(model_cache: Path) -> None:
     assert "FAILED" not in out and "PulseAudio sink loaded again" in out
 
 
+def test_memory(model_cache: Path) -> None:
+    out = run("bench_memory", "--minutes", "0.5", "--every", "10", "--variants",
+              "default,arena2", "--tracemalloc", model_cache=model_cache)
+    assert "| default |" in out and "| arena2 |" in out
+    assert "default: RSS MiB at each sample:" in out
+
+
 @pytest.mark.usefixtures("pulse")
 def test_capture(model_cache: Path) -> None:
     out = run("bench_capture", "--seconds", "8", model_cache=model_cache)

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from whispertrans_tray.app import export
+from whispertrans_tray.app import export, history
 from whispertrans_tray.desktop import autostart
 from whispertrans_tray.desktop.tray import TrayActions
 from whispertrans_tray.errors import WhisperTransError
@@ -130,11 +130,23 @@ class Commands:
                 [self.app.t("hotkey.action." + name) for name in HOTKEY_ACTIONS])
 
     def _export(self) -> None:
-        """Write this session as bilingual SRT, VTT and TXT next to the history file."""
+        """Write this session as bilingual SRT, VTT and TXT next to the history file.  The
+        lines come from that file (every sentence of the session, with the translations
+        recorded so far): the app holds only the newest lines in memory."""
         base = self.app.history.path.with_suffix("")
+        try:
+            lines = history.load(self.app.history.path)
+        except OSError as exc:
+            self.app.fail(self.app.t("tray.export_unreadable", path=self.app.history.path,
+                                     detail=exc.strerror or type(exc).__name__))
+            return
         paths = []
         for ext in EXPORT_FORMATS:
             path = base.with_suffix(ext)
-            export.write(self.app.subtitles.lines, path)
+            try:
+                export.write(lines, path)
+            except WhisperTransError as exc:  # a folder that cannot be written
+                self.app.fail(exc.message(self.app.settings.ui_language))
+                return
             paths.append(str(path))
         self.app.notify(self.app.t("tray.exported", paths=", ".join(paths)))

@@ -58,6 +58,10 @@ log = logging.getLogger(__name__)
 
 DRAIN_MS = 50  # while recording: subtitles appear within a frame or three
 IDLE_DRAIN_MS = 250  # idle: wake Tk less often (idle CPU)
+KEEP_LINES = 200
+"""Subtitle lines held in memory (up to twice this): the overlay shows the newest few, and the
+whole session is in the history file, which the export reads; so memory does not grow with the
+length of a session (benchmarks/RESULTS.md, "Memory over a live session")."""
 
 
 class LoadedTranscriber(Transcriber, Protocol):
@@ -119,7 +123,8 @@ class App:
         self.root.title("WhisperTrans Tray")
         self.overlay = parts.overlay(self.root, settings.overlay, settings.ui_language,
                                      self._overlay_moved)
-        self.subtitles = SubtitleModel(settings.overlay.max_lines)
+        self.subtitles = SubtitleModel(settings.overlay.max_lines,
+                                       keep=max(KEEP_LINES, settings.overlay.max_lines))
         self.history = parts.history()
         self.commands = Commands(self)
         self.recording = Recording(self, parts)

@@ -3,6 +3,10 @@
 Pure state, updated from recognizer events and translation updates; the overlay paints its
 :meth:`SubtitleModel.visible` view, exporters write its :attr:`SubtitleModel.lines`.  A sentence
 is never dropped: a failed translation leaves the line with ``status == "failed"``.
+
+A model made with ``keep`` holds only about the newest ``keep`` lines (between ``keep`` and
+twice that), so a session that runs all day does not grow with its length: the tray app keeps
+its whole session in the history file (``app.history``) and exports from there.
 """
 
 from __future__ import annotations
@@ -29,8 +33,13 @@ class Line:
 class SubtitleModel:
     """History of the session plus the line being spoken."""
 
-    def __init__(self, max_visible: int = 2) -> None:
+    def __init__(self, max_visible: int = 2, keep: int | None = None) -> None:
+        """``keep``: hold only the newest lines (at least ``keep``, at most twice that);
+        None: every line of the session."""
+        if keep is not None and keep < max(max_visible, 1):
+            raise ValueError("keep must be at least max_visible")
         self.max_visible = max_visible
+        self.keep = keep
         self.lines: list[Line] = []
         self.partial = ""
         self._by_index: dict[int, int] = {}
@@ -41,6 +50,14 @@ class SubtitleModel:
             return
         self._by_index[event.index] = len(self.lines)
         self.lines.append(Line(event, status="pending" if translating else "none"))
+        if self.keep is not None and len(self.lines) > 2 * self.keep:
+            self._forget_oldest()
+
+    def _forget_oldest(self) -> None:
+        """Keep the newest ``keep`` lines (done in steps of ``keep`` lines: amortized O(1))."""
+        assert self.keep is not None
+        del self.lines[:len(self.lines) - self.keep]
+        self._by_index = {line.sentence.index: pos for pos, line in enumerate(self.lines)}
 
     def apply_translation(self, index: int, text: str, done: bool, error: str = "",
                           late: bool = False) -> None:

@@ -91,6 +91,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "entry.",
     },
     "tray.exported": {"zh-TW": "已匯出字幕：{paths}", "en": "Subtitles exported: {paths}"},
+    "tray.export_unreadable": {
+        "zh-TW": "無法讀取本次的歷史紀錄 {path}：{detail}。字幕未匯出；請確認該資料夾仍存在且可讀取。",
+        "en": "Could not read this session's history {path}: {detail}. Nothing was exported; "
+        "check that the folder still exists and can be read.",
+    },
     # --- first run --------------------------------------------------------------------------
     "welcome.notification": {
         "zh-TW": "歡迎使用 WhisperTrans Tray！它在系統匣執行：按一下工作列上的對話框圖示開啟選單（開始／停止錄音、音訊來源、翻譯、設定…）。快捷鍵：{hotkeys}。要即時翻譯，請在「設定…」填好翻譯伺服器，再按「測試連線」確認。",

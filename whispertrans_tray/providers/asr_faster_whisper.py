@@ -45,6 +45,14 @@ BATCH_MIN_CONTEXT_S = 10.0
 """File mode decodes each utterance alone: a short one ("ask not", 1.5 s) encoded with only 2 s of
 padding came out as "is not"; padded to at least 10 s it is heard right (jfk.flac)."""
 
+KERNEL_CACHE_ENV = "ONEDNN_PRIMITIVE_CACHE_CAPACITY"
+KERNEL_CACHE = "8"
+"""Compiled kernels oneDNN (inside CTranslate2) keeps, one per input shape.  Its default, 1024,
+at about 1 MiB each, made a live session's memory climb for many minutes: the encoder sees a
+new length at nearly every decode (the audio plus :data:`CPU_ENCODER_PAD_S`), so RSS grew with
+the shapes seen, towards 1 GiB more.  A handful bounds that at the same decode time
+(benchmarks/RESULTS.md, "Memory over a live session").  A value in the environment wins."""
+
 CUDA_DEFAULT_MODEL = "large-v3-turbo"
 """Model used for ``base`` on a machine with a CUDA GPU (downloaded on first use)."""
 
@@ -109,6 +117,8 @@ def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE,
 
     ``terms`` (the glossary's source terms) become faster-whisper ``hotwords``: names Whisper
     would otherwise misspell."""
+    # before the first decode: oneDNN reads it when it builds its first kernel
+    os.environ.setdefault(KERNEL_CACHE_ENV, KERNEL_CACHE)
     from faster_whisper import WhisperModel
 
     device = settings.device
