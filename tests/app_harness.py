@@ -17,14 +17,14 @@ from typing import Any
 
 
 def wait_for(predicate: Callable[[], object], timeout: float, every: float = 0.2) -> bool:
-    """Poll ``predicate()`` every ``every`` seconds: True once it holds, False after
-    ``timeout`` seconds."""
+    """Poll ``predicate()`` every ``every`` seconds: True once it holds; after ``timeout``
+    seconds, whether it holds at that last look."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if predicate():
             return True
         time.sleep(every)
-    return False
+    return bool(predicate())
 
 
 def pump_until(app: Any, condition: Callable[[], object], seconds: float = 5.0) -> bool:

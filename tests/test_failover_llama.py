@@ -4,12 +4,12 @@ via xllamacpp, SmolLM2-135M-Instruct, twice, on two ports), and 測試連線 of 
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.app_harness import wait_for
 from tests.servers.llama import MODEL_ALIAS, LlamaServer, start_server
 from whispertrans_tray.__main__ import check_each_endpoint, translation_service
 from whispertrans_tray.app.translation_service import TranslationUpdate
@@ -49,15 +49,6 @@ class Updates:
             return [u for u in self.all if u.done]
 
 
-def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
 @pytest.fixture
 def two_servers(tmp_path: Path) -> Iterator[list[LlamaServer]]:
     servers = [start_server(tmp_path / "a.log"), start_server(tmp_path / "b.log")]
@@ -83,7 +74,7 @@ def test_failover_to_the_second_server_and_back(two_servers: list[LlamaServer],
 
         # the first server dies mid-session, with a sentence on its way
         svc.submit(sentence(2))
-        assert wait_for(lambda: any(u.index == 2 for u in out.all), 60)
+        assert wait_for(lambda: any(u.index == 2 for u in out.all), 60, every=0.05)
         a.kill()
         for i in range(3, 6):
             svc.submit(sentence(i))
@@ -97,7 +88,7 @@ def test_failover_to_the_second_server_and_back(two_servers: list[LlamaServer],
         # it comes back on the same port: the health checks fail back to it
         a = two_servers[0] = start_server(tmp_path / "a2.log", port=int(a.url.split(":")[2]
                                                                          .split("/")[0]))
-        assert wait_for(lambda: svc.active_endpoint == label_a, 30), out.statuses
+        assert wait_for(lambda: svc.active_endpoint == label_a, 30, every=0.05), out.statuses
         assert any(label_a in m and label_b not in m for m in out.statuses[-1:])
         b.kill()  # the second is gone now: the next sentence must come from the first
         svc.submit(sentence(6))
@@ -128,7 +119,8 @@ def test_all_down_then_back_translates_late_in_order(two_servers: list[LlamaServ
                    for u in failed)
         assert svc.active_endpoint == ""
         two_servers[0] = start_server(tmp_path / "a2.log", port=port_a)
-        assert wait_for(lambda: len(out.done()) == 6, 180)  # health check, then the retries
+        # the health check, then the retries
+        assert wait_for(lambda: len(out.done()) == 6, 180, every=0.05)
     finally:
         svc.close()
     late = out.done()[3:]

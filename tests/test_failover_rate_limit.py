@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
+from tests.app_harness import wait_for
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray.app import server_check
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
@@ -46,15 +46,6 @@ class Seen:
             return all(any(u.text for u in self.finals.get(i, ())) for i in indexes)
 
 
-def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
-
-
 def service(a: FakeServer, b: FakeServer | None, seen: Seen) -> TranslationService:
     """One sentence a request (no batches), so requests can be counted."""
     fallbacks = (("custom", b.url, "test-model"),) if b is not None else ()
@@ -74,18 +65,18 @@ def test_a_429_longer_than_the_timeout_sends_sentences_on_without_churn() -> Non
         svc = service(a, b, seen)
         try:
             svc.submit(sentence(0))
-            assert wait_for(lambda: seen.translated(0), 10)
+            assert wait_for(lambda: seen.translated(0), 10, every=0.02)
             limited_at = time.monotonic()
             for i in (1, 2, 3):
                 svc.submit(sentence(i))
-            assert wait_for(lambda: seen.translated(1, 2, 3), 10)
+            assert wait_for(lambda: seen.translated(1, 2, 3), 10, every=0.02)
             assert len(a.requests) == 1  # not asked again before its Retry-After
             pool = svc.failover.pool
             assert pool.states[0].up and pool.states[0].failures == 0
             a.rate_limited_left = 0
-            assert wait_for(lambda: time.monotonic() - limited_at > 5.1, 8)
+            assert wait_for(lambda: time.monotonic() - limited_at > 5.1, 8, every=0.02)
             svc.submit(sentence(4))
-            assert wait_for(lambda: seen.translated(4), 10)
+            assert wait_for(lambda: seen.translated(4), 10, every=0.02)
             assert len(a.requests) == 2  # its wait over, the first server is asked again
         finally:
             svc.close()
@@ -102,14 +93,15 @@ def test_a_rate_limited_health_check_is_not_down() -> None:
         svc = service(a, b, seen)
         try:
             svc.submit(sentence(0))
-            assert wait_for(lambda: seen.translated(0), 10)
-            assert wait_for(lambda: len(a.gets) == 1, 10)  # the health check: 429
+            assert wait_for(lambda: seen.translated(0), 10, every=0.02)
+            assert wait_for(lambda: len(a.gets) == 1, 10, every=0.02)  # the health check: 429
             state = svc.failover.pool.states[0]
-            assert wait_for(lambda: state.up, 5)  # reachable: up, not down
+            assert wait_for(lambda: state.up, 5, every=0.02)  # reachable: up, not down
             assert state.limits == 1 and state.failures == 1
-            assert wait_for(lambda: state.limited_until == 0, 10)  # its Retry-After is over
+            # its Retry-After is over
+            assert wait_for(lambda: state.limited_until == 0, 10, every=0.02)
             svc.submit(sentence(1))
-            assert wait_for(lambda: seen.translated(1), 10)
+            assert wait_for(lambda: seen.translated(1), 10, every=0.02)
         finally:
             svc.close()
     assert len(a.gets) == 1  # one check; no more once it was known to be there
@@ -126,16 +118,16 @@ def test_with_one_server_rate_limited_sentences_are_translated_late_once_it_may_
         svc = service(a, None, seen)
         try:
             svc.submit(sentence(0))
-            assert wait_for(lambda: len(seen.finals) == 1, 10)
+            assert wait_for(lambda: len(seen.finals) == 1, 10, every=0.02)
             failed_at = time.monotonic()
             svc.submit(sentence(1))  # while the server's Retry-After runs
-            assert wait_for(lambda: len(seen.finals) == 2, 10)
+            assert wait_for(lambda: len(seen.finals) == 2, 10, every=0.02)
             with seen.lock:
                 errors = [seen.finals[i][0].error for i in (0, 1)]
             assert all("429" in e and "translated late" in e for e in errors)
             assert len(a.requests) == 1  # the second sentence did not ask a limited server
             a.mode = "ok"
-            assert wait_for(lambda: seen.translated(0, 1), 20)
+            assert wait_for(lambda: seen.translated(0, 1), 20, every=0.02)
             assert time.monotonic() - failed_at > 1.0  # waited for the limit, not retried
         finally:
             svc.close()
