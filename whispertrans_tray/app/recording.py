@@ -159,6 +159,8 @@ class Recording:
                 return
             if isinstance(event, Partial):
                 self._partial = event.text
+                if event.text:
+                    log.debug("Partial line: %s", event.text)
             else:
                 self._partial, self._last = "", event
             self.app.emit(event)
