@@ -90,14 +90,16 @@ class SingleInstance:
         handle.truncate()
         handle.write(f" {server.getsockname()[1]} {os.getpid()}\n")
         handle.flush()
-        threading.Thread(target=self._serve, name="single-instance", daemon=True).start()
+        threading.Thread(target=self._serve, args=(server,), name="single-instance",
+                         daemon=True).start()
         return True
 
-    def _serve(self) -> None:
-        assert self._server is not None
+    def _serve(self, server: socket.socket) -> None:
+        """Answer "show" requests until ``release()`` closes ``server`` (this thread keeps its
+        own reference: ``release`` clears the attribute while ``accept`` may be starting)."""
         while True:
             try:
-                conn, _ = self._server.accept()
+                conn, _ = server.accept()
             except OSError:
                 return  # closed
             with conn:
