@@ -57,7 +57,7 @@ class PrivatePulse:
         self.socket = folder / "native"
         self.server = f"unix:{self.socket}"
         self.log = folder / "pulseaudio.log"
-        (folder / "run").mkdir(mode=0o700, parents=True)
+        (folder / "run").mkdir(mode=0o700, parents=True, exist_ok=True)
         # Nor the session bus: a PulseAudio daemon claims org.PulseAudio1 there and exits if
         # another (the tests' shared one, started under the test desktop's bus) has it; with
         # no bus and no X display to start one, it does without.

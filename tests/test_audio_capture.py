@@ -224,3 +224,60 @@ def test_listen_in_the_terminal_until_ctrl_c(tmp_path: Path, jfk_wav: Path,
     subtitles = " ".join(line for line in out.read_text("utf-8").splitlines()
                          if line and not line[0].isdigit())
     assert wer(reference("jfk.flac"), subtitles) <= 0.1
+
+
+def test_the_audio_service_dying_mid_capture_is_a_reconnect_not_a_crash(
+        tmp_path: Path, jfk_wav: Path, model_cache: Path) -> None:
+    """The audio service dies while ``listen`` records (libpulse used to abort the process on
+    the first query after that) and is started again: the capture says the service is gone,
+    keeps trying, records again and transcribes what is played then."""
+    import signal
+    import threading
+
+    from benchmarks.bench_soak import PrivatePulse
+
+    folder = tmp_path / "pulse"
+    server = PrivatePulse(folder)
+    env = {**os.environ, "PULSE_SERVER": server.server,
+           "WHISPERTRANS_CACHE_DIR": str(model_cache),
+           "WHISPERTRANS_DATA_DIR": str(tmp_path / "data")}
+    listen = subprocess.Popen(
+        [sys.executable, "-m", "whispertrans_tray", "--settings", str(tmp_path / "s.json"),
+         "--ui-language", "en", "listen", "--source", "loopback", "--language", "en"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    messages: list[str] = []
+
+    def read_messages() -> None:
+        assert listen.stderr is not None
+        for line in listen.stderr:
+            messages.append(line)
+
+    def wait_for(what: str, count: int = 1, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while sum(what in line for line in list(messages)) < count:
+            assert listen.poll() is None, f"listen ended ({listen.returncode}): {messages}"
+            assert time.monotonic() < deadline, f"no {what!r} in {messages}"
+            time.sleep(0.05)
+
+    reader = threading.Thread(target=read_messages, daemon=True)
+    reader.start()
+    try:
+        wait_for("Recording: SoakSpeaker")
+        server.process.kill()  # the audio service dies
+        server.process.wait(10)
+        wait_for("audio service is running")  # "…Check that the audio service is running"
+        time.sleep(1)  # and it keeps trying, alive
+        assert listen.poll() is None, messages
+        server = PrivatePulse(folder)  # started again, at the same address
+        wait_for("Recording: SoakSpeaker", count=2)
+        subprocess.run(["paplay", "-s", server.server, "-d", "soak", str(jfk_wav)], check=True,
+                       timeout=60)
+        listen.send_signal(signal.SIGINT)
+        printed, _ = listen.communicate(timeout=120)
+    finally:
+        listen.kill()
+        server.close()
+    reader.join(5)
+    assert listen.returncode == 0, "".join(messages)
+    assert "country" in printed.lower(), "".join(messages)
+    assert "Assertion" not in "".join(messages)

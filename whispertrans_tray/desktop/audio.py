@@ -8,6 +8,12 @@ A capture thread never blocks on the consumer: it appends to a bounded buffer, a
 consumer falls behind the *oldest* unprocessed audio is dropped and counted.  Device faults
 (unplugged, default device changed, audio server restarted, no device at all) end in a status
 message and a reconnect with backoff; :meth:`AudioCapture.stop` returns within about a second.
+
+On Linux ``soundcard`` talks to PulseAudio/PipeWire through one connection made when it is
+imported; when the audio server dies that connection is dead for good, and the next query on it
+makes libpulse abort the whole process.  :func:`_soundcard` checks the connection before every
+use and makes a new one (or says the audio service is not running), so a restarted audio server
+is a reconnect, not a crash.
 """
 
 from __future__ import annotations
@@ -43,14 +49,53 @@ class DeviceInfo:
     is_default: bool
 
 
+_revive_lock = threading.Lock()
+
+
+def _no_server() -> NoAudioDeviceError:
+    return NoAudioDeviceError("audio.no_server", detail=Phrase.of("cause.no_audio_service"))
+
+
 def _soundcard() -> Any:
     try:
         import soundcard
     except Exception as exc:  # soundcard raises odd errors without an audio server
         log.info("soundcard cannot be used: %r", exc)
-        raise NoAudioDeviceError("audio.no_server",
-                                 detail=Phrase.of("cause.no_audio_service")) from exc
+        raise _no_server() from exc
+    backend = sys.modules.get("soundcard.pulseaudio")
+    if backend is not None:
+        _keep_pulse_connected(backend)
     return soundcard
+
+
+def _keep_pulse_connected(backend: Any) -> None:
+    """Replace soundcard's PulseAudio connection if the server closed it (it died or was
+    restarted): queries on a dead connection abort the process inside libpulse."""
+    with _revive_lock:
+        pa = backend._pa
+        pulse = backend._pulse
+        if pulse._pa_context_get_state(pulse.context) == pa.PA_CONTEXT_READY:
+            return
+        log.info("The PulseAudio connection was closed (state %s): connecting again",
+                 pulse._pa_context_get_state(pulse.context))
+        fresh = backend._PulseAudio.__new__(backend._PulseAudio)
+        try:
+            backend._PulseAudio.__init__(fresh)
+        except AssertionError as exc:  # the server is not (yet) back
+            _dispose(pa, fresh)
+            raise _no_server() from exc
+        backend._pulse = fresh
+        # the dead one's thread is stopped; its memory is left to the process (streams that
+        # were open on it may still be closing on other threads)
+        pa.pa_threaded_mainloop_stop(pulse.mainloop)
+
+
+def _dispose(pa: Any, pulse: Any) -> None:
+    """Free a connection that never became ready (its thread included)."""
+    pa.pa_threaded_mainloop_stop(pulse.mainloop)
+    pa.pa_context_disconnect(pulse.context)
+    pa.pa_context_unref(pulse.context)
+    pa.pa_threaded_mainloop_free(pulse.mainloop)
 
 
 def list_devices() -> list[DeviceInfo]:
