@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -50,7 +49,6 @@ def test_edited_hotkeys_are_registered_again_and_work(tmp_path: Path,
         path.write_text(json.dumps(data), "utf-8")
         app.reload_settings()
         assert app.status == "idle"
-        time.sleep(0.3)
         subprocess.run(["xdotool", "key", "ctrl+shift+F9"], check=True)
         assert pump_until(app, lambda: not app.settings.overlay.visible), "new hotkey not working"
         subprocess.run(["xdotool", "key", "ctrl+alt+s"], check=True)  # the old one is gone
