@@ -281,3 +281,26 @@ def test_the_audio_service_dying_mid_capture_is_a_reconnect_not_a_crash(
     assert listen.returncode == 0, "".join(messages)
     assert "country" in printed.lower(), "".join(messages)
     assert "Assertion" not in "".join(messages)
+
+
+def test_stopping_keeps_every_frame_the_device_delivered(tmp_path: Path) -> None:
+    """What the recorder and the resampler still hold when the capture stops (the last words
+    spoken) reaches the buffer: 16 kHz samples read == device frames / 3, to a sample."""
+    tone = 0.3 * np.sin(2 * np.pi * 440 * np.arange(3 * 16000) / 16000)
+    wav = write_wav(tone.astype(np.float32), tmp_path / "tone.wav")
+    capture = AudioCapture("loopback")
+    capture.start()
+    read = 0
+    try:
+        wait_connected(capture)
+        play(wav, "spk").wait(30)
+        for _ in range(3):  # stopped at a few points, not on a block boundary by luck
+            audio = capture.read(0.1)
+            read += 0 if audio is None else audio.size
+    finally:
+        capture.stop(3)
+    rest = capture.read(0)
+    read += 0 if rest is None else rest.size
+    assert capture.dropped_seconds == 0
+    assert capture.device_frames > 48000
+    assert abs(read - capture.device_frames / 3) <= 2, (read, capture.device_frames)

@@ -138,3 +138,22 @@ def test_the_service_keeps_cut_lines_and_names_the_fix_once() -> None:
     assert len(statuses) == 1  # told once, not once a line
     brief, message = statuses[0]
     assert "max_tokens" in brief and "Raise max_tokens" in message and "…" in message
+
+
+def test_a_server_that_ignores_stream_and_answers_one_body_is_understood() -> None:
+    """text-generation-webui and some gateways answer ``stream: true`` with one
+    ``chat.completion`` body: its message is the translation (thinking left out)."""
+    with FakeServer("nostream") as server:
+        seen: list[str] = []
+        result = translator(server).translate("Hello, how are you today?", "繁體中文",
+                                              on_text=seen.append)
+    assert result.text == REPLY and seen == [REPLY]
+    assert not result.truncated and len(server.requests) == 1
+
+
+def test_a_json_body_that_is_no_chat_answer_is_not_compatible() -> None:
+    stream = ChatStream(['{"detail": "Not Found"}'])
+    assert list(stream) == [("", 0)] and not stream.events and not stream.complete
+    body = ChatStream(['{"object": "chat.completion", "choices": [{"index": 0,',
+                       '"finish_reason": "length", "message": {"content": "你好"}}]}'])
+    assert list(body) == [("你好", 0)] and body.complete and body.finish == "length"

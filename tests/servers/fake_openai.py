@@ -166,6 +166,15 @@ class Handler(QuietHandler):
             return self._flood(body)
         if mode in VARIANTS:
             return self._events(VARIANTS[mode](str(body.get("model")), self.server.reply))
+        if mode == "nostream":  # stream: true ignored, one chat.completion body
+            self.server.answered += 1
+            return self.send_json(200, {
+                "id": "chatcmpl-1", "object": "chat.completion", "created": 0,
+                "model": body.get("model"), "usage": {"prompt_tokens": 31,
+                                                      "completion_tokens": 9},
+                "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                    "role": "assistant", "reasoning_content": "The user wants Chinese.",
+                    "content": "<think>Short.</think>" + self.server.reply}}]})
         self._stream(mode, body)
 
     def _control(self, body: dict[str, Any]) -> None:

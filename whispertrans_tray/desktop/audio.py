@@ -171,6 +171,7 @@ class AudioCapture:
         self.reconnects = 0
         self.cpu_seconds = 0.0  # CPU time the capture thread used
         self.last_wait_s = 0.0  # how long the oldest audio of the last read() waited
+        self.device_frames = 0  # frames the device delivered (at DEVICE_RATE), all connections
 
     @property
     def captured_seconds(self) -> float:
@@ -269,15 +270,22 @@ class AudioCapture:
             checked = time.monotonic()
             while not self._stop.is_set():
                 data = recorder.record(numframes=block)
-                if data.size == 0:
-                    continue
-                mono = data.mean(axis=1) if data.ndim == 2 else data
-                out = resampler.resample_chunk(np.ascontiguousarray(mono, dtype=np.float32))
-                if out.size:
-                    self._push(np.asarray(out, dtype=np.float32))
+                if data.size:
+                    self._push_resampled(resampler, data)
                 self.cpu_seconds = time.thread_time()
                 if follow_default and time.monotonic() - checked > 2.0:
                     checked = time.monotonic()
                     if _find(self.source, "")[1] != name:  # the default device changed
                         self._status(tr("audio.default_changed", self.ui_language))
                         return
+            # stopped: what the recorder already holds (beyond the last whole block) and what
+            # the resampler still holds are the last words spoken, not noise to drop
+            self._push_resampled(resampler, recorder.flush(), last=True)
+
+    def _push_resampled(self, resampler: Any, data: np.ndarray, last: bool = False) -> None:
+        """``data`` (frames × channels at the device rate) as mono 16 kHz, into the buffer."""
+        self.device_frames += data.shape[0]
+        mono = data.mean(axis=1) if data.ndim == 2 else data
+        out = resampler.resample_chunk(np.ascontiguousarray(mono, dtype=np.float32), last=last)
+        if out.size:
+            self._push(np.asarray(out, dtype=np.float32))
