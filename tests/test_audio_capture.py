@@ -304,3 +304,27 @@ def test_stopping_keeps_every_frame_the_device_delivered(tmp_path: Path) -> None
     assert capture.dropped_seconds == 0
     assert capture.device_frames > 48000
     assert abs(read - capture.device_frames / 3) <= 2, (read, capture.device_frames)
+
+
+def test_audio_the_reader_fell_behind_on_is_still_there_at_stop(jfk_wav: Path) -> None:
+    """A capture thread starved by a busy machine is seconds behind the audio server; what the
+    server delivered meanwhile waits in the stream's queue and is read at stop, not dropped."""
+    import soundcard
+
+    from whispertrans_tray.desktop.audio import DEVICE_RATE, unread
+
+    speaker = soundcard.get_speaker("Speaker")
+    mic = soundcard.get_microphone(id=str(speaker.name), include_loopback=True)
+    player = None
+    with mic.recorder(samplerate=DEVICE_RATE, channels=mic.channels, blocksize=4800) as rec:
+        player = play(jfk_wav, "spk")
+        try:
+            rec.record(numframes=4800)  # audio flows (an idle sink sends nothing)
+            time.sleep(2.0)  # the reader is starved: nothing read for 2 s of the 11-s clip
+            behind = [data for data in unread(rec, 30 * DEVICE_RATE)]
+        finally:
+            player.kill()
+            player.wait(10)
+    audio = np.concatenate([data.reshape(-1, mic.channels) for data in behind])
+    assert audio.shape[0] >= 1.5 * DEVICE_RATE, audio.shape
+    assert np.abs(audio).max() > 0.05  # the speech played meanwhile

@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,6 +147,23 @@ def _lookup(by_name: Callable[[str], Any], default: Callable[[], Any], device: s
 def check_source(source: str, device: str) -> str:
     """Resolve the source now (raises :class:`NoAudioDeviceError` naming the fix)."""
     return str(_find(source, device)[1])
+
+
+def unread(recorder: Any, limit: int) -> Iterator[np.ndarray]:
+    """What the audio server has delivered to an open soundcard ``recorder`` and was not read
+    yet, up to about ``limit`` frames, without waiting: the recorder's own remainder and, on
+    PulseAudio/PipeWire, the stream's client-side queue (filled by libpulse's thread however
+    far behind the reader is)."""
+    yield recorder.flush()
+    backend = sys.modules.get("soundcard.pulseaudio")
+    stream = getattr(recorder, "stream", None)
+    if backend is None or stream is None:
+        return
+    frames = 0
+    while frames < limit and backend._pulse._pa_stream_readable_size(stream) > 0:
+        data = recorder.record(numframes=None)
+        frames += data.shape[0]
+        yield data
 
 
 class AudioCapture:
@@ -278,9 +295,11 @@ class AudioCapture:
                     if _find(self.source, "")[1] != name:  # the default device changed
                         self._status(tr("audio.default_changed", self.ui_language))
                         return
-            # stopped: what the recorder already holds (beyond the last whole block) and what
-            # the resampler still holds are the last words spoken, not noise to drop
-            self._push_resampled(resampler, recorder.flush(), last=True)
+            # stopped: what the audio server delivered and nobody read yet (a starved thread
+            # can be seconds behind) and what the resampler holds are the last words spoken
+            for data in unread(recorder, 3 * self._max):
+                self._push_resampled(resampler, data)
+            self._push_resampled(resampler, np.zeros((0, 1), np.float32), last=True)
 
     def _push_resampled(self, resampler: Any, data: np.ndarray, last: bool = False) -> None:
         """``data`` (frames × channels at the device rate) as mono 16 kHz, into the buffer."""
