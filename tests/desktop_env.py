@@ -132,6 +132,17 @@ def screenshot(name: str) -> Path:
     return path
 
 
+def pump_until(root: Any, condition: Callable[[], object], seconds: float) -> bool:
+    """Run Tk's loop (of ``root``) until ``condition()`` holds (True) or ``seconds`` pass."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        root.update()
+        if condition():
+            return True
+        time.sleep(0.02)
+    return bool(condition())
+
+
 def pump(root: Any, seconds: float = 0.6) -> None:
     """Run Tk's loop (of ``root``, any widget) for ``seconds``."""
     end = time.monotonic() + seconds

@@ -223,7 +223,7 @@ def test_listen_in_the_terminal_until_ctrl_c(tmp_path: Path, jfk_wav: Path,
     assert "country" in printed.lower()
     subtitles = " ".join(line for line in out.read_text("utf-8").splitlines()
                          if line and not line[0].isdigit())
-    assert wer(reference("jfk.flac"), subtitles) <= 0.1
+    assert wer(reference("jfk.flac"), subtitles) <= 0.1, (subtitles, "".join(messages))
 
 
 def test_the_audio_service_dying_mid_capture_is_a_reconnect_not_a_crash(

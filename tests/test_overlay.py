@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.desktop_env import SCREEN, pump, screenshot
+from tests.desktop_env import SCREEN, pump, pump_until, screenshot
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.desktop.geometry import clamp
@@ -91,6 +91,7 @@ def test_drag_moves_and_reports_the_position(root: tk.Tk) -> None:
                  ["mousemove", str(x0 + 120), str(y0 - 80)], ["mouseup", "1"]):
         subprocess.run(["xdotool", *args], check=True)
         pump(root, 0.3)
+    pump_until(root, lambda: moved, 15)  # a busy machine handles the release late
     assert moved, "the new position is reported so the app can save it"
     ((layout, x, y),) = moved[-1].positions
     assert layout == f"{SCREEN[0]}x{SCREEN[1]}"
@@ -115,7 +116,7 @@ def test_text_fades_after_silence_and_returns_with_speech(root: tk.Tk) -> None:
     pump(root, 0.3)
     item = overlay.line_items[-1][0]
     assert overlay.canvas.itemcget(item, "state") in ("", "normal")
-    pump(root, 2.5)
+    pump_until(root, lambda: overlay.canvas.itemcget(item, "state") == "hidden", 15)
     assert overlay.canvas.itemcget(item, "state") == "hidden"
     overlay.show(model.visible(), "new words")
     assert overlay.canvas.itemcget(item, "state") == "normal"
