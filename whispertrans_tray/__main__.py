@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import asr_check, export, live, server_check
+from whispertrans_tray.app import asr_check, export, history, live, server_check
 from whispertrans_tray.app.asr_fallback import load_transcriber
-from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import file_batch_size, recognizer_config
 from whispertrans_tray.app.model_downloads import ModelDownloads
 from whispertrans_tray.app.session import Session
@@ -143,7 +142,7 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
                                        settings.asr, model, file_batch_size(model.info.device)))
     subtitles = SubtitleModel()
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
-    session = Session(view, lambda: subtitles.lines, args.output, runner.open_history())
+    session = Session(view, lambda: subtitles.lines, args.output, runner.open_history(lang))
     session.service = terminal_translation(settings, credentials.resolve(args.api_key),
                                            session.on_translation)
     return session, recognizer
@@ -201,7 +200,7 @@ def tray_parts(asr_key: str | None = None) -> Parts:
         recognizer=lambda asr, model: build_recognizer(asr, model, live=True),
         capture=AudioCapture,
         devices=list_devices,
-        history=SessionWriter,
+        history=history.open_session,
         server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
     )

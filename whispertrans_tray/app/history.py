@@ -4,6 +4,10 @@ Each committed sentence and each finished (or failed) translation is appended to
 in the app's data folder as it happens, and flushed to disk.  :func:`load` reads a session
 file back into subtitle lines (a torn last line from a crash is skipped); nothing reopens a
 crashed session automatically, the file simply stays in ``history/``.
+
+A data folder that cannot be written (a read-only disk, a path through a file, no space) does
+not stop the app: :func:`open_session` keeps the session in the temporary folder instead and
+says where (:attr:`SessionWriter.moved_from`), so the user can be told, and nothing is lost.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import datetime as dt
 import json
 import logging
 import os
+import tempfile
 import threading
 from pathlib import Path
 from typing import IO, Any
@@ -48,6 +53,8 @@ class SessionWriter:
         self.path = folder / f"session-{stamp}.jsonl"
         self._file: IO[str] | None = self.path.open("a", encoding="utf-8")
         self._lock = threading.Lock()
+        self.moved_from: tuple[Path, OSError] | None = None
+        """The data folder that could not be written, and why (the session is elsewhere)."""
         _prune(folder)
 
     def sentence(self, sentence: Sentence) -> None:
@@ -82,6 +89,26 @@ class SessionWriter:
             if self._file is not None:
                 self._file.close()
                 self._file = None
+
+
+def fallback_dir() -> Path:
+    """Where a session goes when the data folder cannot be written: the temporary folder."""
+    return Path(tempfile.gettempdir()) / "whispertrans-tray" / "history"
+
+
+def open_session(folder: Path | None = None, now: dt.datetime | None = None) -> SessionWriter:
+    """A new session file in ``folder`` (the data folder), or in :func:`fallback_dir` if that
+    cannot be written (:attr:`SessionWriter.moved_from` says so; OSError only if neither
+    can)."""
+    folder = folder or history_dir()
+    try:
+        return SessionWriter(folder, now)
+    except OSError as exc:
+        log.warning("Cannot keep the session history in %s (%s); using %s", folder,
+                    exc.strerror or exc, fallback_dir())
+        writer = SessionWriter(fallback_dir(), now)
+        writer.moved_from = (folder, exc)
+        return writer
 
 
 def load(path: Path) -> list[Line]:

@@ -169,6 +169,10 @@ class App:
         self.tray.start()
         self.start_hotkeys()
         welcome.greet(self)  # the first run only
+        if self.history.moved_from is not None:  # after the welcome: a notice replaces it
+            folder, why = self.history.moved_from
+            self.notify(self.t("history.moved", path=folder, detail=os_error(why),
+                               fallback=self.history.path.parent))
         if self.settings.translation.enabled:
             self._start_translation()
         if start_recording:

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import live
+from whispertrans_tray.app import history, live
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.session import Session
+from whispertrans_tray.causes import os_error
 from whispertrans_tray.cli import terminal
 from whispertrans_tray.cli.signals import StopSignals
 from whispertrans_tray.desktop.audio import AudioCapture, list_devices
@@ -27,14 +28,19 @@ from whispertrans_tray.i18n import tr
 log = logging.getLogger(__name__)
 
 
-def open_history() -> SessionWriter | None:
-    """The session history, as the tray app keeps it (None if its folder cannot be written:
-    the run goes on without)."""
+def open_history(ui_language: str) -> SessionWriter | None:
+    """The session history, as the tray app keeps it (in the temporary folder if the data
+    folder cannot be written, and the user is told; None if neither can: the run goes on)."""
     try:
-        return SessionWriter()
+        writer = history.open_session()
     except OSError as exc:
         log.warning("No session history: %s", exc)
         return None
+    if writer.moved_from is not None:
+        folder, why = writer.moved_from
+        terminal.notice(tr("history.moved", ui_language, path=folder, detail=os_error(why),
+                           fallback=writer.path.parent))
+    return writer
 
 
 def drive(session: Session, work: Callable[[], object], signals: StopSignals,

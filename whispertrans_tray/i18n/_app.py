@@ -96,6 +96,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Could not read this session's history {path}: {detail}. Nothing was exported; "
         "check that the folder still exists and can be read.",
     },
+    "history.moved": {
+        "zh-TW": "無法在 {path} 儲存本次的歷史紀錄：{detail}。本次的字幕改存於 {fallback}，"
+        "不會遺失；請確認該資料夾可寫入，或以 WHISPERTRANS_DATA_DIR 指定其他資料夾。",
+        "en": "The session history cannot be saved in {path}: {detail}. This session's "
+        "subtitles are kept in {fallback} instead, nothing is lost; check that the folder can "
+        "be written, or choose another one with WHISPERTRANS_DATA_DIR.",
+    },
     # --- first run --------------------------------------------------------------------------
     "welcome.notification": {
         "zh-TW": "歡迎使用 WhisperTrans Tray！它在系統匣執行：按一下工作列上的對話框圖示開啟選單（開始／停止錄音、音訊來源、翻譯、設定…）。快捷鍵：{hotkeys}。要即時翻譯，請在「設定…」填好翻譯伺服器，再按「測試連線」確認。",
