@@ -132,7 +132,7 @@ def test_sigterm_during_a_replay_finishes_the_sentence_and_writes_out(
     # it stopped where the signal came: the replay clock then was about the second sentence's
     # commit time plus the wait
     at_signal = rows[len(before) - 1]["committed_at"] + 1.8
-    assert at_signal - 1.5 <= rows[-1]["end"] <= at_signal + 0.5
+    assert at_signal - 1.5 <= rows[-1]["end"] <= at_signal + 0.5, (at_signal, rows)
     assert rows[-1]["end"] < 60, "the replay went on after the signal"
     assert "Wrote" in "\n".join(cli.errors)
     history = [r for r in cli.history() if r["type"] == "sentence"]

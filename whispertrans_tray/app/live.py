@@ -40,6 +40,10 @@ FILE_CHUNK_S = 1.0
 LIVE_CHUNK_S = 0.1
 FILE_MIN_SILENCE_MS = 1000
 READ_TIMEOUT_S = 0.1
+# At a stop the capture thread hands over what the audio server delivered and nobody read yet:
+# seconds of audio when a busy machine starved it, and the last words spoken.  It is waited for
+# this long (a thread stuck on a vanished server is not waited for forever).
+CAPTURE_STOP_TIMEOUT_S = 10.0
 
 
 class AudioSource(Protocol):
@@ -269,7 +273,7 @@ def capture_chunks(capture: AudioSource, stop: threading.Event,
                 on_dropped(dropped)
             yield chunk
     finally:
-        capture.stop(1.0)
+        capture.stop(CAPTURE_STOP_TIMEOUT_S)
     rest = capture.read(0)  # audio captured before the stop is still transcribed
     if rest is not None:
         yield rest
