@@ -51,7 +51,7 @@ def test_loopback_audio_becomes_translated_subtitles(tmp_path: Path, model_cache
             assert wait_for(lambda: any(r["text"] for r in history(tmp_path / "data",
                                                                    "translation"))
                             and "country" in " ".join(str(r["text"]) for r in history(
-                                tmp_path / "data", "sentence")).lower(), 60)
+                                tmp_path / "data", "sentence")).lower(), 120)
             # the app paints in its own process, the compositor after it: the screen is
             # looked at until the subtitle text is there (or the deadline passes)
             shots: list[np.ndarray] = []

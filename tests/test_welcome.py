@@ -72,7 +72,7 @@ def test_the_welcome_shows_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         screenshot("welcome.png")  # the line on the subtitles, the notification (dunst)
         return True
 
-    app = run_app(path, welcomed)
+    app = run_app(path, welcomed, seconds=90)  # a busy machine starts the app slowly
     history = "\n".join(bodies())
     assert count("歡迎使用 WhisperTrans Tray") == before + 1
     assert "Ctrl+Alt+R 開始／停止錄音" in history and "測試連線" in history
@@ -107,7 +107,7 @@ def test_an_unreachable_server_is_named_once_and_transcription_goes_on(
         # … and a sentence whose translation fails after it is not told again
         return any(r.get("type") == "translation" and r.get("error") for r in records(app))
 
-    app = run_app(path, done, seconds=40)
+    app = run_app(path, done, seconds=90)
     history = "\n".join(bodies())
     assert count(marker) == before + 1, history  # a second notice would have replaced it
     # the cause names the server by its host, not by its URL and port
