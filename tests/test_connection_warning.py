@@ -75,7 +75,7 @@ def test_the_tray_menu_shows_the_warning(lan_server: FakeServer, tmp_path: Path,
     path = settings_mod.save(settings, tmp_path / "s.json")
     with tray_app(path, settings, KEY) as app:
         app.commands.test_connection()
-        pump_until(app, lambda: "連線成功" in app.overlay.status, 20)
+        pump_until(app, lambda: "連線成功" in app.overlay.status, 60)
         status = app.overlay.status
     assert "連線成功" in status and "未加密" in status and "translator.lan" in status
     assert KEY not in status

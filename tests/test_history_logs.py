@@ -57,7 +57,7 @@ def test_second_instance_asks_the_first_to_show(tmp_path: Path) -> None:
     second = SingleInstance(tmp_path, lambda: None)
     assert not second.acquire()
     assert second.notify_first()
-    assert shown.wait(5)
+    assert shown.wait(30)
     first.release()
     third = SingleInstance(tmp_path, lambda: None)
     assert third.acquire()  # the lock is free again

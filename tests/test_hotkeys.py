@@ -40,7 +40,7 @@ class Toggles:
 def press(keys: str, toggles: Toggles) -> None:
     toggles.changed.clear()
     subprocess.run(["xdotool", "key", keys], check=True)
-    assert toggles.changed.wait(5), f"{keys} did not reach the hotkey listener"
+    assert toggles.changed.wait(30), f"{keys} did not reach the hotkey listener"
 
 
 def test_key_events_toggle_recording_and_overlay() -> None:

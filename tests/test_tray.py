@@ -122,7 +122,7 @@ def test_notifications_reach_the_daemon_and_the_icon_shows_the_state() -> None:
     try:
         idle = tray.icon.icon.convert("RGB").getpixel((32, 7))
         tray.notify("✓ 連線成功！", "測試連線")
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while "連線成功" not in dunst_history() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert "✓ 連線成功！" in dunst_history()
