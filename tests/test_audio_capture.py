@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import DATA, reference
-from tests.pulse import ensure_devices, pactl, play, write_wav
+from tests.pulse import ensure_devices, pactl, play, private_sink, write_wav
 from tests.textnorm import wer
 from whispertrans_tray.__main__ import build_recognizer
 from whispertrans_tray.app import live
@@ -80,8 +80,9 @@ def test_devices_are_listed_by_name() -> None:
 
 
 def test_loopback_transcript(base_model, jfk_wav: Path) -> None:  # type: ignore[no-untyped-def]
-    capture = AudioCapture("loopback")
-    text, _ = transcribe_live(base_model, capture, jfk_wav, "spk")
+    with private_sink("transcript") as sink:  # not what others play into spk meanwhile
+        capture = AudioCapture("loopback", sink)
+        text, _ = transcribe_live(base_model, capture, jfk_wav, sink)
     assert wer(reference("jfk.flac"), text) <= 0.1
     assert capture.dropped_seconds == 0
 
@@ -185,40 +186,44 @@ def test_no_audio_server_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_listen_in_the_terminal_until_ctrl_c(tmp_path: Path, jfk_wav: Path,
                                              model_cache: Path) -> None:
-    """Live capture in the terminal: Ctrl+C commits the sentence being spoken, writes OUT."""
+    """Live capture in the terminal: Ctrl+C commits the sentence being spoken, writes OUT.
+
+    It records a speaker of its own (what other tests or processes play into the shared
+    ``spk`` meanwhile would be heard too: duplicated, garbled sentences)."""
     import signal
     import threading
 
     out = tmp_path / "live.srt"
     env = {**os.environ, "WHISPERTRANS_CACHE_DIR": str(model_cache),
            "WHISPERTRANS_DATA_DIR": str(tmp_path / "data")}  # its session history
-    listen = subprocess.Popen(
-        [sys.executable, "-m", "whispertrans_tray", "--settings", str(tmp_path / "s.json"),
-         "--ui-language", "en", "listen", "--source", "loopback", "--language", "en", "-o",
-         str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    assert listen.stderr is not None
-    messages: list[str] = []
-    connected = threading.Event()
-
-    def read_messages() -> None:
+    with private_sink("ctrlc") as sink:
+        listen = subprocess.Popen(
+            [sys.executable, "-m", "whispertrans_tray", "--settings", str(tmp_path / "s.json"),
+             "--ui-language", "en", "listen", "--source", sink, "--language", "en", "-o",
+             str(out)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         assert listen.stderr is not None
-        for line in listen.stderr:
-            messages.append(line)
-            if "Recording: Speaker" in line:
-                connected.set()
-        connected.set()  # it ended: the assertions below say how
+        messages: list[str] = []
+        connected = threading.Event()
 
-    reader = threading.Thread(target=read_messages, daemon=True)
-    reader.start()
-    try:
-        assert connected.wait(90) and listen.poll() is None, "".join(messages)
-        play(jfk_wav, "spk").wait(30)
-        listen.send_signal(signal.SIGINT)  # Ctrl+C right as the speech ends
-        printed, _ = listen.communicate(timeout=120)
-    finally:
-        listen.kill()
-    reader.join(5)
+        def read_messages() -> None:
+            assert listen.stderr is not None
+            for line in listen.stderr:
+                messages.append(line)
+                if f"Recording: {sink}" in line:
+                    connected.set()
+            connected.set()  # it ended: the assertions below say how
+
+        reader = threading.Thread(target=read_messages, daemon=True)
+        reader.start()
+        try:
+            assert connected.wait(90) and listen.poll() is None, "".join(messages)
+            play(jfk_wav, sink).wait(30)
+            listen.send_signal(signal.SIGINT)  # Ctrl+C right as the speech ends
+            printed, _ = listen.communicate(timeout=120)
+        finally:
+            listen.kill()
+        reader.join(5)
     assert listen.returncode == 0, "".join(messages)
     assert "country" in printed.lower()
     subtitles = " ".join(line for line in out.read_text("utf-8").splitlines()
