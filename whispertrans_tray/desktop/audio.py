@@ -72,8 +72,10 @@ def _keep_pulse_connected(backend: Any) -> None:
     """Replace soundcard's PulseAudio connection if the server closed it (it died or was
     restarted): queries on a dead connection abort the process inside libpulse."""
     with _revive_lock:
-        pa = backend._pa
-        pulse = backend._pulse
+        pa = getattr(backend, "_pa", None)
+        pulse = getattr(backend, "_pulse", None)
+        if pa is None or pulse is None:  # not soundcard 0.4.6's layout (pinned): leave it
+            return
         if pulse._pa_context_get_state(pulse.context) == pa.PA_CONTEXT_READY:
             return
         log.info("The PulseAudio connection was closed (state %s): connecting again",
