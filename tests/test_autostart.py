@@ -74,8 +74,10 @@ def test_exec_lines_start_exactly_the_argv_when_glib_launches_them(xdg: Path) ->
     from gi.repository import Gio
 
     out = xdg / "argv.json"
-    script = ("import json, sys; "
-              f"open({str(out)!r}, 'w').write(json.dumps(sys.argv[1:]))")
+    written = xdg / "argv.part"  # renamed when complete: never read half-written
+    script = ("import json, os, sys; "
+              f"open({str(written)!r}, 'w').write(json.dumps(sys.argv[1:])); "
+              f"os.replace({str(written)!r}, {str(out)!r})")
     odd = ["plain", "two words", "$HOME", "50%", 'say "hi"', "back\\slash", "`uname`",
            "semi;colon", "tab\there", "~", "it's", "中文 路徑", "Zoë"]
     folder = xdg / "a dir with $pace & 'quotes'"
@@ -88,7 +90,7 @@ def test_exec_lines_start_exactly_the_argv_when_glib_launches_them(xdg: Path) ->
     path.write_text(autostart_xdg.desktop_entry([str(python), "-c", script, *odd]), "utf-8")
     info = Gio.DesktopAppInfo.new_from_filename(str(path))
     assert info is not None and info.launch([], None)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a Python started on a busy machine
     while not out.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert json.loads(out.read_text("utf-8")) == odd
