@@ -27,7 +27,7 @@ def wait_for(predicate: Callable[[], object], timeout: float, every: float = 0.2
     return bool(predicate())
 
 
-def pump_until(app: Any, condition: Callable[[], object], seconds: float = 5.0) -> bool:
+def pump_until(app: Any, condition: Callable[[], object], seconds: float = 30.0) -> bool:
     """Run Tk's loop until ``condition()`` holds (True) or ``seconds`` pass (False)."""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
