@@ -288,17 +288,17 @@ def test_the_audio_service_dying_mid_capture_is_a_reconnect_not_a_crash(
     assert "Assertion" not in "".join(messages)
 
 
-def test_stopping_keeps_every_frame_the_device_delivered(tmp_path: Path) -> None:
+def test_stopping_keeps_every_frame_the_device_delivered(tmp_path: Path, own_sink: str) -> None:
     """What the recorder and the resampler still hold when the capture stops (the last words
     spoken) reaches the buffer: 16 kHz samples read == device frames / 3, to a sample."""
     tone = 0.3 * np.sin(2 * np.pi * 440 * np.arange(3 * 16000) / 16000)
     wav = write_wav(tone.astype(np.float32), tmp_path / "tone.wav")
-    capture = AudioCapture("loopback")
+    capture = AudioCapture("loopback", device=own_sink)
     capture.start()
     read = 0
     try:
         wait_connected(capture)
-        play(wav, "spk").wait(30)
+        play(wav, own_sink).wait(30)
         for _ in range(3):  # stopped at a few points, not on a block boundary by luck
             audio = capture.read(0.1)
             read += 0 if audio is None else audio.size
@@ -311,18 +311,19 @@ def test_stopping_keeps_every_frame_the_device_delivered(tmp_path: Path) -> None
     assert abs(read - capture.device_frames / 3) <= 2, (read, capture.device_frames)
 
 
-def test_audio_the_reader_fell_behind_on_is_still_there_at_stop(jfk_wav: Path) -> None:
+def test_audio_the_reader_fell_behind_on_is_still_there_at_stop(jfk_wav: Path,
+                                                               own_sink: str) -> None:
     """A capture thread starved by a busy machine is seconds behind the audio server; what the
     server delivered meanwhile waits in the stream's queue and is read at stop, not dropped."""
     import soundcard
 
     from whispertrans_tray.desktop.audio import DEVICE_RATE, unread
 
-    speaker = soundcard.get_speaker("Speaker")
+    speaker = soundcard.get_speaker(own_sink)
     mic = soundcard.get_microphone(id=str(speaker.name), include_loopback=True)
     player = None
     with mic.recorder(samplerate=DEVICE_RATE, channels=mic.channels, blocksize=4800) as rec:
-        player = play(jfk_wav, "spk")
+        player = play(jfk_wav, own_sink)
         try:
             rec.record(numframes=4800)  # audio flows (an idle sink sends nothing)
             time.sleep(2.0)  # the reader is starved: nothing read for 2 s of the 11-s clip
