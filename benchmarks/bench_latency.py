@@ -5,15 +5,18 @@ For every committed sentence the latency is the wall time at which it was commit
 stream time at which its last word ended (speech end).  Lag is how far the consumer fell behind
 the arrival of audio at worst.  p50/p90 over all sentences.
 
-    python -m benchmarks.bench_latency [--clips jfk.flac,...] [--language auto|en|...]
+    python -m benchmarks.bench_latency [--clips jfk.flac,...] [--language auto|given|en|...]
                                        [--no-speculative] [--no-early-commit] [--record]
 
-Ratios to one decode (of 2 s of audio, measured in the same run) are what compare across
-machines.
+``--language given`` gives each clip its own language from tests/data/MANIFEST.tsv (as a
+user who set the speaker's language would); a clip in two languages (multilingual.mp3) is left
+to detection.  Ratios to one decode (of 2 s of audio, measured in the same run) are what
+compare across machines.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 
 from benchmarks.common import (
@@ -49,11 +52,13 @@ def main() -> None:
     worst_lag = 0.0
     finals: list[float] = []  # durations of the final and speculative decodes
     by_clip: dict[str, list[float]] = {}
-    language = None if args.language == "auto" else args.language
     for name in args.clips.split(","):
         audio = live.read_audio(DATA / name)
+        clip_asr = dataclasses.replace(asr, language=clip_language(args.language, name))
+        language = None if clip_asr.language == "auto" else clip_asr.language
         timed = Timed(model)
-        recognizer = live_recognizer(asr, timed, speculative_finals=not args.no_speculative,
+        recognizer = live_recognizer(clip_asr, timed,
+                                     speculative_finals=not args.no_speculative,
                                      commit_sentence_at_dip=not args.no_early_commit)
         clip_latencies, texts, stats = replay(recognizer, audio)
         finals += timed.finals
@@ -78,7 +83,9 @@ def main() -> None:
         f"{vad_wait:.1f} s; target p50 ≤ wait + 1.3 × decode = "
         f"{vad_wait + 1.3 * one_decode:.2f} s.",
         "",
-        f"Language: {args.language}; speculative finals: "
+        f"Language: {args.language}"
+        + (" (" + ", ".join(f"{n} {clip_language('given', n)}" for n in args.clips.split(","))
+           + ")" if args.language == "given" else "") + "; speculative finals: "
         f"{'off' if args.no_speculative else 'on'}; commit a whole sentence at a dip: "
         f"{'off' if args.no_early_commit else 'on'}.",
         "",
@@ -104,6 +111,17 @@ def main() -> None:
             "Latency = wall time of the commit − stream time of the sentence's last word. "
             "Sentences split at punctuation inside an utterance during speech commit before "
             "speech ends, which lowers p50.")
+
+
+def clip_language(option: str, clip: str) -> str:
+    """The language ``clip`` is recognized in: ``option`` (auto, or a code for every clip), or
+    with ``given`` the clip's own from the manifest (auto for a clip in two languages)."""
+    if option != "given":
+        return option
+    from benchmarks.bench_file_mode import references
+
+    own = references()[clip][0]
+    return "auto" if "+" in own else own
 
 
 if __name__ == "__main__":

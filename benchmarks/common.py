@@ -27,7 +27,8 @@ _OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "clips": ("--clips", {"default": ",".join(CLIPS)}),
     "threads": ("--threads", {"type": int, "default": 2}),
     "language": ("--language", {"default": "auto",
-                                "help": "auto (detect), or a Whisper code given to every clip"}),
+                                "help": "auto (detect), a Whisper code given to every clip, or "
+                                "given (bench_latency: each clip's own)"}),
 }
 
 
@@ -93,7 +94,8 @@ def load_model(args: argparse.Namespace) -> tuple[Any, Any]:
     from whispertrans_tray.providers import asr_faster_whisper
     from whispertrans_tray.settings import AsrSettings
 
-    asr = AsrSettings(device="cpu", cpu_threads=args.threads, language=args.language)
+    language = "auto" if args.language == "given" else args.language  # given: set per clip
+    asr = AsrSettings(device="cpu", cpu_threads=args.threads, language=language)
     return asr, asr_faster_whisper.load(asr)
 
 

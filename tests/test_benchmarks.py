@@ -30,8 +30,10 @@ def test_file_mode(model_cache: Path) -> None:
 
 
 def test_latency(model_cache: Path) -> None:
-    out = run("bench_latency", "--clips", "zh_aishell.wav", model_cache=model_cache)
+    out = run("bench_latency", "--clips", "zh_aishell.wav", "--language", "given",
+              model_cache=model_cache)
     assert "| zh_aishell.wav | 1 |" in out
+    assert "Language: given (zh_aishell.wav zh)" in out  # the clip's own, from the manifest
 
 
 def test_lag(model_cache: Path) -> None:
