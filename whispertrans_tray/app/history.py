@@ -22,8 +22,10 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+from whispertrans_tray.causes import os_error
 from whispertrans_tray.core.subtitles import Line, SubtitleModel
 from whispertrans_tray.core.types import Sentence
+from whispertrans_tray.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,16 @@ def open_session(folder: Path | None = None, now: dt.datetime | None = None) -> 
         writer = SessionWriter(fallback_dir(), now)
         writer.moved_from = (folder, exc)
         return writer
+
+
+def moved_notice(writer: SessionWriter, ui_language: str) -> str:
+    """What to tell the user when ``writer`` is not in the data folder (where, why, the fix),
+    or "" when it is."""
+    if writer.moved_from is None:
+        return ""
+    folder, why = writer.moved_from
+    return tr("history.moved", ui_language, path=folder, detail=os_error(why),
+              fallback=writer.path.parent)
 
 
 def load(path: Path) -> list[Line]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import welcome
+from whispertrans_tray.app import history, welcome
 from whispertrans_tray.app.commands import Commands
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import AudioSource
@@ -169,10 +169,9 @@ class App:
         self.tray.start()
         self.start_hotkeys()
         welcome.greet(self)  # the first run only
-        if self.history.moved_from is not None:  # after the welcome: a notice replaces it
-            folder, why = self.history.moved_from
-            self.notify(self.t("history.moved", path=folder, detail=os_error(why),
-                               fallback=self.history.path.parent))
+        moved = history.moved_notice(self.history, self.settings.ui_language)
+        if moved:  # after the welcome: a notice replaces it
+            self.notify(moved)
         if self.settings.translation.enabled:
             self._start_translation()
         if start_recording:

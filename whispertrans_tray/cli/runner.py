@@ -18,7 +18,6 @@ from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import history, live
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.session import Session
-from whispertrans_tray.causes import os_error
 from whispertrans_tray.cli import terminal
 from whispertrans_tray.cli.signals import StopSignals
 from whispertrans_tray.desktop.audio import AudioCapture, list_devices
@@ -36,10 +35,9 @@ def open_history(ui_language: str) -> SessionWriter | None:
     except OSError as exc:
         log.warning("No session history: %s", exc)
         return None
-    if writer.moved_from is not None:
-        folder, why = writer.moved_from
-        terminal.notice(tr("history.moved", ui_language, path=folder, detail=os_error(why),
-                           fallback=writer.path.parent))
+    moved = history.moved_notice(writer, ui_language)
+    if moved:
+        terminal.notice(moved)
     return writer
 
 

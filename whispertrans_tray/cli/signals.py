@@ -21,6 +21,7 @@ from types import FrameType, TracebackType
 from whispertrans_tray.app.live import Stop
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_NUMBERS = frozenset(int(sig) for sig in SIGNALS)  # as the wakeup socket carries them
 
 
 class StopSignals:
@@ -71,7 +72,7 @@ class StopSignals:
                 return
             if not data:
                 return
-            if any(number in (int(sig) for sig in SIGNALS) for number in data):
+            if _NUMBERS.intersection(data):
                 self.stop.set()
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:

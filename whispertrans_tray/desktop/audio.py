@@ -62,24 +62,33 @@ def _soundcard() -> Any:
     except Exception as exc:  # soundcard raises odd errors without an audio server
         log.info("soundcard cannot be used: %r", exc)
         raise _no_server() from exc
-    backend = sys.modules.get("soundcard.pulseaudio")
-    if backend is not None:
-        _keep_pulse_connected(backend)
+    _keep_pulse_connected()
     return soundcard
 
 
-def _keep_pulse_connected(backend: Any) -> None:
+def _pulse_backend() -> Any:
+    """soundcard's PulseAudio back end (its module: ``_pa`` the library, ``_pulse`` the one
+    connection), or None: another OS, not imported yet, or not soundcard 0.4.6's layout
+    (pinned), which is then left alone."""
+    backend = sys.modules.get("soundcard.pulseaudio")
+    if backend is None or getattr(backend, "_pa", None) is None \
+            or getattr(backend, "_pulse", None) is None:
+        return None
+    return backend
+
+
+def _keep_pulse_connected() -> None:
     """Replace soundcard's PulseAudio connection if the server closed it (it died or was
     restarted): queries on a dead connection abort the process inside libpulse."""
     with _revive_lock:
-        pa = getattr(backend, "_pa", None)
-        pulse = getattr(backend, "_pulse", None)
-        if pa is None or pulse is None:  # not soundcard 0.4.6's layout (pinned): leave it
+        backend = _pulse_backend()
+        if backend is None:
             return
-        if pulse._pa_context_get_state(pulse.context) == pa.PA_CONTEXT_READY:
+        pa, pulse = backend._pa, backend._pulse
+        state = pulse._pa_context_get_state(pulse.context)
+        if state == pa.PA_CONTEXT_READY:
             return
-        log.info("The PulseAudio connection was closed (state %s): connecting again",
-                 pulse._pa_context_get_state(pulse.context))
+        log.info("The PulseAudio connection was closed (state %s): connecting again", state)
         fresh = backend._PulseAudio.__new__(backend._PulseAudio)
         try:
             backend._PulseAudio.__init__(fresh)
@@ -157,7 +166,7 @@ def unread(recorder: Any, limit: int) -> Iterator[np.ndarray]:
     PulseAudio/PipeWire, the stream's client-side queue (filled by libpulse's thread however
     far behind the reader is)."""
     yield recorder.flush()
-    backend = sys.modules.get("soundcard.pulseaudio")
+    backend = _pulse_backend()
     stream = getattr(recorder, "stream", None)
     if backend is None or stream is None:
         return

@@ -10,7 +10,6 @@ What decides that an answer is complete, from what the servers people run actual
   #27572, OpenAI-compatible gateways: vercel/ai #19165, opencode #43882; LocalAI and LiteLLM
   proxy chunks without the field), or send ``""`` for it (Ollama #4357).
 - Some end with a ``finish_reason`` and no ``[DONE]`` (ik_llama.cpp #467).
-
 - Some servers and proxies ignore ``stream: true`` and answer with one ``chat.completion`` JSON
   body (text-generation-webui's and some gateways' non-streaming paths): a body that parses is a
   complete answer, its text all at once.
