@@ -1,0 +1,74 @@
+"""A multi-sentence recording with known word times, for the exactly-once tests.
+
+The recording is the test clips joined with pauses of different lengths (a short dip, a pause
+that confirms an end, a long one), about 25 s of four English sentences like the recording the
+fault was found with.  Its word times were computed once with faster-whisper (the bundled
+Whisper base model, ``word_timestamps=True``) on the whole recording and are stored in
+``word_times.json`` beside this file; ``python -m tests.oracle.recording`` computes them again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Word
+
+HERE = Path(__file__).parent
+DATA = HERE.parent / "data"
+WORD_TIMES = HERE / "word_times.json"
+
+PIECES: tuple[tuple[str, float], ...] = (
+    # (clip, seconds of silence after it)
+    ("jfk.flac", 0.45),  # a dip shorter than the VAD's end-of-speech wait
+    ("en_librispeech.wav", 1.2),
+    ("kubernetes_espeak.wav", 0.7),
+    ("jfk.flac", 1.5),  # the same words again: real repeats must be committed twice
+)
+DITHER = 1e-4
+"""Quiet deterministic noise added everywhere, so that every stretch of the recording (the
+silences too) is unique and a transcriber handed a slice of it can tell where it lies."""
+
+
+def build(load: Callable[[Path], Audio]) -> Audio:
+    """The recording, from the clips in tests/data read by ``load``."""
+    parts: list[Audio] = []
+    for name, pause in PIECES:
+        parts.append(load(DATA / name))
+        parts.append(np.zeros(int(pause * SAMPLE_RATE), dtype=np.float32))
+    audio = np.concatenate(parts)
+    noise = np.random.default_rng(20).standard_normal(audio.size).astype(np.float32)
+    return (audio + DITHER * noise).astype(np.float32)
+
+
+def word_times() -> list[Word]:
+    """The stored word times of :func:`build`'s recording (seconds)."""
+    rows = json.loads(WORD_TIMES.read_text(encoding="utf-8"))["words"]
+    return [Word(float(r["start"]), float(r["end"]), str(r["text"])) for r in rows]
+
+
+def _compute() -> None:  # pragma: no cover - run by hand when PIECES change
+    from faster_whisper import WhisperModel
+
+    from whispertrans_tray.app.live import read_audio
+    from whispertrans_tray.providers import model_store
+
+    audio = build(read_audio)
+    model = WhisperModel(str(model_store.bundled_base()), device="cpu", compute_type="int8")
+    segments, _ = model.transcribe(audio, language="en", word_timestamps=True, beam_size=5,
+                                   condition_on_previous_text=False)
+    words = [{"start": round(w.start, 3), "end": round(w.end, 3), "text": w.word}
+             for s in segments for w in (s.words or [])]
+    WORD_TIMES.write_text(json.dumps({
+        "recording": [list(p) for p in PIECES], "dither": DITHER,
+        "model": "Whisper base (bundled), int8, beam 5, language en, word_timestamps",
+        "seconds": round(audio.size / SAMPLE_RATE, 3), "words": words,
+    }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(words)} words, {audio.size / SAMPLE_RATE:.2f} s -> {WORD_TIMES}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _compute()

@@ -1,0 +1,156 @@
+"""A transcriber that knows the truth: the recording's words in any window it is handed.
+
+:class:`Oracle` answers each decode with the stored words (``tests/oracle/word_times.json``)
+whose middle lies inside the window, times relative to the window, as a perfect Whisper
+would.  :class:`Adversary` wraps it: each decode costs a drawn amount of (virtual) time, and
+its answer may be mangled the ways real recognizers and servers mangle theirs.  The
+exactly-once test compares what a recognizer commits with the oracle's words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
+
+PROBE = 32
+"""Samples compared to find where a window lies in the recording (the recording is dithered,
+so a run of this many samples occurs once)."""
+
+
+class Oracle:
+    """A :class:`~whispertrans_tray.core.types.BatchTranscriber` answering the true words."""
+
+    def __init__(self, recording: Audio, words: Sequence[Word], language: str = "en") -> None:
+        self.recording = recording
+        self.words = list(words)
+        self.language = language
+        self.windows: list[tuple[float, float]] = []  # every window decoded (seconds)
+
+    def locate(self, audio: Audio) -> int:
+        """The sample at which ``audio`` starts in the recording."""
+        head = audio[:PROBE]
+        for at in np.flatnonzero(self.recording == head[0]):
+            if np.array_equal(self.recording[at:at + head.size], head):
+                return int(at)
+        raise AssertionError("the recognizer decoded audio that is not in the recording")
+
+    def truth(self, audio: Audio) -> tuple[Word, ...]:
+        """The words whose middle lies in ``audio``, times relative to its start."""
+        if audio.size == 0:
+            return ()
+        start = self.locate(audio) / SAMPLE_RATE
+        duration = audio.size / SAMPLE_RATE
+        self.windows.append((start, start + duration))
+        return tuple(
+            Word(max(w.start - start, 0.0), min(w.end - start, duration), w.text)
+            for w in self.words if start <= (w.start + w.end) / 2 < start + duration)
+
+    def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
+                   draft: bool = False, prefer: str | None = None) -> Transcript:
+        return Transcript(self.truth(audio), language or self.language, 0.99)
+
+    def transcribe_batch(self, chunks: Sequence[Audio],
+                         language: str | None) -> list[Transcript]:
+        return [self.transcribe(chunk, language) for chunk in chunks]
+
+
+Mangle = Callable[[tuple[Word, ...], float], tuple[Word, ...]]
+
+
+def jitter(amount: float) -> Mangle:
+    """Every time moved by up to ``amount`` seconds (a model's own timing error)."""
+    def apply(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
+        out = []
+        for i, w in enumerate(words):
+            shift = amount * math.sin(7.3 * i + 1.1 * len(w.text))
+            start = min(max(w.start + shift, 0.0), duration)
+            out.append(Word(start, min(max(w.end + shift, start), duration), w.text))
+        return tuple(out)
+    return apply
+
+
+def shuffled(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
+    """Words out of order (times kept): a server listing segments in another order."""
+    return tuple(words[i] for i in sorted(range(len(words)), key=lambda i: (i * 7919) % 13))
+
+
+def reversed_times(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
+    """Start and end swapped."""
+    return tuple(Word(w.end, w.start, w.text) for w in words)
+
+
+def doubled(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
+    """Every segment-sized run of words said twice (a server repeating a segment)."""
+    out: list[Word] = []
+    for i in range(0, len(words), 4):
+        out.extend(words[i:i + 4] * 2)
+    return tuple(out)
+
+
+def empty_words(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
+    """Empty and blank words between the real ones."""
+    out: list[Word] = []
+    for w in words:
+        out += [w, Word(w.end, w.end, ""), Word(w.end, w.end, "  ")]
+    return tuple(out)
+
+
+def untimed(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
+    """Every other word without times (NaN)."""
+    return tuple(Word(math.nan, math.nan, w.text) if i % 2 else w for i, w in enumerate(words))
+
+
+REPAIRABLE: dict[str, Mangle] = {
+    "jitter": jitter(0.15), "shuffled": shuffled, "reversed": reversed_times,
+    "doubled": doubled, "empty": empty_words, "untimed": untimed,
+}
+"""What a recognizer must repair by itself: every word is still there."""
+
+
+def past_end(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
+    return tuple(Word(w.start + duration + 3.0, w.end + duration + 3.0, w.text) for w in words)
+
+
+def negative(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
+    return tuple(Word(w.start - 40.0, w.end - 40.0, w.text) for w in words)
+
+
+def huge(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
+    return tuple(Word(w.start * 1e9 + 1e9, w.end * 1e9 + 1e9, w.text) for w in words)
+
+
+UNPLACEABLE: dict[str, Mangle] = {"past_end": past_end, "negative": negative, "huge": huge}
+"""Answers nobody can place in the window: a failed decode."""
+
+
+@dataclass
+class Adversary:
+    """:class:`Oracle`'s answers, each decode costing ``costs[i]`` seconds of virtual time and
+    mangled by ``mangles[i]`` (both cycled; a mangle name of ``""`` leaves it alone)."""
+
+    oracle: Oracle
+    costs: Sequence[float]
+    mangles: Sequence[str]
+    table: dict[str, Mangle] = field(default_factory=lambda: dict(REPAIRABLE))
+    spent: float = 0.0
+    calls: int = 0
+
+    def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
+                   draft: bool = False, prefer: str | None = None) -> Transcript:
+        answer = self.oracle.transcribe(audio, language, prompt, draft, prefer)
+        i, self.calls = self.calls, self.calls + 1
+        self.spent += self.costs[i % len(self.costs)] if self.costs else 0.0
+        name = self.mangles[i % len(self.mangles)] if self.mangles else ""
+        if name:
+            answer = replace(answer, words=self.table[name](answer.words,
+                                                            audio.size / SAMPLE_RATE))
+        return answer
+
+    def transcribe_batch(self, chunks: Sequence[Audio],
+                         language: str | None) -> list[Transcript]:
+        return [self.transcribe(chunk, language) for chunk in chunks]
