@@ -53,6 +53,8 @@ FIRST_PROBE_S = 1.0
 MAX_PROBE_S = 30.0
 ENCODER_PAD_S = 2.0  # local decode time grows with the window plus about this much
 _EWMA = 0.3
+PROBE_LANGUAGE = "en"
+"""The language of the probe clip (JFK): a server that answers it in another is not back."""
 
 
 class RemoteTranscriber(Transcriber, Protocol):
@@ -212,7 +214,7 @@ class FallbackTranscriber:
             wait = min(wait * 2, self.max_probe_s)
             started = time.perf_counter()
             try:
-                result = self.remote.transcribe(self.probe_audio, None,
+                result = self.remote.transcribe(self.probe_audio, PROBE_LANGUAGE,
                                                 timeout_s=self.timeout_s)
             except RecognitionServerError as exc:
                 log.info("Recognition server still failing: %s", exc.message("en"))
