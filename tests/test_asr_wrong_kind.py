@@ -92,7 +92,7 @@ def test_an_answer_in_the_language_asked_for_is_kept() -> None:
             "segments": [{"start": 0.0, "end": 1.2, "text": " And so my"}]}
     result = parse(data, 1.0, "en", asked="en")
     assert [w.text for w in result.words] == [" And", " so", " my"]
-    assert result.words[-1].end == pytest.approx(1.0)  # within the tolerance: clipped to the audio sent
+    assert result.words[-1].end == pytest.approx(1.0)  # within the tolerance: clipped
     with pytest.raises(RecognitionServerError) as caught:  # the server says it did another
         parse({**data, "language": "german"}, 1.0, "en", asked="en")
     assert caught.value.key == "asr.remote_wrong_language"
