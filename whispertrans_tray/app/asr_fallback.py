@@ -39,7 +39,7 @@ from whispertrans_tray.core.types import (
 )
 from whispertrans_tray.errors import RecognitionServerError
 from whispertrans_tray.i18n import Phrase, tr
-from whispertrans_tray.providers import asr_faster_whisper
+from whispertrans_tray.providers import asr_faster_whisper, model_manager
 from whispertrans_tray.providers.asr_faster_whisper import LoadedModel
 from whispertrans_tray.providers.asr_remote import TEST_CLIP, RemoteWhisper, read_wav
 from whispertrans_tray.settings import AsrSettings, Settings
@@ -257,6 +257,7 @@ def load_transcriber(settings: Settings, on_status: Callable[[str], None],
     """The local model with the glossary's source terms as hotwords; with ``asr.backend``
     remote, the recognition server (key ``api_key``) in front of it as its fallback."""
     terms = [source for source, _ in settings.translation.glossary]
+    model_manager.clean_stale_downloads()
     local = asr_faster_whisper.load(settings.asr, settings.ui_language, terms)
     if settings.asr.backend != "remote":
         return local
