@@ -142,7 +142,8 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings,
                                        settings.asr, model, file_batch_size(model.info.device)))
     subtitles = SubtitleModel()
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
-    session = Session(view, lambda: subtitles.lines, args.output, runner.open_history(lang))
+    session = Session(view, lambda: subtitles.lines, args.output,
+                      runner.open_history(lang, settings.history))
     session.service = terminal_translation(settings, credentials.resolve(args.api_key),
                                            session.on_translation)
     return session, recognizer
@@ -200,7 +201,7 @@ def tray_parts(asr_key: str | None = None) -> Parts:
         recognizer=lambda asr, model: build_recognizer(asr, model, live=True),
         capture=AudioCapture,
         devices=list_devices,
-        history=history.open_session,
+        history=lambda limits: history.open_session(limits=limits),
         server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
     )

@@ -9,12 +9,18 @@ Real TCP, real multipart uploads; it answers the way broken or odd servers do, b
 ``word_times_missing``  words without times, but segments with them
 ``slow``        waits ``delay`` seconds, then answers ``segments`` (a busy server)
 ``error500``    500 on every request
+``chinese``     well-formed ``verbose_json`` in Chinese (另一種語言), whatever language was asked
+``gzip_garbage``  200 with ``Content-Encoding: gzip`` and a body that is not gzip
+``times``       segments with the times in ``segment_times`` (past the end, negative, NaN, …)
+``answer``      what ``answer`` (a function of the WAV file sent) returns, as JSON
 Every request body is kept (``requests``) so tests can read what the client sent.
 """
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Callable
 
 from tests.servers._http import LoopbackServer, QuietHandler
 
@@ -27,6 +33,8 @@ class FakeAsrServer(LoopbackServer):
         self.mode = mode
         self.text = text
         self.delay = 0.0
+        self.segment_times: tuple[float, float] = (0.0, 1.0)
+        self.answer: Callable[[bytes], object] | None = None
         self.requests: list[bytes] = []
 
 
@@ -51,6 +59,23 @@ class Handler(QuietHandler):
                                   b"</title></head></html>", "text/html")
         if mode == "error500":
             return self.send_json(500, {"error": {"message": "CUDA out of memory"}})
+        if mode == "chinese":
+            return self.send_json(200, {"task": "transcribe", "language": "chinese",
+                                        "duration": 1.0, "text": "你好世界，今天天氣很好。",
+                                        "segments": [{"id": 0, "start": 0.0, "end": 1.0,
+                                                      "text": "你好世界，今天天氣很好。"}]})
+        if mode == "gzip_garbage":
+            return self.send_body(200, b"\x1f\x8b\x08\x00garbage, not gzip at all" * 4,
+                                  "application/json", {"Content-Encoding": "gzip"})
+        if mode == "answer" and self.server.answer is not None:
+            body = self.server.requests[-1]
+            return self.send_json(200, self.server.answer(body[body.index(b"RIFF"):]))
+        if mode == "times":
+            start, end = self.server.segment_times
+            body = json.dumps({"task": "transcribe", "language": "english", "text": text,
+                               "segments": [{"id": 0, "start": start, "end": end,
+                                             "text": text}]})  # NaN as JSON's NaN
+            return self.send_body(200, body.encode(), "application/json")
         if mode == "empty":
             return self.send_json(200, {"task": "transcribe", "language": "english",
                                         "duration": 1.0, "text": "", "segments": []})

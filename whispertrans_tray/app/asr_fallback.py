@@ -39,7 +39,7 @@ from whispertrans_tray.core.types import (
 )
 from whispertrans_tray.errors import RecognitionServerError
 from whispertrans_tray.i18n import Phrase, tr
-from whispertrans_tray.providers import asr_faster_whisper
+from whispertrans_tray.providers import asr_faster_whisper, model_manager
 from whispertrans_tray.providers.asr_faster_whisper import LoadedModel
 from whispertrans_tray.providers.asr_remote import TEST_CLIP, RemoteWhisper, read_wav
 from whispertrans_tray.settings import AsrSettings, Settings
@@ -53,6 +53,8 @@ FIRST_PROBE_S = 1.0
 MAX_PROBE_S = 30.0
 ENCODER_PAD_S = 2.0  # local decode time grows with the window plus about this much
 _EWMA = 0.3
+PROBE_LANGUAGE = "en"
+"""The language of the probe clip (JFK): a server that answers it in another is not back."""
 
 
 class RemoteTranscriber(Transcriber, Protocol):
@@ -212,7 +214,7 @@ class FallbackTranscriber:
             wait = min(wait * 2, self.max_probe_s)
             started = time.perf_counter()
             try:
-                result = self.remote.transcribe(self.probe_audio, None,
+                result = self.remote.transcribe(self.probe_audio, PROBE_LANGUAGE,
                                                 timeout_s=self.timeout_s)
             except RecognitionServerError as exc:
                 log.info("Recognition server still failing: %s", exc.message("en"))
@@ -255,6 +257,7 @@ def load_transcriber(settings: Settings, on_status: Callable[[str], None],
     """The local model with the glossary's source terms as hotwords; with ``asr.backend``
     remote, the recognition server (key ``api_key``) in front of it as its fallback."""
     terms = [source for source, _ in settings.translation.glossary]
+    model_manager.clean_stale_downloads()
     local = asr_faster_whisper.load(settings.asr, settings.ui_language, terms)
     if settings.asr.backend != "remote":
         return local

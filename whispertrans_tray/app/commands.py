@@ -135,7 +135,7 @@ class Commands:
         recorded so far): the app holds only the newest lines in memory."""
         base = self.app.history.path.with_suffix("")
         try:
-            lines = history.load(self.app.history.path)
+            lines = history.load(self.app.history.path) if self.app.history.started else []
         except OSError as exc:
             self.app.fail(self.app.t("tray.export_unreadable", path=self.app.history.path,
                                      detail=exc.strerror or type(exc).__name__))

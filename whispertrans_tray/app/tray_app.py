@@ -49,6 +49,7 @@ from whispertrans_tray.providers.asr_faster_whisper import LoadedModel
 from whispertrans_tray.settings import (
     AsrSettings,
     AudioSettings,
+    HistorySettings,
     OverlaySettings,
     Settings,
     TranslationSettings,
@@ -104,7 +105,7 @@ class Parts:
     recognizer: Callable[[AsrSettings, Transcriber], StreamingRecognizer]
     capture: Callable[[str, str, Callable[[str], None], str], AudioSource]
     devices: Callable[[], list[DeviceInfo]]
-    history: Callable[[], SessionWriter]
+    history: Callable[[HistorySettings], SessionWriter]
     server_check: Callable[[TranslationSettings, str | None, str], ConnectionReport]
     settings_window: Callable[[Path | None, Callable[[], None], str], object]
 
@@ -125,7 +126,7 @@ class App:
                                      self._overlay_moved)
         self.subtitles = SubtitleModel(settings.overlay.max_lines,
                                        keep=max(KEEP_LINES, settings.overlay.max_lines))
-        self.history = parts.history()
+        self.history = parts.history(settings.history)
         self.commands = Commands(self)
         self.recording = Recording(self, parts)
         self.service: TranslationService | None = None
@@ -169,9 +170,10 @@ class App:
         self.tray.start()
         self.start_hotkeys()
         welcome.greet(self)  # the first run only
-        moved = history.moved_notice(self.history, self.settings.ui_language)
-        if moved:  # after the welcome: a notice replaces it
-            self.notify(moved)
+        for notice in (history.moved_notice(self.history, self.settings.ui_language),
+                       history.pruned_notice(self.history, self.settings.ui_language)):
+            if notice:  # after the welcome: a notice replaces it
+                self.notify(notice)
         if self.settings.translation.enabled:
             self._start_translation()
         if start_recording:

@@ -27,17 +27,20 @@ from whispertrans_tray.i18n import tr
 log = logging.getLogger(__name__)
 
 
-def open_history(ui_language: str) -> SessionWriter | None:
+def open_history(ui_language: str,
+                 limits: settings_mod.HistorySettings | None = None) -> SessionWriter | None:
     """The session history, as the tray app keeps it (in the temporary folder if the data
-    folder cannot be written, and the user is told; None if neither can: the run goes on)."""
+    folder cannot be written, and the user is told; None if neither can: the run goes on);
+    old sessions beyond ``limits`` are removed, and the user is told."""
     try:
-        writer = history.open_session()
+        writer = history.open_session(limits=limits)
     except OSError as exc:
         log.warning("No session history: %s", exc)
         return None
-    moved = history.moved_notice(writer, ui_language)
-    if moved:
-        terminal.notice(moved)
+    for notice in (history.moved_notice(writer, ui_language),
+                   history.pruned_notice(writer, ui_language)):
+        if notice:
+            terminal.notice(notice)
     return writer
 
 

@@ -103,6 +103,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "subtitles are kept in {fallback} instead, nothing is lost; check that the folder can "
         "be written, or choose another one with WHISPERTRANS_DATA_DIR.",
     },
+    "history.pruned": {
+        "zh-TW": "已刪除 {count} 個舊的歷史紀錄（{path}）：超過 {days} 天，或歷史紀錄總共超過 {mb} MB。"
+        "要保留更久，請在「設定…」的「歷史紀錄」調高保留天數或容量上限。",
+        "en": "Removed {count} old session histories from {path}: older than {days} days, or "
+        "over {mb} MB in all. To keep them longer, raise the limits under History in "
+        "Settings….",
+    },
     # --- first run --------------------------------------------------------------------------
     "welcome.notification": {
         "zh-TW": "歡迎使用 WhisperTrans Tray！它在系統匣執行：按一下工作列上的對話框圖示開啟選單（開始／停止錄音、音訊來源、翻譯、設定…）。快捷鍵：{hotkeys}。要即時翻譯，請在「設定…」填好翻譯伺服器，再按「測試連線」確認。",

@@ -53,6 +53,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "cause.no_text": {"zh-TW": "回應裡沒有文字", "en": "there is no text in the answer"},
     "cause.no_timestamps": {"zh-TW": "回應有文字，但沒有字詞或段落的時間戳記",
                             "en": "the answer has text but no word or segment timestamps"},
+    "cause.misplaced": {
+        "zh-TW": "它把「{word}」放在 {start:.2f}–{end:.2f} 秒，但送出的音訊只有 {duration:.2f} 秒",
+        "en": "it placed \"{word}\" at {start:.2f}-{end:.2f} s of audio {duration:.2f} s "
+        "long"},
+    "cause.undecodable_body": {
+        "zh-TW": "伺服器有回應，但回應內容無法解碼（例如標示為 gzip 壓縮卻不是）",
+        "en": "the server answered, but its answer could not be decoded (e.g. marked as gzip "
+        "but not gzip)"},
     "cause.empty_speech": {"zh-TW": "它把一段語音辨識成空白",
                            "en": "it returned an empty transcript of speech"},
     "cause.empty_test_clip": {"zh-TW": "它把測試音訊辨識成空白",

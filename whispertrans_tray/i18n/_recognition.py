@@ -124,6 +124,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The recognition server's answer cannot be used ({detail}). Check that the server "
         "supports response_format=verbose_json (with timestamps).",
     },
+    "asr.remote_wrong_language": {
+        "zh-TW": "語音辨識伺服器被要求以 {asked} 辨識，卻回應了另一種語言：「{sample}」。伺服器沒有照語言設定辨識"
+        "（模型只認得一種語言，或伺服器忽略了 language 欄位），這段改由本機辨識。請在伺服器使用多語言的 "
+        "Whisper 模型，或把辨識語言設為 auto。",
+        "en": "The recognition server was asked for {asked} but answered in another language: "
+        "\"{sample}\". It does not follow the language setting (a model for one language "
+        "only, or a server that ignores the language field); this stretch is recognized "
+        "locally instead. Use a multilingual Whisper model on the server, or set the "
+        "recognition language to auto.",
+    },
     "asr.remote_slower": {
         "zh-TW": "{host} 上的語音辨識伺服器比本機辨識慢（{remote_ms:.0f} ms，本機約 {local_ms:.0f} ms）。",
         "en": "The recognition server at {host} is slower than local decoding ({remote_ms:.0f} ms, "

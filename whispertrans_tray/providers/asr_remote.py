@@ -25,10 +25,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from whispertrans_tray import causes, logs
+from whispertrans_tray.core.placement import TOLERANCE_S, misplaced
+from whispertrans_tray.core.scripts import written_in
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
 from whispertrans_tray.errors import RecognitionServerError
 from whispertrans_tray.i18n import Phrase
 from whispertrans_tray.providers import _urls
+from whispertrans_tray.providers.whisper_languages import CODES
 from whispertrans_tray.providers.whisper_languages import code as language_code
 
 if TYPE_CHECKING:
@@ -40,6 +43,12 @@ CONNECT_TIMEOUT_S = 2.0
 TEST_CLIP = Path(__file__).parent / "data" / "test_clip.wav"
 """One second of speech (JFK, public domain: "and so my") for 測試連線 and the probes."""
 _PROMPT_CHARS = 600
+_KNOWN_CODES = frozenset(CODES.values())
+WHISPER_WINDOW_S = 30.0
+"""Whisper times a segment within its 30-s window: the last segment of a shorter recording
+may end anywhere up to 30 s (its end of speech, not a place in the audio).  Its words are
+spread over the part that is in the audio, not over the whole 30 s: spread that way, then
+clipped, the last words of a window were piled at its end (the live mode lost "what")."""
 _UNSPACED = {"zh", "ja", "yue", "th", "lo", "my", "km", "bo"}  # written without spaces
 
 
@@ -152,7 +161,8 @@ class RemoteWhisper:
                 "asr.remote_not_compatible", host=causes.host(self.url),
                 detail=Phrase.of("cause.web_page" if "html" in kind or body.lstrip()[:1] == "<"
                                  else "cause.not_json")) from None
-        result = parse(data, audio.size / SAMPLE_RATE, language or prefer or "")
+        result = parse(data, audio.size / SAMPLE_RATE, language or prefer or "",
+                       asked=language)
         self.last_seconds = time.perf_counter() - started
         return result
 
@@ -168,6 +178,11 @@ def map_error(exc: BaseException, url: str, seconds: float) -> RecognitionServer
     host = causes.host(url)
     if isinstance(exc, openai.APITimeoutError):
         return RecognitionServerError("asr.remote_timeout", host=host, seconds=seconds)
+    if any(isinstance(e, httpx2.DecodingError) for e in causes.chain(exc)):
+        # A body that cannot be decoded (garbage under "Content-Encoding: gzip"): the server
+        # was reached and answered, unreadably.
+        return RecognitionServerError("asr.remote_bad_answer",
+                                      detail=Phrase.of("cause.undecodable_body"))
     if isinstance(exc, openai.APIConnectionError):
         if any(isinstance(e, httpx2.TimeoutException) for e in causes.chain(exc)):
             return RecognitionServerError("asr.remote_timeout", host=host, seconds=seconds)
@@ -190,13 +205,6 @@ def map_error(exc: BaseException, url: str, seconds: float) -> RecognitionServer
             else Phrase.of("cause.http_status", status=status))
     return RecognitionServerError("asr.remote_bad_answer",
                                   detail=Phrase.of("cause.unreadable_answer"))
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    number = float(value)
-    return number if np.isfinite(number) else None
 
 
 def _spaced(text: str, language: str) -> str:
@@ -222,28 +230,37 @@ def _spread(text: str, start: float, end: float, language: str) -> list[Word]:
     return words
 
 
-def parse(data: Any, duration: float, language: str = "") -> Transcript:
+def parse(data: Any, duration: float, language: str = "", *,
+          asked: str | None = None) -> Transcript:
     """A ``verbose_json`` answer → :class:`Transcript` (times clipped to ``duration``).
 
     Word timestamps when the server gives them; else each segment's words spread over the
-    segment.  Text without any timestamps cannot be placed in the stream: it is refused
-    (:class:`RecognitionServerError`), so the window is decoded locally instead.
+    segment (a segment that ends past the audio, within Whisper's 30-s window, over the part
+    in the audio: :data:`WHISPER_WINDOW_S`).  Refused (:class:`RecognitionServerError`, so
+    the window is decoded locally instead): text without any timestamps; times that cannot
+    be placed in the ``duration`` seconds sent (negative, NaN, past the end, reversed, out
+    of order: :func:`~whispertrans_tray.core.placement.placeable`); and, when a language
+    was ``asked``, an answer in another one (its letters in another script, or the server
+    naming another language).
     """
     if not isinstance(data, dict):
         raise RecognitionServerError("asr.remote_bad_answer",
                                      detail=Phrase.of("cause.not_object"))
-    spoken = language_code(str(data.get("language") or language or ""))
+    named = language_code(str(data.get("language") or ""))
+    spoken = language_code(asked or named or language or "")
     text = data.get("text")
     if not isinstance(text, str):
         raise RecognitionServerError("asr.remote_bad_answer",
                                      detail=Phrase.of("cause.no_text"))
+    if asked:
+        _check_language(text, language_code(asked), named)
     words: list[Word] = []
     raw_words = data.get("words")
     if isinstance(raw_words, list) and raw_words:
         for item in raw_words:
             if not isinstance(item, dict):
                 continue
-            start, end = _number(item.get("start")), _number(item.get("end"))
+            start, end = _time(item.get("start")), _time(item.get("end"))
             word = item.get("word")
             if start is None or end is None or not isinstance(word, str):
                 words = []
@@ -253,14 +270,49 @@ def parse(data: Any, duration: float, language: str = "") -> Transcript:
         for segment in data.get("segments") or ():
             if not isinstance(segment, dict) or not isinstance(segment.get("text"), str):
                 continue
-            start, end = _number(segment.get("start")), _number(segment.get("end"))
+            start, end = _time(segment.get("start")), _time(segment.get("end"))
             if start is None or end is None:
                 continue
-            words.extend(_spread(segment["text"], start, max(end, start), spoken))
+            if duration < end <= max(duration, WHISPER_WINDOW_S) + TOLERANCE_S:
+                end = max(duration, start)  # Whisper's end of speech, past the audio sent
+            _check_placed(Transcript((Word(start, end, segment["text"]),), spoken), duration)
+            words.extend(_spread(segment["text"], start, end, spoken))
     if not words and text.strip():
         raise RecognitionServerError("asr.remote_bad_answer",
                                      detail=Phrase.of("cause.no_timestamps"))
+    kept = tuple(w for w in words if w.text.strip())
+    _check_placed(Transcript(kept, spoken), duration)
     clipped = tuple(Word(min(max(w.start, 0.0), duration), min(max(w.end, w.start, 0.0),
                                                                duration), w.text)
-                    for w in words if w.text.strip())
+                    for w in kept)
     return Transcript(clipped, spoken or "en", 1.0)
+
+
+def _time(value: Any) -> float | None:
+    """A timestamp: a number (NaN and infinities kept: they are refused as misplaced), or
+    None when there is none."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _check_placed(transcript: Transcript, duration: float) -> None:
+    word = misplaced(transcript, duration, TOLERANCE_S)
+    if word is not None:
+        log.info("The recognition server placed %r at %s-%s s of %.2f s of audio", word.text,
+                 word.start, word.end, duration)
+        raise RecognitionServerError("asr.remote_bad_answer", detail=Phrase.of(
+            "cause.misplaced", word=word.text.strip()[:40], start=word.start, end=word.end,
+            duration=duration))
+
+
+def _check_language(text: str, asked: str, named: str) -> None:
+    """An answer in another language than ``asked``: its letters, or the language the server
+    ``named`` (a known code that is not the one asked)."""
+    other = named if named and named != asked and named in _KNOWN_CODES else ""
+    if written_in(text, asked) and not other:
+        return
+    log.info("Asked the recognition server for %s; it answered %s: %r", asked,
+             named or "without naming a language", text[:80])
+    raise RecognitionServerError("asr.remote_wrong_language", asked=asked,
+                                 got=other or named or "?", sample=text.strip()[:40])

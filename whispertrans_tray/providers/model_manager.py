@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +120,35 @@ def remove(name: str, cache: Path | None = None) -> None:
         log.info("Cannot remove %s: %r", folder, exc)
         raise ModelError("model.remove_failed", name=name, path=folder,
                          detail=causes.os_error(exc)) from exc
+
+
+STALE_DOWNLOAD_S = 600.0
+"""A partial download file (``blobs/*.incomplete``) untouched this long is left by a download
+that was killed (a running one writes to it all the time)."""
+
+
+def clean_stale_downloads(cache: Path | None = None,
+                          now: float | None = None) -> tuple[Path, ...]:
+    """Remove what killed downloads of the catalog's models left in the cache (the hidden
+    ``.incomplete`` files huggingface_hub writes into), each one logged; the files removed.
+    Called at start: nothing else would remove them before the next download of that model."""
+    cache = cache or hub_cache()
+    now = time.time() if now is None else now
+    removed = []
+    for repo in sorted({repo_id(name) for name in CATALOG}):
+        for path in (_repo_folder(cache, repo) / "blobs").glob("*.incomplete"):
+            try:
+                if now - path.stat().st_mtime < STALE_DOWNLOAD_S:
+                    continue  # a download in progress (the settings window's, maybe)
+                size = path.stat().st_size
+                path.unlink()
+            except OSError as exc:
+                log.info("Cannot remove the partial download %s: %s", path, exc)
+                continue
+            log.warning("Removed a partial download left by a killed download: %s (%d bytes)",
+                        path, size)
+            removed.append(path)
+    return tuple(removed)
 
 
 def _remove_repo(cache: Path, repo: str) -> None:

@@ -32,6 +32,7 @@ from whispertrans_tray.settings._schema import (
     AudioSource,
     Device,
     Endpoint,
+    HistorySettings,
     HotkeySettings,
     OverlaySettings,
     OverlayStyle,
@@ -45,7 +46,8 @@ from whispertrans_tray.settings._schema import (
 
 __all__ = [
     "APP_NAME", "ASR_BACKENDS", "PROVIDERS", "SETTINGS_FILE", "AsrBackend", "AsrSettings",
-    "AudioSettings", "AudioSource", "Device", "Endpoint", "HotkeySettings", "LoadResult",
+    "AudioSettings", "AudioSource", "Device", "Endpoint", "HistorySettings", "HotkeySettings",
+    "LoadResult",
     "OverlaySettings", "OverlayStyle", "Provider", "Settings", "TranslationSettings",
     "UiLanguage", "at_endpoint", "default_path", "endpoints", "from_dict", "load",
     "os_ui_language", "replace", "save", "to_dict",

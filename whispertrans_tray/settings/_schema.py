@@ -212,6 +212,21 @@ class HotkeySettings:
 
 
 @dataclass(frozen=True)
+class HistorySettings:
+    """The session history (``history/`` in the data folder: one file per session).
+
+    Attributes:
+        keep_days: Sessions older than this many days are removed when a session starts
+            (the user is told).
+        max_mb: When all sessions take more than this many megabytes, the oldest are removed
+            (the user is told).
+    """
+
+    keep_days: int = field(default=90, metadata=_range(1, 3650))
+    max_mb: int = field(default=500, metadata=_range(1, 100_000))
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings.
 
@@ -224,4 +239,5 @@ class Settings:
     translation: TranslationSettings = TranslationSettings()
     overlay: OverlaySettings = OverlaySettings()
     hotkeys: HotkeySettings = HotkeySettings()
+    history: HistorySettings = HistorySettings()
     ui_language: UiLanguage = "zh-TW"
