@@ -9,6 +9,7 @@ file recognizer, with real Silero VAD, must commit the recording's words in orde
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import pytest
@@ -64,7 +65,7 @@ def replay(recognizer: StreamingRecognizer | BatchRecognizer, audio: Audio,
 
 def check(sentences: list[Sentence], oracle: Oracle) -> None:
     assert [s.index for s in sentences] == list(range(len(sentences)))
-    assert all(a.start <= b.start for a, b in zip(sentences, sentences[1:])), \
+    assert all(a.start <= b.start for a, b in itertools.pairwise(sentences)), \
         [(s.start, s.text) for s in sentences]
     assert committed(sentences) == said(oracle), [(s.start, s.end, s.text) for s in sentences]
 

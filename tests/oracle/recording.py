@@ -50,6 +50,27 @@ def word_times() -> list[Word]:
     return [Word(float(r["start"]), float(r["end"]), str(r["text"])) for r in rows]
 
 
+def voiced(audio: Audio, start: float, end: float, frame_s: float = 0.01) -> tuple[float, float]:
+    """The part of ``[start, end]`` where there is sound: Whisper's word times include the
+    silence before a word (a word after a pause can start a second early) and may take in
+    the end of the word before: the word is its longest stretch of sound."""
+    frame = int(frame_s * SAMPLE_RATE)
+    loud = 0.03 * float(np.sqrt(np.mean(audio ** 2))) * 10
+    first, last = int(start * SAMPLE_RATE), int(end * SAMPLE_RATE)
+    loud_frames = [i for i in range(first, max(last - frame, first) + 1, frame)
+                   if float(np.sqrt(np.mean(audio[i:i + frame] ** 2))) > loud]
+    runs: list[list[int]] = []  # runs of loud frames, gaps under 50 ms bridged
+    for i in loud_frames:
+        if runs and i - runs[-1][-1] <= 5 * frame:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    if not runs:
+        return start, end
+    longest = max(runs, key=lambda run: run[-1] - run[0])  # the word, not a neighbour's edge
+    return longest[0] / SAMPLE_RATE, min((longest[-1] + frame) / SAMPLE_RATE, end)
+
+
 def _compute() -> None:  # pragma: no cover - run by hand when PIECES change
     from faster_whisper import WhisperModel
 
@@ -60,8 +81,9 @@ def _compute() -> None:  # pragma: no cover - run by hand when PIECES change
     model = WhisperModel(str(model_store.bundled_base()), device="cpu", compute_type="int8")
     segments, _ = model.transcribe(audio, language="en", word_timestamps=True, beam_size=5,
                                    condition_on_previous_text=False)
-    words = [{"start": round(w.start, 3), "end": round(w.end, 3), "text": w.word}
-             for s in segments for w in (s.words or [])]
+    words = [{"start": round(start, 3), "end": round(end, 3), "text": w.word}
+             for s in segments for w in (s.words or [])
+             for start, end in [voiced(audio, w.start, w.end)]]
     WORD_TIMES.write_text(json.dumps({
         "recording": [list(p) for p in PIECES], "dither": DITHER,
         "model": "Whisper base (bundled), int8, beam 5, language en, word_timestamps",

@@ -39,16 +39,31 @@ class Oracle:
                 return int(at)
         raise AssertionError("the recognizer decoded audio that is not in the recording")
 
+    def parts(self, audio: Audio) -> list[tuple[int, int, int]]:
+        """Where the stretches of ``audio`` lie in the recording: (position in ``audio``,
+        position in the recording, length) of each; file mode decodes pieces of speech joined
+        without the pauses between them."""
+        found: list[tuple[int, int, int]] = []
+        at = 0
+        while at < audio.size:
+            start = self.locate(audio[at:])
+            size = min(audio.size - at, self.recording.size - start)
+            differ = np.flatnonzero(self.recording[start:start + size] != audio[at:at + size])
+            length = int(differ[0]) if differ.size else size
+            found.append((at, start, length))
+            at += length
+        return found
+
     def truth(self, audio: Audio) -> tuple[Word, ...]:
         """The words whose middle lies in ``audio``, times relative to its start."""
-        if audio.size == 0:
-            return ()
-        start = self.locate(audio) / SAMPLE_RATE
-        duration = audio.size / SAMPLE_RATE
-        self.windows.append((start, start + duration))
-        return tuple(
-            Word(max(w.start - start, 0.0), min(w.end - start, duration), w.text)
-            for w in self.words if start <= (w.start + w.end) / 2 < start + duration)
+        words: list[Word] = []
+        for at, start, length in self.parts(audio):
+            begin, shift = start / SAMPLE_RATE, (at - start) / SAMPLE_RATE
+            end = begin + length / SAMPLE_RATE
+            self.windows.append((begin, end))
+            words += [Word(max(w.start, begin) + shift, min(w.end, end) + shift, w.text)
+                      for w in self.words if begin <= (w.start + w.end) / 2 < end]
+        return tuple(words)
 
     def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
                    draft: bool = False, prefer: str | None = None) -> Transcript:
@@ -63,12 +78,14 @@ Mangle = Callable[[tuple[Word, ...], float], tuple[Word, ...]]
 
 
 def jitter(amount: float) -> Mangle:
-    """Every time moved by up to ``amount`` seconds (a model's own timing error)."""
+    """Times off by up to ``amount`` seconds, in order as a model's are: one offset for the
+    whole decode (from its length) plus a little per word."""
     def apply(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
-        out = []
+        offset = amount * math.sin(13.7 * duration)
+        out: list[Word] = []
         for i, w in enumerate(words):
-            shift = amount * math.sin(7.3 * i + 1.1 * len(w.text))
-            start = min(max(w.start + shift, 0.0), duration)
+            shift = offset + amount / 3 * math.sin(7.3 * i + 1.1 * len(w.text))
+            start = min(max(w.start + shift, out[-1].start if out else 0.0, 0.0), duration)
             out.append(Word(start, min(max(w.end + shift, start), duration), w.text))
         return tuple(out)
     return apply

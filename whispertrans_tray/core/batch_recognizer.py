@@ -25,6 +25,7 @@ import numpy as np
 
 from whispertrans_tray.core.audio_buffer import AudioBuffer
 from whispertrans_tray.core.finals import Run, decode_alone, with_skipped
+from whispertrans_tray.core.placement import repair
 from whispertrans_tray.core.recognizer_config import RecognizerConfig
 from whispertrans_tray.core.segmenter import Segment, SentenceSegmenter
 from whispertrans_tray.core.types import (
@@ -156,7 +157,8 @@ class BatchRecognizer:
         self.decodes["batches"] += 1
         self.decodes["chunks"] += len(chunks)
         events: list[Event] = []
-        for chunk, transcript in zip(chunks, transcripts, strict=True):
+        for chunk, answer in zip(chunks, transcripts, strict=True):
+            transcript = repair(answer, sum(p.audio.size for p in chunk) / SAMPLE_RATE)
             placed: list[list[Word]] = [[] for _ in chunk]
             for word in transcript.words:  # each word to the piece it starts in
                 start = int(word.start * SAMPLE_RATE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from whispertrans_tray.core.placement import repair
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcriber, Word
 
 SPECULATIVE_MARGIN_S = 0.06
@@ -81,7 +82,8 @@ def with_skipped(words: list[Word], language: str, start: int, stop: int,
 
 def decode_alone(transcriber: Transcriber, audio: Audio, start: int) -> Run:
     """``audio`` (starting at sample ``start``) decoded on its own, its language detected."""
-    result = transcriber.transcribe(audio, None, "", draft=False, prefer=None)
+    result = repair(transcriber.transcribe(audio, None, "", draft=False, prefer=None),
+                    audio.size / SAMPLE_RATE)
     return result.language, absolute(result.words, start)
 
 

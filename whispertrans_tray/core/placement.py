@@ -43,3 +43,75 @@ def placeable(transcript: Transcript, duration: float, tolerance: float = TOLERA
     finite times, ``-tolerance <= start <= end <= duration + tolerance``, and no word starting
     more than ``tolerance`` before the one before it.  An empty transcript is placeable."""
     return misplaced(transcript, duration, tolerance) is None
+
+
+def repair(transcript: Transcript, duration: float,
+           tolerance: float = TOLERANCE_S) -> Transcript:
+    """``transcript`` with what any recognizer may get wrong put right, so the streaming core
+    can place every word it keeps (the invariant of :mod:`~whispertrans_tray.core.recognizer`
+    rests on it):
+
+    * words without text are dropped;
+    * a word that ends before it starts has its two times swapped;
+    * words without times (NaN or infinite) share the gap between their timed neighbours in
+      the list evenly;
+    * times are clipped to ``[0, duration]``; a word wholly outside the window (more than
+      ``tolerance`` past it) has no place and is dropped;
+    * words are put in time order (a stable sort: the list order breaks ties);
+    * a word said again at the same place (a doubled segment: same text, overlapping an earlier
+      copy by at least half) is dropped.
+
+    A transcript that needs none of this is returned as it is.
+    """
+    words = [w for w in transcript.words if w.text.strip()]
+    placed: list[Word] = []
+    for word, (start, end) in zip(words, _times(words, duration)):
+        if start > duration + tolerance or end < -tolerance:
+            continue
+        start = min(max(start, 0.0), duration)
+        placed.append(Word(start, min(max(end, start), duration), word.text))
+    placed.sort(key=lambda w: (w.start, w.end))
+    kept: list[Word] = []
+    for word in placed:
+        if not any(_same_word(earlier, word) for earlier in kept[-_DOUBLED_WITHIN:]):
+            kept.append(word)
+    if kept == list(transcript.words):
+        return transcript
+    return Transcript(tuple(kept), transcript.language, transcript.language_probability)
+
+
+_DOUBLED_WITHIN = 16
+"""Words back a doubled copy is looked for (a segment of a server's answer)."""
+
+
+def _times(words: list[Word], duration: float) -> list[tuple[float, float]]:
+    """(start, end) of each word: its own (in order), or a share of the gap it sits in."""
+    times: list[tuple[float, float] | None] = [
+        (min(w.start, w.end), max(w.start, w.end))
+        if math.isfinite(w.start) and math.isfinite(w.end) else None for w in words]
+    i = 0
+    while i < len(times):
+        if times[i] is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(times) and times[j] is None:
+            j += 1
+        before, after = times[i - 1] if i else None, times[j] if j < len(times) else None
+        low = before[1] if before else 0.0
+        high = max(after[0] if after else max(duration, low), low)
+        share = (high - low) / (j - i)
+        for k in range(i, j):
+            times[k] = (low + share * (k - i), low + share * (k - i + 1))
+        i = j
+    return [t for t in times if t is not None]
+
+
+def _same_word(earlier: Word, word: Word) -> bool:
+    """``word`` repeats ``earlier`` in place: the same text, overlapping it by at least half
+    of the shorter of the two (or both at the same instant)."""
+    if earlier.text.strip().casefold() != word.text.strip().casefold():
+        return False
+    overlap = min(earlier.end, word.end) - max(earlier.start, word.start)
+    shorter = min(earlier.end - earlier.start, word.end - word.start)
+    return overlap >= shorter / 2 if shorter > 0 else earlier.start == word.start

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from whispertrans_tray.core.audio_buffer import AudioBuffer
 from whispertrans_tray.core.finals import Run, absolute, decode_alone
+from whispertrans_tray.core.placement import repair
 from whispertrans_tray.core.segmenter import join_words
 from whispertrans_tray.core.types import SAMPLE_RATE, Transcriber, Transcript, Word
 
@@ -81,7 +82,9 @@ class WindowDecoder:
             prompt = (self.prompt + " " + before)[-PROMPT_CHARS:].strip()
         self.decodes[kind] += 1
         if self._fixed is not None:
-            return self._transcriber.transcribe(audio, self._fixed, prompt,
-                                                draft=kind == "partial")
-        return self._transcriber.transcribe(audio, None, prompt, draft=kind == "partial",
-                                            prefer=self._preferred)
+            result = self._transcriber.transcribe(audio, self._fixed, prompt,
+                                                  draft=kind == "partial")
+        else:
+            result = self._transcriber.transcribe(audio, None, prompt, draft=kind == "partial",
+                                                  prefer=self._preferred)
+        return repair(result, audio.size / SAMPLE_RATE)
