@@ -67,6 +67,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Could not write the output file {path}: {detail}. Choose a folder you can write "
         "to, or another file name.",
     },
+    "output.is_input": {
+        "zh-TW": "輸出檔 {path} 就是輸入的音訊檔 {source}（同一個檔案），寫入會毀掉原檔，"
+        "因此沒有寫入任何內容。請用 -o 指定另一個檔名，例如 {source}.srt。",
+        "en": "The output file {path} is the input audio file {source} (the same file): "
+        "writing it would destroy the audio, so nothing was written. Give -o another file "
+        "name, such as {source}.srt.",
+    },
     # --- terminal -------------------------------------------------------------------------
     "cli.loading_model": {
         "zh-TW": "正在載入 Whisper 模型「{name}」…",
