@@ -72,6 +72,21 @@ def test_missing_input(tmp_path: Path, model_cache: Path) -> None:
     assert "does not exist" in result.stderr and "nope.wav" in result.stderr
 
 
+@pytest.mark.parametrize(("given", "told", "told_zh"), [
+    ("folder", "is a folder, not an audio file", "是資料夾，不是音訊檔"),
+    ("/dev/null", "is not a regular audio file", "不是一般的音訊檔")])
+def test_an_input_that_is_no_file_says_what_it_is(tmp_path: Path, model_cache: Path,
+                                                  given: str, told: str, told_zh: str) -> None:
+    path = tmp_path if given == "folder" else Path(given)
+    for language, words in (("en", told), ("zh-TW", told_zh)):
+        result = subprocess.run([*CLI, "--ui-language", language, "transcribe", str(path)],
+                                capture_output=True, text=True, timeout=300, check=False,
+                                env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+        assert result.returncode != 0 and words in result.stderr and str(path) in result.stderr
+        assert "does not exist" not in result.stderr and "找不到" not in result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_unreadable_input(tmp_path: Path, model_cache: Path) -> None:
     bad = tmp_path / "bad.wav"
     bad.write_bytes(b"not audio at all")

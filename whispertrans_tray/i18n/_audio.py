@@ -11,6 +11,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-TW": "找不到音訊檔 {path}。請確認路徑是否正確。",
         "en": "The audio file {path} does not exist. Check the path.",
     },
+    "audio.file_is_folder": {
+        "zh-TW": "{path} 是資料夾，不是音訊檔。請指定資料夾中的一個音訊或影片檔。",
+        "en": "{path} is a folder, not an audio file. Give one audio or video file in it.",
+    },
+    "audio.file_not_regular": {
+        "zh-TW": "{path} 不是一般的音訊檔（而是裝置、管線等特殊檔案），無法轉錄。"
+        "請指定一個音訊或影片檔。",
+        "en": "{path} is not a regular audio file (it is a device, a pipe or another special "
+        "file), so it cannot be transcribed. Give an audio or video file.",
+    },
     "audio.no_audio_stream": {
         "zh-TW": "檔案 {path} 沒有音軌（可能是沒有聲音的影片），無法轉錄。請選擇含有聲音的檔案。",
         "en": "The file {path} has no sound track (a video without audio?), so there is nothing "
