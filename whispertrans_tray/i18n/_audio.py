@@ -103,6 +103,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The option {flag} {value} is not valid: it must be a number from {lo:g} to "
         "{hi:g}. Use a value in that range.",
     },
+    "cli.invalid_flag_value": {
+        "zh-TW": "命令列選項 {flag} 的值 {value} 無效：{detail}。請改用其中一個有效的值。",
+        "en": "The option {flag} {value} is not valid: {detail}. Use one of the valid values.",
+    },
     "cli.progress": {
         "zh-TW": "辨識中",
         "en": "Transcribing",

@@ -59,6 +59,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
                               "en": "it returned an empty transcript of the test clip"},
     "cause.unexpected": {"zh-TW": "發生未預期的錯誤（詳情記錄在日誌中）",
                          "en": "an unexpected error (the details are in the log)"},
+    "cause.want_language": {
+        "zh-TW": "Whisper 不認得這個語言；請用 auto（自動偵測）或語言代碼，例如 {codes}",
+        "en": "Whisper knows no such language; use auto (detect it) or a language code such "
+        "as {codes}"},
     # --- URLs -------------------------------------------------------------------------------
     "cause.url_scheme": {"zh-TW": "必須以 http:// 或 https:// 開頭",
                          "en": "it must start with http:// or https://"},
@@ -93,6 +97,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "cause.want_range": {"zh-TW": "必須介於 {lo} 與 {hi} 之間",
                          "en": "it must be between {lo} and {hi}"},
     "cause.want_text": {"zh-TW": "必須是文字", "en": "it must be text"},
+    "cause.want_provider": {"zh-TW": "提供商必須是以下之一：{choices}",
+                            "en": "its provider must be one of {choices}"},
+    "cause.want_row": {"zh-TW": "必須是 [{shape}] 形式的一列", "en": "it must be a [{shape}] row"},
     "cause.want_rows": {"zh-TW": "必須是 [{shape}] 形式的列所組成的清單",
                         "en": "it must be a list of [{shape}] rows"},
     # --- audio, screen, models --------------------------------------------------------------
