@@ -66,6 +66,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     # --- URLs -------------------------------------------------------------------------------
     "cause.url_scheme": {"zh-TW": "必須以 http:// 或 https:// 開頭",
                          "en": "it must start with http:// or https://"},
+    "cause.url_bracket": {"zh-TW": "主機部分格式錯誤（IPv6 位址的方括號 [ ] 沒有成對）",
+                          "en": "its host is malformed (the [ ] around an IPv6 address do not "
+                          "match)"},
     "cause.url_no_host": {"zh-TW": "缺少主機名稱", "en": "it has no host name"},
     "cause.url_port": {"zh-TW": "端口必須是 0 到 65535 的數字",
                        "en": "the port must be a number from 0 to 65535"},
