@@ -32,6 +32,7 @@ from whispertrans_tray.i18n import (
     normalize_ui_language,
     tr,
 )
+from whispertrans_tray.logs import redact
 from whispertrans_tray.settings._schema import PROVIDERS, AsrSettings, Settings, UiLanguage
 from whispertrans_tray.typed_json import build
 
@@ -92,7 +93,9 @@ def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE,
     settings = build(Settings, data, "", lang, problems)
     settings = _check_fallbacks(settings, lang, problems)
     settings = _check_language(settings, lang, problems)
-    return LoadResult(settings, tuple(m for _, m in problems), tuple(f for f, _ in problems))
+    # a problem quotes the value: a URL's password (a fallback row) is masked as in the log
+    return LoadResult(settings, tuple(redact(m) for _, m in problems),
+                      tuple(f for f, _ in problems))
 
 
 def _check_fallbacks(settings: Settings, lang: str,

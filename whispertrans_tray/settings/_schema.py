@@ -137,7 +137,7 @@ class Endpoint:
     @property
     def label(self) -> str:
         """``model @ host:port``, short enough for a tooltip or a status line."""
-        host = self.url.split("://", 1)[-1].split("/", 1)[0]
+        host = self.url.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]  # no password
         return f"{self.model} @ {host or self.url}"
 
 
