@@ -1,9 +1,12 @@
-"""A URL that cannot even be parsed (``http://[::1``: an IPv6 host without its ``]``) is named
-with the field it is in, in the UI language, and nothing stops: each command that reads it
-(a real process) and the tray app (a real process on Xvfb and PulseAudio) keeps going."""
+"""Values that cannot be used are named and nothing stops.  A URL that cannot even be parsed
+(``http://[::1``: an IPv6 host without its ``]``) is named with the field it is in, in the UI
+language: each command that reads it (a real process) and the tray app (a real process on
+Xvfb and PulseAudio) keeps going.  So does the tray with a spoken language Whisper does not
+know (``asr.language: "xx"``)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -82,3 +85,41 @@ def test_an_unparsable_recognition_server_url_decodes_locally(tmp_path: Path,
     assert result.returncode == 0, result.stderr[-2000:]
     assert ASR_EN in result.stderr and "asr.remote_url" in result.stderr
     assert "what you can do for your country" in out.read_text("utf-8").lower()
+
+
+@pytest.mark.usefixtures("desktop", "pulse")
+def test_the_tray_records_with_a_spoken_language_whisper_does_not_know(
+        tmp_path: Path, model_cache: Path) -> None:
+    """``asr.language: "xx"`` in the file once made every decode fail ("Recording worker
+    failed", an empty history): it is named, ``auto`` is used and the speech is written."""
+    from tests.app_harness import history
+    from tests.pulse import play, write_wav
+    from whispertrans_tray.app.live import read_audio
+
+    wav = write_wav(read_audio(DATA / "jfk.flac"), tmp_path / "jfk.wav")
+    with private_sink("badlang") as sink:
+        path = tmp_path / "settings.json"
+        path.write_text(json.dumps({"ui_language": "en", "asr": {"language": "xx"},
+                                    "audio": {"device": sink}}), "utf-8")
+        with (tmp_path / "stderr.txt").open("w") as errors:
+            app = subprocess.Popen([*CLI, "--settings", str(path)],
+                                   env=app_env(tmp_path, model_cache),
+                                   stdout=subprocess.DEVNULL, stderr=errors, text=True)
+            log = app_log(tmp_path)
+            player = None
+            try:
+                assert wait_for(lambda: log.exists()
+                                and f"Recording: {sink}" in log.read_text("utf-8"), 90), \
+                    (tmp_path / "stderr.txt").read_text()[-3000:]
+                player = play(wav, sink)
+                assert wait_for(lambda: any("your country" in str(row["text"]).lower() for row
+                                            in history(tmp_path / "data", "sentence")), 90), \
+                    log.read_text("utf-8")[-3000:]
+            finally:
+                if player is not None:
+                    player.kill()
+                app.terminate()
+                app.wait(30)
+    told = (tmp_path / "stderr.txt").read_text()
+    assert "Setting 'asr.language' has an invalid value 'xx'" in told
+    assert "Recording worker failed" not in log.read_text("utf-8")
