@@ -92,7 +92,8 @@ def test_url_normalisation(url: str, expected: str) -> None:
     assert base_url(url) == expected
 
 
-@pytest.mark.parametrize("url", ["box:8000/v1", "http:///v1", "http://box:99999/v1"])
+@pytest.mark.parametrize("url", ["box:8000/v1", "http:///v1", "http://box:99999/v1",
+                                 "http://[::1", "http://[::1/v1"])
 def test_bad_urls_name_the_problem(url: str) -> None:
     with pytest.raises(RecognitionServerError) as info:
         base_url(url)

@@ -72,6 +72,21 @@ def test_missing_input(tmp_path: Path, model_cache: Path) -> None:
     assert "does not exist" in result.stderr and "nope.wav" in result.stderr
 
 
+@pytest.mark.parametrize(("given", "told", "told_zh"), [
+    ("folder", "is a folder, not an audio file", "是資料夾，不是音訊檔"),
+    ("/dev/null", "is not a regular audio file", "不是一般的音訊檔")])
+def test_an_input_that_is_no_file_says_what_it_is(tmp_path: Path, model_cache: Path,
+                                                  given: str, told: str, told_zh: str) -> None:
+    path = tmp_path if given == "folder" else Path(given)
+    for language, words in (("en", told), ("zh-TW", told_zh)):
+        result = subprocess.run([*CLI, "--ui-language", language, "transcribe", str(path)],
+                                capture_output=True, text=True, timeout=300, check=False,
+                                env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+        assert result.returncode != 0 and words in result.stderr and str(path) in result.stderr
+        assert "does not exist" not in result.stderr and "找不到" not in result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_unreadable_input(tmp_path: Path, model_cache: Path) -> None:
     bad = tmp_path / "bad.wav"
     bad.write_bytes(b"not audio at all")
@@ -129,6 +144,34 @@ def test_an_unwritable_output_is_named_before_any_work(tmp_path: Path, model_cac
     assert "Choose a folder" in result.stderr
     assert "Loaded Whisper" not in result.stderr and "Wrote" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("link", ["itself", "symlink", "hardlink"])
+def test_an_output_that_is_the_input_is_refused_and_the_audio_kept(
+        tmp_path: Path, model_cache: Path, link: str) -> None:
+    """An audio file named ``talk.srt`` given as its own output (or through a link to it):
+    refused before any work, named in both UI languages, the audio byte for byte intact."""
+    audio = tmp_path / "talk.srt"
+    audio.write_bytes((DATA / "jfk.flac").read_bytes())
+    out = audio
+    if link == "symlink":
+        out = tmp_path / "subs.srt"
+        out.symlink_to(audio)
+    elif link == "hardlink":
+        out = tmp_path / "subs.srt"
+        os.link(audio, out)
+    before = audio.read_bytes()
+    result = run("-v", "transcribe", str(audio), "-o", str(out),
+                 cache=model_cache, config=tmp_path)
+    assert result.returncode != 0
+    assert "is the input audio file" in result.stderr and "nothing was written" in result.stderr
+    assert "Loaded Whisper" not in result.stderr and "Traceback" not in result.stderr
+    assert audio.read_bytes() == before
+    zh = subprocess.run([*CLI, "--ui-language", "zh-TW", "transcribe", str(audio), "-o",
+                         str(out)], capture_output=True, text=True, timeout=300, check=False,
+                        env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+    assert zh.returncode != 0 and "就是輸入的音訊檔" in zh.stderr
+    assert audio.read_bytes() == before
 
 
 def test_unknown_output_format(tmp_path: Path, model_cache: Path) -> None:

@@ -60,3 +60,38 @@ def test_the_ui_language_flag_decides_the_settings_messages(tmp_path: Path) -> N
     assert "已損毀" not in broken.stderr and "✓ Connected" in broken.stdout
     assert "Setting 'asr.beam_size'" in bad_field.stderr and "設定欄位" not in bad_field.stderr
     assert "設定欄位「asr.beam_size」" in in_chinese.stderr  # without the flag: the file's
+
+
+@pytest.mark.parametrize(("flags", "lang", "words"), [
+    (["--compute-type", "bogus"], "en", "one of auto, default, int8"),
+    (["--compute-type", "float8"], "zh-TW", "必須是以下之一：auto, default, int8"),
+    (["--language", "xx"], "en", "Whisper knows no such language"),
+    (["--language", "klingon"], "zh-TW", "Whisper 不認得這個語言")])
+def test_a_bad_choice_flag_is_named_not_blamed_on_the_model(tmp_path: Path, model_cache: Path,
+                                                            flags: list[str], lang: str,
+                                                            words: str) -> None:
+    """``--compute-type bogus`` once said the model files were damaged; ``--language xx`` was
+    a ValueError traceback."""
+    result = run("--ui-language", lang, "-v", "transcribe", str(DATA / "jfk.flac"), *flags,
+                 "-o", str(tmp_path / "out.srt"), home=tmp_path, cache=model_cache)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert flags[0] in result.stderr and flags[1] in result.stderr and words in result.stderr
+    assert "Traceback" not in result.stderr and "damaged" not in result.stderr
+    assert "Loaded Whisper" not in result.stderr and not (tmp_path / "out.srt").exists()
+
+
+def test_an_unknown_spoken_language_in_the_settings_is_named_and_the_work_goes_on(
+        tmp_path: Path, model_cache: Path) -> None:
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"asr": {"language": "xx"}}), encoding="utf-8")
+    out = tmp_path / "jfk.txt"
+    result = run("--ui-language", "en", "--settings", str(settings), "transcribe",
+                 str(DATA / "jfk.flac"), "-o", str(out), home=tmp_path, cache=model_cache)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Setting 'asr.language' has an invalid value 'xx'" in result.stderr
+    assert "Traceback" not in result.stderr and "ValueError" not in result.stderr
+    assert "what you can do for your country" in out.read_text("utf-8").lower()
+    language = run("--ui-language", "en", "--settings", str(settings), "transcribe",
+                   str(DATA / "jfk.flac"), "--language", "English", "-o", str(out),
+                   home=tmp_path, cache=model_cache)
+    assert language.returncode == 0, language.stderr[-2000:]

@@ -223,3 +223,59 @@ def test_every_provider_has_a_preset_in_menu_order() -> None:
         "ollama", "http://localhost:11434/v1/chat/completions", "qwen2.5:7b")
     custom = with_provider(ollama, "custom")  # no model to suggest: the model stays
     assert custom.model == "qwen2.5:7b" and custom.url.startswith("http://localhost:8080")
+
+
+@pytest.mark.parametrize(("given", "used"), [("en", "en"), ("auto", "auto"), ("English", "en"),
+                                             ("en-US", "en"), ("ZH", "zh"), ("yue", "yue")])
+def test_a_spoken_language_whisper_knows_is_kept_as_its_code(tmp_path: Path, given: str,
+                                                            used: str) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"asr": {"language": given}}), "utf-8")
+    result = s.load(path, "en")
+    assert result.problems == () and result.settings.asr.language == used
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "Whisper knows no such language"),
+                                             ("zh-TW", "Whisper 不認得這個語言")])
+def test_an_unknown_spoken_language_is_named_and_auto_used(tmp_path: Path, lang: str,
+                                                          words: str) -> None:
+    """``asr.language: "xx"`` once failed every decode (a ValueError in faster-whisper)."""
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"ui_language": lang, "asr": {"language": "xx", "beam_size": 3}}),
+                    "utf-8")
+    result = s.load(path)
+    assert result.fields == ("asr.language",)
+    (problem,) = result.problems
+    assert "asr.language" in problem and "'xx'" in problem and words in problem
+    assert "'auto'" in problem and "en, zh" in problem
+    assert result.settings.asr.language == "auto" and result.settings.asr.beam_size == 3
+    with pytest.raises(SettingsError):
+        s.replace(s.Settings(), "asr.language", "klingon")
+
+
+def test_an_unknown_compute_type_is_named_with_the_valid_ones(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"ui_language": "en", "asr": {"compute_type": "bogus"}}), "utf-8")
+    result = s.load(path)
+    (problem,) = result.problems
+    assert "'asr.compute_type'" in problem and "'bogus'" in problem
+    assert all(kind in problem for kind in s.COMPUTE_TYPES)
+    assert result.settings.asr.compute_type == "auto"
+    assert s.replace(s.Settings(), "asr.compute_type", "int8").asr.compute_type == "int8"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_a_malformed_fallback_row_drops_only_that_row(tmp_path: Path, lang: str) -> None:
+    rows = [["vllm", "http://a:8000/v1", "m1"], ["vllm", "http://b/v1", "m2", "x", "y"],
+            ["ollama"], ["bard", "http://c/v1", "m3"], ["custom", "http://d/v1", "m4"]]
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"ui_language": lang, "translation": {"fallbacks": rows}}),
+                    "utf-8")
+    result = s.load(path)
+    assert result.settings.translation.fallbacks == (
+        ("vllm", "http://a:8000/v1", "m1"), ("custom", "http://d/v1", "m4"))
+    assert result.fields == ("translation.fallbacks",) * 3
+    for problem, bad in zip(result.problems, (rows[1], rows[2], rows[3])):
+        assert repr(bad) in problem and "translation.fallbacks" in problem
+    left_out = "That row was left out" if lang == "en" else "已略過這一列"
+    assert all(left_out in problem for problem in result.problems)

@@ -40,7 +40,7 @@ def test_url_normalisation(url: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("url", ["localhost:8000/v1", "ftp://host/v1", "http:///v1",
-                                 "http://host:99999/v1", ""])
+                                 "http://host:99999/v1", "", "http://[::1", "http://[::1/v1"])
 def test_bad_urls_name_the_problem(url: str) -> None:
     with pytest.raises(errors.BadURLError) as info:
         base_url(url)

@@ -124,12 +124,13 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
     return translation_service(settings.translation, key, on_update, settings.ui_language)
 
 
-def _session(args: argparse.Namespace, settings: settings_mod.Settings,
-             live_view: bool) -> tuple[Session, live.Recognizer]:
-    """The terminal session and a recognizer on the loaded model."""
+def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_view: bool,
+             source: Path | None = None) -> tuple[Session, live.Recognizer]:
+    """The terminal session and a recognizer on the loaded model (``source``: the input file,
+    which the output must not be)."""
     lang = settings.ui_language
-    if args.output is not None:
-        export.check_writable(args.output)  # before the model loads, not after the work
+    if args.output is not None:  # before the model loads, not after the work
+        export.check_writable(args.output, source)
     terminal.notice(tr("cli.loading_model", lang, name=settings.asr.model))
     model = load_transcriber(settings, terminal.notice,
                              credentials.resolve_asr(getattr(args, "asr_api_key", None)))
@@ -154,7 +155,7 @@ def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: P
     """File mode (``realtime`` False) or a 1× replay of a file; Ctrl+C or SIGTERM ends it early
     with the pending sentence finished and the output written."""
     audio = live.open_audio(path)  # a clear error now, before the model loads
-    session, recognizer = _session(args, settings, live_view=realtime)
+    session, recognizer = _session(args, settings, live_view=realtime, source=path)
     progress = None if realtime else terminal.Progress(audio.duration or 0.0,
                                                        settings.ui_language)
     # a transcription stopped by a signal is not done: its exit code says so

@@ -1,7 +1,8 @@
 """Logging set-up: a rotating log file in the OS log folder, with secrets redacted.
 
 API keys must never reach a log: :class:`RedactSecrets` masks anything that looks like one
-(``sk-…``, ``Bearer …``) and every secret registered with :func:`register_secret`.
+(``sk-…``, ``Bearer …``, a URL's ``user:password@``, ``Basic`` credentials) and every secret
+registered with :func:`register_secret`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ import re
 from pathlib import Path
 
 _PATTERNS = [re.compile(r"sk-[A-Za-z0-9_\-]{8,}"), re.compile(r"(?i)bearer\s+[^\s'\"]+")]
+# A URL's user information (``http://user:password@host``): everything between ``//`` and the
+# last ``@`` before the host's end (a password may hold ``@`` and ``:`` itself).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/?#'\"<>]*@")
+# HTTP Basic credentials (``Authorization: Basic dXNlcjpwYXNz``): base64 of ``user:password``.
+_BASIC = re.compile(r"(?i)\bbasic(\s+|%20)([A-Za-z0-9+/_\-]{4,}={0,2})")
 _SECRETS: set[str] = set()
 MASK = "***"
 
@@ -24,11 +30,34 @@ def register_secret(secret: str) -> None:
 
 
 def redact(text: str) -> str:
+    """``text`` with every secret masked: registered keys, ``sk-…``, ``Bearer …``, the
+    password of a URL (``http://***@host``) and HTTP Basic credentials (``Basic ***``)."""
     for secret in _SECRETS:
         text = text.replace(secret, MASK)
     for pattern in _PATTERNS:
         text = pattern.sub(MASK, text)
-    return text
+    text = _USERINFO.sub(lambda m: f"{m.group(1)}{MASK}@", text)
+    return _BASIC.sub(_mask_basic, text)
+
+
+def _mask_basic(match: re.Match[str]) -> str:
+    """``Basic <base64 of user:password>`` masked; ``basic`` followed by a word is kept."""
+    import base64
+    import binascii
+
+    token = match.group(2)
+    try:
+        decoded = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_",
+                                   validate=False)
+    except (binascii.Error, ValueError):
+        return match.group(0)
+    try:
+        credentials = decoded.decode("utf-8")
+    except UnicodeDecodeError:  # not text: "basic" and a word that happens to be base64
+        return match.group(0)
+    if ":" not in credentials or not credentials.isprintable():
+        return match.group(0)
+    return match.group(0)[: -len(token)] + MASK
 
 
 class RedactSecrets(logging.Filter):

@@ -3,7 +3,8 @@
 Every field is checked against its type hint (``Literal`` choices, bool, int/float with the
 ``min``/``max`` of its metadata, str, tuples of fixed-shape rows, nested dataclasses).  An
 invalid field keeps its default and becomes a problem that names it, its value, what would fit
-and the default, in the UI language.
+and the default, in the UI language; in a list of rows, only a row that does not fit is left
+out (with a problem naming it), the other rows are kept.
 """
 
 from __future__ import annotations
@@ -97,6 +98,9 @@ def build(cls: type[Any], data: Any, prefix: str, lang: str,
         if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             values[f.name] = build(hint, data[f.name], f"{prefix}{f.name}.", lang, problems)
             continue
+        if get_origin(hint) is tuple and isinstance(data[f.name], list):
+            values[f.name] = _good_rows(data[f.name], hint, prefix + f.name, lang, problems)
+            continue
         try:
             values[f.name] = coerce(data[f.name], hint, f.metadata)
         except InvalidValueError as exc:
@@ -104,6 +108,21 @@ def build(cls: type[Any], data: Any, prefix: str, lang: str,
                 "settings.invalid_field", lang, field=prefix + f.name, value=data[f.name],
                 reason=exc.cause, default=getattr(default, f.name))))
     return dataclasses.replace(default, **values)
+
+
+def _good_rows(rows: list[Any], hint: Any, dotted: str, lang: str,
+               problems: list[tuple[str, str]]) -> tuple[Any, ...]:
+    """The rows of a list field that fit their shape; each one that does not (a fallback row
+    of 5 fields or 1) is left out with a problem naming it, and the others are kept."""
+    kept: list[Any] = []
+    for row in rows:
+        try:
+            kept.extend(coerce([row], hint, {}))
+        except InvalidValueError as exc:  # cause.want_rows: said of the one row
+            reason = Phrase.of("cause.want_row", **dict(exc.cause.params))
+            problems.append((dotted, tr("settings.invalid_row", lang, field=dotted, row=row,
+                                        reason=reason)))
+    return tuple(kept)
 
 
 def to_json_value(obj: Any) -> Any:

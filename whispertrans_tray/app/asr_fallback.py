@@ -255,10 +255,20 @@ def with_fallback(asr: AsrSettings, local: LocalTranscriber, api_key: str | None
 def load_transcriber(settings: Settings, on_status: Callable[[str], None],
                      api_key: str | None) -> LocalTranscriber:
     """The local model with the glossary's source terms as hotwords; with ``asr.backend``
-    remote, the recognition server (key ``api_key``) in front of it as its fallback."""
+    remote, the recognition server (key ``api_key``) in front of it as its fallback.  A
+    server URL that is not valid is told (``on_status``) and the local model decodes alone."""
     terms = [source for source, _ in settings.translation.glossary]
     model_manager.clean_stale_downloads()
     local = asr_faster_whisper.load(settings.asr, settings.ui_language, terms)
     if settings.asr.backend != "remote":
         return local
-    return with_fallback(settings.asr, local, api_key, terms, on_status, settings.ui_language)
+    try:
+        return with_fallback(settings.asr, local, api_key, terms, on_status,
+                             settings.ui_language)
+    except RecognitionServerError as exc:
+        if exc.key != "asr.bad_url":
+            raise
+        log.info("Recognition server URL not usable: %s", exc)
+        on_status(tr("asr.bad_url_local", settings.ui_language,
+                     message=exc.message(settings.ui_language)))
+        return local

@@ -127,11 +127,14 @@ def check_format(path: Path) -> None:
         raise OutputError("output.unknown_format", ext=path.suffix or path.name)
 
 
-def check_writable(path: Path) -> None:
+def check_writable(path: Path, source: Path | None = None) -> None:
     """Raise :class:`OutputError` unless ``path`` has a supported extension and a file can be
     written there now (its folder exists or can be made, and takes a new file): checked before
-    a long transcription, not after it."""
+    a long transcription, not after it.  ``path`` must not be the input file ``source`` (the
+    same file, also through a symbolic or hard link): writing it would destroy the audio."""
     check_format(path)
+    if source is not None and _same_file(path, source):
+        raise OutputError("output.is_input", path=path, source=source)
     try:
         if path.is_dir():
             raise IsADirectoryError(21, "it is a folder")
@@ -215,6 +218,15 @@ class LiveExport:
             os.fsync(self._file.fileno())
         except OSError as exc:
             raise _write_error(self.path, exc) from exc
+
+
+def _same_file(path: Path, source: Path) -> bool:
+    """``path`` and ``source`` name one file (st_dev and st_ino: links too); False when
+    either does not exist or cannot be looked at (the write itself then says why)."""
+    try:
+        return os.path.samefile(path, source)
+    except (OSError, ValueError):
+        return False
 
 
 def _write_error(path: Path, exc: OSError) -> OutputError:

@@ -80,6 +80,10 @@ class AudioFile:
 def open_audio(path: Path) -> AudioFile:
     """Check that ``path`` is a readable file with a sound track; raises :class:`AudioFileError`
     naming the cause."""
+    if path.is_dir():
+        raise AudioFileError("audio.file_is_folder", path=path)
+    if path.exists() and not path.is_file():  # /dev/null, a FIFO, a socket: no audio file
+        raise AudioFileError("audio.file_not_regular", path=path)
     if not path.is_file():
         raise AudioFileError("audio.file_missing", path=path)
     import av  # PyAV, which faster-whisper decodes with

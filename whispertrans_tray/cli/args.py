@@ -7,10 +7,13 @@ import dataclasses
 import typing
 from typing import Any
 
+from whispertrans_tray.core.whisper_languages import some_codes, spoken_language
 from whispertrans_tray.errors import SettingsError
+from whispertrans_tray.i18n import Phrase
 from whispertrans_tray.presets import with_provider
 from whispertrans_tray.settings import (
     ASR_BACKENDS,
+    COMPUTE_TYPES,
     PROVIDERS,
     AsrSettings,
     Settings,
@@ -23,6 +26,8 @@ CHECKED_FLAGS: dict[str, tuple[type[Any], str]] = {
     "--beam-size": (AsrSettings, "beam_size"),
     "--threads": (AsrSettings, "cpu_threads"),
     "--temperature": (TranslationSettings, "temperature"),
+    "--compute-type": (AsrSettings, "compute_type"),
+    "--language": (AsrSettings, "language"),
 }
 
 
@@ -34,7 +39,8 @@ def add_asr_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--language", metavar="auto|CODE",
                        help="spoken language, e.g. en, zh; auto detects it per utterance")
     group.add_argument("--device", choices=("auto", "cpu", "cuda"), help="where Whisper runs")
-    group.add_argument("--compute-type", metavar="TYPE", help="CTranslate2 compute type")
+    group.add_argument("--compute-type", metavar="TYPE",
+                       help="CTranslate2 compute type: " + ", ".join(COMPUTE_TYPES))
     group.add_argument("--beam-size", type=int, metavar="N", help="beam search width")
     group.add_argument("--threads", type=int, metavar="N", help="CPU threads (0 = auto)")
     add_remote_asr_arguments(parser, group)
@@ -74,11 +80,21 @@ def add_provider_arguments(parser: argparse.ArgumentParser) -> None:
 def check_flag(flag: str, value: Any) -> Any:
     """``value`` of ``flag`` as its setting takes it; a :class:`SettingsError` that names the
     flag, the value and what would fit (in the UI language) if it does not fit."""
+    if flag == "--language":
+        language = spoken_language(value)
+        if language is None:
+            raise SettingsError("cli.invalid_flag_value", flag=flag, value=value,
+                                detail=Phrase.of("cause.want_language", codes=some_codes()))
+        return language
     cls, name = CHECKED_FLAGS[flag]
     field = next(f for f in dataclasses.fields(cls) if f.name == name)
+    hint = typing.get_type_hints(cls)[name]
     try:
-        return coerce(value, typing.get_type_hints(cls)[name], field.metadata)
-    except InvalidValueError:
+        return coerce(value, hint, field.metadata)
+    except InvalidValueError as exc:
+        if "min" not in field.metadata:  # a choice (--compute-type): the cause lists them
+            raise SettingsError("cli.invalid_flag_value", flag=flag, value=value,
+                                detail=exc.cause) from None
         raise SettingsError("cli.invalid_flag", flag=flag, value=value,
                             lo=field.metadata["min"], hi=field.metadata["max"]) from None
 
@@ -86,14 +102,15 @@ def check_flag(flag: str, value: Any) -> Any:
 def apply_arguments(settings: Settings, args: argparse.Namespace) -> Settings:
     """Return ``settings`` with the flags given in ``args`` applied; a flag with a value out
     of range (``--beam-size 0``, ``--temperature nan``) raises :class:`SettingsError`."""
+    checked = {}
     for flag in CHECKED_FLAGS:
         value = getattr(args, flag[2:].replace("-", "_"), None)
         if value is not None:
-            check_flag(flag, value)
+            checked[flag] = check_flag(flag, value)
     asr = settings.asr
     asr_changes = {
         "model": getattr(args, "whisper_model", None),
-        "language": getattr(args, "language", None),
+        "language": checked.get("--language"),
         "device": getattr(args, "device", None),
         "compute_type": getattr(args, "compute_type", None),
         "beam_size": getattr(args, "beam_size", None),

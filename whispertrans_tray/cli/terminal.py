@@ -17,6 +17,7 @@ from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Event, Partial
 from whispertrans_tray.desktop.audio import DeviceInfo
 from whispertrans_tray.i18n import tr
+from whispertrans_tray.logs import redact
 
 LAG_SHOWN_S = 2.0
 """A live sentence committed later than this after it was spoken shows the lag (stderr)."""
@@ -75,7 +76,8 @@ class TerminalView:
                 print(f"{'':20}→ [{marker} #{update.index + 1}] {update.text}", flush=True)
             elif update.error:
                 marker = tr("translate.failed_marker", self.ui_language)
-                print(f"{'':20}{marker}: {update.error}", file=sys.stderr, flush=True)
+                print(f"{'':20}{marker}: {redact(update.error)}", file=sys.stderr,
+                      flush=True)
             elif update.text:
                 print(f"{'':20}→ {update.text}", flush=True)
 
@@ -86,18 +88,19 @@ class TerminalView:
 
 
 def notice(message: str) -> None:
-    """A message for the user beside the subtitles (stderr)."""
-    print(message, file=sys.stderr)
+    """A message for the user beside the subtitles (stderr), secrets masked."""
+    print(redact(message), file=sys.stderr)
 
 
 def print_result(ok: bool, message: str, *more: str) -> int:
     """A check's result (``message``, then each of ``more`` that is not empty): on stdout with
-    exit code 0 when ``ok``, else on stderr with exit code 1."""
+    exit code 0 when ``ok``, else on stderr with exit code 1.  Secrets are masked (a URL's
+    password, an echoed key)."""
     stream = sys.stdout if ok else sys.stderr
-    print(message, file=stream)
+    print(redact(message), file=stream)
     for line in more:
         if line:
-            print(line, file=stream)
+            print(redact(line), file=stream)
     return 0 if ok else 1
 
 

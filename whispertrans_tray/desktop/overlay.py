@@ -38,6 +38,7 @@ from whispertrans_tray.desktop import platform_ui
 from whispertrans_tray.desktop.overlay_placement import Placement
 from whispertrans_tray.desktop.overlay_surface import Surface
 from whispertrans_tray.desktop.overlay_text import TextItems, fit_one_line
+from whispertrans_tray.logs import redact
 from whispertrans_tray.settings import OverlaySettings
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,9 @@ class Overlay:
     def set_status(self, text: str) -> None:
         """The small status line at the bottom (translation down, lag…); "" clears it.
 
-        Always one line: a longer text is cut with "…" (the whole of it goes to the tray)."""
+        Always one line: a longer text is cut with "…" (the whole of it goes to the tray).
+        Secrets (a URL's password, an echoed key) are masked."""
+        text = redact(text)
         self._status_text = text
         self._relayout()
         if text:

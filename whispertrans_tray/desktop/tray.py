@@ -19,6 +19,7 @@ from whispertrans_tray.core.languages import LANGUAGES
 from whispertrans_tray.desktop import tray_backend
 from whispertrans_tray.desktop.icons import tray_image
 from whispertrans_tray.i18n import tr
+from whispertrans_tray.logs import redact
 from whispertrans_tray.presets import PRESETS
 from whispertrans_tray.settings import Provider
 
@@ -199,12 +200,13 @@ class Tray:
             self._status = state.status
             self.icon.icon = tray_image(state.status)
         title = f"WhisperTrans Tray — {tr('status.' + state.status, state.ui_language)}"
-        self.icon.title = "\n".join(line for line in (title, state.endpoint, state.problem)
-                                     if line)
+        lines = (title, state.endpoint, state.problem)
+        self.icon.title = "\n".join(redact(line) for line in lines if line)  # no secrets
         self.icon.update_menu()
 
     def notify(self, message: str, title: str = "WhisperTrans Tray") -> None:
-        """A desktop notification (e.g. the 測試連線 result); logged if none can be shown.
+        """A desktop notification (e.g. the 測試連線 result), secrets masked; logged if none
+        can be shown.
 
         Asked for before the icon is ready, it is sent as soon as it is (never blocks).
         """
@@ -216,7 +218,7 @@ class Tray:
 
     def _send(self, message: str, title: str) -> None:
         try:
-            self.icon.notify(message, title)
+            self.icon.notify(redact(message), redact(title))
         except Exception as exc:  # no notification daemon: the status line still shows it
             log.info("Notification failed: %s", exc)
 

@@ -30,6 +30,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Setting '{field}' has an invalid value {value!r}: {reason}. Using the default "
         "{default!r}.",
     },
+    "settings.invalid_row": {
+        "zh-TW": "設定欄位「{field}」中的一列 {row!r} 無效：{reason}。已略過這一列，其餘的列照常使用；"
+        "請在設定中修正或刪除它。",
+        "en": "Setting '{field}' has an invalid row {row!r}: {reason}. That row was left out "
+        "and the others are used; fix or delete it in the settings.",
+    },
     "settings.unknown_field": {
         "zh-TW": "設定檔中有未知的欄位「{field}」，已略過。",
         "en": "Unknown setting '{field}' was ignored.",

@@ -11,6 +11,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-TW": "找不到音訊檔 {path}。請確認路徑是否正確。",
         "en": "The audio file {path} does not exist. Check the path.",
     },
+    "audio.file_is_folder": {
+        "zh-TW": "{path} 是資料夾，不是音訊檔。請指定資料夾中的一個音訊或影片檔。",
+        "en": "{path} is a folder, not an audio file. Give one audio or video file in it.",
+    },
+    "audio.file_not_regular": {
+        "zh-TW": "{path} 不是一般的音訊檔（而是裝置、管線等特殊檔案），無法轉錄。"
+        "請指定一個音訊或影片檔。",
+        "en": "{path} is not a regular audio file (it is a device, a pipe or another special "
+        "file), so it cannot be transcribed. Give an audio or video file.",
+    },
     "audio.no_audio_stream": {
         "zh-TW": "檔案 {path} 沒有音軌（可能是沒有聲音的影片），無法轉錄。請選擇含有聲音的檔案。",
         "en": "The file {path} has no sound track (a video without audio?), so there is nothing "
@@ -67,6 +77,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Could not write the output file {path}: {detail}. Choose a folder you can write "
         "to, or another file name.",
     },
+    "output.is_input": {
+        "zh-TW": "輸出檔 {path} 就是輸入的音訊檔 {source}（同一個檔案），寫入會毀掉原檔，"
+        "因此沒有寫入任何內容。請用 -o 指定另一個檔名，例如 {source}.srt。",
+        "en": "The output file {path} is the input audio file {source} (the same file): "
+        "writing it would destroy the audio, so nothing was written. Give -o another file "
+        "name, such as {source}.srt.",
+    },
     # --- terminal -------------------------------------------------------------------------
     "cli.loading_model": {
         "zh-TW": "正在載入 Whisper 模型「{name}」…",
@@ -85,6 +102,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "請改用這個範圍內的值。",
         "en": "The option {flag} {value} is not valid: it must be a number from {lo:g} to "
         "{hi:g}. Use a value in that range.",
+    },
+    "cli.invalid_flag_value": {
+        "zh-TW": "命令列選項 {flag} 的值 {value} 無效：{detail}。請改用其中一個有效的值。",
+        "en": "The option {flag} {value} is not valid: {detail}. Use one of the valid values.",
     },
     "cli.progress": {
         "zh-TW": "辨識中",

@@ -67,9 +67,16 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
                               "en": "it returned an empty transcript of the test clip"},
     "cause.unexpected": {"zh-TW": "發生未預期的錯誤（詳情記錄在日誌中）",
                          "en": "an unexpected error (the details are in the log)"},
+    "cause.want_language": {
+        "zh-TW": "Whisper 不認得這個語言；請用 auto（自動偵測）或語言代碼，例如 {codes}",
+        "en": "Whisper knows no such language; use auto (detect it) or a language code such "
+        "as {codes}"},
     # --- URLs -------------------------------------------------------------------------------
     "cause.url_scheme": {"zh-TW": "必須以 http:// 或 https:// 開頭",
                          "en": "it must start with http:// or https://"},
+    "cause.url_bracket": {"zh-TW": "主機部分格式錯誤（IPv6 位址的方括號 [ ] 沒有成對）",
+                          "en": "its host is malformed (the [ ] around an IPv6 address do not "
+                          "match)"},
     "cause.url_no_host": {"zh-TW": "缺少主機名稱", "en": "it has no host name"},
     "cause.url_port": {"zh-TW": "端口必須是 0 到 65535 的數字",
                        "en": "the port must be a number from 0 to 65535"},
@@ -101,6 +108,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "cause.want_range": {"zh-TW": "必須介於 {lo} 與 {hi} 之間",
                          "en": "it must be between {lo} and {hi}"},
     "cause.want_text": {"zh-TW": "必須是文字", "en": "it must be text"},
+    "cause.want_provider": {"zh-TW": "提供商必須是以下之一：{choices}",
+                            "en": "its provider must be one of {choices}"},
+    "cause.want_row": {"zh-TW": "必須是 [{shape}] 形式的一列", "en": "it must be a [{shape}] row"},
     "cause.want_rows": {"zh-TW": "必須是 [{shape}] 形式的列所組成的清單",
                         "en": "it must be a list of [{shape}] rows"},
     # --- audio, screen, models --------------------------------------------------------------

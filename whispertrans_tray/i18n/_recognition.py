@@ -82,6 +82,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The recognition server URL '{url}' is not valid: {detail}. Enter a URL such as "
         "http://192.168.100.10:8000/v1/audio/transcriptions.",
     },
+    "asr.bad_url_local": {
+        "zh-TW": "{message}（設定欄位 asr.remote_url）在修正之前，語音由本機辨識。",
+        "en": "{message} (setting asr.remote_url) Until it is fixed, speech is recognized on "
+        "this computer.",
+    },
     "asr.remote_unreachable": {
         "zh-TW": "無法連線到 {host} 上的語音辨識伺服器：{detail}。請確認伺服器已啟動、防火牆允許連線，"
         "以及設定中 URL 的主機與端口正確。",

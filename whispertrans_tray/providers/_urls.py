@@ -21,8 +21,11 @@ class InvalidURLError(ValueError):
 def base_url(url: str, suffixes: Sequence[str]) -> str:
     """``url`` stripped of white space, a trailing ``/`` and the first of ``suffixes`` (endpoint
     paths) it ends with.  Raises :class:`InvalidURLError` for a scheme other than http(s), no
-    host name or a bad port."""
-    parts = urlsplit(url.strip())
+    host name, a bad port or a malformed host (an unclosed ``[`` of an IPv6 address)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # "http://[::1": an IPv6 address without its closing bracket
+        raise InvalidURLError("cause.url_bracket") from exc
     if parts.scheme not in ("http", "https"):
         raise InvalidURLError("cause.url_scheme")
     if not parts.hostname:

@@ -82,8 +82,11 @@ def plain_http_warning(url: str, api_key: str | None, ui_language: str,
                        once: bool = True) -> str | None:
     """A warning when a key goes over plain http to a host that is not this PC; ``once``:
     only the first time for each host (測試連線 passes False: it always says so)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # a malformed URL: base_url names it where it is used
+        return None
     if not api_key or parts.scheme != "http" or is_local(host) or (once and host in _warned_hosts):
         return None
     _warned_hosts.add(host)

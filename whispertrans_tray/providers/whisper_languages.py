@@ -1,40 +1,8 @@
-"""Whisper's language codes and the English names some servers answer with instead.
-
-OpenAI's ``verbose_json`` names the language (``"english"``); faster-whisper based servers
-give the code (``"en"``).  :func:`code` turns either into the code the recognizer uses.
-"""
+"""Whisper's language codes: kept in :mod:`whispertrans_tray.core.whisper_languages` (the
+settings check ``asr.language`` with them too); the providers' name for them."""
 
 from __future__ import annotations
 
-_TABLE = (
-    "en english zh chinese de german es spanish ru russian ko korean fr french ja japanese "
-    "pt portuguese tr turkish pl polish ca catalan nl dutch ar arabic sv swedish it italian "
-    "id indonesian hi hindi fi finnish vi vietnamese he hebrew uk ukrainian el greek "
-    "ms malay cs czech ro romanian da danish hu hungarian ta tamil no norwegian th thai "
-    "ur urdu hr croatian bg bulgarian lt lithuanian la latin mi maori ml malayalam cy welsh "
-    "sk slovak te telugu fa persian lv latvian bn bengali sr serbian az azerbaijani "
-    "sl slovenian kn kannada et estonian mk macedonian br breton eu basque is icelandic "
-    "hy armenian ne nepali mn mongolian bs bosnian kk kazakh sq albanian sw swahili "
-    "gl galician mr marathi pa punjabi si sinhala km khmer sn shona yo yoruba so somali "
-    "af afrikaans oc occitan ka georgian be belarusian tg tajik sd sindhi gu gujarati "
-    "am amharic yi yiddish lo lao uz uzbek fo faroese ht haitian_creole ps pashto "
-    "tk turkmen nn nynorsk mt maltese sa sanskrit lb luxembourgish my myanmar bo tibetan "
-    "tl tagalog mg malagasy as assamese tt tatar haw hawaiian ln lingala ha hausa "
-    "ba bashkir jw javanese su sundanese yue cantonese"
-)
-_NAMES = _TABLE.split()
-CODES: dict[str, str] = {name.replace("_", " "): c for c, name in zip(_NAMES[::2], _NAMES[1::2])}
-"""English name (lower case) → Whisper code."""
-_KNOWN = set(CODES.values())
+from whispertrans_tray.core.whisper_languages import CODES, code
 
-
-def code(language: str) -> str:
-    """``"english"``, ``"English"``, ``"en"`` or ``"en-US"`` → ``"en"``; unknown text as is
-    (lower case), empty stays empty."""
-    text = language.strip().lower().replace("_", "-")
-    if text in _KNOWN:
-        return text
-    if text in CODES:
-        return CODES[text]
-    head = text.split("-")[0]
-    return head if head in _KNOWN else text
+__all__ = ["CODES", "code"]

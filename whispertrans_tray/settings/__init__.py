@@ -25,6 +25,7 @@ from whispertrans_tray.settings._file import (
 )
 from whispertrans_tray.settings._schema import (
     ASR_BACKENDS,
+    COMPUTE_TYPES,
     PROVIDERS,
     AsrBackend,
     AsrSettings,
@@ -45,10 +46,10 @@ from whispertrans_tray.settings._schema import (
 )
 
 __all__ = [
-    "APP_NAME", "ASR_BACKENDS", "PROVIDERS", "SETTINGS_FILE", "AsrBackend", "AsrSettings",
-    "AudioSettings", "AudioSource", "Device", "Endpoint", "HistorySettings", "HotkeySettings",
-    "LoadResult",
-    "OverlaySettings", "OverlayStyle", "Provider", "Settings", "TranslationSettings",
+    "APP_NAME", "ASR_BACKENDS", "COMPUTE_TYPES", "PROVIDERS", "SETTINGS_FILE", "AsrBackend",
+    "AsrSettings", "AudioSettings", "AudioSource", "Device", "Endpoint", "HistorySettings",
+    "HotkeySettings", "LoadResult", "OverlaySettings", "OverlayStyle", "Provider", "Settings",
+    "TranslationSettings",
     "UiLanguage", "at_endpoint", "default_path", "endpoints", "from_dict", "load",
     "os_ui_language", "replace", "save", "to_dict",
 ]

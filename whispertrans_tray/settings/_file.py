@@ -23,9 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from whispertrans_tray import causes
+from whispertrans_tray.core.whisper_languages import some_codes, spoken_language
 from whispertrans_tray.errors import SettingsError
-from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, UI_LANGUAGES, normalize_ui_language, tr
-from whispertrans_tray.settings._schema import PROVIDERS, Settings, UiLanguage
+from whispertrans_tray.i18n import (
+    DEFAULT_UI_LANGUAGE,
+    UI_LANGUAGES,
+    Phrase,
+    normalize_ui_language,
+    tr,
+)
+from whispertrans_tray.logs import redact
+from whispertrans_tray.settings._schema import PROVIDERS, AsrSettings, Settings, UiLanguage
 from whispertrans_tray.typed_json import build
 
 log = logging.getLogger(__name__)
@@ -84,22 +92,45 @@ def from_dict(data: Any, lang: str = DEFAULT_UI_LANGUAGE,
         lang = data["ui_language"]
     settings = build(Settings, data, "", lang, problems)
     settings = _check_fallbacks(settings, lang, problems)
-    return LoadResult(settings, tuple(m for _, m in problems), tuple(f for f, _ in problems))
+    settings = _check_language(settings, lang, problems)
+    # a problem quotes the value: a URL's password (a fallback row) is masked as in the log
+    return LoadResult(settings, tuple(redact(m) for _, m in problems),
+                      tuple(f for f, _ in problems))
 
 
 def _check_fallbacks(settings: Settings, lang: str,
                      problems: list[tuple[str, str]]) -> Settings:
-    """Fallback rows whose provider is unknown are left out, each with a problem."""
+    """Fallback rows whose provider is unknown are left out, each with a problem (rows of the
+    wrong shape were left out, each with its own, when the file was read)."""
     rows = settings.translation.fallbacks
     kept = tuple(row for row in rows if row[0] in PROVIDERS)
-    for row in set(rows) - set(kept):
-        problems.append(("translation.fallbacks", tr(
-            "settings.invalid_field", lang, field="translation.fallbacks", value=list(row),
-            reason="a provider of " + ", ".join(PROVIDERS), default="(left out)")))
+    for row in rows:
+        if row not in kept:
+            problems.append(("translation.fallbacks", tr(
+                "settings.invalid_row", lang, field="translation.fallbacks", row=list(row),
+                reason=Phrase.of("cause.want_provider", choices=", ".join(PROVIDERS)))))
     if kept == rows:
         return settings
     return dataclasses.replace(settings, translation=dataclasses.replace(
         settings.translation, fallbacks=kept))
+
+
+def _check_language(settings: Settings, lang: str,
+                    problems: list[tuple[str, str]]) -> Settings:
+    """``asr.language`` as a Whisper code (``English`` → ``en``); one Whisper does not know
+    (``xx``) keeps the default ``auto``, with a problem, instead of failing every decode."""
+    given = settings.asr.language
+    language = spoken_language(given)
+    if language is None:
+        default = AsrSettings().language
+        problems.append(("asr.language", tr(
+            "settings.invalid_field", lang, field="asr.language", value=given,
+            reason=Phrase.of("cause.want_language", codes=some_codes()), default=default)))
+        language = default
+    if language == given:
+        return settings
+    return dataclasses.replace(settings, asr=dataclasses.replace(settings.asr,
+                                                                 language=language))
 
 
 def load(path: Path | None = None, lang: str = DEFAULT_UI_LANGUAGE,

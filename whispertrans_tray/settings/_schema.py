@@ -18,6 +18,10 @@ Device = Literal["auto", "cpu", "cuda"]
 AsrBackend = Literal["local", "remote"]
 ASR_BACKENDS: tuple[AsrBackend, ...] = get_args(AsrBackend)
 UiLanguage = Literal["zh-TW", "en"]
+ComputeType = Literal["auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16",
+                      "int16", "float16", "bfloat16", "float32"]
+COMPUTE_TYPES: tuple[ComputeType, ...] = get_args(ComputeType)
+"""CTranslate2's compute types (``auto``: ours, int8 on a CPU, float16 on CUDA)."""
 OverlayStyle = Literal["box", "outline"]
 
 
@@ -47,9 +51,11 @@ class AsrSettings:
             faster-whisper name (tiny … large-v3, turbo, distil-*) is downloaded on first use;
             a folder path loads a local CTranslate2 model.
         device: ``auto`` uses CUDA when available, else the CPU.
-        compute_type: CTranslate2 compute type; ``auto`` is int8 on CPU, float16 on CUDA.
-        language: ``auto`` detects the language once per utterance; or a code such as
-            ``en``, ``zh``, ``ja``.
+        compute_type: CTranslate2 compute type (one of :data:`COMPUTE_TYPES`); ``auto`` is
+            int8 on CPU, float16 on CUDA.
+        language: ``auto`` detects the language once per utterance; or a Whisper code such
+            as ``en``, ``zh``, ``ja`` (``English``, ``en-US`` are read as ``en``; a language
+            Whisper does not know keeps the default).
         beam_size: Beam search width; 1 (greedy) is fastest on a CPU.
         cpu_threads: CPU threads for decoding; 0 picks the number of cores (at most 4).
         vad_threshold: Silero VAD speech probability threshold.
@@ -70,7 +76,7 @@ class AsrSettings:
 
     model: str = "base"
     device: Device = "auto"
-    compute_type: str = "auto"
+    compute_type: ComputeType = "auto"
     language: str = "auto"
     beam_size: int = field(default=1, metadata=_range(1, 10))
     cpu_threads: int = field(default=0, metadata=_range(0, 64))
@@ -131,7 +137,7 @@ class Endpoint:
     @property
     def label(self) -> str:
         """``model @ host:port``, short enough for a tooltip or a status line."""
-        host = self.url.split("://", 1)[-1].split("/", 1)[0]
+        host = self.url.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]  # no password
         return f"{self.model} @ {host or self.url}"
 
 
