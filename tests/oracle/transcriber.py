@@ -122,11 +122,29 @@ def untimed(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
     return tuple(Word(math.nan, math.nan, w.text) if i % 2 else w for i, w in enumerate(words))
 
 
+def echo(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
+    """Whisper's hallucination in a window that ends in silence: its first sentence (the
+    context sentence a window starts with, or what was just said) said again, squeezed into
+    the window's last 0.1 s."""
+    said = list(words)
+    end = next((i for i, w in enumerate(said) if w.text.rstrip().endswith((".", "?", "!"))),
+               len(said) - 1)
+    said = said[:end + 1]
+    if not said:
+        return words
+    step = min(0.1, duration) / len(said)
+    start = duration - step * len(said)
+    return words + tuple(Word(start + i * step, start + (i + 1) * step, w.text)
+                         for i, w in enumerate(said))
+
+
 REPAIRABLE: dict[str, Mangle] = {
     "jitter": jitter(0.15), "shuffled": shuffled, "reversed": reversed_times,
     "doubled": doubled, "empty": empty_words, "untimed": untimed,
 }
 """What a recognizer must repair by itself: every word is still there."""
+WHISPER = ("echo", "draft_drops_last")
+"""What Whisper itself does wrong, decided per decode (see :meth:`Adversary.transcribe`)."""
 
 
 def past_end(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
@@ -163,9 +181,16 @@ class Adversary:
         i, self.calls = self.calls, self.calls + 1
         self.spent += self.costs[i % len(self.costs)] if self.costs else 0.0
         name = self.mangles[i % len(self.mangles)] if self.mangles else ""
-        if name:
-            answer = replace(answer, words=self.table[name](answer.words,
-                                                            audio.size / SAMPLE_RATE))
+        duration = audio.size / SAMPLE_RATE
+        if name == "echo":  # only where it happens: after the last word, in silence
+            last = answer.words[-1].end if answer.words else 0.0
+            if duration - last > 0.6:
+                answer = replace(answer, words=echo(answer.words, duration))
+        elif name == "draft_drops_last":  # a draft that misses the word being cut
+            if draft:
+                answer = replace(answer, words=answer.words[:-1])
+        elif name:
+            answer = replace(answer, words=self.table[name](answer.words, duration))
         return answer
 
     def transcribe_batch(self, chunks: Sequence[Audio],

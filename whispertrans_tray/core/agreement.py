@@ -98,7 +98,11 @@ class LocalAgreement:
         if skip is not None:
             self._new = list(words[skip:])
             return
-        fresh = [w for w in words if w.start > self.last_committed_time - _TIME_SLACK]
+        # A word belongs after the commit when most of it does: its start may lie before the
+        # last committed word's end when either one's times are off (a window starts at a
+        # committed word's rough start, and may begin after that word's real end).
+        fresh = [w for w in words
+                 if (w.start + w.end) / 2 > self.last_committed_time - _TIME_SLACK]
         if fresh and abs(fresh[0].start - self.last_committed_time) < 1.0:
             fresh = fresh[overlap_with_committed(self.committed, fresh):]
         self._new = fresh

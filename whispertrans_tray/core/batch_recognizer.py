@@ -19,12 +19,14 @@ only for the chunks not yet decoded, so memory does not grow with the length of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from whispertrans_tray.core.audio_buffer import AudioBuffer
 from whispertrans_tray.core.finals import Run, decode_alone, with_skipped
+from whispertrans_tray.core.loops import ECHO_MEMORY, cut_echoes
 from whispertrans_tray.core.placement import repair
 from whispertrans_tray.core.recognizer_config import RecognizerConfig
 from whispertrans_tray.core.segmenter import Segment, SentenceSegmenter
@@ -72,6 +74,7 @@ class BatchRecognizer:
         self._transform = transform
         self._gate = VadGate(vad_model, self.config.vad)
         self._segmenter = SentenceSegmenter(self.config.max_sentence_width)
+        self._recent: deque[Word] = deque(maxlen=ECHO_MEMORY)  # the words emitted last
         self._batch_size = batch_size
         self._chunk = int(chunk_s * SAMPLE_RATE)
         self._keep = 2 * self.config.vad.speech_pad_ms * SAMPLE_RATE // 1000 + vad_model.window
@@ -159,6 +162,8 @@ class BatchRecognizer:
         events: list[Event] = []
         for chunk, answer in zip(chunks, transcripts, strict=True):
             transcript = repair(answer, sum(p.audio.size for p in chunk) / SAMPLE_RATE)
+            transcript = replace(transcript, words=tuple(cut_echoes(transcript.words,
+                                                                    self._recent)))
             placed: list[list[Word]] = [[] for _ in chunk]
             for word in transcript.words:  # each word to the piece it starts in
                 start = int(word.start * SAMPLE_RATE)
@@ -201,4 +206,5 @@ class BatchRecognizer:
             events.append(Sentence(self._index, segment.words[0].start, segment.words[-1].end,
                                    segment.language, text))
             self._index += 1
+            self._recent.extend(segment.words)
         return events

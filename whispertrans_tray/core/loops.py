@@ -46,3 +46,43 @@ def cut_loop(words: Sequence[Word]) -> list[Word]:
             if length >= needed:
                 return list(words[:start + n])
     return list(words)
+
+
+MAX_WORDS_PER_S = 25.0
+"""Four times faster than anyone speaks (fast speech is 4–6 words a second): a run of words
+timed faster than this was not heard there (Whisper's echoes come at 60 words a second and
+more: a sentence in the last tenth of a second)."""
+MIN_ECHO_WORDS = 3
+ECHO_MEMORY = 64
+"""Committed words a recognizer keeps to find echoes of them."""
+
+
+def cut_echoes(words: Sequence[Word], said_before: Sequence[Word]) -> list[Word]:
+    """``words`` without Whisper's echoes: a run of at least :data:`MIN_ECHO_WORDS` words
+    squeezed faster than :data:`MAX_WORDS_PER_S` that repeats, word for word, text said before
+    it (in ``said_before``, the words committed last, or earlier in ``words``).
+
+    Whisper does this in a window that ends in silence: it says the window's first sentence
+    (often the context sentence, already committed) again, all of it timed in the last tenth
+    of a second, where nothing was said.  Committed, it would be a second copy of a sentence.
+    Either condition alone is not enough: people repeat themselves, and a word cut by the
+    window's end may be timed short; together they are an echo.
+    """
+    out = list(words)
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and (out[j + 1].end - out[i].start) * MAX_WORDS_PER_S < j + 2 - i:
+            j += 1
+        run = out[i:j + 1]
+        if len(run) >= MIN_ECHO_WORDS and _occurs([_key(w) for w in run],
+                                                  [_key(w) for w in [*said_before, *out[:i]]]):
+            del out[i:j + 1]
+            continue
+        i += 1
+    return out
+
+
+def _occurs(needle: list[str], haystack: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[k:k + n] == needle for k in range(len(haystack) - n + 1))

@@ -21,10 +21,12 @@ WindowDecoder`'s; this class decides what to decode when, and what to commit.
 
 from __future__ import annotations
 
+from collections import deque
+
 from whispertrans_tray.core.agreement import LocalAgreement, safe_prefix
 from whispertrans_tray.core.audio_buffer import AudioBuffer
 from whispertrans_tray.core.finals import SPECULATIVE_MARGIN_S, Run, Speculation, with_skipped
-from whispertrans_tray.core.loops import cut_loop
+from whispertrans_tray.core.loops import ECHO_MEMORY, cut_echoes, cut_loop
 from whispertrans_tray.core.recognizer_config import RecognizerConfig
 from whispertrans_tray.core.segmenter import (
     Segment,
@@ -74,6 +76,7 @@ class StreamingRecognizer:
         self._partial = ""
         self._spoken = self.config.language or ""
         self._last_words: tuple[Word, ...] = ()
+        self._recent: deque[Word] = deque(maxlen=ECHO_MEMORY)  # the words committed last
         self._utterance_start = 0
         self._gate_window = vad_model.window
         self.decodes = self._decoder.decodes  # final, partial, speculative, speculative_used
@@ -331,7 +334,7 @@ class StreamingRecognizer:
             self._agreement.reset(decoded.start / SAMPLE_RATE)
         self._last_decode = self._audio.end
         self._spoken = decoded.language
-        return decoded.words
+        return cut_echoes(decoded.words, [*self._recent, *self._segmenter.pending])
 
     def _commit(self, words: list[Word]) -> list[Event]:
         if not words:
@@ -349,6 +352,7 @@ class StreamingRecognizer:
             self._index += 1
             self._decoder.committed(segment.text)
             self._last_words = segment.words
+            self._recent.extend(segment.words)
             if self._window_start is not None:
                 # Trim the window at the sentence end: later decodes start there.
                 cut = int(segment.words[-1].end * SAMPLE_RATE)
