@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 
 from tests.oracle import recording
 from tests.oracle.transcriber import REPAIRABLE, WHISPER, Adversary, Oracle
+from tests.test_recognizer_window import AlwaysSpeech
 from tests.textnorm import words
 from whispertrans_tray.app import live
 from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
-from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Sentence
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Sentence, Word
 from whispertrans_tray.providers.vad_silero import SileroVad
 from whispertrans_tray.settings import AsrSettings
 
@@ -102,3 +103,18 @@ def test_file_mode_commits_every_word_once(oracle: Oracle, mangle: list[str], pi
     config = live.recognizer_config(AsrSettings(language=language), live=False)
     recognizer = BatchRecognizer(adversary, SileroVad(), config, batch_size=1)
     check(replay(recognizer, oracle.recording, adversary, piece_s, [0.0]), oracle)
+
+
+@PROFILE
+@given(cost=costs, gap=gaps, mangle=mangles, piece_s=pieces)
+def test_unbroken_speech_without_sentence_ends_commits_every_word_once(
+        oracle: Oracle, cost: list[float], gap: list[float], mangle: list[str],
+        piece_s: float) -> None:
+    """No pause and no full stop for 37 s (a VAD that hears speech everywhere, words without
+    punctuation): the window fills up and is cut while words in it are still unconfirmed."""
+    bare = Oracle(oracle.recording, [Word(w.start, w.end, w.text.rstrip(",.")) for w in
+                                     oracle.words])
+    adversary = Adversary(bare, cost, mangle)
+    config = live.recognizer_config(AsrSettings(language="en"), live=True)
+    recognizer = StreamingRecognizer(adversary, AlwaysSpeech(), config)
+    check(replay(recognizer, bare.recording, adversary, piece_s, gap), bare)

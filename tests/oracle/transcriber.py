@@ -125,12 +125,13 @@ def untimed(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
 def echo(words: tuple[Word, ...], duration: float) -> tuple[Word, ...]:
     """Whisper's hallucination in a window that ends in silence: its first sentence (the
     context sentence a window starts with, or what was just said) said again, squeezed into
-    the window's last 0.1 s."""
+    the window's last 0.1 s (at least three words: a word or two said again cannot be told
+    from speech, "no, no")."""
     said = list(words)
     end = next((i for i, w in enumerate(said) if w.text.rstrip().endswith((".", "?", "!"))),
                len(said) - 1)
     said = said[:end + 1]
-    if not said:
+    if len(said) < 3:  # one or two words said again are speech ("no, no"), not an echo
         return words
     step = min(0.1, duration) / len(said)
     start = duration - step * len(said)

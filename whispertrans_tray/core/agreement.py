@@ -65,7 +65,10 @@ def reread_prefix(committed: Sequence[Word], new: Sequence[Word]) -> int | None:
     head = [normalize(w.text) for w in new[: len(committed) + 3]]
     blocks = difflib.SequenceMatcher(None, old, head, autojunk=False).get_matching_blocks()
     real = [b for b in blocks if b.size]
-    if not real or real[0].b > 2 or real[-1].a + real[-1].size != len(old):
+    # New words before the first match stand for committed words the re-reading spelled
+    # differently: never more of them than there are committed words before the match (a lone
+    # committed "the" is not re-read by "loss of the").
+    if not real or real[0].b > min(2, real[0].a) or real[-1].a + real[-1].size != len(old):
         return None
     if sum(b.size for b in real) < max(1.0, 0.6 * len(old)):
         return None  # a common word matching by chance is no re-reading

@@ -299,13 +299,20 @@ class StreamingRecognizer:
 
         Without any agreed word (the last decodes disagree everywhere, or file mode decodes
         only once per window) the newest hypothesis is committed up to its last sentence or
-        clause end, or else all but its last word, which may be cut mid-way.
+        clause end, or else all but its last word, which may be cut mid-way.  If the window is
+        still full after that, the words in it are committed unconfirmed (all but the last)
+        before it is trimmed: a trim never lets go of a word nobody committed.
         """
         events: list[Event] = []
         if not self._segmenter.pending:
             tail = self._agreement.tail
             events.extend(self._commit(self._agreement.commit_tail(safe_prefix(tail))))
         events.extend(self._emit(self._segmenter.flush()))
+        if self.window_seconds >= self.config.max_window_s:
+            rest = len(self._agreement.tail) - 1
+            if rest > 0:
+                events.extend(self._commit(self._agreement.commit_tail(rest)))
+                events.extend(self._emit(self._segmenter.flush()))
         if self.window_seconds >= self.config.max_window_s:
             self._trim_uncommitted()
         return events
@@ -354,10 +361,12 @@ class StreamingRecognizer:
             self._last_words = segment.words
             self._recent.extend(segment.words)
             if self._window_start is not None:
-                # Trim the window at the sentence end: later decodes start there.
+                # Trim the window at the sentence end: later decodes start there.  Its last
+                # word stays known as committed: with rough times the next window may begin
+                # inside it and hear it again.
                 cut = int(segment.words[-1].end * SAMPLE_RATE)
                 self._window_start = max(self._window_start, min(cut, self._audio.end))
-                self._agreement.drop_before(segment.words[-1].end)
+                self._agreement.drop_before(segment.words[-1].start)
         return events
 
     def _display(self, text: str, language: str | None = None) -> str:
