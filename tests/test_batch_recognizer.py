@@ -80,11 +80,11 @@ def test_utterances_of_one_language_share_a_chunk_and_keep_their_times() -> None
 
 
 def test_detected_languages_decode_utterances_apart_eight_at_a_time_in_order() -> None:
-    spans = [(1.0 + 3 * k, 2.5 + 3 * k, 0.1 * (k % 9 + 1)) for k in range(10)]
+    spans = [(1.0 + 5 * k, 4.5 + 5 * k, 0.1 * (k % 9 + 1)) for k in range(10)]
     reader = LevelReader()
     recognizer = BatchRecognizer(reader, ScriptedVad([(s, e) for s, e, _ in spans]),
                                  RecognizerConfig(language=None, partial_interval_s=None))
-    sentences, counts = run(recognizer, stream(spans, 33.0))
+    sentences, counts = run(recognizer, stream(spans, 53.0))
     assert [len(batch) for batch in reader.batches] == [8, 2]
     assert counts[-1] == 8  # the first batch was committed while the file was still read
     assert [s.index for s in sentences] == list(range(10))
@@ -92,6 +92,21 @@ def test_detected_languages_decode_utterances_apart_eight_at_a_time_in_order() -
     assert [s.language for s in sentences] == [
         "zh" if k % 9 + 1 >= 6 else "en" for k in range(10)]
     assert all(a.end <= b.start for a, b in itertools.pairwise(sentences))
+
+
+def test_a_short_utterance_is_decoded_with_the_next_when_the_language_is_detected() -> None:
+    """JFK's "ask not" (1.4 s) decoded alone came out "is not!": too short for Whisper."""
+    spans = [(1.0, 2.0, 0.1), (3.0, 4.0, 0.1), (5.5, 9.5, 0.1), (10.5, 11.5, 0.1)]
+    reader = LevelReader()
+    recognizer = BatchRecognizer(reader, ScriptedVad([(s, e) for s, e, _ in spans]),
+                                 RecognizerConfig(language=None, partial_interval_s=None),
+                                 batch_size=1)
+    sentences, _ = run(recognizer, stream(spans, 14.0))
+    # the first (1 s of speech, padded) joins the next (together still under 3 s), which joins
+    # the third; the last is alone: it has no next
+    lengths = [seconds for batch in reader.batches for seconds in batch]
+    assert len(lengths) == 2 and 6.0 < lengths[0] < 8.0 and lengths[1] < 2.0, lengths
+    assert [s.text for s in sentences] == ["w1"] * 4  # a pause still closes a sentence
 
 
 def test_long_speech_is_cut_into_chunks_without_closing_the_sentence() -> None:

@@ -5,10 +5,12 @@ decode each utterance the moment it ends.  The VAD gate finds the speech; with t
 given, utterances are packed into chunks of up to ``chunk_s`` of speech (the silence between
 them left out, as faster-whisper's ``BatchedInferencePipeline`` does); with the language
 detected, each utterance is a chunk of its own (a chunk has one language, and packing put
-English and German speech into one German chunk).  ``batch_size`` chunks are decoded in one
-pass of a :class:`~whispertrans_tray.core.types.BatchTranscriber` (the composition root picks 1
-on a CPU, where batching was no faster and cost memory, and 8 on a GPU).  Their words go through
-the same :class:`~whispertrans_tray.core.segmenter.SentenceSegmenter` and text transform as in
+English and German speech into one German chunk), but one shorter than :data:`ALONE_S` is
+joined with the next: too short to be decoded (or its language heard) well alone.
+``batch_size`` chunks are decoded in one pass of a
+:class:`~whispertrans_tray.core.types.BatchTranscriber` (the composition root picks 1 on a CPU,
+where batching was no faster and cost memory, and 8 on a GPU).  Their words go through the
+same :class:`~whispertrans_tray.core.segmenter.SentenceSegmenter` and text transform as in
 live mode: a VAD pause closes a sentence, and so does a change of language.
 
 Speech that goes on longer than a chunk is cut at its quietest recent window.  With the
@@ -46,6 +48,12 @@ BATCH_SIZE = 8
 CHUNK_S = 20.0
 """Longest chunk.  Whisper reads 30 s, but a chunk that filled its window lost the last 4 s of
 speech on the multilingual clip (its end falls on the window's edge); 20 s kept every word."""
+
+
+ALONE_S = 3.0
+"""With the language detected, a chunk is one utterance of at least this much speech: shorter
+ones are joined with the next.  Whisper decodes a short fragment poorly on its own: JFK's
+"ask not" (1.4 s) alone came out "is not!", its language heard with probability 0.47."""
 
 
 @dataclass(frozen=True)
@@ -131,8 +139,9 @@ class BatchRecognizer:
     def _add(self, start: int, stop: int, pause: bool) -> list[Event]:
         if stop <= start:
             return []
-        if self._pieces and (self.config.language is None or sum(
-                p.audio.size for p in self._pieces) + stop - start > self._chunk):
+        held = sum(p.audio.size for p in self._pieces)
+        alone = self.config.language is None and held >= ALONE_S * SAMPLE_RATE
+        if self._pieces and (alone or held + stop - start > self._chunk):
             self._pack()
         audio = self._audio.slice(start, stop).copy()
         self._pieces.append(Piece(start, audio, pause))
