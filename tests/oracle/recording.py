@@ -94,3 +94,36 @@ def _compute() -> None:  # pragma: no cover - run by hand when PIECES change
 
 if __name__ == "__main__":  # pragma: no cover
     _compute()
+
+
+def reference() -> str:
+    """The recording's reference transcript: its clips' references (tests/data/MANIFEST.tsv)
+    in order."""
+    from tests.conftest import reference as clip_reference
+
+    return " ".join(clip_reference(name) for name, _ in PIECES)
+
+
+RUN_WORDS = 4
+"""Consecutive words inserted or deleted (against the reference) that make a sentence doubled
+or lost, not a model's slip."""
+
+
+def doubled_and_lost(reference_text: str, hypothesis: str) -> tuple[list[str], list[str]]:
+    """Runs of at least :data:`RUN_WORDS` words ``hypothesis`` has more than the reference
+    (a sentence committed twice) and less (a sentence never committed), aligned word by word
+    without case or punctuation; substitutions (the model's own errors) count as neither."""
+    import jiwer
+
+    from tests.textnorm import words
+
+    ref, hyp = words(reference_text), words(hypothesis)
+    out = jiwer.process_words(ref, hyp)
+    ref_words, hyp_words = ref.split(), hyp.split()
+    doubled, lost = [], []
+    for chunk in out.alignments[0]:
+        if chunk.type == "insert" and chunk.hyp_end_idx - chunk.hyp_start_idx >= RUN_WORDS:
+            doubled.append(" ".join(hyp_words[chunk.hyp_start_idx:chunk.hyp_end_idx]))
+        if chunk.type == "delete" and chunk.ref_end_idx - chunk.ref_start_idx >= RUN_WORDS:
+            lost.append(" ".join(ref_words[chunk.ref_start_idx:chunk.ref_end_idx]))
+    return doubled, lost

@@ -17,6 +17,24 @@ in this order:
 Committed text is append-only.  The audio buffer holds at most the current window.  The
 decodes themselves (prompt, language) are :class:`~whispertrans_tray.core.window_decoder.
 WindowDecoder`'s; this class decides what to decode when, and what to commit.
+
+**Exactly once.**  Committed text covers each stretch of speech once, in order, whatever the
+decode timing, the sizes of the pieces fed, and whatever the transcriber answers.  It is kept
+here and in :class:`~whispertrans_tray.core.agreement.LocalAgreement` by these rules:
+
+* every answer is repaired before anything is decided on it
+  (:func:`~whispertrans_tray.core.placement.repair`): each word kept has a place in its window,
+  in time order, once; Whisper's echo of a sentence in the silence after it is cut
+  (:func:`~whispertrans_tray.core.loops.cut_echoes`);
+* a hypothesis word is new only if it is not a re-reading of a committed word (aligned by
+  text) and its middle lies after the last commit; the committed words a window may hear again
+  (those inside it, and the last word of the sentence it was cut after) are kept for that;
+* a window is only ever moved past committed words, never past a word nobody committed: a
+  full window commits what it holds (unconfirmed, if need be) before it is trimmed;
+* the end of an utterance, and :meth:`StreamingRecognizer.finish`, commit what is left.
+
+tests/test_exactly_once.py checks it with hypothesis against a transcriber that knows the
+recording's words (random decode times, bursts, stalls, mangled answers).
 """
 
 from __future__ import annotations
