@@ -46,6 +46,15 @@ def test_a_large_glossary_sends_a_bounded_few_in_its_order() -> None:
     assert chosen[-1] == "vLLM"  # a short term after the budget is spent still fits
 
 
+def test_the_remote_recognizer_is_sent_the_same_few_terms() -> None:
+    from whispertrans_tray.providers.asr_remote import RemoteWhisper, build_prompt
+
+    remote = RemoteWhisper("http://127.0.0.1:9/v1", "whisper-1", terms=LARGE)
+    assert remote.terms == ("Kubernetes", "Grafana", "Galaxy S24", "Product 000", "term0 name0")
+    assert build_prompt(remote.terms, "Hello there.").startswith("Kubernetes, Grafana, Galaxy S24")
+    remote.close()
+
+
 def test_duplicates_blanks_and_terms_in_the_prompt_are_not_sent() -> None:
     assert glossary_hints.select(["vLLM", " vllm ", "", "  ", "GPU"], _tokens) == ("vLLM", "GPU")
     assert glossary_hints.absent(("vLLM", "GPU"), "we serve it with VLLM today") == ("GPU",)
