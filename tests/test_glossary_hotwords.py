@@ -20,7 +20,10 @@ TEN_THOUSAND = [f"term{n} name{n}" for n in range(10_000)]
 LARGE = ["Kubernetes", "Grafana", *GALAXY, *NUMBERED, *TEN_THOUSAND]
 GREEK = [f"Galaxy {name}" for name in ("Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta",
                                         "Eta", "Theta", "Iota", "Kappa")]
-"""Ten like names select keeps (no series, no family) and that still take a decode over."""
+"""Ten like names, neither a series nor a family, that took JFK over when all were sent."""
+TECH = ["Prometheus", "Terraform", "Ansible", "Jenkins", "PostgreSQL", "Elasticsearch",
+        "Kibana", "Logstash", "Grafana", "Kubernetes"]
+"""Ten distinct names: all are sent (JFK and the others stay as they are)."""
 CLIPS = [("jfk.flac", "en"), ("en_librispeech.wav", "en"), ("zh_aishell.wav", "zh")]
 
 
@@ -67,6 +70,17 @@ def test_takeover_is_told_from_a_sentence_that_names_a_term() -> None:
     assert not glossary_hints.taken_over("We deployed it on Kubernetes yesterday.", terms)
     assert not glossary_hints.taken_over("Kubernetes", terms)  # too short to tell
     assert not glossary_hints.taken_over("Galaxy S24 Galaxy S24", ())
+    assert glossary_hints.taken_over("and so my fellow Americans. ask not. .K.K.K.K.K.K.K.K.K."
+                                     " your country can do for you.", terms)  # a loop
+    assert not glossary_hints.taken_over("ask not what your country can do for you, ask "
+                                         "what you can do for your country.", terms)
+
+
+def test_like_names_send_one_per_leading_word() -> None:
+    """Ten "Galaxy <letter>" names once wrote ".K.K.K.K…" into JFK's speech."""
+    assert glossary_hints.select(GREEK, _tokens) == ("Galaxy Alpha",)
+    assert glossary_hints.select(["Azure", "Azure Functions", "Grafana Loki", "Loki"],
+                                 _tokens) == ("Azure", "Grafana Loki", "Loki")
 
 
 ASR = AsrSettings(device="cpu", cpu_threads=2)
@@ -87,20 +101,18 @@ def _error(name: str, language: str, text: str) -> float:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["file", "live"])
-@pytest.mark.parametrize("glossary", ["large", "galaxy", "greek"])
+@pytest.mark.parametrize("glossary", ["large", "galaxy", "greek", "tech"])
 def test_a_large_glossary_leaves_the_clips_as_they_were(model_cache, base_model, clip,  # type: ignore[no-untyped-def]
                                                         mode: str, glossary: str) -> None:
     """30 Galaxy names once turned JFK into "Galaxy S21, Galaxy S21, …"; with 10,000 terms
     or ten like names the shared clips keep the WER (CER for Mandarin) they have without a
     glossary, within 1 point, and the Kubernetes clip still gets its term."""
-    terms = {"large": LARGE, "galaxy": GALAXY, "greek": GREEK}[glossary]
+    terms = {"large": LARGE, "galaxy": GALAXY, "greek": GREEK, "tech": TECH}[glossary]
     model = asr_faster_whisper.load(ASR, "en", terms)
     for name, language in CLIPS:
         plain = _error(name, language, _text(base_model, name, language, mode, clip))
         with_terms = _error(name, language, _text(model, name, language, mode, clip))
         assert with_terms <= plain + 0.01, (name, with_terms, plain)
-    if glossary == "large":
+    if glossary in ("large", "tech"):
         kubernetes = words(_text(model, "kubernetes_espeak.wav", "en", mode, clip)).split()
         assert "kubernetes" in kubernetes, kubernetes
-    if glossary == "greek":  # these did take decodes over: each was done again without them
-        assert model.takeovers >= 1

@@ -10,13 +10,16 @@ mode), and even five of them did.  So:
 * :func:`select` sends few terms: distinct (case-insensitively), the shortest form of a family
   (``Galaxy S24`` stands for ``Galaxy S24+`` and ``Galaxy S24 Ultra``), one term of a
   numbered series (``Galaxy S24`` for ``Galaxy S23`` …: Whisper writes the number it hears,
-  the term gives the name's spelling), and at most
+  the term gives the name's spelling), one term per leading word (``Galaxy Alpha`` …
+  ``Galaxy Kappa``, ten like names, still took JFK over: the first spells the shared word),
+  and at most
   :data:`MAX_TERMS` terms and :data:`MAX_TOKENS` tokens, in the glossary's order (the first
   terms of a long glossary are the ones that help recognition; every term still goes to the
   translation prompt); :func:`absent` leaves out, per decode, the terms its prompt (the
   recent committed text) already holds.
 * :func:`taken_over` tells a decode whose words are mostly glossary words, which the audio
-  does not hold: that window is decoded again without hotwords
+  does not hold, or that loops (".K.K.K.K…" came out of JFK with those ten names): that
+  window is decoded again without hotwords
   (:class:`~whispertrans_tray.providers.asr_faster_whisper.FasterWhisper`).  A real sentence
   that names a term ("We deployed it on Kubernetes yesterday.") is far below the share.
 
@@ -39,6 +42,9 @@ TAKEOVER_SHARE = 0.5
 """A decode of at least :data:`TAKEOVER_MIN_WORDS` words of which this share or more are
 glossary words is taken over by the hotwords, not heard."""
 TAKEOVER_MIN_WORDS = 4
+_LOOP = re.compile(r"(.{2,16}?)\1{4,}", re.DOTALL)
+"""Five or more copies of the same few characters in a row: a loop.  (A speaker's "no, no,
+no, no, no" is decoded once more without hotwords: it costs a decode, never a word.)"""
 _SEPARATOR = ", "
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+")
@@ -69,16 +75,19 @@ def select(terms: Sequence[str], count_tokens: Callable[[str], int]) -> tuple[st
             distinct[_fold(text)] = text
     chosen: list[str] = []
     shapes: set[str] = set()
+    leads: set[str] = set()
     used = 0
     for key, text in distinct.items():
         shape = _NUMBER.sub("#", key)
-        if shape in shapes or _covered(key, distinct):
+        lead = key.split(" ", 1)[0]
+        if shape in shapes or (" " in key and lead in leads) or _covered(key, distinct):
             continue
         cost = count_tokens((_SEPARATOR if chosen else " ") + text)
         if used + cost > MAX_TOKENS:
             continue  # a shorter term further on may still fit
         chosen.append(text)
         shapes.add(shape)
+        leads.add(lead)
         used += cost
         if len(chosen) == MAX_TERMS:
             break
@@ -97,10 +106,12 @@ def join(terms: Sequence[str]) -> str | None:
 
 
 def taken_over(text: str, terms: Sequence[str]) -> bool:
-    """Is a decode's ``text`` mostly the words of the hotword ``terms`` (so the hotwords, not
-    the audio, wrote it)?"""
+    """Is a decode's ``text`` mostly the words of the hotword ``terms``, or a loop (so the
+    hotwords, not the audio, wrote it)?"""
     if not terms:
         return False
+    if _LOOP.search(text):
+        return True
     spoken = _words(text)
     if len(spoken) < TAKEOVER_MIN_WORDS:
         return False
