@@ -69,6 +69,8 @@ def test_takeover_is_told_from_a_sentence_that_names_a_term() -> None:
     assert glossary_hints.taken_over("Kubernetes Kubernetes on Kubernetes", terms)
     assert not glossary_hints.taken_over("We deployed it on Kubernetes yesterday.", terms)
     assert not glossary_hints.taken_over("Kubernetes", terms)  # too short to tell
+    assert glossary_hints.taken_over(" ", terms, 12.4)  # speech the hotwords silenced
+    assert not glossary_hints.taken_over("", terms, 0.5)
     assert not glossary_hints.taken_over("Galaxy S24 Galaxy S24", ())
     assert glossary_hints.taken_over("and so my fellow Americans. ask not. .K.K.K.K.K.K.K.K.K."
                                      " your country can do for you.", terms)  # a loop

@@ -192,7 +192,8 @@ class FasterWhisper:
         audio = np.asarray(audio, dtype=np.float32)
         hints = glossary_hints.absent(self.hotwords, prompt)
         result = self._decode(audio, language, prompt, draft, prefer, hints)
-        if glossary_hints.taken_over("".join(w.text for w in result.words), hints):
+        if glossary_hints.taken_over("".join(w.text for w in result.words), hints,
+                                     len(audio) / SAMPLE_RATE):
             self.takeovers += 1
             log.info("Hotwords took over a decode (%d words); decoding it without them",
                      len(result.words))
@@ -318,7 +319,8 @@ class FasterWhisper:
                                                       context, self.hotwords), strict=True):
                 out[i] = Transcript(words, code, found[i][1])
             again = [i for i in items if glossary_hints.taken_over(
-                "".join(w.text for w in out[i].words), self.hotwords)]
+                "".join(w.text for w in out[i].words), self.hotwords,
+                len(chunks[i]) / SAMPLE_RATE)]
             if again:  # decoded again without hotwords, as in transcribe
                 self.takeovers += len(again)
                 log.info("Hotwords took over %d of %d decodes; decoding them without them",

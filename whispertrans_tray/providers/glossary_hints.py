@@ -18,8 +18,10 @@ mode), and even five of them did.  So:
   translation prompt); :func:`absent` leaves out, per decode, the terms its prompt (the
   recent committed text) already holds.
 * :func:`taken_over` tells a decode whose words are mostly glossary words, which the audio
-  does not hold, or that loops (".K.K.K.K…" came out of JFK with those ten names): that
-  window is decoded again without hotwords
+  does not hold, that loops (".K.K.K.K…" came out of JFK with those ten names), or that is
+  empty for a second of audio or more (a 12-s window of multilingual.mp3 came out empty with
+  the one hotword "Galaxy S24", a whole sentence without it): that window is decoded again
+  without hotwords
   (:class:`~whispertrans_tray.providers.asr_faster_whisper.FasterWhisper`).  A real sentence
   that names a term ("We deployed it on Kubernetes yesterday.") is far below the share.
 
@@ -42,6 +44,9 @@ TAKEOVER_SHARE = 0.5
 """A decode of at least :data:`TAKEOVER_MIN_WORDS` words of which this share or more are
 glossary words is taken over by the hotwords, not heard."""
 TAKEOVER_MIN_WORDS = 4
+EMPTY_MIN_S = 1.0
+"""No words for this much audio or more, with hotwords: decoded again without them (the
+window the recognizer decodes holds speech, its VAD says so)."""
 _LOOP = re.compile(r"(.{2,16}?)\1{4,}", re.DOTALL)
 """Five or more copies of the same few characters in a row: a loop.  (A speaker's "no, no,
 no, no, no" is decoded once more without hotwords: it costs a decode, never a word.)"""
@@ -105,11 +110,13 @@ def join(terms: Sequence[str]) -> str | None:
     return _SEPARATOR.join(terms) or None
 
 
-def taken_over(text: str, terms: Sequence[str]) -> bool:
-    """Is a decode's ``text`` mostly the words of the hotword ``terms``, or a loop (so the
-    hotwords, not the audio, wrote it)?"""
+def taken_over(text: str, terms: Sequence[str], seconds: float = 0.0) -> bool:
+    """Is a decode's ``text`` of ``seconds`` of audio mostly the words of the hotword
+    ``terms``, a loop, or empty (so the hotwords, not the audio, wrote it)?"""
     if not terms:
         return False
+    if not text.strip():
+        return seconds >= EMPTY_MIN_S
     if _LOOP.search(text):
         return True
     spoken = _words(text)
