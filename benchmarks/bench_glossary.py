@@ -92,7 +92,7 @@ def main() -> None:
             "Glossaries: kubernetes = Kubernetes, Grafana; galaxy = the 30 names Galaxy S24, "
             "S24+, S24 Ultra … S15 Ultra; numbered = Product 000 … Product 099; large = "
             "kubernetes + galaxy + numbered + 10,000 'termN nameN'; greek = Galaxy Alpha … "
-            "Galaxy Kappa (ten like names that are all sent). File mode: batches of 4; live: "
+            "Galaxy Kappa (ten like names, one leading word). File mode: batches of 4; live: "
             "the live recognizer fed as fast as it takes the audio. zh: CER after Traditional "
             "→ Simplified; multilingual.mp3 against the offline transcript of the same model.")
 
