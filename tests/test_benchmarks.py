@@ -36,6 +36,13 @@ def test_latency(model_cache: Path) -> None:
     assert "Language: given (zh_aishell.wav zh)" in out  # the clip's own, from the manifest
 
 
+def test_glossary(model_cache: Path) -> None:
+    out = run("bench_glossary", "--clips", "jfk.flac", "--glossaries", "none,galaxy",
+              "--modes", "file", model_cache=model_cache)
+    assert "| none (0) | - | file | WER 0.000 |" in out
+    assert "| galaxy (30) | Galaxy S24 | file | WER 0.000 |" in out
+
+
 def test_lag(model_cache: Path) -> None:
     out = run("bench_lag", "--minutes", "0.25", model_cache=model_cache)
     assert "lag p50" in out

@@ -97,6 +97,22 @@ def test_an_unknown_model_is_named_with_the_fix_whether_404_or_400(mode: str) ->
     assert "「gpt-5」" in info.value.message("zh-TW")
 
 
+@pytest.mark.parametrize("mode", ["context400", "vllm_context400"])
+def test_a_glossary_larger_than_the_servers_context_is_named_as_such(mode: str) -> None:
+    """10,000 glossary terms once came back as "not an OpenAI-compatible API": the server
+    had said the request exceeds its context (llama.cpp and vLLM words)."""
+    glossary = tuple((f"term{n}", f"詞{n}") for n in range(10_000))
+    with FakeServer(mode) as server, pytest.raises(errors.ContextTooLargeError) as info:
+        translator(server, glossary=glossary).translate("Hi.", "繁體中文")
+    assert len(server.requests) == 1  # not retried: the next request is as large
+    english, chinese = info.value.message("en"), info.value.message("zh-TW")
+    assert "larger than the context" in english and "shrink the glossary" in english
+    assert "4096" in english and "--max-model-len" in english
+    assert "上下文" in chinese and "縮減詞彙表" in chinese and "4096" in chinese
+    assert "OpenAI" not in english and "OpenAI" not in chinese
+    assert info.value.brief("en") == "Glossary exceeds the server's context · subtitles go on"
+
+
 def test_a_400_that_only_mentions_the_model_is_not_an_unknown_model() -> None:
     from whispertrans_tray.providers.translate_openai import unknown_model
 

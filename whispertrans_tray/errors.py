@@ -182,6 +182,15 @@ class NotCompatibleError(TranslationError):
     key = "translate.not_compatible"
 
 
+class ContextTooLargeError(TranslationError):
+    """The request (the glossary, the context sentences and the sentence) is larger than the
+    context the server's model was started with: every request will be, until the glossary
+    shrinks or the server's context grows."""
+
+    key = "translate.context_too_large"
+    brief_key = "translate.brief.context"
+
+
 class RateLimitedError(TranslationError):
     """429 Too Many Requests; ``retry_after`` is the wait the server asked for (seconds)."""
 

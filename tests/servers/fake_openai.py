@@ -21,6 +21,9 @@ answers like vLLM does (or fails the way servers fail) depending on ``mode``:
 ``think``     wraps the reply in ``<think>…</think>`` split across chunks
 ``html``      a 200 HTML page: not an OpenAI-compatible API
 ``model400``  400 for an unknown model, as the LiteLLM proxy answers ("Invalid model name")
+``context400`` 400 for a request larger than the model's context, in llama.cpp's shape
+              (``exceed_context_size_error``), with the prompt's size in tokens
+``vllm_context400`` the same in vLLM's shape ("This model's maximum context length is …")
 ``ollama``    Ollama's shapes: ``/v1/models`` lists ``OLLAMA_MODELS``; another model is a 404
               'model "x" not found, try pulling it first'
 any name in ``stream_variants.VARIANTS``: the answer ends (or is filled) as that real server
@@ -143,6 +146,8 @@ class Handler(QuietHandler):
                 "message": "/chat/completions: Invalid model name passed in "
                 f"model={body.get('model')}. Call `/v1/models` to view available models for "
                 "your key.", "type": "None", "param": "None", "code": "400"}})
+        if mode in ("context400", "vllm_context400"):
+            return self._context_exceeded(mode, body)
         if mode != "ollama" and (mode == "model404" or body.get("model") not in MODELS):
             return self.send_json(404, {
                 "object": "error", "type": "NotFoundError", "code": 404,
@@ -176,6 +181,20 @@ class Handler(QuietHandler):
                     "role": "assistant", "reasoning_content": "The user wants Chinese.",
                     "content": "<think>Short.</think>" + self.server.reply}}]})
         self._stream(mode, body)
+
+    def _context_exceeded(self, mode: str, body: dict[str, Any]) -> None:
+        """A 4096-token context, the request's size estimated at 4 characters a token."""
+        tokens = len(json.dumps(body.get("messages"), ensure_ascii=False)) // 4
+        if mode == "vllm_context400":
+            return self.send_json(400, {
+                "object": "error", "type": "BadRequestError", "param": None, "code": 400,
+                "message": "This model's maximum context length is 4096 tokens. However, you "
+                f"requested {tokens + 256} tokens ({tokens} in the messages, 256 in the "
+                "completion). Please reduce the length of the messages or completion."})
+        return self.send_json(400, {"error": {
+            "code": 400, "type": "exceed_context_size_error", "n_prompt_tokens": tokens,
+            "n_ctx": 4096, "message": f"request ({tokens:,} tokens) exceeds the available "
+            "context size (4096 tokens), try increasing it"}})
 
     def _control(self, body: dict[str, Any]) -> None:
         for name in CONTROLS:

@@ -55,6 +55,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The server at {host} is not an OpenAI-compatible API ({detail}). Check that the "
         "URL in the settings points to /v1/chat/completions or /v1.",
     },
+    "translate.context_too_large": {
+        "zh-TW": "翻譯請求超過伺服器模型的上下文長度（{detail}）。每個請求都帶著整份詞彙表與上下文句子："
+        "請在設定中縮減詞彙表（或減少上下文句數），或以更大的上下文重新啟動伺服器"
+        "（llama.cpp：-c／--ctx-size；vLLM：--max-model-len）。",
+        "en": "The translation request is larger than the context of the server's model "
+        "({detail}). Every request carries the whole glossary and the context sentences: shrink "
+        "the glossary (or use fewer context sentences) in the settings, or restart the server "
+        "with a larger context (llama.cpp: -c/--ctx-size; vLLM: --max-model-len).",
+    },
     "translate.server_error": {
         "zh-TW": "翻譯伺服器發生錯誤（HTTP {status}；{detail}）。請查看伺服器的日誌，"
         "常見原因是記憶體不足（CUDA out of memory）。",
@@ -137,6 +146,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "API key rejected · subtitles go on"},
     "translate.brief.model": {"zh-TW": "伺服器沒有此模型 · 字幕照常顯示",
                               "en": "Model not on the server · subtitles go on"},
+    "translate.brief.context": {"zh-TW": "詞彙表超過伺服器的上下文 · 字幕照常顯示",
+                                "en": "Glossary exceeds the server's context · subtitles go on"},
     "translate.brief.failed": {"zh-TW": "翻譯失敗 · 字幕照常顯示",
                                "en": "Translation failed · subtitles go on"},
     "translate.brief.fell_behind": {"zh-TW": "翻譯跟不上語速 · 原文照常顯示",

@@ -22,7 +22,7 @@ import numpy as np
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
 from whispertrans_tray.errors import ModelLoadError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, Phrase, tr
-from whispertrans_tray.providers import model_manager, model_store
+from whispertrans_tray.providers import glossary_hints, model_manager, model_store
 from whispertrans_tray.settings import AsrSettings
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,6 @@ SWITCH_PROBABILITY = 0.7
 _MAX_LENGTH = 448  # Whisper's text context: the prompt and the new tokens together
 _PREPEND = "\"'“¿([{-"  # faster-whisper's defaults: punctuation kept with the next word
 _APPEND = "\"'.。,，!！?？:：”)]}、"  # and with the previous one
-MAX_HOTWORD_CHARS = 300  # about 60-100 tokens: room is left for the prompt and the text
 _PROMPT_OVERHEAD = 5  # <|startofprev|> before the prompt; <|startoftranscript|><|lang|><|task|>
 
 
@@ -116,7 +115,7 @@ def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE,
     """Load the model ``settings`` ask for; raises a :class:`ModelError` naming the fix.
 
     ``terms`` (the glossary's source terms) become faster-whisper ``hotwords``: names Whisper
-    would otherwise misspell."""
+    would otherwise misspell (a bounded few: :mod:`~whispertrans_tray.providers.glossary_hints`)."""
     # before the first decode: oneDNN reads it when it builds its first kernel
     os.environ.setdefault(KERNEL_CACHE_ENV, KERNEL_CACHE)
     from faster_whisper import WhisperModel
@@ -154,30 +153,30 @@ def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE,
              compute, info.load_seconds)
     short = device == "cpu" and settings.model == model_store.BUNDLED_NAME
     return FasterWhisper(model, info, beam_size=settings.beam_size,
-                         encoder_pad_s=CPU_ENCODER_PAD_S if short else None,
-                         hotwords=hotwords(terms))
-
-
-def hotwords(terms: Sequence[str]) -> str | None:
-    """Glossary source terms as one ``hotwords`` string (at most :data:`MAX_HOTWORD_CHARS`)."""
-    text = ", ".join(t.strip() for t in terms if t.strip())[:MAX_HOTWORD_CHARS]
-    return text or None
+                         encoder_pad_s=CPU_ENCODER_PAD_S if short else None, terms=terms)
 
 
 class FasterWhisper:
     """A :class:`~whispertrans_tray.core.types.Transcriber` over a loaded ``WhisperModel``."""
 
     def __init__(self, model: Any, info: LoadedModel, beam_size: int = 1,
-                 encoder_pad_s: float | None = None, hotwords: str | None = None) -> None:
+                 encoder_pad_s: float | None = None, terms: Sequence[str] = ()) -> None:
         """``encoder_pad_s`` None: the encoder sees Whisper's padded 30-s window, as trained;
         a number: only the audio plus that much padding (much faster on a CPU, see
-        benchmarks/bench_encoder_context.py for what it costs in accuracy).  ``hotwords``:
-        terms faster-whisper puts before the prompt of every decode."""
+        benchmarks/bench_encoder_context.py for what it costs in accuracy).  ``terms``:
+        glossary terms; the few :func:`glossary_hints.select` keeps (:attr:`hotwords`) go
+        before the prompt of each decode, and a decode they take over is done again without
+        them (:func:`glossary_hints.taken_over`)."""
         self.model = model
         self.info = info
         self.beam_size = beam_size
         self.encoder_pad_s = encoder_pad_s
-        self.hotwords = hotwords
+        self.hotwords = glossary_hints.select(terms, self._count_tokens)
+        self.takeovers = 0
+        """Decodes the hotwords took over (each was decoded again without them)."""
+
+    def _count_tokens(self, text: str) -> int:
+        return len(self.model.hf_tokenizer.encode(text, add_special_tokens=False).ids)
 
     @property
     def multilingual(self) -> bool:
@@ -191,25 +190,39 @@ class FasterWhisper:
         if language is None and not self.multilingual:
             language = "en"
         audio = np.asarray(audio, dtype=np.float32)
+        hints = glossary_hints.absent(self.hotwords, prompt)
+        result = self._decode(audio, language, prompt, draft, prefer, hints)
+        if glossary_hints.taken_over("".join(w.text for w in result.words), hints,
+                                     len(audio) / SAMPLE_RATE):
+            self.takeovers += 1
+            log.info("Hotwords took over a decode (%d words); decoding it without them",
+                     len(result.words))
+            result = self._decode(audio, language, prompt, draft, prefer, ())
+        return result
+
+    def _decode(self, audio: Audio, language: str | None, prompt: str, draft: bool,
+                prefer: str | None, hints: Sequence[str]) -> Transcript:
         if language is None or self.encoder_pad_s is not None:
-            return self._transcribe_one_pass(audio, language, prompt, draft, prefer)
+            return self._transcribe_one_pass(audio, language, prompt, draft, prefer, hints)
         segments, info = self.model.transcribe(
-            audio, language=language, beam_size=self.beam_size, **self._options(audio, prompt,
-                                                                                draft))
+            audio, language=language, beam_size=self.beam_size,
+            **self._options(audio, prompt, draft, hints))
         return Transcript(_words(segments), str(info.language),
                           float(info.language_probability))
 
-    def _options(self, audio: Audio, prompt: str, draft: bool) -> dict[str, Any]:
+    def _options(self, audio: Audio, prompt: str, draft: bool,
+                 hints: Sequence[str]) -> dict[str, Any]:
+        hotwords = glossary_hints.join(hints)
         return {
             # A draft is replaced by the next decode anyway: no slow fallback retries.
             "temperature": [0.0] if draft else list(_TEMPERATURES),
             # Bound the output so a hallucination loop cannot stall the stream.
-            "max_new_tokens": self.token_budget(len(audio) / SAMPLE_RATE, prompt),
+            "max_new_tokens": self.token_budget(len(audio) / SAMPLE_RATE, prompt, hotwords),
             "word_timestamps": True,
             "condition_on_previous_text": False,
             "initial_prompt": prompt or None,
             "vad_filter": False,
-            "hotwords": self.hotwords,
+            "hotwords": hotwords,
         }
 
     def _encode(self, features: Any) -> Any:
@@ -226,7 +239,8 @@ class FasterWhisper:
         return self.model.encode(pad_or_trim(features[..., :frames], context))
 
     def _transcribe_one_pass(self, audio: Audio, language: str | None, prompt: str,
-                             draft: bool, prefer: str | None) -> Transcript:
+                             draft: bool, prefer: str | None,
+                             hints: Sequence[str]) -> Transcript:
         """One encoder pass for language detection and decoding.
 
         faster-whisper's ``transcribe(language=None)`` encodes the first 30 s once to detect
@@ -250,7 +264,7 @@ class FasterWhisper:
                 probability = next((p for code, p in ranked if code == prefer), 0.0)
         tokenizer = Tokenizer(model.hf_tokenizer, self.multilingual, task="transcribe",
                               language=language)
-        options = self._options(audio, prompt, draft)
+        options = self._options(audio, prompt, draft, hints)
         settings = TranscriptionOptions(
             beam_size=self.beam_size, best_of=5, patience=1.0, length_penalty=1.0,
             repetition_penalty=1.0, no_repeat_ngram_size=0, log_prob_threshold=-1.0,
@@ -302,8 +316,19 @@ class FasterWhisper:
             items = [i for i, (c, _) in enumerate(found) if c == code]
             part = encoded if len(items) == len(chunks) else self._select(encoded, batch, items)
             for i, words in zip(items, self._generate(part, [chunks[i] for i in items], code,
-                                                      context), strict=True):
+                                                      context, self.hotwords), strict=True):
                 out[i] = Transcript(words, code, found[i][1])
+            again = [i for i in items if glossary_hints.taken_over(
+                "".join(w.text for w in out[i].words), self.hotwords,
+                len(chunks[i]) / SAMPLE_RATE)]
+            if again:  # decoded again without hotwords, as in transcribe
+                self.takeovers += len(again)
+                log.info("Hotwords took over %d of %d decodes; decoding them without them",
+                         len(again), len(items))
+                part = self._select(encoded, batch, again)
+                for i, words in zip(again, self._generate(part, [chunks[i] for i in again],
+                                                          code, context, ()), strict=True):
+                    out[i] = Transcript(words, code, found[i][1])
         return out
 
     def _select(self, encoded: Any, batch: Any, items: list[int]) -> Any:
@@ -314,8 +339,8 @@ class FasterWhisper:
             return ctranslate2.StorageView.from_array(np.array(encoded)[items])
         return self.model.encode(batch[items])
 
-    def _generate(self, encoded: Any, chunks: list[Audio], language: str,
-                  context: int) -> list[tuple[Word, ...]]:
+    def _generate(self, encoded: Any, chunks: list[Audio], language: str, context: int,
+                  hints: Sequence[str]) -> list[tuple[Word, ...]]:
         """Decode one language's chunks of a batch, with word timestamps."""
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_suppressed_tokens
@@ -323,12 +348,12 @@ class FasterWhisper:
         model = self.model
         tokenizer = Tokenizer(model.hf_tokenizer, self.multilingual, task="transcribe",
                               language=language)
-        prompt = model.get_prompt(tokenizer, [], without_timestamps=False,
-                                  hotwords=self.hotwords)
+        hotwords = glossary_hints.join(hints)
+        prompt = model.get_prompt(tokenizer, [], without_timestamps=False, hotwords=hotwords)
         seconds = max(c.size for c in chunks) / SAMPLE_RATE
         results = model.model.generate(
             encoded, [list(prompt) for _ in chunks], beam_size=self.beam_size, patience=1.0,
-            length_penalty=1.0, max_length=len(prompt) + self.token_budget(seconds, ""),
+            length_penalty=1.0, max_length=len(prompt) + self.token_budget(seconds, "", hotwords),
             suppress_blank=True, suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
             return_scores=True, return_no_speech_prob=True, sampling_temperature=0.0,
             repetition_penalty=1.0, no_repeat_ngram_size=0)
@@ -352,8 +377,8 @@ class FasterWhisper:
                       for sub in segment for w in sub.get("words", ()))
                 for segment in segments]
 
-    def token_budget(self, seconds: float, prompt: str) -> int:
-        """``max_new_tokens`` for ``seconds`` of audio after ``prompt``.
+    def token_budget(self, seconds: float, prompt: str, hotwords: str | None = None) -> int:
+        """``max_new_tokens`` for ``seconds`` of audio after ``prompt`` and ``hotwords``.
 
         Enough for fast speech, and never more than what Whisper's 448-token context leaves
         after the prompt (faster-whisper raises instead of decoding when the two add up to more;
@@ -361,7 +386,7 @@ class FasterWhisper:
         """
         wanted = int(_TOKENS_PER_SECOND * min(seconds, 30.0)) + 16
         prompt_tokens = 0
-        for text in (prompt, self.hotwords or ""):  # each is cut to 223 tokens
+        for text in (prompt, hotwords or ""):  # each is cut to 223 tokens
             if text.strip():
                 ids = self.model.hf_tokenizer.encode(" " + text.strip(),
                                                      add_special_tokens=False).ids

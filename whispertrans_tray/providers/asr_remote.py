@@ -30,7 +30,7 @@ from whispertrans_tray.core.scripts import written_in
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
 from whispertrans_tray.errors import RecognitionServerError
 from whispertrans_tray.i18n import Phrase
-from whispertrans_tray.providers import _urls
+from whispertrans_tray.providers import _urls, glossary_hints
 from whispertrans_tray.providers.whisper_languages import CODES
 from whispertrans_tray.providers.whisper_languages import code as language_code
 
@@ -88,7 +88,9 @@ def build_prompt(terms: Sequence[str], context: str) -> str:
 
 class RemoteWhisper:
     """A :class:`~whispertrans_tray.core.types.Transcriber` on a remote server; one request at
-    a time.  ``terms`` (glossary source terms) go into every prompt."""
+    a time.  ``terms`` (glossary source terms) go into every prompt, the few
+    :func:`glossary_hints.select` keeps (a server's Whisper continues a list of like names as
+    the local one does)."""
 
     def __init__(self, url: str, model: str, api_key: str | None = None,
                  timeout_s: float = 5.0, terms: Sequence[str] = (),
@@ -101,7 +103,8 @@ class RemoteWhisper:
         self.url = base_url(url)
         self.model = model
         self.timeout_s = timeout_s
-        self.terms = tuple(terms)
+        # the server's tokenizer is not known here: about 4 characters a token
+        self.terms = glossary_hints.select(terms, lambda text: len(text) // 4 + 1)
         self.last_seconds = 0.0
         """Wall time of the last request (WAV encode, HTTP, parse)."""
         self._client: Any = openai.OpenAI(

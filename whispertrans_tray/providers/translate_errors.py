@@ -2,8 +2,8 @@
 
 Each error names the cause and the fix (:mod:`whispertrans_tray.errors`): network errors are
 told apart by the httpx/ssl exceptions they were raised from, never by their text; HTTP
-statuses by their number (a 400 or 404 by its text: servers say "unknown model" only there); a
-429 carries the wait its ``retry-after-ms`` or ``Retry-After`` asks for.
+statuses by their number (a 400 or 404 by its text: servers say "unknown model" or "exceeds
+the context" only there); a 429 carries the wait its ``retry-after-ms`` or ``Retry-After`` asks for.
 """
 
 from __future__ import annotations
@@ -51,6 +51,21 @@ def unknown_model(text: str, status: int) -> bool:
     return bool(_UNKNOWN_MODEL.search(text))
 
 
+_CONTEXT_EXCEEDED = re.compile(
+    r"exceeds? the (available )?context|exceed_context_size|context_length_exceeded"
+    r"|maximum context length|context (length|window|size) (is )?exceeded"
+    r"|prompt is too long|too many tokens", re.IGNORECASE)
+
+
+def context_exceeded(text: str) -> bool:
+    """Does a 400 with this text say the request is larger than the model's context?
+
+    llama.cpp: "request (247992 tokens) exceeds the available context size (4096 tokens)"
+    (type ``exceed_context_size_error``); vLLM: "This model's maximum context length is 4096
+    tokens. However, you requested …"; OpenAI: code ``context_length_exceeded``."""
+    return bool(_CONTEXT_EXCEEDED.search(text))
+
+
 def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -> \
         errors.TranslationError:
     """The :class:`TranslationError` that explains ``exc`` (an openai or network error).
@@ -89,6 +104,10 @@ def map_error(exc: BaseException, url: str, timeout_s: float, model: str = "") -
                 exc.response.headers.get("retry-after")))
         if status in (400, 404) and unknown_model(f"{said} {exc.body}", status):
             return errors.ModelNotFoundError(model=model, available="?")
+        if status in (400, 413) and context_exceeded(f"{said} {exc.body}"):
+            return errors.ContextTooLargeError(detail=Phrase.of(
+                "cause.server_said", said=said) if said else Phrase.of("cause.http_status",
+                                                                       status=status))
         if status >= 500:
             return errors.ServerError(status=status, detail=Phrase.of(
                 "cause.server_said", said=said) if said else Phrase.of("cause.server_silent"))
