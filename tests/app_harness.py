@@ -78,6 +78,31 @@ def app_env(folder: Path, model_cache: Path | None = None) -> dict[str, str]:
                   "XDG_CACHE_HOME": str(folder / "xdg-cache")}
 
 
+@contextmanager
+def recording_app(folder: Path, settings: Path, sink: str, model_cache: Path,
+                  *options: str) -> Iterator[tuple[Any, Path]]:
+    """The tray app as its own process (:func:`app_env` in ``folder``, command-line
+    ``options``, the settings file ``settings``), once it records ``sink``: yields the process
+    and its log file; terminated on the way out.  Its stderr is ``folder/stderr.txt``."""
+    import subprocess
+    import sys
+
+    with (folder / "stderr.txt").open("w") as errors:
+        app = subprocess.Popen([sys.executable, "-m", "whispertrans_tray", *options,
+                                "--settings", str(settings)],
+                               env=app_env(folder, model_cache), stdout=subprocess.DEVNULL,
+                               stderr=errors, text=True)
+        log = app_log(folder)
+        try:
+            assert wait_for(lambda: log.exists()
+                            and f"Recording: {sink}" in log.read_text("utf-8"), 90), \
+                (folder / "stderr.txt").read_text()[-3000:]
+            yield app, log
+        finally:
+            app.terminate()
+            app.wait(30)
+
+
 def app_log(folder: Path) -> Path:
     """The log of the app process run with :func:`app_env` (``folder``)."""
     return folder / "logs" / "whispertrans-tray.log"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_harness import app_env, app_log, wait_for
+from tests.app_harness import recording_app, wait_for
 from tests.conftest import DATA
 from tests.pulse import private_sink
 from tests.test_tray import dunst_history
@@ -59,20 +59,9 @@ def test_the_tray_starts_records_and_names_unparsable_urls(tmp_path: Path,
                               ("asr.backend", "remote"), ("asr.remote_url", BAD)):
             settings = settings_mod.replace(settings, dotted, value)
         path = settings_mod.save(settings, tmp_path / "settings.json")
-        with (tmp_path / "stderr.txt").open("w") as errors:
-            app = subprocess.Popen([*CLI, "--settings", str(path)],
-                                   env=app_env(tmp_path, model_cache),
-                                   stdout=subprocess.DEVNULL, stderr=errors, text=True)
-            log = app_log(tmp_path)
-            try:
-                assert wait_for(lambda: log.exists()
-                                and f"Recording: {sink}" in log.read_text("utf-8"), 90), \
-                    (tmp_path / "stderr.txt").read_text()[-3000:]
-                assert wait_for(lambda: TRANSLATION_EN in dunst_history(), 30)
-                assert app.poll() is None  # still running
-            finally:
-                app.terminate()
-                app.wait(30)
+        with recording_app(tmp_path, path, sink, model_cache) as (app, log):
+            assert wait_for(lambda: TRANSLATION_EN in dunst_history(), 30)
+            assert app.poll() is None  # still running
         text = log.read_text("utf-8") + (tmp_path / "stderr.txt").read_text()
         assert "Traceback" not in text and "Recording worker failed" not in text
 
@@ -101,25 +90,14 @@ def test_the_tray_records_with_a_spoken_language_whisper_does_not_know(
         path = tmp_path / "settings.json"
         path.write_text(json.dumps({"ui_language": "en", "asr": {"language": "xx"},
                                     "audio": {"device": sink}}), "utf-8")
-        with (tmp_path / "stderr.txt").open("w") as errors:
-            app = subprocess.Popen([*CLI, "--settings", str(path)],
-                                   env=app_env(tmp_path, model_cache),
-                                   stdout=subprocess.DEVNULL, stderr=errors, text=True)
-            log = app_log(tmp_path)
-            player = None
+        with recording_app(tmp_path, path, sink, model_cache) as (_, log):
+            player = play(wav, sink)
             try:
-                assert wait_for(lambda: log.exists()
-                                and f"Recording: {sink}" in log.read_text("utf-8"), 90), \
-                    (tmp_path / "stderr.txt").read_text()[-3000:]
-                player = play(wav, sink)
                 assert wait_for(lambda: any("your country" in str(row["text"]).lower() for row
                                             in history(tmp_path / "data", "sentence")), 90), \
                     log.read_text("utf-8")[-3000:]
             finally:
-                if player is not None:
-                    player.kill()
-                app.terminate()
-                app.wait(30)
+                player.kill()
     told = (tmp_path / "stderr.txt").read_text()
     assert "Setting 'asr.language' has an invalid value 'xx'" in told
     assert "Recording worker failed" not in log.read_text("utf-8")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_harness import app_env, app_log, history, wait_for
+from tests.app_harness import history, recording_app, wait_for
 from tests.conftest import DATA
 from tests.pulse import play, private_sink, write_wav
 from tests.servers.fake_openai import FakeServer
@@ -134,17 +134,9 @@ def test_the_tray_shows_and_logs_no_url_password(tmp_path: Path, model_cache: Pa
                               ("translation.model", "test-model")):
             settings = settings_mod.replace(settings, dotted, value)
         path = settings_mod.save(settings, tmp_path / "settings.json")
-        with (tmp_path / "stderr.txt").open("w") as errors:
-            app = subprocess.Popen([*CLI, "-v", "--settings", str(path)],
-                                   env=app_env(tmp_path, model_cache),
-                                   stdout=subprocess.DEVNULL, stderr=errors, text=True)
-            log = app_log(tmp_path)
-            player = None
+        with recording_app(tmp_path, path, sink, model_cache, "-v") as (_, log):
+            player = play(wav, sink)
             try:
-                assert wait_for(lambda: log.exists()
-                                and f"Recording: {sink}" in log.read_text("utf-8"), 90), \
-                    (tmp_path / "stderr.txt").read_text()[-3000:]
-                player = play(wav, sink)
                 assert wait_for(lambda: any(
                     row.get("error") for row in history(tmp_path / "data", "translation")),
                     90), (tmp_path / "stderr.txt").read_text()[-3000:]
@@ -153,10 +145,7 @@ def test_the_tray_shows_and_logs_no_url_password(tmp_path: Path, model_cache: Pa
                     time.sleep(0.3)
                 shown = dunst_history()
             finally:
-                if player is not None:
-                    player.kill()
-                app.terminate()
-                app.wait(30)
+                player.kill()
     assert server.headers_seen[0]["authorization"] == f"Basic {BASIC}"
     assert "Basic ***" in shown
     logged = log.read_text("utf-8")
