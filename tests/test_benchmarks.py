@@ -43,6 +43,14 @@ def test_glossary(model_cache: Path) -> None:
     assert "| galaxy (30) | Galaxy S24 | file | WER 0.000 |" in out
 
 
+def test_exactly_once(model_cache: Path) -> None:
+    out = run("bench_exactly_once", "--runs", "1", "--quiet", "1", model_cache=model_cache)
+    assert "| 1 quiet | 0 | " in out and "| 1 loaded | 1 | " in out
+    rows = [line.split(" | ") for line in out.splitlines() if line.startswith(("| 1 quiet",
+                                                                              "| 1 loaded"))]
+    assert [(row[3], row[4]) for row in rows] == [("0", "0")] * 2  # nothing doubled or lost
+
+
 def test_lag(model_cache: Path) -> None:
     out = run("bench_lag", "--minutes", "0.25", model_cache=model_cache)
     assert "lag p50" in out
