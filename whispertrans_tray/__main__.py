@@ -2,7 +2,7 @@
 
 The subcommands build what they need and hand it down: the terminal session (view,
 translation service, recognizer) for ``transcribe`` and ``listen``; the tray app's
-:class:`~whispertrans_tray.app.tray_app.Parts` (factories of its collaborators) for ``tray``;
+:class:`~whispertrans_tray.app.parts.Parts` (factories of its collaborators) for ``tray``;
 the settings window's server checks for its process (``settings-window``, started by the app).
 The command line itself (subcommands, flags, the saved settings they start from) is
 :mod:`whispertrans_tray.cli.parser`'s; this module only wires.
@@ -55,7 +55,7 @@ from whispertrans_tray.providers.translate_openai import (
 from whispertrans_tray.providers.vad_silero import SileroVad
 
 if TYPE_CHECKING:  # the tray app loads Tk: imported where the tray starts (cmd_tray)
-    from whispertrans_tray.app.tray_app import Parts
+    from whispertrans_tray.app.parts import Parts
 
 log = logging.getLogger("whispertrans_tray")
 
@@ -189,7 +189,7 @@ def tray_parts(asr_key: str | None = None) -> Parts:
     """The tray app's collaborators (``asr_key``: ``--asr-api-key``, else the keyring's)."""
     # Imported here, not at the top: the overlay loads Tk, which the terminal commands (file
     # mode on a server without a display) must not need.
-    from whispertrans_tray.app.tray_app import Parts
+    from whispertrans_tray.app.parts import Parts
     from whispertrans_tray.desktop.overlay import Overlay
 
     return Parts(
