@@ -44,7 +44,7 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
-from whispertrans_tray.i18n import Phrase, tr
+from whispertrans_tray.i18n import Phrase, phrase_text, tr
 from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
@@ -118,9 +118,9 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
     """The translation worker when 啟用即時翻譯 is on (no server traffic when it is off)."""
     if not settings.translation.enabled:
         return None
-    warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
+    warning = plain_http_warning(settings.translation.url, key)
     if warning:
-        terminal.notice(warning)
+        terminal.notice(phrase_text(warning, settings.ui_language))
     return translation_service(settings.translation, key, on_update, settings.ui_language)
 
 
@@ -135,7 +135,7 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_vie
     model = load_transcriber(settings, terminal.notice,
                              credentials.resolve_asr(getattr(args, "asr_api_key", None)))
     if model.info.notice:
-        terminal.notice(model.info.notice)
+        terminal.notice(phrase_text(model.info.notice, lang))
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
     recognizer: live.Recognizer = (build_recognizer(settings.asr, model, live=True) if live_view

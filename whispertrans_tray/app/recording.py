@@ -26,6 +26,7 @@ from whispertrans_tray.app.host import RecordingHost
 from whispertrans_tray.app.parts import LoadedTranscriber, Parts
 from whispertrans_tray.core.types import Audio, Event, Partial, Sentence
 from whispertrans_tray.errors import WhisperTransError
+from whispertrans_tray.i18n import phrase_text
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +118,8 @@ class Recording:
         try:
             if self.model is None:
                 self.model = self.parts.load_model(settings, app.post_status)
-                notice = self.model.info.notice
-                if notice:
+                if self.model.info.notice:
+                    notice = phrase_text(self.model.info.notice, lang)
                     app.post(lambda: app.overlay.set_status(notice))
             recognizer = self.parts.recognizer(settings.asr, self.model)
             capture = self.parts.capture(settings.audio.source, settings.audio.device,

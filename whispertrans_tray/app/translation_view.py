@@ -16,6 +16,7 @@ import logging
 from whispertrans_tray.app.host import TranslationHost
 from whispertrans_tray.app.translation_service import TranslationUpdate
 from whispertrans_tray.errors import WhisperTransError
+from whispertrans_tray.i18n import phrase_text
 from whispertrans_tray.providers.translate_openai import plain_http_warning
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,9 @@ class TranslationView:
         except WhisperTransError as exc:
             app.fail(exc.message(app.settings.ui_language))
             return
-        warning = plain_http_warning(app.settings.translation.url, app.api_key,
-                                     app.settings.ui_language)
-        if warning:
+        plain = plain_http_warning(app.settings.translation.url, app.api_key)
+        if plain:
+            warning = phrase_text(plain, app.settings.ui_language)
             app.overlay.set_status(warning)
             app.notify(warning)
 
