@@ -65,7 +65,7 @@ def main() -> None:
                for name in clips if name == "multilingual.mp3"}
     rows = []
     for glossary in args.glossaries.split(","):
-        model = asr_faster_whisper.load(asr, "en", GLOSSARIES[glossary])
+        model = asr_faster_whisper.load(asr, GLOSSARIES[glossary])
         for mode in args.modes.split(","):
             cells = []
             took = 0.0

@@ -57,13 +57,13 @@ def test_failover_and_late_lines_in_the_app(tmp_path: Path,
             shown: list[list[int]] = []
 
             def settled() -> bool:
-                shown.append([x.sentence.index for x in app.overlay._lines])
+                shown.append([x.sentence.index for x in app.overlay.lines])
                 return all(x.status == "done" for x in app.subtitles.lines)
 
             assert pump_until(app, settled, 60)
             assert all(indexes == [2, 3] for indexes in shown)  # never back to sentence 1
             assert [x.late for x in app.subtitles.lines] == [False, True, True, True]
-            assert app.overlay._lines[-1].translation == "你好，你今天好嗎？"
+            assert app.overlay.lines[-1].translation == "你好，你今天好嗎？"
             app.history.close()
             records = [json.loads(x) for x in app.history.path.read_text("utf-8").splitlines()]
             late = [r["index"] for r in records if r.get("late")]

@@ -52,7 +52,7 @@ def test_server_unplugged_mid_talk_then_back(tmp_path: Path, model_cache: Path,
     with tray_app(path) as app:
         app.tray = app.parts.tray(app.tray_state, app.commands.tray_actions())
         app.tray.start()
-        app._start_translation()
+        app.translation.start()
         app.recording.start()
         # the capture records (the status says so) before anything is played
         assert pump_until(app, lambda: any(r.getMessage() == f"Recording: {own_sink}"

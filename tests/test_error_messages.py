@@ -87,7 +87,7 @@ def app_texts(path: Path) -> dict[str, str]:
     try:
         app.tray = app.parts.tray(app.tray_state, app.commands.tray_actions())
         app.tray.start()
-        app._start_translation()
+        app.translation.start()
         app.emit(Sentence(0, 0.0, 4.0, "en", SAID))
         end = time.monotonic() + 60
         notification = ""

@@ -110,7 +110,7 @@ def test_a_large_glossary_leaves_the_clips_as_they_were(model_cache, base_model,
     or ten like names the shared clips keep the WER (CER for Mandarin) they have without a
     glossary, within 1 point, and the Kubernetes clip still gets its term."""
     terms = {"large": LARGE, "galaxy": GALAXY, "greek": GREEK, "tech": TECH}[glossary]
-    model = asr_faster_whisper.load(ASR, "en", terms)
+    model = asr_faster_whisper.load(ASR, terms)
     for name, language in CLIPS:
         plain = _error(name, language, _text(base_model, name, language, mode, clip))
         with_terms = _error(name, language, _text(model, name, language, mode, clip))

@@ -83,7 +83,7 @@ def test_subtitles_stay_above_a_player_gone_fullscreen(wm_display: str,
         model.apply(Sentence(0, 0, 2, "en", "Subtitles over the film"), translating=False)
         overlay.show(model.visible(), "")
         pump(root, 1.0)
-        ours = window_x11._wrapper_id(root)
+        ours = window_x11.wrapper_id(root)
         assert ours in window_ids(wm_display, "_NET_CLIENT_LIST_STACKING"), "a managed window"
         player = subprocess.Popen([sys.executable, "-c", PLAYER],
                                   env={**os.environ, "DISPLAY": wm_display})

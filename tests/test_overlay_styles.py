@@ -49,13 +49,13 @@ def test_a_failed_translation_leaves_the_sentence_big_and_one_quiet_status(root:
     for bad in ("Errno", "Error(", "Traceback", "127.0.0.1", "1. "):
         assert not any(bad in text for text in shown), bad
     status_box = overlay.canvas.bbox(overlay.status_item)
-    assert status_box[3] - status_box[1] <= overlay._small.metrics("linespace") + 2  # one line
+    assert status_box[3] - status_box[1] <= overlay.source_font.metrics("linespace") + 2  # one line
 
     # a message too long for one line is cut, never wrapped
     overlay.set_status(error.message("en"))
     pump(root, 0.2)
     status_box = overlay.canvas.bbox(overlay.status_item)
-    assert status_box[3] - status_box[1] <= overlay._small.metrics("linespace") + 2
+    assert status_box[3] - status_box[1] <= overlay.source_font.metrics("linespace") + 2
     assert overlay.canvas.itemcget(overlay.status_item, "text").endswith("…")
     overlay.set_status(error.brief("en"))
     pump(root)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tests.servers.fake_openai import FakeServer
 from whispertrans_tray import errors
 from whispertrans_tray.core.languages import choose_target
+from whispertrans_tray.i18n import UI_LANGUAGES, phrase_text
 from whispertrans_tray.providers.prompt import Pair, ThinkFilter, build_messages
 from whispertrans_tray.providers.translate_openai import (
     OpenAITranslator,
@@ -145,11 +146,14 @@ def test_glossary_comes_after_the_stable_prefix() -> None:
 
 def test_key_over_plain_http_warns_once_for_lan_hosts() -> None:
     url = "http://192.168.100.10:8000/v1/chat/completions"
-    assert plain_http_warning("http://localhost:8000/v1", "k", "en") is None
-    assert plain_http_warning(url, None, "en") is None
-    warning = plain_http_warning(url, "secret", "en")
-    assert warning is not None and "192.168.100.10" in warning and "secret" not in warning
-    assert plain_http_warning(url, "secret", "en") is None  # once
+    assert plain_http_warning("http://localhost:8000/v1", "k") is None
+    assert plain_http_warning(url, None) is None
+    warning = plain_http_warning(url, "secret")
+    assert warning is not None
+    for language in UI_LANGUAGES:  # worded at the edge, in either UI language
+        text = phrase_text(warning, language)
+        assert "192.168.100.10" in text and "secret" not in text
+    assert plain_http_warning(url, "secret") is None  # once
 
 
 def test_total_deadline_holds_against_a_server_that_trickles_tokens() -> None:

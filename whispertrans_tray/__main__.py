@@ -2,7 +2,7 @@
 
 The subcommands build what they need and hand it down: the terminal session (view,
 translation service, recognizer) for ``transcribe`` and ``listen``; the tray app's
-:class:`~whispertrans_tray.app.tray_app.Parts` (factories of its collaborators) for ``tray``;
+:class:`~whispertrans_tray.app.parts.Parts` (factories of its collaborators) for ``tray``;
 the settings window's server checks for its process (``settings-window``, started by the app).
 The command line itself (subcommands, flags, the saved settings they start from) is
 :mod:`whispertrans_tray.cli.parser`'s; this module only wires.
@@ -44,7 +44,7 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
-from whispertrans_tray.i18n import Phrase, tr
+from whispertrans_tray.i18n import Phrase, phrase_text, tr
 from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
@@ -55,7 +55,7 @@ from whispertrans_tray.providers.translate_openai import (
 from whispertrans_tray.providers.vad_silero import SileroVad
 
 if TYPE_CHECKING:  # the tray app loads Tk: imported where the tray starts (cmd_tray)
-    from whispertrans_tray.app.tray_app import Parts
+    from whispertrans_tray.app.parts import Parts
 
 log = logging.getLogger("whispertrans_tray")
 
@@ -118,9 +118,9 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
     """The translation worker when 啟用即時翻譯 is on (no server traffic when it is off)."""
     if not settings.translation.enabled:
         return None
-    warning = plain_http_warning(settings.translation.url, key, settings.ui_language)
+    warning = plain_http_warning(settings.translation.url, key)
     if warning:
-        terminal.notice(warning)
+        terminal.notice(phrase_text(warning, settings.ui_language))
     return translation_service(settings.translation, key, on_update, settings.ui_language)
 
 
@@ -135,7 +135,7 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_vie
     model = load_transcriber(settings, terminal.notice,
                              credentials.resolve_asr(getattr(args, "asr_api_key", None)))
     if model.info.notice:
-        terminal.notice(model.info.notice)
+        terminal.notice(phrase_text(model.info.notice, lang))
     terminal.notice(tr("cli.model_loaded", lang, seconds=model.info.load_seconds,
                        device=model.info.device, compute_type=model.info.compute_type))
     recognizer: live.Recognizer = (build_recognizer(settings.asr, model, live=True) if live_view
@@ -189,7 +189,7 @@ def tray_parts(asr_key: str | None = None) -> Parts:
     """The tray app's collaborators (``asr_key``: ``--asr-api-key``, else the keyring's)."""
     # Imported here, not at the top: the overlay loads Tk, which the terminal commands (file
     # mode on a server without a display) must not need.
-    from whispertrans_tray.app.tray_app import Parts
+    from whispertrans_tray.app.parts import Parts
     from whispertrans_tray.desktop.overlay import Overlay
 
     return Parts(

@@ -15,13 +15,27 @@ import json
 import socket
 import ssl
 from collections.abc import Iterator
+from typing import NamedTuple
 from urllib.parse import urlsplit
-
-from whispertrans_tray.i18n import Phrase
 
 __all__ = ["Phrase", "bad_json", "chain", "host", "network", "os_error", "said", "server_message"]
 
 SAID_CHARS = 120  # most characters of a server's own words quoted in a message
+
+
+class Phrase(NamedTuple):
+    """A cause (or a notice) as a fact, to be put into words in the UI language at the edges
+    (:func:`whispertrans_tray.i18n.phrase_text`, or as a parameter of a message, in that
+    message's language): the key of a phrase in :data:`whispertrans_tray.i18n.MESSAGES`
+    (``cause.*`` for causes) and its parameters (as pairs: a phrase is hashable and
+    immutable).  The engines (``providers``) hand these up and never word them."""
+
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, /, **params: object) -> Phrase:
+        return cls(key, tuple(params.items()))
 
 
 def chain(exc: BaseException) -> Iterator[BaseException]:

@@ -14,7 +14,7 @@ import math
 import typing
 from typing import Any, Literal, get_args, get_origin
 
-from whispertrans_tray.i18n import Phrase, tr
+from whispertrans_tray.i18n import Phrase, phrase_text, tr
 
 
 class InvalidValueError(ValueError):
@@ -23,7 +23,7 @@ class InvalidValueError(ValueError):
 
     def __init__(self, key: str, /, **params: object) -> None:
         self.cause = Phrase.of(key, **params)
-        super().__init__(self.cause.text("en"))
+        super().__init__(phrase_text(self.cause, "en"))
 
 
 def coerce(value: Any, hint: Any, meta: typing.Mapping[str, Any]) -> Any:

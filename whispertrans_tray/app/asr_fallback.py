@@ -259,7 +259,7 @@ def load_transcriber(settings: Settings, on_status: Callable[[str], None],
     server URL that is not valid is told (``on_status``) and the local model decodes alone."""
     terms = [source for source, _ in settings.translation.glossary]
     model_manager.clean_stale_downloads()
-    local = asr_faster_whisper.load(settings.asr, settings.ui_language, terms)
+    local = asr_faster_whisper.load(settings.asr, terms)
     if settings.asr.backend != "remote":
         return local
     try:

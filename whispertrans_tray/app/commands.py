@@ -11,17 +11,14 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from whispertrans_tray.app import export, history
+from whispertrans_tray.app.host import CommandsHost
 from whispertrans_tray.desktop import autostart
 from whispertrans_tray.desktop.tray import TrayActions
 from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.presets import with_provider
 from whispertrans_tray.settings import AsrBackend, AudioSource, HotkeySettings, Provider
-
-if TYPE_CHECKING:  # the app owns its commands; only the type is needed here
-    from whispertrans_tray.app.tray_app import App
 
 HOTKEY_ACTIONS = tuple(f.name for f in dataclasses.fields(HotkeySettings))
 """Commands that have a hotkey: the :class:`HotkeySettings` field names."""
@@ -31,7 +28,7 @@ EXPORT_FORMATS = (".srt", ".vtt", ".txt")
 class Commands:
     """The app's commands; callable from any thread."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: CommandsHost) -> None:
         self.app = app
 
     # -- the action table -----------------------------------------------------------------

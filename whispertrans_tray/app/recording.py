@@ -1,8 +1,8 @@
 """The tray app's recording worker: load the model once, then run the live loop on a thread.
 
 The worker builds a capture and a recognizer from the app's :class:`~whispertrans_tray.app.
-tray_app.Parts` and runs :func:`whispertrans_tray.app.live.events` until stopped; every event
-goes to :meth:`App.emit`, each sentence stamped with the capture's clock (``committed_at``);
+parts.Parts` and runs :func:`whispertrans_tray.app.live.events` until stopped; every event
+goes to the app (``emit``), each sentence stamped with the capture's clock (``committed_at``);
 one that came more than :data:`LAG_WARNING_S` late says so on the status line.  Status changes
 are posted to Tk's thread.
 
@@ -20,14 +20,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from whispertrans_tray.app import live
+from whispertrans_tray.app.host import RecordingHost
+from whispertrans_tray.app.parts import LoadedTranscriber, Parts
 from whispertrans_tray.core.types import Audio, Event, Partial, Sentence
 from whispertrans_tray.errors import WhisperTransError
-
-if TYPE_CHECKING:  # the app owns its recording; only the type is needed here
-    from whispertrans_tray.app.tray_app import App, LoadedTranscriber, Parts
+from whispertrans_tray.i18n import phrase_text
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ NO_PARTIAL_GRACE_S = 10.0
 class Recording:
     """Start, stop and restart the worker (called on Tk's thread)."""
 
-    def __init__(self, app: App, parts: Parts) -> None:
+    def __init__(self, app: RecordingHost, parts: Parts) -> None:
         self.app = app
         self.parts = parts
         self.model: LoadedTranscriber | None = None
@@ -119,8 +118,8 @@ class Recording:
         try:
             if self.model is None:
                 self.model = self.parts.load_model(settings, app.post_status)
-                notice = self.model.info.notice
-                if notice:
+                if self.model.info.notice:
+                    notice = phrase_text(self.model.info.notice, lang)
                     app.post(lambda: app.overlay.set_status(notice))
             recognizer = self.parts.recognizer(settings.asr, self.model)
             capture = self.parts.capture(settings.audio.source, settings.audio.device,

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from whispertrans_tray import causes, errors
-from whispertrans_tray.i18n import tr
+from whispertrans_tray.i18n import phrase_text, tr
 from whispertrans_tray.providers.translate_openai import OpenAITranslator, plain_http_warning
 from whispertrans_tray.settings import TranslationSettings, at_endpoint, endpoints
 
@@ -53,7 +53,8 @@ def run(settings: TranslationSettings, api_key: str | None,
     step = "url"
     started = time.perf_counter()
     models: tuple[str, ...] = ()
-    warning = plain_http_warning(settings.url, api_key, ui_language, once=False) or ""
+    plain = plain_http_warning(settings.url, api_key, once=False)
+    warning = phrase_text(plain, ui_language) if plain else ""
     try:
         quick = dataclasses.replace(settings, timeout_s=min(settings.timeout_s, 6.0))
         translator = OpenAITranslator(quick, api_key, retry=False)

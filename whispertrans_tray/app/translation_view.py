@@ -12,14 +12,12 @@ All of it runs on Tk's thread, except the service's callbacks, which post there.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
+from whispertrans_tray.app.host import TranslationHost
 from whispertrans_tray.app.translation_service import TranslationUpdate
 from whispertrans_tray.errors import WhisperTransError
+from whispertrans_tray.i18n import phrase_text
 from whispertrans_tray.providers.translate_openai import plain_http_warning
-
-if TYPE_CHECKING:  # the app owns its translation view; only the type is needed here
-    from whispertrans_tray.app.tray_app import App
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +27,7 @@ RESUMED_SHOWN_MS = 6000  # "translation resumed" leaves the status line after th
 class TranslationView:
     """Starts, restarts and shows the app's translation service (``app.service``)."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: TranslationHost) -> None:
         self.app = app
 
     def start(self) -> None:
@@ -55,9 +53,9 @@ class TranslationView:
         except WhisperTransError as exc:
             app.fail(exc.message(app.settings.ui_language))
             return
-        warning = plain_http_warning(app.settings.translation.url, app.api_key,
-                                     app.settings.ui_language)
-        if warning:
+        plain = plain_http_warning(app.settings.translation.url, app.api_key)
+        if plain:
+            warning = phrase_text(plain, app.settings.ui_language)
             app.overlay.set_status(warning)
             app.notify(warning)
 

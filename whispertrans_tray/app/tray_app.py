@@ -8,9 +8,12 @@ loading → recording → idle, or error (with a message).
 
 Settings reach the running app by one route, :meth:`App.apply`: the new settings are compared
 with the old ones and only what changed is restarted.  The collaborators come from
-:class:`Parts`, built by ``__main__`` (the composition root).  The recording worker is
-:mod:`~whispertrans_tray.app.recording`'s; the translation service, its answers on the
-subtitles and the outages told once are :mod:`~whispertrans_tray.app.translation_view`'s.
+:class:`~whispertrans_tray.app.parts.Parts`, built by ``__main__`` (the composition root).  The
+recording worker is :mod:`~whispertrans_tray.app.recording`'s; the translation service, its
+answers on the subtitles and the outages told once are
+:mod:`~whispertrans_tray.app.translation_view`'s.  Those parts and the commands and welcome
+never import the app: each is given it as the narrow protocol of what it uses
+(:mod:`~whispertrans_tray.app.host`).
 """
 
 from __future__ import annotations
@@ -19,37 +22,28 @@ import dataclasses
 import logging
 import queue
 import tkinter as tk
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import history, welcome
 from whispertrans_tray.app.commands import Commands
-from whispertrans_tray.app.history import SessionWriter
-from whispertrans_tray.app.live import AudioSource
+from whispertrans_tray.app.parts import Parts
 from whispertrans_tray.app.recording import Recording
-from whispertrans_tray.app.server_check import ConnectionReport
-from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
+from whispertrans_tray.app.translation_service import TranslationService
 from whispertrans_tray.app.translation_view import TranslationView
 from whispertrans_tray.causes import os_error
 from whispertrans_tray.core.outage import Outage
-from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import Partial, Sentence, Transcriber
+from whispertrans_tray.core.types import Partial, Sentence
 from whispertrans_tray.desktop import autostart, settings_window
-from whispertrans_tray.desktop.audio import DeviceInfo
 from whispertrans_tray.desktop.hotkeys import Hotkeys
-from whispertrans_tray.desktop.overlay import Overlay
-from whispertrans_tray.desktop.tray import Tray, TrayActions, TrayState
+from whispertrans_tray.desktop.tray import Tray, TrayState
 from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.i18n import tr
-from whispertrans_tray.providers.asr_faster_whisper import LoadedModel
 from whispertrans_tray.settings import (
     AsrSettings,
     AudioSettings,
-    HistorySettings,
     OverlaySettings,
     Settings,
     TranslationSettings,
@@ -63,51 +57,6 @@ KEEP_LINES = 200
 """Subtitle lines held in memory (up to twice this): the overlay shows the newest few, and the
 whole session is in the history file, which the export reads; so memory does not grow with the
 length of a session (benchmarks/RESULTS.md, "Memory over a live session")."""
-
-
-class LoadedTranscriber(Transcriber, Protocol):
-    """A loaded speech model: a :class:`Transcriber` that says what was loaded."""
-
-    @property
-    def info(self) -> LoadedModel:
-        """Name, device, and a ``notice`` for the status line."""
-        ...
-
-
-@dataclass(frozen=True)
-class Parts:
-    """Factories of the app's collaborators, built by the composition root (``__main__``).
-
-    Attributes:
-        overlay: The subtitle window on the Tk root; ``on_moved`` gets its new settings.
-        tray: The tray icon for a state getter and the menu actions.
-        hotkeys: Global hotkeys for ``(hotkey, callback)`` pairs, UI language, action labels.
-        translation: The translation workers for settings, API key, update callback, language
-            and a callback for the changes of the endpoint in use (failover, failback).
-        load_model: Loads the speech model for the settings (slow: called on the recording
-            worker); the callback shows a status line (a recognition server's failover).
-        recognizer: A live recognizer on a loaded model.
-        capture: An audio source for source, device, status callback, UI language.
-        devices: The capture devices, for the tray menu.
-        history: The session history writer.
-        server_check: 測試連線 (blocking: called on a worker).
-        settings_window: Opens the settings window for a settings file; the callback runs
-            after each save (on a reader thread); the text is a translation problem to show
-            in its 測試連線 area ("" for none).
-    """
-
-    overlay: Callable[[tk.Tk, OverlaySettings, str, Callable[[OverlaySettings], None]], Overlay]
-    tray: Callable[[Callable[[], TrayState], TrayActions], Tray]
-    hotkeys: Callable[[Sequence[tuple[str, Callable[[], None]]], str, Sequence[str]], Hotkeys]
-    translation: Callable[[TranslationSettings, str | None, Callable[[TranslationUpdate], None],
-                           str, Callable[[str, str], None]], TranslationService]
-    load_model: Callable[[Settings, Callable[[str], None]], LoadedTranscriber]
-    recognizer: Callable[[AsrSettings, Transcriber], StreamingRecognizer]
-    capture: Callable[[str, str, Callable[[str], None], str], AudioSource]
-    devices: Callable[[], list[DeviceInfo]]
-    history: Callable[[HistorySettings], SessionWriter]
-    server_check: Callable[[TranslationSettings, str | None, str], ConnectionReport]
-    settings_window: Callable[[Path | None, Callable[[], None], str], object]
 
 
 class App:
@@ -175,7 +124,7 @@ class App:
             if notice:  # after the welcome: a notice replaces it
                 self.notify(notice)
         if self.settings.translation.enabled:
-            self._start_translation()
+            self.translation.start()  # the service, its updates, outages: translation_view
         if start_recording:
             self.recording.start()
         self.root.mainloop()
@@ -237,10 +186,6 @@ class App:
     def _show(self, event: Partial | Sentence) -> None:
         self.subtitles.apply(event, translating=self.service is not None)
         self.overlay.show(self.subtitles.visible(), self.subtitles.partial)
-
-    # -- translation (the service, its updates, outages: translation_view) ---------------
-    def _start_translation(self) -> None:
-        self.translation.start()
 
     # -- settings: one route --------------------------------------------------------------
     def change(self, *, audio: AudioSettings | None = None,

@@ -15,12 +15,9 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from whispertrans_tray.app.commands import HOTKEY_ACTIONS
-
-if TYPE_CHECKING:  # the app greets; only the type is needed here
-    from whispertrans_tray.app.tray_app import App
+from whispertrans_tray.app.host import WelcomeHost
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +41,7 @@ def readable_hotkey(hotkey: str) -> str:
                     for key in keys)
 
 
-def texts(app: App) -> tuple[str, str]:
+def texts(app: WelcomeHost) -> tuple[str, str]:
     """The notification and the shorter overlay line, in the UI language."""
     hotkeys = app.settings.hotkeys
     listed = [(readable_hotkey(getattr(hotkeys, name)), app.t("hotkey.action." + name))
@@ -55,7 +52,7 @@ def texts(app: App) -> tuple[str, str]:
     return app.t("welcome.notification", hotkeys=keys or app.t("welcome.no_hotkeys")), line
 
 
-def greet(app: App) -> bool:
+def greet(app: WelcomeHost) -> bool:
     """Welcome the user if this is the first run (Tk's thread); True if it was."""
     path = marker_path()
     if path.exists():
@@ -74,7 +71,7 @@ def greet(app: App) -> bool:
     return True
 
 
-def _check_server(app: App, welcome: str) -> None:
+def _check_server(app: WelcomeHost, welcome: str) -> None:
     """測試連線 once; a server that cannot be used is named once, transcription goes on.
 
     The notification repeats the welcome: desktop notifications of the app replace each

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from whispertrans_tray.desktop.hotkey_notation import check
 from whispertrans_tray.errors import HotkeyError
-from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, Phrase
+from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, Phrase, phrase_text
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,9 @@ class Hotkeys:
                 self.handle = backend().register(valid)
             except HotkeyError as exc:
                 detail = exc.params["detail"]
-                self.failed.update(dict.fromkeys(valid, detail.text(self.language) if isinstance(
-                    detail, Phrase) else str(detail)))
+                why = (phrase_text(detail, self.language) if isinstance(detail, Phrase)
+                       else str(detail))
+                self.failed.update(dict.fromkeys(valid, why))
         for hotkey, reason in self.failed.items():
             log.warning("Hotkey %s not registered: %s", hotkey, reason)
         if self.failed:

@@ -139,9 +139,19 @@ class Overlay:
         return self._status_text
 
     @property
+    def lines(self) -> tuple[Line, ...]:
+        """The lines on screen (the newest ``max_lines`` of the last :meth:`show`)."""
+        return tuple(self._lines)
+
+    @property
     def translation_font(self) -> tkfont.Font:
         """The font of the large (translation) line."""
         return self._big
+
+    @property
+    def source_font(self) -> tkfont.Font:
+        """The font of the small lines (source text, the partial line, the status line)."""
+        return self._small
 
     def set_status(self, text: str) -> None:
         """The small status line at the bottom (translation down, lag…); "" clears it.

@@ -198,8 +198,9 @@ def monitors(window: tk.Misc) -> list[Rect]:
         return []
 
 
-def _wrapper_id(window: tk.Misc) -> int:
-    """Tk's wrapper of a toplevel (the client window a window manager frames)."""
+def wrapper_id(window: tk.Misc) -> int:
+    """Tk's wrapper of a toplevel (the client window a window manager frames); raises
+    ``OSError`` when there is no X display to ask."""
     xlib = _connection(window)
     root, parent = ctypes.c_ulong(), ctypes.c_ulong()
     children, count = ctypes.c_void_p(), ctypes.c_uint()
@@ -291,7 +292,7 @@ def fit_shape(window: tk.Misc, drawable: tk.Misc, key: tuple[int, int, int],
     """
     try:
         xlib = _connection(window)
-        wrapper = _wrapper_id(window)
+        wrapper = wrapper_id(window)
         width, height = drawable.winfo_width(), drawable.winfo_height()
         shown = _shapes.get(wrapper)
         if changed is None or shown is None or shown.shape != (height, width):
@@ -332,7 +333,7 @@ def clear_shape(window: tk.Misc) -> None:
         xext.XShapeCombineMask.argtypes = [
             ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int, ctypes.c_int,
             ctypes.c_ulong, ctypes.c_int]
-        wrapper = _wrapper_id(window)
+        wrapper = wrapper_id(window)
         _shapes.pop(wrapper, None)
         xlib.call_checked(lambda: xext.XShapeCombineMask(
             xlib.display, ctypes.c_ulong(wrapper), SHAPE_BOUNDING, 0, 0, 0, SHAPE_SET))
@@ -349,16 +350,31 @@ def see_through(window: tk.Misc, color: str | None) -> str:
     return "shape"
 
 
-# The stacking half (above fullscreen players) lives in window_x11_stack, loaded when used.
+# The stacking half (above fullscreen players) lives in window_x11_stack, loaded when used:
+# this module owns the X connection and hands it over with the overlay's wrapper window.
 def prepare_overlay(window: tk.Wm) -> None:
     """Before the overlay is first shown: a managed, undecorated, always-on-top window."""
     from whispertrans_tray.desktop import window_x11_stack
 
-    window_x11_stack.prepare_overlay(window)
+    try:
+        window.attributes("-type", "notification")
+        window.wm_frame()  # Tk creates its wrapper window now, so hints can go on it
+        xlib = _connection(window)  # type: ignore[arg-type]
+        wrapper = wrapper_id(window)  # type: ignore[arg-type]
+    except (OSError, AttributeError, ValueError, tk.TclError) as exc:
+        log.info("Window manager hints not set (%s); the overlay is a plain window", exc)
+        return
+    window_x11_stack.prepare_overlay(xlib, wrapper)
 
 
 def keep_on_top(window: tk.Misc) -> bool:
     """Above every other window again after the stacking changed; never takes the focus."""
     from whispertrans_tray.desktop import window_x11_stack
 
-    return window_x11_stack.keep_on_top(window)
+    try:
+        xlib = _connection(window)
+        wrapper = wrapper_id(window)
+    except (OSError, AttributeError, ValueError, tk.TclError) as exc:
+        log.info("Stacking order not available: %s", exc)
+        return True
+    return window_x11_stack.keep_on_top(xlib, wrapper)

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import tkinter as tk
-from typing import Any
-
-from whispertrans_tray.desktop.window_x11 import _connection, _wrapper_id, _Xlib
+from collections.abc import Callable
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +29,19 @@ ABOVE = 0
 XA_ATOM = 4
 XA_WINDOW = 33
 PROP_MODE_REPLACE = 0
+
+
+class XConnection(Protocol):
+    """The X connection this module is handed (``window_x11`` owns it): Xlib, its display,
+    and requests run with X errors recorded rather than fatal."""
+
+    x11: Any
+    display: Any
+
+    def call_checked(self, request: Callable[[], object]) -> int:
+        """Run Xlib ``request`` and sync; the X error code or 0."""
+        ...
+
 
 _seen: dict[int, tuple[int, ...]] = {}
 """Per overlay window: the stacking order when it last asked to be on top."""
@@ -44,17 +55,17 @@ class _ClientMessage(ctypes.Structure):
                 ("pad", ctypes.c_long * 12)]  # an XEvent is 24 longs
 
 
-def _atom(xlib: _Xlib, name: str) -> int:
+def _atom(xlib: XConnection, name: str) -> int:
     xlib.x11.XInternAtom.restype = ctypes.c_ulong
     xlib.x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
     return int(xlib.x11.XInternAtom(xlib.display, name.encode(), 0))
 
 
-def _root(xlib: _Xlib) -> int:
+def _root(xlib: XConnection) -> int:
     return int(xlib.x11.XDefaultRootWindow(xlib.display))
 
 
-def window_list(xlib: _Xlib, window: int, name: str) -> list[int]:
+def window_list(xlib: XConnection, window: int, name: str) -> list[int]:
     """A ``WINDOW[]`` or ``ATOM[]`` property of ``window`` (empty when absent)."""
     x11: Any = xlib.x11
     x11.XGetWindowProperty.argtypes = [
@@ -77,7 +88,7 @@ def window_list(xlib: _Xlib, window: int, name: str) -> list[int]:
         x11.XFree(data)
 
 
-def _send(xlib: _Xlib, window: int, message: str, *values: int) -> None:
+def _send(xlib: XConnection, window: int, message: str, *values: int) -> None:
     event = _ClientMessage(type=CLIENT_MESSAGE, send_event=1, display=xlib.display,
                            window=window, message_type=_atom(xlib, message), format=32)
     for i, value in enumerate(values):
@@ -88,14 +99,11 @@ def _send(xlib: _Xlib, window: int, message: str, *values: int) -> None:
                         ctypes.byref(event))
 
 
-def prepare_overlay(window: tk.Wm) -> None:
-    """Before the overlay is first shown: a managed, undecorated, always-on-top notification
-    window (so the window manager stacks it, and lists it in its stacking order)."""
+def prepare_overlay(xlib: XConnection, wrapper: int) -> None:
+    """Before the overlay is first shown: make Tk's ``wrapper`` window of the overlay (whose
+    type Tk has set to notification) undecorated and always on top, so the window manager
+    stacks it, and lists it in its stacking order."""
     try:
-        window.attributes("-type", "notification")
-        window.wm_frame()  # Tk creates its wrapper window now, so hints can go on it
-        xlib = _connection(window)  # type: ignore[arg-type]
-        wrapper = _wrapper_id(window)  # type: ignore[arg-type]
         hints = (ctypes.c_long * 5)(2, 0, 0, 0, 0)  # flags: decorations; decorations: none
         motif = _atom(xlib, "_MOTIF_WM_HINTS")
         xlib.x11.XChangeProperty.argtypes = [
@@ -109,21 +117,20 @@ def prepare_overlay(window: tk.Wm) -> None:
         xlib.call_checked(lambda: xlib.x11.XChangeProperty(
             xlib.display, ctypes.c_ulong(wrapper), _atom(xlib, "_NET_WM_STATE"), XA_ATOM, 32,
             PROP_MODE_REPLACE, states, 3))
-    except (OSError, AttributeError, ValueError, tk.TclError) as exc:
+    except (OSError, AttributeError, ValueError) as exc:
         log.info("Window manager hints not set (%s); the overlay is a plain window", exc)
 
 
-def keep_on_top(window: tk.Misc) -> bool:
-    """Ask to be the top window again if the stacking changed and something is above us.
+def keep_on_top(xlib: XConnection, wrapper: int) -> bool:
+    """Ask for the overlay's ``wrapper`` window to be the top window again if the stacking
+    changed and something is above it.
 
     Returns True while the overlay is the top client (or there is no EWMH window manager to
     ask), False when it is not (yet).
     """
     try:
-        xlib = _connection(window)
-        wrapper = _wrapper_id(window)
         stacking = window_list(xlib, _root(xlib), "_NET_CLIENT_LIST_STACKING")
-    except (OSError, AttributeError, ValueError, tk.TclError) as exc:
+    except (OSError, AttributeError, ValueError) as exc:
         log.info("Stacking order not available: %s", exc)
         return True
     if wrapper not in stacking or stacking[-1] == wrapper:

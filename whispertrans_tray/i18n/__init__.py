@@ -3,8 +3,10 @@
 Every message a user can see is a key in :data:`MESSAGES`; :func:`tr` formats it with
 ``str.format`` keyword arguments.  A missing translation falls back to English, a missing
 key raises ``KeyError`` (caught by the tests, never by users).  A parameter may be a
-:class:`Phrase` (a cause, ``cause.*`` keys in ``_causes``, e.g. "the connection was
-refused"): it is put into the message in the message's own language.
+:class:`~whispertrans_tray.causes.Phrase` (a cause, ``cause.*`` keys in ``_causes``, e.g. "the
+connection was refused"): it is put into the message in the message's own language.  A phrase
+is a fact (a key and its parameters) that code below the edges (the engines in ``providers``)
+hands up; :func:`phrase_text` words it here.
 
 The catalogue is kept per area in private modules (``_recognition``, ``_audio``,
 ``_translation``, ``_app``); this module is the API: :func:`tr`, :data:`MESSAGES` and the
@@ -13,9 +15,13 @@ choice of the UI language.
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple
+from typing import Final
 
+from whispertrans_tray.causes import Phrase
 from whispertrans_tray.i18n import _app, _audio, _causes, _recognition, _translation
+
+__all__ = ["DEFAULT_UI_LANGUAGE", "MESSAGES", "UI_LANGUAGES", "Phrase", "normalize_ui_language",
+           "phrase_text", "tr"]
 
 UI_LANGUAGES: Final = ("zh-TW", "en")
 DEFAULT_UI_LANGUAGE: Final = "zh-TW"
@@ -47,26 +53,15 @@ def normalize_ui_language(language: str) -> str:
     return DEFAULT_UI_LANGUAGE
 
 
-class Phrase(NamedTuple):
-    """A cause in words, to be put into a message in that message's language: the key of a
-    phrase in :data:`MESSAGES` (``cause.*``) and its parameters (as pairs: a phrase is
-    hashable and immutable)."""
-
-    key: str
-    params: tuple[tuple[str, object], ...] = ()
-
-    @classmethod
-    def of(cls, key: str, /, **params: object) -> Phrase:
-        return cls(key, tuple(params.items()))
-
-    def text(self, language: str = DEFAULT_UI_LANGUAGE) -> str:
-        return tr(self.key, language, **dict(self.params))
-
-
 def tr(key: str, language: str = DEFAULT_UI_LANGUAGE, /, **params: object) -> str:
     """Return the message ``key`` in ``language``, formatted with ``params`` (a
     :class:`Phrase` among them in the same language)."""
     entry = MESSAGES[key]
     template = entry.get(language) or entry["en"]
-    return template.format(**{name: value.text(language) if isinstance(value, Phrase) else value
-                              for name, value in params.items()})
+    return template.format(**{name: phrase_text(value, language) if isinstance(value, Phrase)
+                              else value for name, value in params.items()})
+
+
+def phrase_text(phrase: Phrase, language: str = DEFAULT_UI_LANGUAGE) -> str:
+    """``phrase`` (a key of :data:`MESSAGES` and its parameters) in ``language``."""
+    return tr(phrase.key, language, **dict(phrase.params))

@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from whispertrans_tray.i18n import Phrase
+from whispertrans_tray.causes import Phrase
 
 
 class InvalidURLError(ValueError):
-    """``url`` is not an http(s) URL with a host; :attr:`cause` says why, in words for a
-    message (``str(exc)``: the same in English)."""
+    """``url`` is not an http(s) URL with a host; :attr:`cause` says why, for a message worded
+    at the edge (``str(exc)``: the cause's key, for the log)."""
 
     def __init__(self, cause: str) -> None:
         self.cause = Phrase.of(cause)
-        super().__init__(self.cause.text("en"))
+        super().__init__(cause)
 
 
 def base_url(url: str, suffixes: Sequence[str]) -> str:

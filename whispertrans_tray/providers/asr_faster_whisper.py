@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from whispertrans_tray.causes import Phrase
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
 from whispertrans_tray.errors import ModelLoadError
-from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, Phrase, tr
 from whispertrans_tray.providers import glossary_hints, model_manager, model_store
 from whispertrans_tray.settings import AsrSettings
 
@@ -76,7 +76,8 @@ class LoadedModel:
     device: str
     compute_type: str
     load_seconds: float
-    notice: str = ""
+    notice: Phrase | None = None
+    """A notice for the status line (worded in the UI language where it is shown)."""
 
 
 def cuda_available() -> bool:
@@ -110,8 +111,7 @@ def _threads(requested: int) -> int:
     return requested if requested > 0 else min(os.cpu_count() or 1, 4)
 
 
-def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE,
-         terms: Sequence[str] = ()) -> FasterWhisper:
+def load(settings: AsrSettings, terms: Sequence[str] = ()) -> FasterWhisper:
     """Load the model ``settings`` ask for; raises a :class:`ModelError` naming the fix.
 
     ``terms`` (the glossary's source terms) become faster-whisper ``hotwords``: names Whisper
@@ -121,7 +121,7 @@ def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE,
     from faster_whisper import WhisperModel
 
     device = settings.device
-    notice = ""
+    notice: Phrase | None = None
     if device == "auto":
         device = "cuda" if cuda_available() else "cpu"
     compute = settings.compute_type
@@ -137,7 +137,7 @@ def load(settings: AsrSettings, ui_language: str = DEFAULT_UI_LANGUAGE,
                     device, compute, exc)
         if device != "cuda":
             raise ModelLoadError(name=settings.model, detail=_load_cause(exc)) from exc
-        notice = tr("model.cuda_fallback", ui_language, detail=Phrase.of("cause.no_cuda"))
+        notice = Phrase.of("model.cuda_fallback", detail=Phrase.of("cause.no_cuda"))
         device, compute = "cpu", "int8"
         path = resolve_model(settings.model, device)
         try:

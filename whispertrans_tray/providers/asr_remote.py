@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from whispertrans_tray import causes, logs
+from whispertrans_tray.causes import Phrase
 from whispertrans_tray.core.placement import TOLERANCE_S, misplaced
 from whispertrans_tray.core.scripts import written_in
 from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Transcript, Word
 from whispertrans_tray.errors import RecognitionServerError
-from whispertrans_tray.i18n import Phrase
 from whispertrans_tray.providers import _urls, glossary_hints
 from whispertrans_tray.providers.whisper_languages import CODES
 from whispertrans_tray.providers.whisper_languages import code as language_code

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whispertrans_tray import causes, errors
-from whispertrans_tray.i18n import Phrase
+from whispertrans_tray.causes import Phrase
 
 
 def sse_data(lines: Iterable[str]) -> Iterator[str]:

@@ -15,7 +15,7 @@ import ssl
 import time
 
 from whispertrans_tray import causes, errors
-from whispertrans_tray.i18n import Phrase
+from whispertrans_tray.causes import Phrase
 
 log = logging.getLogger(__name__)
 

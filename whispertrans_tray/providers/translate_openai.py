@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from whispertrans_tray import causes, errors, logs
-from whispertrans_tray.i18n import Phrase, tr
+from whispertrans_tray.causes import Phrase
 from whispertrans_tray.providers import _urls
 from whispertrans_tray.providers.chat_stream import ChatStream
 from whispertrans_tray.providers.prompt import Pair, build_messages
@@ -78,10 +78,10 @@ def is_local(host: str) -> bool:
 _warned_hosts: set[str] = set()
 
 
-def plain_http_warning(url: str, api_key: str | None, ui_language: str,
-                       once: bool = True) -> str | None:
-    """A warning when a key goes over plain http to a host that is not this PC; ``once``:
-    only the first time for each host (測試連線 passes False: it always says so)."""
+def plain_http_warning(url: str, api_key: str | None, once: bool = True) -> Phrase | None:
+    """A warning (to be worded in the UI language) when a key goes over plain http to a host
+    that is not this PC; ``once``: only the first time for each host (測試連線 passes False:
+    it always says so)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -90,7 +90,7 @@ def plain_http_warning(url: str, api_key: str | None, ui_language: str,
     if not api_key or parts.scheme != "http" or is_local(host) or (once and host in _warned_hosts):
         return None
     _warned_hosts.add(host)
-    return tr("translate.plain_http_key", ui_language, host=host)
+    return Phrase.of("translate.plain_http_key", host=host)
 
 
 @dataclass(frozen=True)

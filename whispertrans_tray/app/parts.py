@@ -1,0 +1,75 @@
+"""What the tray app is built from: :class:`Parts`, the factories of its collaborators, built by
+the composition root (``__main__``) and handed to :class:`~whispertrans_tray.app.tray_app.App`
+and its recording worker."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from whispertrans_tray.app.history import SessionWriter
+from whispertrans_tray.app.live import AudioSource
+from whispertrans_tray.app.server_check import ConnectionReport
+from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
+from whispertrans_tray.core.recognizer import StreamingRecognizer
+from whispertrans_tray.core.types import Transcriber
+from whispertrans_tray.desktop.audio import DeviceInfo
+from whispertrans_tray.desktop.hotkeys import Hotkeys
+from whispertrans_tray.desktop.overlay import Overlay
+from whispertrans_tray.desktop.tray import Tray, TrayActions, TrayState
+from whispertrans_tray.providers.asr_faster_whisper import LoadedModel
+from whispertrans_tray.settings import (
+    AsrSettings,
+    HistorySettings,
+    OverlaySettings,
+    Settings,
+    TranslationSettings,
+)
+
+
+class LoadedTranscriber(Transcriber, Protocol):
+    """A loaded speech model: a :class:`Transcriber` that says what was loaded."""
+
+    @property
+    def info(self) -> LoadedModel:
+        """Name, device, and a ``notice`` for the status line."""
+        ...
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Factories of the app's collaborators, built by the composition root (``__main__``).
+
+    Attributes:
+        overlay: The subtitle window on the Tk root; ``on_moved`` gets its new settings.
+        tray: The tray icon for a state getter and the menu actions.
+        hotkeys: Global hotkeys for ``(hotkey, callback)`` pairs, UI language, action labels.
+        translation: The translation workers for settings, API key, update callback, language
+            and a callback for the changes of the endpoint in use (failover, failback).
+        load_model: Loads the speech model for the settings (slow: called on the recording
+            worker); the callback shows a status line (a recognition server's failover).
+        recognizer: A live recognizer on a loaded model.
+        capture: An audio source for source, device, status callback, UI language.
+        devices: The capture devices, for the tray menu.
+        history: The session history writer.
+        server_check: 測試連線 (blocking: called on a worker).
+        settings_window: Opens the settings window for a settings file; the callback runs
+            after each save (on a reader thread); the text is a translation problem to show
+            in its 測試連線 area ("" for none).
+    """
+
+    overlay: Callable[[tk.Tk, OverlaySettings, str, Callable[[OverlaySettings], None]], Overlay]
+    tray: Callable[[Callable[[], TrayState], TrayActions], Tray]
+    hotkeys: Callable[[Sequence[tuple[str, Callable[[], None]]], str, Sequence[str]], Hotkeys]
+    translation: Callable[[TranslationSettings, str | None, Callable[[TranslationUpdate], None],
+                           str, Callable[[str, str], None]], TranslationService]
+    load_model: Callable[[Settings, Callable[[str], None]], LoadedTranscriber]
+    recognizer: Callable[[AsrSettings, Transcriber], StreamingRecognizer]
+    capture: Callable[[str, str, Callable[[str], None], str], AudioSource]
+    devices: Callable[[], list[DeviceInfo]]
+    history: Callable[[HistorySettings], SessionWriter]
+    server_check: Callable[[TranslationSettings, str | None, str], ConnectionReport]
+    settings_window: Callable[[Path | None, Callable[[], None], str], object]
