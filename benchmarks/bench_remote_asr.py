@@ -7,7 +7,7 @@
    answers at once (tests/servers/fake_asr.py): the time the client adds to the server's own.
 3. N clients (1, 2, 4) replaying at 1× at once against one server: each client's latency when
    every decode goes to the server, when each decodes locally, and with the fallback (remote
-   while it is not slower than local decoding, else local with probes).
+   while it answers within real time plus the lag budget, else local with probes).
 
     python -m benchmarks.bench_remote_asr [--clips jfk.flac,en_librispeech.wav]
                                           [--clients 1,2,4] [--record]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import asr_check, export, history, live, server_check
-from whispertrans_tray.app.asr_fallback import load_transcriber
+from whispertrans_tray.app.asr_fallback import FallbackTranscriber, load_transcriber
 from whispertrans_tray.app.live import file_batch_size, recognizer_config
 from whispertrans_tray.app.model_downloads import ModelDownloads
 from whispertrans_tray.app.session import Session
@@ -75,9 +75,13 @@ def build_recognizer(asr: settings_mod.AsrSettings, transcriber: Transcriber,
                      live: bool) -> StreamingRecognizer:
     """A recognizer on ``transcriber`` with Silero VAD and the user's Chinese script; ``live``
     for live audio (partials on), else sequential file mode (one decode per utterance, kept for
-    the benchmarks; ``transcribe`` uses :func:`build_file_recognizer`)."""
-    return StreamingRecognizer(transcriber, SileroVad(), recognizer_config(asr, live),
-                               ChineseScript(asr.chinese_script))
+    the benchmarks; ``transcribe`` uses :func:`build_file_recognizer`).  Live, a recognition
+    server's fallback hears how late the recognizer is (its lag rule)."""
+    recognizer = StreamingRecognizer(transcriber, SileroVad(), recognizer_config(asr, live),
+                                     ChineseScript(asr.chinese_script))
+    if live and isinstance(transcriber, FallbackTranscriber):
+        transcriber.caller_lag = lambda: recognizer.behind
+    return recognizer
 
 
 def build_file_recognizer(asr: settings_mod.AsrSettings, transcriber: BatchTranscriber,

@@ -13,14 +13,20 @@ Real TCP, real multipart uploads; it answers the way broken or odd servers do, b
 ``gzip_garbage``  200 with ``Content-Encoding: gzip`` and a body that is not gzip
 ``times``       segments with the times in ``segment_times`` (past the end, negative, NaN, …)
 ``answer``      what ``answer`` (a function of the WAV file sent) returns, as JSON
-Every request body is kept (``requests``) so tests can read what the client sent.
+Every request body is kept (``requests``) so tests can read what the client sent.  ``delay``
+(seconds, or a function of the WAV file sent) is waited before every answer, in any mode.
+:meth:`FakeAsrServer.kill` drops it as a killed process would (the port and every open
+connection); a new one on the same ``port`` starts it again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import time
 from collections.abc import Callable
+from typing import Any
 
 from tests.servers._http import LoopbackServer, QuietHandler
 
@@ -28,14 +34,34 @@ from tests.servers._http import LoopbackServer, QuietHandler
 class FakeAsrServer(LoopbackServer):
     url_path = "/v1/audio/transcriptions"
 
-    def __init__(self, mode: str, text: str = " And so my fellow Americans.") -> None:
-        super().__init__(Handler)
+    def __init__(self, mode: str, text: str = " And so my fellow Americans.",
+                 port: int = 0) -> None:
+        super().__init__(Handler, port)
         self.mode = mode
         self.text = text
-        self.delay = 0.0
+        self.delay: float | Callable[[bytes], float] = 0.0
         self.segment_times: tuple[float, float] = (0.0, 1.0)
         self.answer: Callable[[bytes], object] | None = None
         self.requests: list[bytes] = []
+        self.connections: list[socket.socket] = []
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        conn, address = super().get_request()
+        self.connections.append(conn)
+        return conn, address
+
+    def wait(self, body: bytes) -> None:
+        """Wait ``delay`` before answering ``body``."""
+        delay = self.delay
+        time.sleep(delay(body[body.index(b"RIFF"):]) if callable(delay) else delay)
+
+    def kill(self) -> None:
+        """Stop as a killed process does: the port closes and every open connection drops."""
+        self.shutdown()
+        self.server_close()
+        for conn in self.connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
 
 class Handler(QuietHandler):
@@ -49,8 +75,7 @@ class Handler(QuietHandler):
         self.server.requests.append(self.rfile.read(length))
         mode, text = self.server.mode, self.server.text
         words = text.split()
-        if mode == "slow":
-            time.sleep(self.server.delay)
+        self.server.wait(self.server.requests[-1])
         if mode == "html":
             return self.send_body(200, b"<html><body><h1>Welcome to nginx!</h1></body></html>",
                                   "text/html")

@@ -1,23 +1,30 @@
 """Remote recognition with a local fallback that loses nothing: :class:`FallbackTranscriber`.
 
-The recognizer asks for one decode at a time; each goes to the remote server while it is
-healthy and to the local model otherwise.  Either way the recognizer gets exactly one
-transcript of the window it asked about, so a switch can neither lose nor repeat a sentence:
-the streaming core does not know where a decode ran.
+The recognizer asks for one decode at a time; each goes to the remote server while it keeps
+the subtitles in time and to the local model otherwise.  Either way the recognizer gets exactly
+one transcript of the window it asked about, so a switch can neither lose nor repeat a
+sentence: the streaming core does not know where a decode ran.
 
-The policy, with local decoding timed as it happens (and once at start on the 1-s test clip):
+Users point the app at a server for its accuracy (a large model on a GPU box), not its speed:
+a server slower than the local model is used as long as the audio keeps flowing.  The policy,
+with the lag budget ``lag_budget_s`` (:data:`LAG_BUDGET_S`):
 
-* a remote error, or no answer within what a local decode of the window would take
-  (× :data:`DEADLINE_FACTOR`, at least :data:`MIN_DEADLINE_S`, at most ``asr.remote_timeout_s``):
-  the window is decoded locally at once, and recognition stays local;
-* remote answers slower than local decoding :data:`SLOW_IN_A_ROW` times in a row: local;
+* a remote error, or no answer within a deadline set by real time: the window's new audio
+  (since the previous decode started, at most the window) plus the lag budget, at least
+  :data:`MIN_DEADLINE_S`, at most ``asr.remote_timeout_s``: the window is decoded locally at
+  once, and recognition stays local;
+* live, the lag past the budget :data:`LAG_IN_A_ROW` remote decodes in a row: local.  The lag
+  of a decode is how late its caller was when it asked (``caller_lag``, the recognizer's
+  ``behind``), or the decode's own time if that is longer;
 * an empty transcript of at least a second of speech (the VAD heard speech): decoded locally
   too; if the local model hears words, the server is failing;
 * while local, a probe thread sends the test clip to the server with backoff
   (:data:`FIRST_PROBE_S` doubling to :data:`MAX_PROBE_S`); once the server answers it with
-  words and no slower than the local model did, recognition returns to the server.
+  words within the lag budget, recognition returns to the server.
 
-Every switch is a status message in the UI language.
+Being slower than the local model is not a failure.  The model's ``info.notice`` says which
+recognizer is in use and when the app leaves it; every switch is a status message naming why,
+in the UI language.
 """
 
 from __future__ import annotations
@@ -46,13 +53,12 @@ from whispertrans_tray.settings import AsrSettings, Settings
 
 log = logging.getLogger(__name__)
 
-DEADLINE_FACTOR = 1.25
+LAG_BUDGET_S = 3.0
+"""How far the subtitles may trail the speech while the server decodes."""
 MIN_DEADLINE_S = 0.5
-SLOW_IN_A_ROW = 2
+LAG_IN_A_ROW = 2
 FIRST_PROBE_S = 1.0
 MAX_PROBE_S = 30.0
-ENCODER_PAD_S = 2.0  # local decode time grows with the window plus about this much
-_EWMA = 0.3
 PROBE_LANGUAGE = "en"
 """The language of the probe clip (JFK): a server that answers it in another is not back."""
 
@@ -78,15 +84,18 @@ class LocalTranscriber(BatchTranscriber, Protocol):
 
 
 class FallbackTranscriber:
-    """A :class:`Transcriber`: remote first, local while the remote fails or is slower.
+    """A :class:`Transcriber`: remote first, local while the remote fails or falls behind.
 
-    ``max_ratio`` is how much slower than local decoding the server may be before
-    recognition goes local (1.0: not slower at all).  ``on_status`` hears each switch.
+    ``lag_budget_s`` is how far the subtitles may trail the speech on the server's account.
+    ``on_status`` hears each switch.  ``caller_lag`` (set by a live caller, e.g.
+    ``lambda: recognizer.behind``) says how late the caller is; without it (file mode) there
+    is no lag rule, only the deadline.
     """
 
     def __init__(self, remote: RemoteTranscriber, local: LocalTranscriber,
                  on_status: Callable[[str], None], ui_language: str, *,
-                 probe_audio: Audio, timeout_s: float = 5.0, max_ratio: float = 1.0,
+                 probe_audio: Audio, timeout_s: float = 5.0,
+                 lag_budget_s: float = LAG_BUDGET_S,
                  first_probe_s: float = FIRST_PROBE_S, max_probe_s: float = MAX_PROBE_S,
                  remote_name: str = "") -> None:
         self.remote = remote
@@ -95,18 +104,22 @@ class FallbackTranscriber:
         self.ui_language = ui_language
         self.probe_audio = probe_audio
         self.timeout_s = timeout_s
-        self.max_ratio = max_ratio
+        self.lag_budget_s = lag_budget_s
         self.first_probe_s = first_probe_s
         self.max_probe_s = max_probe_s
+        self.caller_lag: Callable[[], float] | None = None
+        name = remote_name or "remote"
+        in_use = tr("asr.remote_in_use", ui_language, model=name, host=host(remote.url),
+                    budget=lag_budget_s, local=local.info.name)
         self.info = dataclasses.replace(
-            local.info, name=f"{remote_name or 'remote'} @ {remote.url} "
-            f"(local fallback: {local.info.name})")
+            local.info, name=f"{name} @ {remote.url} (local fallback: {local.info.name})",
+            notice=" ".join(n for n in (local.info.notice, in_use) if n))
         self.remote_decodes = 0
         self.local_decodes = 0
         self.switches: list[str] = []  # "local" / "remote", in order
-        self._rate: float | None = None  # local seconds per (window + pad) second
-        self._probe_local_s: float | None = None  # local time for the probe clip
-        self._slow = 0
+        self.lags: list[float] = []  # the lag of every remote decode, seconds
+        self._late = 0
+        self._last_start: float | None = None
         self._lock = threading.Lock()
         self._remote_ok = True
         self._closed = threading.Event()
@@ -119,19 +132,22 @@ class FallbackTranscriber:
             return self._remote_ok
 
     def calibrate(self) -> float:
-        """Time one local decode of the probe clip (the measure remote answers must beat)."""
+        """Decode the probe clip locally once (the local model is warm before it is needed);
+        the seconds it took."""
         started = time.perf_counter()
         self.local.transcribe(self.probe_audio, None)
-        took = time.perf_counter() - started
-        self._probe_local_s = took
-        self._learn(self.probe_audio.size, took)
-        return took
+        return time.perf_counter() - started
 
-    def local_estimate(self, samples: int) -> float | None:
-        """Seconds a local decode of ``samples`` would take, once measured."""
-        if self._rate is None:
-            return None
-        return self._rate * (samples / SAMPLE_RATE + ENCODER_PAD_S)
+    def deadline(self, samples: int, new_audio_s: float | None = None) -> float:
+        """How long a remote decode of a ``samples`` window may take: its new audio (given,
+        or the wall time since the previous decode started, at most the window) plus the lag
+        budget, within [:data:`MIN_DEADLINE_S`, ``timeout_s``]."""
+        window = samples / SAMPLE_RATE
+        if new_audio_s is None:
+            since = (None if self._last_start is None
+                     else time.perf_counter() - self._last_start)
+            new_audio_s = window if since is None else min(window, since)
+        return min(self.timeout_s, max(MIN_DEADLINE_S, new_audio_s + self.lag_budget_s))
 
     def close(self) -> None:
         self._closed.set()
@@ -142,12 +158,29 @@ class FallbackTranscriber:
     # -- decoding -------------------------------------------------------------------------
     def transcribe(self, audio: Audio, language: str | None, prompt: str = "",
                    draft: bool = False, prefer: str | None = None) -> Transcript:
+        return self._decode(audio, language, prompt, draft, prefer, None)
+
+    def transcribe_batch(self, chunks: Sequence[Audio],
+                         language: str | None) -> list[Transcript]:
+        """File mode: each chunk is one remote request while the server serves (within the
+        chunk's length plus the lag budget); what is left once it fails goes to the local
+        model as one batch."""
+        out: list[Transcript] = []
+        for i, chunk in enumerate(chunks):
+            if not self.using_remote:
+                return out + self.local.transcribe_batch(chunks[i:], language)
+            out.append(self._decode(chunk, language, "", False, None,
+                                    chunk.size / SAMPLE_RATE))
+        return out
+
+    def _decode(self, audio: Audio, language: str | None, prompt: str, draft: bool,
+                prefer: str | None, new_audio_s: float | None) -> Transcript:
+        deadline = self.deadline(audio.size, new_audio_s)
+        started = time.perf_counter()
+        self._last_start = started
         if not self.using_remote:
             return self._local(audio, language, prompt, draft, prefer)
-        estimate = self.local_estimate(audio.size)
-        deadline = self.timeout_s if estimate is None else min(
-            self.timeout_s, max(MIN_DEADLINE_S, estimate * DEADLINE_FACTOR * self.max_ratio))
-        started = time.perf_counter()
+        waited = self.caller_lag() if self.caller_lag is not None else None
         try:
             result = self.remote.transcribe(audio, language, prompt, draft, prefer,
                                             timeout_s=deadline)
@@ -162,37 +195,23 @@ class FallbackTranscriber:
                 self._go_local(tr("asr.remote_bad_answer", self.ui_language,
                                   detail=Phrase.of("cause.empty_speech")))
             return local
-        if estimate is not None and took > estimate * self.max_ratio:
-            self._slow += 1
-            if self._slow >= SLOW_IN_A_ROW:
-                self._go_local(tr("asr.remote_slower", self.ui_language, host=host(self.remote.url),
-                                  remote_ms=took * 1000, local_ms=estimate * 1000))
-        else:
-            self._slow = 0
+        if waited is not None:
+            self._keep_pace(max(waited, took))
         return result
 
-    def transcribe_batch(self, chunks: Sequence[Audio],
-                         language: str | None) -> list[Transcript]:
-        """File mode: each chunk is one remote request while the server serves; what is left
-        once it fails goes to the local model as one batch."""
-        out: list[Transcript] = []
-        for i, chunk in enumerate(chunks):
-            if not self.using_remote:
-                return out + self.local.transcribe_batch(chunks[i:], language)
-            out.append(self.transcribe(chunk, language))
-        return out
+    def _keep_pace(self, lag: float) -> None:
+        """Live: the lag past the budget :data:`LAG_IN_A_ROW` decodes in a row goes local."""
+        self.lags.append(lag)
+        self._late = self._late + 1 if lag > self.lag_budget_s else 0
+        if self._late >= LAG_IN_A_ROW:
+            self._go_local(tr("asr.remote_behind", self.ui_language,
+                              host=host(self.remote.url), lag=lag, budget=self.lag_budget_s))
 
     def _local(self, audio: Audio, language: str | None, prompt: str, draft: bool,
                prefer: str | None) -> Transcript:
-        started = time.perf_counter()
         result = self.local.transcribe(audio, language, prompt, draft, prefer)
-        self._learn(audio.size, time.perf_counter() - started)
         self.local_decodes += 1
         return result
-
-    def _learn(self, samples: int, seconds: float) -> None:
-        rate = seconds / (samples / SAMPLE_RATE + ENCODER_PAD_S)
-        self._rate = rate if self._rate is None else (1 - _EWMA) * self._rate + _EWMA * rate
 
     # -- switching ------------------------------------------------------------------------
     def _go_local(self, cause: str) -> None:
@@ -200,7 +219,7 @@ class FallbackTranscriber:
             if not self._remote_ok or self._closed.is_set():
                 return
             self._remote_ok = False
-            self._slow = 0
+            self._late = 0
             self.switches.append("local")
         log.warning("Recognition falls back to the local model: %s", cause)
         self.on_status(tr("asr.fallback_local", self.ui_language, cause=cause))
@@ -208,22 +227,24 @@ class FallbackTranscriber:
         self._prober.start()
 
     def _probe(self) -> None:
-        """Probe the server with backoff until it is back (or the transcriber closes)."""
+        """Probe the server with backoff until it answers in time (or the transcriber
+        closes)."""
         wait = self.first_probe_s
         while not self._closed.wait(wait):
             wait = min(wait * 2, self.max_probe_s)
             started = time.perf_counter()
             try:
-                result = self.remote.transcribe(self.probe_audio, PROBE_LANGUAGE,
-                                                timeout_s=self.timeout_s)
+                result = self.remote.transcribe(
+                    self.probe_audio, PROBE_LANGUAGE,
+                    timeout_s=self.deadline(self.probe_audio.size,
+                                            self.probe_audio.size / SAMPLE_RATE))
             except RecognitionServerError as exc:
                 log.info("Recognition server still failing: %s", exc.message("en"))
                 continue
             took = time.perf_counter() - started
-            local = self._probe_local_s
-            if not result.words or (local is not None and took > local * self.max_ratio):
-                log.info("Recognition server answered the probe in %.2f s (local %s): not yet",
-                         took, local)
+            if not result.words or took > self.lag_budget_s:
+                log.info("Recognition server answered the probe in %.2f s (budget %.1f s, "
+                         "%d words): not yet", took, self.lag_budget_s, len(result.words))
                 continue
             with self._lock:
                 if self._closed.is_set():
@@ -239,8 +260,8 @@ class FallbackTranscriber:
 def with_fallback(asr: AsrSettings, local: LocalTranscriber, api_key: str | None,
                   terms: Sequence[str], on_status: Callable[[str], None],
                   ui_language: str) -> FallbackTranscriber:
-    """The remote server ``asr`` names, backed by ``local``; local decoding is timed once
-    now on the test clip (which also warms the local model up)."""
+    """The remote server ``asr`` names, backed by ``local``; the local model decodes the
+    test clip once now (warm before it is needed)."""
     remote = RemoteWhisper(asr.remote_url, asr.remote_model, api_key, asr.remote_timeout_s,
                            terms)
     fallback = FallbackTranscriber(remote, local, on_status, ui_language,

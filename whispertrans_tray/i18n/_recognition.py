@@ -139,10 +139,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "locally instead. Use a multilingual Whisper model on the server, or set the "
         "recognition language to auto.",
     },
-    "asr.remote_slower": {
-        "zh-TW": "{host} 上的語音辨識伺服器比本機辨識慢（{remote_ms:.0f} ms，本機約 {local_ms:.0f} ms）。",
-        "en": "The recognition server at {host} is slower than local decoding ({remote_ms:.0f} ms, "
-        "locally about {local_ms:.0f} ms).",
+    "asr.remote_in_use": {
+        "zh-TW": "語音由 {host} 上的伺服器辨識（模型 {model}）：只要字幕延遲不超過 {budget:.1f} 秒就一直使用它，"
+        "即使比本機慢；伺服器出錯或跟不上時，改由本機模型（{local}）辨識。",
+        "en": "Speech is recognized by the server at {host} (model {model}): it stays in use "
+        "while the subtitles trail the speech by at most {budget:.1f} s, even if it is slower "
+        "than this computer; if it fails or falls behind, the local model ({local}) takes "
+        "over.",
+    },
+    "asr.remote_behind": {
+        "zh-TW": "{host} 上的語音辨識伺服器跟不上語音：字幕延遲 {lag:.1f} 秒，超過 {budget:.1f} 秒。"
+        "伺服器可能過載；請使用 GPU、較小的模型，或減少同時使用它的人數。",
+        "en": "The recognition server at {host} cannot keep up with the speech: the subtitles "
+        "trail it by {lag:.1f} s, more than {budget:.1f} s. It may be overloaded: use a GPU, "
+        "a smaller model, or fewer users at once.",
     },
     "asr.fallback_local": {
         "zh-TW": "改用本機語音辨識：{cause} 伺服器恢復後會自動切回。",

@@ -66,12 +66,13 @@ class AsrSettings:
         backend: ``local`` decodes with faster-whisper on this computer; ``remote`` sends each
             decode to an OpenAI-compatible ``/v1/audio/transcriptions`` server (vLLM,
             speaches/faster-whisper-server, whisper.cpp's server, LocalAI) and falls back to
-            the local model while that server is down or slower than local decoding.
+            the local model while that server fails or lets the subtitles fall more than 3 s
+            behind the speech (a server slower than local decoding is still used).
         remote_url: The server's ``…/v1/audio/transcriptions`` URL or its ``…/v1`` base.
         remote_model: Model name the server serves (e.g. ``openai/whisper-large-v3``).
         remote_timeout_s: Longest wait for one remote decode before decoding locally instead
-            (the wait is shorter once local decoding has been timed: never longer than a local
-            decode would take).
+            (the wait is shorter while little audio waits: the window's new audio plus the 3-s
+            lag budget).
     """
 
     model: str = "base"
