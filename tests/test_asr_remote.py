@@ -21,6 +21,7 @@ from whispertrans_tray.app import asr_check, live
 from whispertrans_tray.app.asr_fallback import FallbackTranscriber
 from whispertrans_tray.core.types import SAMPLE_RATE, Sentence
 from whispertrans_tray.errors import RecognitionServerError
+from whispertrans_tray.i18n import phrase_text
 from whispertrans_tray.providers import model_store
 from whispertrans_tray.providers.asr_remote import RemoteWhisper, base_url, parse, read_wav
 from whispertrans_tray.settings import AsrSettings
@@ -322,8 +323,10 @@ def test_the_status_says_which_recognizer_is_in_use_and_why(language: str, said:
                                       base_model, print, language, probe_audio=read_wav(),
                                       remote_name="large-v3")
     transcriber.close()
-    assert said in transcriber.info.notice
-    assert base_model.info.name in transcriber.info.notice  # the local model that takes over
+    assert transcriber.info.notice is not None
+    notice = phrase_text(transcriber.info.notice, language)
+    assert said in notice
+    assert base_model.info.name in notice  # the local model that takes over
 
 
 def test_glossary_terms_are_hotwords_of_the_local_model(model_cache: Path, clip) -> None:  # type: ignore[no-untyped-def]

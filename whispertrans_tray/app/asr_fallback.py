@@ -109,11 +109,12 @@ class FallbackTranscriber:
         self.max_probe_s = max_probe_s
         self.caller_lag: Callable[[], float] | None = None
         name = remote_name or "remote"
-        in_use = tr("asr.remote_in_use", ui_language, model=name, host=host(remote.url),
-                    budget=lag_budget_s, local=local.info.name)
+        in_use = Phrase.of("asr.remote_in_use", model=name, host=host(remote.url),
+                           budget=lag_budget_s, local=local.info.name)
         self.info = dataclasses.replace(
             local.info, name=f"{name} @ {remote.url} (local fallback: {local.info.name})",
-            notice=" ".join(n for n in (local.info.notice, in_use) if n))
+            notice=in_use if local.info.notice is None else Phrase.of(
+                "notice.pair", first=local.info.notice, second=in_use))
         self.remote_decodes = 0
         self.local_decodes = 0
         self.switches: list[str] = []  # "local" / "remote", in order

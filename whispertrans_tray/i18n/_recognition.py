@@ -139,6 +139,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "locally instead. Use a multilingual Whisper model on the server, or set the "
         "recognition language to auto.",
     },
+    "notice.pair": {"zh-TW": "{first}{second}", "en": "{first} {second}"},
     "asr.remote_in_use": {
         "zh-TW": "語音由 {host} 上的伺服器辨識（模型 {model}）：只要字幕延遲不超過 {budget:.1f} 秒就一直使用它，"
         "即使比本機慢；伺服器出錯或跟不上時，改由本機模型（{local}）辨識。",
