@@ -49,7 +49,6 @@ from whispertrans_tray.core.recognizer_config import RecognizerConfig
 from whispertrans_tray.core.segmenter import (
     Segment,
     SentenceSegmenter,
-    ends_clause,
     ends_sentence,
     join_words,
 )
@@ -65,6 +64,7 @@ from whispertrans_tray.core.types import (
     Word,
 )
 from whispertrans_tray.core.vad import SpeechEnd, SpeechStart, VadGate, finish_speech
+from whispertrans_tray.core.window_cuts import clause_cut, empty_cut
 from whispertrans_tray.core.window_decoder import WindowDecoder
 
 __all__ = ["RecognizerConfig", "StreamingRecognizer"]
@@ -294,23 +294,14 @@ class StreamingRecognizer:
         return events
 
     def _trim_at_committed(self) -> None:
-        """Move the window start to a committed clause end of the open sentence.
-
-        The window restarts at the *start* of that clause's last word: word timestamps are
-        rough, and a cut inside the next word would lose it.  The re-decoded word is already
-        committed and is dropped again by LocalAgreement.  Without a clause end, the last
-        committed word serves once the window is twice the trim length.
-        """
+        """Move the window start to a committed clause end of the open sentence (or its last
+        committed word, once the window is twice the trim length): :func:`clause_cut`."""
         assert self._window_start is not None
-        pending = [w for w in self._segmenter.pending
-                   if w.start * SAMPLE_RATE > self._window_start]
-        cut = next((w for w in reversed(pending) if ends_clause(w.text)), None)
-        if cut is None and pending and self.window_seconds > 2 * self._trim_length:
-            cut = pending[-1]
-        if cut is None:
-            return
-        self._window_start = int(cut.start * SAMPLE_RATE)
-        self._agreement.drop_before(cut.start)
+        cut = clause_cut(self._segmenter.pending, self._window_start,
+                         self.window_seconds > 2 * self._trim_length)
+        if cut is not None:
+            self._window_start = int(cut.start * SAMPLE_RATE)
+            self._agreement.drop_before(cut.start)
 
     def _force_commit(self) -> list[Event]:
         """The window is full: close the open sentence where it stands and trim after it.
@@ -336,17 +327,10 @@ class StreamingRecognizer:
         return events
 
     def _trim_uncommitted(self) -> None:
-        """Nothing could be committed from a full window (no words, or one unconfirmed word):
-        it keeps its newest half (from that last word, if it is in there), so it never grows
-        past ``max_window_s`` (the token budget and the decode time both grow with it).  What
-        is let go is audio in which Whisper found no word to commit (music, noise)."""
+        """A full window that kept nothing to commit keeps its newest half: :func:`empty_cut`."""
         assert self._window_start is not None
-        now = self._audio.end
-        cut = now - int(self.config.max_window_s / 2 * SAMPLE_RATE)
-        tail = self._agreement.tail
-        if tail:
-            cut = max(cut, int((tail[-1].start - 0.1) * SAMPLE_RATE))
-        self._window_start = max(self._window_start, min(cut, now))
+        self._window_start = empty_cut(self._audio.end, self._window_start,
+                                       self.config.max_window_s, self._agreement.tail)
         self._agreement.drop_before(self._window_start / SAMPLE_RATE)
 
     # -- helpers ------------------------------------------------------------------------
