@@ -1,13 +1,19 @@
-"""Whether a transcript can be placed in the window it claims to transcribe.
+"""Whether a transcript can be placed in the window it claims to transcribe, and its repair.
 
 A transcriber answers the words of a window with times relative to the window's start.  The
 streaming core commits each stretch of speech once because it knows *where* in the window every
 word was said: what is stable, what is still being spoken, what the next window repeats.  A word
 whose times are not a place in the window (negative, past its end, NaN or infinite, huge, ending
 before it starts, or starting well before the word before it: a doubled or reordered segment)
-cannot be put anywhere.  Clipping it to the window's edge piles words up at the end, where they
-are committed twice or never; so such a transcript is a *failed decode*: the caller decodes the
-window another way (the remote recognizer's local fallback), it never clips it into place.
+cannot be put anywhere.  Two uses, two functions:
+
+* :func:`placeable` — where another recognizer can decode the window instead (a remote server
+  with the local model as its fallback), such an answer is a *failed decode*: clipping it to
+  the window's edge would pile its words up at the end, where they are committed twice or
+  never;
+* :func:`repair` — whatever answer still reaches the core is put right as far as it can be
+  (and a word with no place at all is dropped), so the core never commits a word it cannot
+  place.
 
 ``tolerance`` allows the rounding real recognizers show (Whisper times are 20 ms steps and a
 last word may end a little after the audio does).  Pure logic, no I/O.
