@@ -131,3 +131,16 @@ def test_remote_asr(model_cache: Path) -> None:
               model_cache=model_cache)
     assert "| remote: faster-whisper-server on 127.0.0.1 |" in out
     assert "| 10 s |" in out and "| 1 | 1 |" in out
+
+
+def test_accuracy(model_cache: Path, tmp_path: Path) -> None:
+    """The shared clips with references, and a corpus given by --corpus (one utterance)."""
+    data = ROOT / "tests" / "data"
+    (tmp_path / "MANIFEST.tsv").write_text(
+        "file\tlanguage\tduration_s\treference\tsource\tlicence\n"
+        f"{data / 'jfk.flac'}\ten\t11.0\tAnd so, my fellow Americans, ask not what your country "
+        "can do for you, ask what you can do for your country.\tfaster-whisper\tMIT\n", "utf-8")
+    out = run("bench_accuracy", "--corpus", str(tmp_path), model_cache=model_cache)
+    assert f"| en | {tmp_path.name} | 1 | 11 | WER 0.000 |" in out
+    assert "| en | data | 2 |" in out and "| zh | data | 1 |" in out  # no synthetic clip
+    assert "| en | **all** | 3 |" in out
