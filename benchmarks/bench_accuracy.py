@@ -37,6 +37,17 @@ SYNTHETIC = frozenset({"kubernetes_espeak.wav"})
 
 
 @dataclasses.dataclass(frozen=True)
+class Scored:
+    """One utterance's reference and the two transcripts of it."""
+
+    name: str
+    reference: str
+    streamed: str
+    offline: str
+    seconds: float
+
+
+@dataclasses.dataclass(frozen=True)
 class Utterance:
     path: Path
     language: str
@@ -99,7 +110,7 @@ def main() -> None:
         folders.append(SHARED_CORPUS)
     utterances = [u for folder in folders for u in corpus(folder)]
     asr, model = load_model(argparse.Namespace(threads=args.threads, language="auto"))
-    results: dict[tuple[str, str], list[tuple[str, str, str, float]]] = {}
+    results: dict[tuple[str, str], list[Scored]] = {}
     for n, utterance in enumerate(utterances, 1):
         audio = live.read_audio(utterance.path)
         language = utterance.language if args.language == "given" else "auto"
@@ -107,7 +118,8 @@ def main() -> None:
         streamed = streamed_text(clip_asr, model, audio, args.realtime)
         offline = model.transcribe_offline(audio, None if language == "auto" else language)[0]
         results.setdefault((utterance.language, utterance.corpus), []).append(
-            (utterance.reference, streamed, offline, audio.size / SAMPLE_RATE))
+            Scored(utterance.path.name, utterance.reference, streamed, offline,
+                   audio.size / SAMPLE_RATE))
         print(f"{n}/{len(utterances)} {utterance.path.name}: {streamed!r} | {offline!r}",
               flush=True)
     publish(table(results, args), args.record,
@@ -121,21 +133,28 @@ def main() -> None:
             "reference (LJ Speech: 'fourteen fifty-five') count against both alike.")
 
 
-def table(results: dict[tuple[str, str], list[tuple[str, str, str, float]]],
-          args: Any) -> str:
+def table(results: dict[tuple[str, str], list[Scored]], args: Any) -> str:
+    """Pooled errors per corpus and language, then every utterance where streaming is worse
+    than offline, with both transcripts."""
     rows = []
+    worse_lines = []
     for language in ("en", "zh"):
+        chinese = language == "zh"
         groups = [(k[1], v) for k, v in sorted(results.items()) if k[0] == language]
         groups += [("**all**", [r for _, v in groups for r in v])] if len(groups) > 1 else []
         for name, items in groups:
-            refs, streamed, offline, seconds = (list(x) for x in zip(*items, strict=True))
-            chinese = language == "zh"
-            s_err, o_err = pooled(refs, streamed, chinese), pooled(refs, offline, chinese)
-            worse = sum(pooled([r], [s], chinese) > pooled([r], [o], chinese)
-                        for r, s, o in zip(refs, streamed, offline, strict=True))
-            rows.append(f"| {language} | {name} | {len(items)} | {sum(seconds):.0f} | "
+            s_err = pooled([i.reference for i in items], [i.streamed for i in items], chinese)
+            o_err = pooled([i.reference for i in items], [i.offline for i in items], chinese)
+            worse = [(i, pooled([i.reference], [i.streamed], chinese),
+                      pooled([i.reference], [i.offline], chinese)) for i in items]
+            worse = [(i, s, o) for i, s, o in worse if s > o]
+            if name != "**all**":
+                worse_lines += [f"- {i.name} ({s:.2f} vs {o:.2f}): streamed “{i.streamed}” / "
+                                f"offline “{i.offline}”" for i, s, o in worse]
+            rows.append(f"| {language} | {name} | {len(items)} | "
+                        f"{sum(i.seconds for i in items):.0f} | "
                         f"{'CER' if chinese else 'WER'} {s_err:.3f} | {o_err:.3f} | "
-                        f"{100 * (s_err - o_err):+.1f} | {worse} |")
+                        f"{100 * (s_err - o_err):+.1f} | {len(worse)} |")
     return "\n".join([
         f"Language: {args.language}; streamed {'at 1×' if args.realtime else 'compute-bound'}.",
         "",
@@ -143,6 +162,10 @@ def table(results: dict[tuple[str, str], list[tuple[str, str, str, float]]],
         "(points) | utterances where streamed is worse |",
         "|---|---|---|---|---|---|---|---|",
         *rows,
+        "",
+        "Where streaming is worse than offline (its error vs offline's):",
+        "",
+        *(worse_lines or ["- none"]),
     ])
 
 
