@@ -46,6 +46,7 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
+from whispertrans_tray.feed.server import FeedError, FeedServer
 from whispertrans_tray.i18n import Phrase, phrase_text, tr
 from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
@@ -131,8 +132,29 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
 
 
 def live_outputs(args: argparse.Namespace, settings: settings_mod.Settings) -> Outputs:
-    """Where a live run's lines go besides the terminal and the output file."""
-    return Outputs()
+    """Where a live run's lines go besides the terminal and the output file: the local feed
+    when it is on (a port in use is told, and the run goes on without it)."""
+    outputs = Outputs()
+    if settings.feed.enabled:
+        server = start_feed(settings, terminal.notice)
+        if server is not None:
+            outputs.add(server)
+    return outputs
+
+
+def start_feed(settings: settings_mod.Settings, tell: Callable[[str], None]) -> FeedServer | None:
+    """The local feed started (its links told), or None (why, told)."""
+    lang = settings.ui_language
+    server = FeedServer(settings.feed, settings.overlay, lang)
+    try:
+        server.start()
+    except FeedError as exc:
+        tell(exc.message(lang))
+        return None
+    tell(tr("feed.serving", lang, url=server.local_url, overlay=server.local_url + "overlay"))
+    if settings.feed.lan:
+        tell(tr("feed.room_serving", lang, url=server.viewer_url()))
+    return server
 
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_view: bool,
