@@ -272,12 +272,13 @@ class _FeedHandler(BaseHTTPRequestHandler):
     def _events(self) -> None:
         feed = self.server_feed
         client = Client(f"{self.client_address[0]}:{self.client_address[1]}", self.connection)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-        self._common_headers()
-        self.end_headers()
+        replay = feed.join(client)  # before the answer: a connected client misses nothing
         try:
-            self.wfile.write(b"retry: 1000\n\n" + b"".join(feed.join(client)))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self._common_headers()
+            self.end_headers()
+            self.wfile.write(b"retry: 1000\n\n" + b"".join(replay))
             self.wfile.flush()
             while not client.dropped:
                 try:
