@@ -85,21 +85,22 @@ def decide(client: str, path: str, host_header: str, origin: str | None,
 
 
 def lan_address() -> str | None:
-    """This computer's address on the local network (IPv4), if it has one: the addresses
-    its host name resolves to, else the one the system would route a LAN packet from (a UDP
-    socket is connected, nothing is sent)."""
+    """This computer's address on the local network (IPv4), if it has one: the one the system
+    would send a LAN packet from (a UDP socket is connected, nothing is sent), else an address
+    its host name resolves to."""
     try:
-        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-        for info in infos:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # no packet leaves: a UDP connect only routes
+            address = str(probe.getsockname()[0])
+        if not ipaddress.ip_address(address).is_loopback:
+            return address
+    except OSError:
+        pass
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
             address = str(info[4][0])
             if not ipaddress.ip_address(address).is_loopback:
                 return address
     except OSError:
         pass
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("192.0.2.1", 9))  # no packet leaves: a UDP connect only routes
-            address = str(probe.getsockname()[0])
-    except OSError:
-        return None
-    return None if ipaddress.ip_address(address).is_loopback else address
+    return None
