@@ -250,6 +250,7 @@ def tray_parts(asr_key: str | None = None) -> Parts:
         history=lambda limits: history.open_session(limits=limits),
         server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
+        feed=start_feed,
     )
 
 
@@ -262,7 +263,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 
     log_file = logs.add_file()
     holder: list[App] = []
-    outputs = live_outputs(args, settings)
+    outputs = Outputs()  # the app adds the feed as its settings say (app.room)
 
     def show() -> None:
         if holder:
