@@ -178,3 +178,7 @@ class RoomHost(Notify, Words, Settled, Protocol):
 
     @property
     def root(self) -> tk.Misc: ...
+
+    def tell_settings_window(self) -> None:
+        """The open settings window shows the viewer link."""
+        ...

@@ -34,12 +34,18 @@ class Room:
         self.feed = self.app.parts.feed(settings, self.app.notify)
         if self.feed is not None:
             self.outputs.add(self.feed)
+        self.app.tell_settings_window()
 
     def stop(self) -> None:
         if self.feed is not None:
             self.outputs.remove(self.feed)
             self.feed.close()
             self.feed = None
+            self.app.tell_settings_window()
+
+    def link(self) -> str:
+        """The viewer link of the running feed ("" while there is none)."""
+        return self.feed.viewer_url() if self.feed is not None else ""
 
     def restart(self) -> None:
         """The feed settings, the subtitles' look (the pages') or the UI language changed."""

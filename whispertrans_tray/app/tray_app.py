@@ -304,3 +304,4 @@ class App:
         """The open settings window shows the translation endpoint in use."""
         if self._settings_window is not None:
             settings_window.tell_child(self._settings_window, self.endpoint_status())
+            settings_window.tell_child_link(self._settings_window, self.room.link())

@@ -5,21 +5,10 @@ only; the app hands it the words in the UI language."""
 from __future__ import annotations
 
 import base64
-import io
 import tkinter as tk
 from dataclasses import dataclass
 
-QR_SCALE = 6
-"""Pixels per QR module: about 200 px for a viewer link, easy for a phone across a desk."""
-
-
-def qr_png(url: str, scale: int = QR_SCALE) -> bytes:
-    """``url`` as a QR code, a PNG (dark on white, with its quiet zone)."""
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=4)
-    return buffer.getvalue()
+from whispertrans_tray.desktop.qr import qr_png
 
 
 @dataclass(frozen=True)
