@@ -10,6 +10,8 @@ the seam (``app.outputs``), the settings, i18n and errors (an import-linter cont
 * :mod:`~whispertrans_tray.feed.access` — who may read what: the token, the Host and Origin
   checks, the viewer link;
 * :mod:`~whispertrans_tray.feed.server` — the HTTP server and the fan-out to the clients;
-* :mod:`~whispertrans_tray.feed.qr` — the viewer link as a QR code;
 * ``web/`` — the pages (package data, no CDN).
+
+The viewer link's QR code is the desktop's (``desktop.qr``: the tray's link window and the
+settings window show it).
 """

@@ -5,9 +5,11 @@ under the viewer link's token (:mod:`~whispertrans_tray.feed.access`).
 
 The live path never waits for a client: :meth:`FeedServer.publish` puts the event in one
 bounded inbox and returns; one broadcaster thread encodes it once, updates the lines on screen
-(:class:`~whispertrans_tray.feed.screen.Screen`) and offers it to every client's bounded
-queue.  A client whose queue is full (a stuck or too slow reader) is dropped with a log line
-and its connection shut; each client is written to by its own thread.
+(:class:`~whispertrans_tray.feed.screen.Screen`) and writes it to every client's non-blocking
+socket; what a socket does not take waits in that client's bounded backlog.  A client whose
+backlog is full (a stuck or too slow reader) is dropped with a log line and its connection
+shut.  One thread writes to all clients (a thread per client, each woken per event, fell
+seconds behind at 200 events a second with 100 readers: benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import logging
 import queue
 import socket
 import threading
+from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
@@ -36,11 +39,20 @@ from whispertrans_tray.settings import FeedSettings, OverlaySettings
 log = logging.getLogger(__name__)
 
 CLIENT_QUEUE = 256
-"""Events waiting for one client; a client this far behind is dropped."""
+"""Events waiting for one client (its socket full); a client this far behind is dropped."""
 INBOX = 10_000
 """Events waiting for the broadcaster (it only encodes and offers: never near this)."""
 KEEPALIVE_S = 15.0
 """A comment line after this long without events: a gone client is noticed, proxies stay."""
+
+
+HEADERS = (
+    ("Cache-Control", "no-store"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),  # the token stays in the room
+    ("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; "
+     "style-src 'unsafe-inline'; img-src 'self' data:"),
+)
 
 
 class FeedError(WhisperTransError):
@@ -54,24 +66,43 @@ def encode(event: LineEvent) -> bytes:
 
 
 class Client:
-    """One ``/events`` reader: its bounded queue and its connection."""
+    """One ``/events`` reader: its non-blocking socket and its bounded backlog (events the
+    socket has not taken yet).  Written to by the broadcaster only."""
 
     def __init__(self, name: str, connection: socket.socket) -> None:
         self.name = name
         self.connection = connection
-        self.queue: queue.Queue[bytes] = queue.Queue(maxsize=CLIENT_QUEUE)
-        self.dropped = False
+        self.backlog: deque[bytes] = deque()
+        self.gone = threading.Event()
+        """Set once dropped or disconnected: its request thread ends."""
 
     def offer(self, data: bytes) -> bool:
-        try:
-            self.queue.put_nowait(data)
-        except queue.Full:
+        """Queue ``data`` and send what the socket takes; False when the backlog is full."""
+        if len(self.backlog) >= CLIENT_QUEUE:
             return False
+        self.backlog.append(data)
+        self.flush()
         return True
 
+    def flush(self) -> None:
+        """Send the backlog as far as the socket takes it (never blocks)."""
+        while self.backlog and not self.gone.is_set():
+            data = self.backlog[0]
+            try:
+                sent = self.connection.send(data)
+            except BlockingIOError:
+                return
+            except OSError:  # the reader went away
+                self.drop()
+                return
+            if sent < len(data):
+                self.backlog[0] = data[sent:]
+                return
+            self.backlog.popleft()
+
     def drop(self) -> None:
-        """Too slow: its writer thread is unblocked (a stuck send fails) and ends."""
-        self.dropped = True
+        """Too slow, or gone: the connection is shut and its request thread ends."""
+        self.gone.set()
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
 
@@ -164,26 +195,43 @@ class FeedServer:
     # -- the fan-out ----------------------------------------------------------------------
     def _broadcast(self) -> None:
         while True:
-            event = self._inbox.get()
-            if event is None:
-                return
-            data = encode(event)
             with self._lock:
-                self._screen.apply(event)
-                slow = [client for client in self._clients if not client.offer(data)]
+                waiting = any(client.backlog for client in self._clients)
+            try:  # a backlog is retried often; otherwise a keepalive now and then
+                event = self._inbox.get(timeout=0.02 if waiting else KEEPALIVE_S)
+            except queue.Empty:
+                event = LineEvent("partial", -1, "")  # no event: flush, or keep alive
+                data = b"" if waiting else b": keepalive\n\n"
+            else:
+                if event is None:
+                    return
+                data = encode(event)
+            with self._lock:
+                if event.id >= 0:
+                    self._screen.apply(event)
+                slow = []
+                for client in self._clients:
+                    if client.gone.is_set():
+                        slow.append(client)
+                    elif data and not client.offer(data):
+                        self.dropped += 1
+                        log.warning("%s", tr("feed.client_dropped", self.ui_language,
+                                             client=client.name))
+                        slow.append(client)
+                    elif not data:
+                        client.flush()
                 for client in slow:
                     self._clients.remove(client)
-            for client in slow:
-                self.dropped += 1
-                log.warning("%s", tr("feed.client_dropped", self.ui_language,
-                                     client=client.name))
-                client.drop()
+                    client.drop()
 
-    def join(self, client: Client) -> list[bytes]:
-        """Register ``client``; the events that show the lines now on screen."""
+    def join(self, client: Client, head: bytes) -> None:
+        """Register ``client``: the answer's ``head`` and the lines now on screen go first."""
+        client.connection.setblocking(False)
         with self._lock:
+            client.backlog.append(head + b"retry: 1000\n\n" + b"".join(
+                encode(event) for event in self._screen.replay()))
+            client.flush()
             self._clients.append(client)
-            return [encode(event) for event in self._screen.replay()]
 
     def leave(self, client: Client) -> None:
         with self._lock:
@@ -262,35 +310,19 @@ class _FeedHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _common_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")  # the token stays in the room
-        self.send_header("Content-Security-Policy",
-                         "default-src 'self'; script-src 'unsafe-inline'; "
-                         "style-src 'unsafe-inline'; img-src 'self' data:")
+        for name, value in HEADERS:
+            self.send_header(name, value)
 
     def _events(self) -> None:
+        """Hand the connection to the broadcaster (the answer's head, then the lines on
+        screen, then every event, in that order) and wait until the client is gone (dropped,
+        or closed: the broadcaster's next write notices)."""
         feed = self.server_feed
         client = Client(f"{self.client_address[0]}:{self.client_address[1]}", self.connection)
-        replay = feed.join(client)  # before the answer: a connected client misses nothing
-        try:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-            self._common_headers()
-            self.end_headers()
-            self.wfile.write(b"retry: 1000\n\n" + b"".join(replay))
-            self.wfile.flush()
-            while not client.dropped:
-                try:
-                    data = client.queue.get(timeout=KEEPALIVE_S)
-                except queue.Empty:
-                    data = b": keepalive\n\n"
-                if client.dropped:
-                    break
-                self.wfile.write(data)
-                self.wfile.flush()
-        except OSError as exc:  # the client went away, or was dropped
-            log.debug("Feed client %s gone: %r", client.name, exc)
-        finally:
-            feed.leave(client)
+        head = [f"{self.protocol_version} 200 OK", f"Server: {self.version_string()}",
+                "Content-Type: text/event-stream; charset=utf-8",
+                *(f"{name}: {value}" for name, value in HEADERS)]
+        feed.join(client, ("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+        client.gone.wait()
+        feed.leave(client)
         self.close_connection = True
