@@ -27,6 +27,8 @@ from whispertrans_tray.app import asr_check, export, history, live, server_check
 from whispertrans_tray.app.asr_fallback import FallbackTranscriber, load_transcriber
 from whispertrans_tray.app.live import file_batch_size, recognizer_config
 from whispertrans_tray.app.model_downloads import ModelDownloads
+from whispertrans_tray.app.outputs import Outputs
+from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
@@ -128,10 +130,16 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
     return translation_service(settings.translation, key, on_update, settings.ui_language)
 
 
+def live_outputs(args: argparse.Namespace, settings: settings_mod.Settings) -> Outputs:
+    """Where a live run's lines go besides the terminal and the output file."""
+    return Outputs()
+
+
 def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_view: bool,
-             source: Path | None = None) -> tuple[Session, live.Recognizer]:
+             source: Path | None = None, outputs: Outputs | None = None) \
+        -> tuple[Session, live.Recognizer]:
     """The terminal session and a recognizer on the loaded model (``source``: the input file,
-    which the output must not be)."""
+    which the output must not be; ``outputs``: a live run's, each line published to them)."""
     lang = settings.ui_language
     if args.output is not None:  # before the model loads, not after the work
         export.check_writable(args.output, source)
@@ -147,8 +155,9 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_vie
                                        settings.asr, model, file_batch_size(model.info.device)))
     subtitles = SubtitleModel()
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
+    publisher = None if outputs is None else Publisher(outputs, lambda: settings.translation)
     session = Session(view, lambda: subtitles.lines, args.output,
-                      runner.open_history(lang, settings.history))
+                      runner.open_history(lang, settings.history), publisher)
     session.service = terminal_translation(settings, credentials.resolve(args.api_key),
                                            session.on_translation)
     return session, recognizer
@@ -159,12 +168,18 @@ def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: P
     """File mode (``realtime`` False) or a 1× replay of a file; Ctrl+C or SIGTERM ends it early
     with the pending sentence finished and the output written."""
     audio = live.open_audio(path)  # a clear error now, before the model loads
-    session, recognizer = _session(args, settings, live_view=realtime, source=path)
-    progress = None if realtime else terminal.Progress(audio.duration or 0.0,
-                                                       settings.ui_language)
-    # a transcription stopped by a signal is not done: its exit code says so
-    return runner.run_file(session, recognizer, path, realtime, progress, args.output,
-                           settings.ui_language, complete=args.command != "transcribe")
+    outputs = live_outputs(args, settings) if realtime else None
+    try:
+        session, recognizer = _session(args, settings, live_view=realtime, source=path,
+                                       outputs=outputs)
+        progress = None if realtime else terminal.Progress(audio.duration or 0.0,
+                                                           settings.ui_language)
+        # a transcription stopped by a signal is not done: its exit code says so
+        return runner.run_file(session, recognizer, path, realtime, progress, args.output,
+                               settings.ui_language, complete=args.command != "transcribe")
+    finally:
+        if outputs is not None:
+            outputs.close()
 
 
 def cmd_transcribe(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -179,10 +194,14 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
         settings = runner.apply_source(settings, args.source)
     source, device = settings.audio.source, settings.audio.device
     check_source(source, device)  # a clear error now, before the model loads
-    session, recognizer = _session(args, settings, live_view=True)
-    capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
-    return runner.listen(session, recognizer, capture, args.duration, args.output,
-                         settings.ui_language)
+    outputs = live_outputs(args, settings)
+    try:
+        session, recognizer = _session(args, settings, live_view=True, outputs=outputs)
+        capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
+        return runner.listen(session, recognizer, capture, args.duration, args.output,
+                             settings.ui_language)
+    finally:
+        outputs.close()
 
 
 def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -221,6 +240,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 
     log_file = logs.add_file()
     holder: list[App] = []
+    outputs = live_outputs(args, settings)
 
     def show() -> None:
         if holder:
@@ -235,7 +255,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         platform_ui.enable_dpi_awareness()
         try:
             app = App(settings, args.settings, credentials.resolve(args.api_key),
-                      tray_parts(args.asr_api_key))
+                      tray_parts(args.asr_api_key), outputs)
         except tk.TclError as exc:  # no screen (a server, an SSH session)
             log.info("Tk cannot open a window: %r", exc)
             display = os.environ.get("DISPLAY", "")
@@ -248,6 +268,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         log.info("WhisperTrans Tray %s started; log file %s", __version__, log_file)
         code = app.run(start_recording=not args.idle)
     finally:
+        outputs.close()
         instance.release()
     runner.end_past(app.recording.unfinished, code)  # a decode the quit gave up on
     return code

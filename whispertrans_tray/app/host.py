@@ -16,6 +16,7 @@ from typing import Protocol
 
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.parts import Parts
+from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.translation_service import TranslationService
 from whispertrans_tray.core.outage import Outage
 from whispertrans_tray.core.subtitles import SubtitleModel
@@ -149,6 +150,11 @@ class TranslationHost(Post, Notify, Fail, Words, Settled, Shown, Protocol):
 
     @property
     def subtitles(self) -> SubtitleModel: ...
+
+    @property
+    def publisher(self) -> Publisher:
+        """Where the translation updates go besides the subtitles (the run's outputs)."""
+        ...
 
     @property
     def root(self) -> tk.Misc: ...

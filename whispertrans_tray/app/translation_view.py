@@ -36,6 +36,7 @@ class TranslationView:
         def on_update(update: TranslationUpdate) -> None:
             if update.done:
                 app.history.translation(update.index, update.text, update.error, update.late)
+            app.publisher.translation(update)
             app.post(lambda: self._show(update), droppable=not update.done)
 
         def on_status(brief: str, message: str) -> None:  # the endpoint in use changed

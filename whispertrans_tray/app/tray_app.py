@@ -28,7 +28,9 @@ from pathlib import Path
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import history, welcome
 from whispertrans_tray.app.commands import Commands
+from whispertrans_tray.app.outputs import Outputs
 from whispertrans_tray.app.parts import Parts
+from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.recording import Recording
 from whispertrans_tray.app.translation_service import TranslationService
 from whispertrans_tray.app.translation_view import TranslationView
@@ -60,11 +62,15 @@ length of a session (benchmarks/RESULTS.md, "Memory over a live session")."""
 
 
 class App:
-    """Owns the components and the state; all state changes happen on Tk's thread."""
+    """Owns the components and the state; all state changes happen on Tk's thread.
+    ``outputs``: where every line goes besides the overlay (the local feed, …), published
+    from the thread that made it (:attr:`publisher`)."""
 
     def __init__(self, settings: Settings, settings_path: Path | None, api_key: str | None,
-                 parts: Parts) -> None:
+                 parts: Parts, outputs: Outputs | None = None) -> None:
         self.settings = settings
+        self.publisher = Publisher(outputs if outputs is not None else Outputs(),
+                                   lambda: self.settings.translation)
         self.settings_path = settings_path
         self.api_key = api_key
         self.parts = parts
@@ -161,7 +167,8 @@ class App:
 
     # -- events (any thread) --------------------------------------------------------------
     def emit(self, event: Partial | Sentence) -> None:
-        """A recognizer event: history, translation, and the overlay."""
+        """A recognizer event: history, translation, the outputs and the overlay."""
+        self.publisher.event(event)
         if isinstance(event, Sentence):
             self.history.sentence(event)
             if self.service is not None:
