@@ -4,8 +4,9 @@ OBS runs under its own Xvfb (Mesa's llvmpipe gives it OpenGL 4.5 there) with a t
 its ``~/.config/obs-studio`` is written here with a profile, a scene collection holding a text
 source (``text_ft2_source_v2``, Noto Sans CJK TC) named :data:`TEXT_SOURCE` and a colour source
 (not text) named :data:`COLOR_SOURCE`, and the WebSocket server's settings (``global.ini``,
-section ``OBSWebSocket``: enabled, port, password).  ``obs`` is started with
-``--disable-shutdown-check`` (no crash dialog after a kill) and ``--minimize-to-tray``.
+section ``OBSWebSocket``: enabled, port, password).  ``obs`` is started with ``--multi``
+(beside another test OBS), ``--disable-shutdown-check`` (no crash dialog after a kill) and
+``--minimize-to-tray``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def free_port() -> int:
 
 def _scene_collection() -> dict[str, Any]:
     item = {"name": TEXT_SOURCE, "id": 1, "visible": True, "locked": False,
-            "pos": {"x": 20.0, "y": 220.0}, "scale": {"x": 1.0, "y": 1.0}, "rot": 0.0,
+            "pos": {"x": 20.0, "y": 150.0}, "scale": {"x": 1.0, "y": 1.0}, "rot": 0.0,
             "align": 5, "bounds_type": 0, "bounds_align": 0, "bounds": {"x": 0.0, "y": 0.0}}
     backdrop = {**item, "name": COLOR_SOURCE, "id": 2, "pos": {"x": 0.0, "y": 0.0}}
     return {
@@ -97,7 +98,8 @@ class ObsStudio:
             # OBS finds its data relative to its working folder's parent on some builds:
             # started from /usr/bin as its packaging does.
             self._proc = subprocess.Popen(
-                ["obs", "--disable-shutdown-check", "--minimize-to-tray", "--disable-updater"],
+                ["obs", "--multi", "--disable-shutdown-check", "--minimize-to-tray",
+                 "--disable-updater"],
                 cwd="/usr/bin", env=env, stdout=log, stderr=subprocess.STDOUT,
                 preexec_fn=_die_with_parent)
         end = time.monotonic() + timeout

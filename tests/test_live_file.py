@@ -100,7 +100,7 @@ def test_readers_never_see_a_torn_file_while_it_changes_fast(tmp_path: Path) -> 
     written: set[str] = {""}
     texts = []
     for n in range(400):
-        body = ("第%d句：" % n) + ("字幕" * (n % 37)) + " sentence %d " % n + "x" * (n % 300)
+        body = f"第{n}句：" + "字幕" * (n % 37) + f" sentence {n} " + "x" * (n % 300)
         texts.append(body)
     sink.publish(LineEvent("sentence", 0, "start"))
     wait_for(path.exists, "the file")

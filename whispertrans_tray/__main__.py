@@ -26,7 +26,9 @@ from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import asr_check, export, history, live, server_check
 from whispertrans_tray.app.asr_fallback import FallbackTranscriber, load_transcriber
 from whispertrans_tray.app.live import file_batch_size, recognizer_config
+from whispertrans_tray.app.live_file import LiveFile
 from whispertrans_tray.app.model_downloads import ModelDownloads
+from whispertrans_tray.app.obs_output import ObsOutput
 from whispertrans_tray.app.outputs import Outputs
 from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.session import Session
@@ -47,6 +49,7 @@ from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_fo
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.i18n import Phrase, phrase_text, tr
+from whispertrans_tray.providers import obs_websocket
 from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
@@ -130,9 +133,40 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
     return translation_service(settings.translation, key, on_update, settings.ui_language)
 
 
-def live_outputs(args: argparse.Namespace, settings: settings_mod.Settings) -> Outputs:
-    """Where a live run's lines go besides the terminal and the output file."""
-    return Outputs()
+def live_outputs(args: argparse.Namespace, settings: settings_mod.Settings,
+                 tell: Callable[[str], None] = terminal.notice) -> Outputs:
+    """Where a live run's lines go besides the terminal and the output file (``tell``: how a
+    problem of one of them reaches the user)."""
+    outputs = Outputs()
+    add_obs_outputs(outputs, settings, tell, getattr(args, "obs_password", None))  # obs
+    return outputs
+
+
+def add_obs_outputs(outputs: Outputs, settings: settings_mod.Settings,
+                    tell: Callable[[str], None], obs_password: str | None = None) -> None:
+    """obs: OBS's text source (``obs.enabled``) and the live text file (``output.live_file``).
+    A live file that is not the app's, or a bad OBS address, is told and left out; OBS not
+    running, a wrong password, a missing source are told and retried while the run goes on."""
+    lang = settings.ui_language
+
+    def live_file() -> LiveFile:
+        return LiveFile.open(Path(settings.output.live_file), settings.output.live_lines,
+                             tell, lang)
+
+    def obs() -> ObsOutput:
+        url = obs_websocket.check_url(settings.obs.url)
+        password = credentials.resolve_obs(obs_password)
+        return ObsOutput.start_new(settings.obs, lambda: obs_websocket.ObsConnection(
+            url, password), tell, lang, "translation" if settings.translation.enabled
+            else "sentence")
+
+    for wanted, build in ((bool(settings.output.live_file), live_file),
+                          (settings.obs.enabled, obs)):
+        try:
+            if wanted:
+                outputs.add(build())
+        except WhisperTransError as exc:
+            tell(exc.message(lang))
 
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_view: bool,
@@ -240,7 +274,14 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 
     log_file = logs.add_file()
     holder: list[App] = []
-    outputs = live_outputs(args, settings)
+
+    def tell(message: str) -> None:  # obs: an output's problem, as a notification
+        if holder:
+            holder[0].post(lambda: holder[0].notify(message))
+        else:
+            print(message, file=sys.stderr)
+
+    outputs = live_outputs(args, settings, tell)
 
     def show() -> None:
         if holder:

@@ -93,7 +93,10 @@ class BoardWorker:
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
 
     def start(self) -> None:
+        """Start the worker; its first round runs at once (a sink that connects somewhere
+        connects now, and tells a problem before the first line)."""
         self._thread.start()
+        self._wake.set()
 
     def publish(self, event: LineEvent) -> None:
         with self._lock:

@@ -87,6 +87,15 @@ class ObsOutput(BoardWorker):
         self.captions_sent: list[str] = []
         """Captions OBS accepted this session (the last :data:`CAPTIONS_KEPT`)."""
 
+    @classmethod
+    def start_new(cls, settings: ObsSettings, connect: Callable[[], ObsLink],
+                  notice: Callable[[str], None], ui_language: str,
+                  captions_from: str = "sentence", max_backoff: float = 15.0) -> ObsOutput:
+        """A started sink (it connects on its own thread)."""
+        sink = cls(settings, connect, notice, ui_language, captions_from, max_backoff)
+        sink.start()
+        return sink
+
     @property
     def connected(self) -> bool:
         return self._link is not None

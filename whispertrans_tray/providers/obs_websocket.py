@@ -87,7 +87,7 @@ class ObsConnection:
         try:
             ws = connect(self.url, subprotocols=[Subprotocol("obswebsocket.json")],
                          open_timeout=self._timeout, close_timeout=1, proxy=None,
-                         max_size=2**22)
+                         max_size=2**22, legacy=True)
         except InvalidHandshake as exc:  # an HTTP server, another WebSocket service
             log.info("Not obs-websocket at %s: %r", self.url, exc)
             raise ObsProtocolError(url=self.url, detail=Phrase.of("cause.obs_no_hello")) \
