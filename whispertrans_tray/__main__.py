@@ -23,12 +23,11 @@ from typing import TYPE_CHECKING
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import asr_check, export, history, live, server_check
+from whispertrans_tray.app import asr_check, export, history, live, obs_output, server_check
 from whispertrans_tray.app.asr_fallback import FallbackTranscriber, load_transcriber
 from whispertrans_tray.app.live import file_batch_size, recognizer_config
 from whispertrans_tray.app.live_file import LiveFile
 from whispertrans_tray.app.model_downloads import ModelDownloads
-from whispertrans_tray.app.obs_output import ObsOutput
 from whispertrans_tray.app.outputs import Outputs
 from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.session import Session
@@ -153,10 +152,10 @@ def add_obs_outputs(outputs: Outputs, settings: settings_mod.Settings,
         return LiveFile.open(Path(settings.output.live_file), settings.output.live_lines,
                              tell, lang)
 
-    def obs() -> ObsOutput:
+    def obs() -> obs_output.ObsOutput:
         url = obs_websocket.check_url(settings.obs.url)
         password = credentials.resolve_obs(obs_password)
-        return ObsOutput.start_new(settings.obs, lambda: obs_websocket.ObsConnection(
+        return obs_output.ObsOutput.start_new(settings.obs, lambda: obs_websocket.ObsConnection(
             url, password), tell, lang, "translation" if settings.translation.enabled
             else "sentence")
 
@@ -364,7 +363,14 @@ def settings_services(path: Path | None) -> FormServices:
                         test_asr=test_asr, check_asr_url=asr_base_url,
                         stored_asr_key=lambda: credentials.stored(credentials.ASR_ENTRY),
                         store_asr_key=lambda key: credentials.store(key,
-                                                                    credentials.ASR_ENTRY))
+                                                                    credentials.ASR_ENTRY),
+                        test_obs=lambda obs, password, lang: obs_output.check(
+                            lambda: obs_websocket.ObsConnection(obs.url, password),
+                            obs.source, lang),
+                        check_obs_url=obs_websocket.check_url,
+                        stored_obs_password=lambda: credentials.stored(credentials.OBS_ENTRY),
+                        store_obs_password=lambda password: credentials.store(
+                            password, credentials.OBS_ENTRY))
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

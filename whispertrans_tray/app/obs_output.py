@@ -223,3 +223,18 @@ class ObsOutput(BoardWorker):
             except Exception:
                 log.info("Could not empty OBS's text source on the way out", exc_info=True)
         self._drop(link)
+
+
+def check(connect: Callable[[], ObsLink], source: str, ui_language: str) \
+        -> dict[str, object]:
+    """"Test OBS" (the settings window): connect, find the text source; ``ok`` and the
+    ``message`` (in the UI language) as a JSON-able dict."""
+    try:
+        link = connect()
+        try:
+            link.text_source(source)
+        finally:
+            link.close()
+    except ObsError as exc:
+        return {"ok": False, "message": exc.message(ui_language)}
+    return {"ok": True, "message": tr("obs.connected", ui_language, source=source)}
