@@ -15,7 +15,8 @@ APT_APP=(python3 python3-venv python3-dev python3-tk gcc pkg-config
          gir1.2-ayatanaappindicator3-0.1)
 APT_DEV=(xvfb xdotool imagemagick xcompmgr dbus dbus-x11 trayer dunst sox git metacity tesseract-ocr
          desktop-file-utils
-         obs-studio openssl)  # a real OBS Studio 29 (obs-websocket 5) for tests/test_obs*.py
+         obs-studio openssl nginx-light libnginx-mod-rtmp)  # a real OBS 29 and an RTMP server
+         # for tests/test_obs*.py (its stream, with the closed captions, recorded by nginx)
 
 apt_install() {
     local missing=()

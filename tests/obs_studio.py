@@ -60,7 +60,8 @@ def _scene_collection() -> dict[str, Any]:
 class ObsStudio:
     """OBS Studio on its own X screen, its WebSocket server on ``port`` with ``password``."""
 
-    def __init__(self, home: Path, password: str = "", port: int | None = None) -> None:
+    def __init__(self, home: Path, password: str = "", port: int | None = None,
+                 stream_to: str = "") -> None:
         if shutil.which("obs") is None:
             raise RuntimeError("obs-studio is not installed (scripts/setup.sh --dev)")
         self.home = home
@@ -68,6 +69,8 @@ class ObsStudio:
         self.port = port or free_port()
         self.url = f"ws://127.0.0.1:{self.port}"
         self.log = home / "obs.log"
+        self.stream_to = stream_to
+        """An RTMP URL (``rtmp://127.0.0.1:PORT/live``) the stream goes to, key ``test``."""
         self._xvfb, self.display = start_xvfb((1280, 800))
         self._proc: subprocess.Popen[bytes] | None = None
         self._configure()
@@ -83,9 +86,16 @@ class ObsStudio:
             "SceneCollectionFile=Test\n\n"
             f"[OBSWebSocket]\nFirstLoad=false\nServerEnabled=true\nServerPort={self.port}\n"
             f"AlertsEnabled=false\nAuthRequired={auth}\nServerPassword={self.password}\n")
-        (config / "basic" / "profiles" / "Test" / "basic.ini").write_text(
+        profile = config / "basic" / "profiles" / "Test"
+        profile.joinpath("basic.ini").write_text(
             "[General]\nName=Test\n\n[Video]\nBaseCX=640\nBaseCY=360\nOutputCX=640\n"
-            "OutputCY=360\nFPSType=0\nFPSCommon=10\n")
+            "OutputCY=360\nFPSType=0\nFPSCommon=10\n\n[Output]\nMode=Simple\n\n"
+            "[SimpleOutput]\nVBitrate=200\nABitrate=64\nStreamEncoder=x264\n"
+            "Preset=ultrafast\n")
+        if self.stream_to:
+            profile.joinpath("service.json").write_text(json.dumps(
+                {"type": "rtmp_custom", "settings": {"server": self.stream_to, "key": "test",
+                                                     "use_auth": False}}))
         (config / "basic" / "scenes" / "Test.json").write_text(
             json.dumps(_scene_collection()), encoding="utf-8")
 
@@ -135,3 +145,69 @@ class ObsStudio:
         subprocess.run(["import", "-display", self.display, "-window", "root", str(path)],
                        check=True, timeout=60)
         return path
+
+
+class RtmpServer:
+    """nginx with its RTMP module on 127.0.0.1, recording each stream (``live/test``) to
+    ``folder/test.flv``: where the test OBS streams to."""
+
+    def __init__(self, folder: Path) -> None:
+        module = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
+        if shutil.which("nginx") is None or not module.exists():
+            raise RuntimeError("nginx-light and libnginx-mod-rtmp are not installed "
+                               "(scripts/setup.sh --dev)")
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        self.url = f"rtmp://127.0.0.1:{port}/live"
+        self.recording = folder / "test.flv"
+        config = folder / "nginx.conf"
+        config.write_text(
+            f"load_module {module};\ndaemon off;\nmaster_process off;\n"
+            f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log info;\n"
+            "events { worker_connections 64; }\n"
+            f"rtmp {{ server {{ listen 127.0.0.1:{port}; application live {{ live on; "
+            f"record all; record_path {folder}; record_unique off; }} }} }}\n")
+        self._proc = subprocess.Popen(["nginx", "-c", str(config), "-p", f"{folder}/"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      preexec_fn=_die_with_parent)
+        end = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                if self._proc.poll() is not None or time.monotonic() > end:
+                    raise RuntimeError(f"nginx did not start: {folder / 'error.log'}") from None
+                time.sleep(0.1)
+
+    def close(self) -> None:
+        self._proc.terminate()
+        self._proc.wait(30)
+
+
+def stream_captions(flv: Path) -> list[str]:
+    """The CEA-608 captions in an FLV's H.264 stream: each caption SEI (ATSC A/53 ``GA94``
+    user data) decoded to its printable characters, control codes as line breaks."""
+    import av
+
+    captions = []
+    with av.open(str(flv)) as container:
+        for packet in container.demux(video=0):
+            raw = bytes(packet).replace(b"\x00\x00\x03", b"\x00\x00")  # emulation bytes
+            at = raw.find(b"GA94")
+            while at >= 0:
+                count = raw[at + 5] & 0x1F
+                data = raw[at + 7: at + 7 + 3 * count]
+                chars: list[str] = []
+                for i in range(0, len(data) - 2, 3):
+                    head, first, second = data[i], data[i + 1] & 0x7F, data[i + 2] & 0x7F
+                    if not head & 4 or head & 3:  # not a valid field-1 (608) pair
+                        continue
+                    if 0x10 <= first <= 0x1F:  # a control code (positions, roll-up…)
+                        chars.append("\n")
+                        continue
+                    chars += [chr(b) for b in (first, second) if b >= 0x20]
+                captions.append(" ".join("".join(chars).split()))
+                at = raw.find(b"GA94", at + 4)
+    return captions

@@ -16,7 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.obs_studio import COLOR_SOURCE, TEXT_SOURCE, ObsStudio
+from tests.obs_studio import (
+    COLOR_SOURCE,
+    TEXT_SOURCE,
+    ObsStudio,
+    RtmpServer,
+    stream_captions,
+)
 from whispertrans_tray.app.obs_output import ObsOutput, latin
 from whispertrans_tray.app.outputs import LineEvent, Outputs
 from whispertrans_tray.errors import ObsAuthError, ObsSourceError, ObsUnreachableError
@@ -180,15 +186,48 @@ def test_obs_not_running_then_started_then_restarted_mid_session(tmp_path: Path)
         studio.close()
 
 
-def test_captions_only_for_latin_lines_and_only_while_streaming(obs: ObsStudio) -> None:
+def test_latin_lines_become_stream_captions_only_while_obs_streams(tmp_path: Path) -> None:
+    """OBS streams to a real RTMP server (nginx) that records the stream; the sink captions
+    the translations written in Latin letters (not the Chinese one, not before the stream
+    starts), and the CEA-608 captions are read back out of the recorded H.264 stream."""
     assert latin("Ask not what your country can do for you.")
     assert latin("¿Qué tal, señor?") and not latin("不要問") and not latin("123 …")
-    told = Told()
-    output = sink(obs.url, PASSWORD, told)
-    output.publish(LineEvent("sentence", 0, "Not streaming: no caption."))
-    wait_for(lambda: output.delivered == "Not streaming: no caption.", "the line")
-    output.close()
-    assert output.captions_sent == [] and told.messages == []
+    rtmp = RtmpServer(tmp_path / "rtmp")
+    studio = ObsStudio(tmp_path / "home", PASSWORD, stream_to=rtmp.url)
+    try:
+        studio.start()
+        told = Told()
+        output = ObsOutput.start_new(
+            ObsSettings(enabled=True, url=studio.url, source=TEXT_SOURCE),
+            lambda: ObsConnection(studio.url, PASSWORD, timeout=10), told, "en",
+            captions_from="translation")
+        output.publish(LineEvent("sentence", 0, "在串流開始之前。", "zh"))
+        output.publish(LineEvent("translation", 0, "Before the stream started.", "en"))
+        wait_for(lambda: "Before the stream started." in output.delivered, "the first line")
+        control = ObsConnection(studio.url, PASSWORD, timeout=10)
+        control.request("StartStream")
+        wait_for(control.stream_status, "OBS streaming to the RTMP server")
+        lines = [("不要問國家能為你做什麼。", "Ask not what your country can do for you."),
+                 ("Ask what you can do for your country.", "問你能為國家做什麼。"),
+                 ("謝謝大家。", "Thank you all.")]
+        for n, (source, translation) in enumerate(lines, start=1):
+            output.publish(LineEvent("sentence", n, source))
+            output.publish(LineEvent("translation", n, translation, done=False))  # streaming
+            output.publish(LineEvent("translation", n, translation))
+            time.sleep(2)  # a caption holds the screen for a while
+        want = ["Ask not what your country can do for you.", "Thank you all."]
+        wait_for(lambda: output.captions_sent == want, "the captions sent")
+        time.sleep(2)  # frames carrying the last caption reach the server
+        control.request("StopStream")
+        wait_for(lambda: not control.stream_status(), "the stream stopped")
+        control.close()
+        output.close()
+        assert told.messages == []
+    finally:
+        studio.close()
+        rtmp.close()
+    captions = stream_captions(rtmp.recording)
+    assert captions == want, captions
 
 
 def test_listen_replay_writes_the_committed_sentences_into_obs_and_the_live_file(
