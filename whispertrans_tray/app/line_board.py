@@ -39,10 +39,10 @@ class LineBoard:
         self.show_partial = show_partial
         self._sentences: OrderedDict[int, _Sentence] = OrderedDict()
         self._partial: tuple[int, str] | None = None
+        self._text = ""
 
     def apply(self, event: LineEvent) -> bool:
         """Take ``event``; whether the text changed."""
-        before = self.text()
         if event.type == "partial":
             self._partial = (event.id, event.text.strip()) if self.show_partial else None
         elif event.type == "sentence":
@@ -54,10 +54,16 @@ class LineBoard:
                 self._partial = None
         elif event.type == "translation" and event.id in self._sentences:
             self._sentences[event.id].translation = event.text.strip()
-        return self.text() != before
+        else:
+            return False
+        before, self._text = self._text, self._render()
+        return self._text != before
 
     def text(self) -> str:
         """The board as lines of text (source, translation, …, then the partial)."""
+        return self._text
+
+    def _render(self) -> str:
         rows: list[str] = []
         shown = list(self._sentences.values())
         if self._partial is not None and self._partial[1]:
