@@ -131,3 +131,11 @@ def test_remote_asr(model_cache: Path) -> None:
               model_cache=model_cache)
     assert "| remote: faster-whisper-server on 127.0.0.1 |" in out
     assert "| 10 s |" in out and "| 1 | 1 |" in out
+
+
+def test_obs_outputs(model_cache: Path) -> None:
+    out = run("bench_obs_outputs", "--sentences", "20", "--rounds", "1", "--delivered", "3",
+              "--every", "0.05", model_cache=model_cache)
+    assert "| back to back | OBS + live file | 180 |" in out
+    assert "| 100 per second | none | 180 |" in out
+    assert "| OBS text source set | 3 |" in out and "| live file replaced | 3 |" in out

@@ -26,6 +26,7 @@ import logging
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,6 +37,9 @@ from whispertrans_tray.errors import LiveFileError
 log = logging.getLogger(__name__)
 
 REGISTRY = "live_files.json"
+REPLACE_TRIES = 20
+"""Tries of ``os.replace`` 10 ms apart: on Windows a file another program (OBS) is reading
+cannot be replaced for that moment."""
 
 
 def registry_path() -> Path:
@@ -56,7 +60,14 @@ def _atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide it from another reader (OBS)
-        os.replace(tmp, path)
+        for attempt in range(REPLACE_TRIES):
+            try:
+                os.replace(tmp, path)
+                break
+            except PermissionError:  # Windows: a reader has the file open right now
+                if attempt == REPLACE_TRIES - 1:
+                    raise
+                time.sleep(0.01)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
