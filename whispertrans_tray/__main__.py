@@ -47,6 +47,7 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
+from whispertrans_tray.feed.server import FeedError, FeedServer
 from whispertrans_tray.i18n import Phrase, phrase_text, tr
 from whispertrans_tray.providers import obs_websocket
 from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
@@ -132,13 +133,32 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
     return translation_service(settings.translation, key, on_update, settings.ui_language)
 
 
-def live_outputs(args: argparse.Namespace, settings: settings_mod.Settings,
-                 tell: Callable[[str], None] = terminal.notice) -> Outputs:
-    """Where a live run's lines go besides the terminal and the output file (``tell``: how a
-    problem of one of them reaches the user)."""
+def live_outputs(args: argparse.Namespace, settings: settings_mod.Settings) -> Outputs:
+    """Where a live run's lines go besides the terminal and the output file: the local feed
+    when it is on (a port in use is told, and the run goes on without it); OBS and the live
+    text file when they are on."""
     outputs = Outputs()
-    add_obs_outputs(outputs, settings, tell, getattr(args, "obs_password", None))  # obs
+    if settings.feed.enabled:
+        server = start_feed(settings, terminal.notice)
+        if server is not None:
+            outputs.add(server)
+    add_obs_outputs(outputs, settings, terminal.notice, getattr(args, "obs_password", None))
     return outputs
+
+
+def start_feed(settings: settings_mod.Settings, tell: Callable[[str], None]) -> FeedServer | None:
+    """The local feed started (its links told), or None (why, told)."""
+    lang = settings.ui_language
+    server = FeedServer(settings.feed, settings.overlay, lang)
+    try:
+        server.start()
+    except FeedError as exc:
+        tell(exc.message(lang))
+        return None
+    tell(tr("feed.serving", lang, url=server.local_url, overlay=server.local_url + "overlay"))
+    if settings.feed.lan:
+        tell(tr("feed.room_serving", lang, url=server.viewer_url()))
+    return server
 
 
 def add_obs_outputs(outputs: Outputs, settings: settings_mod.Settings,
@@ -261,6 +281,7 @@ def tray_parts(asr_key: str | None = None) -> Parts:
         history=lambda limits: history.open_session(limits=limits),
         server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
+        feed=start_feed,
     )
 
 
@@ -273,6 +294,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 
     log_file = logs.add_file()
     holder: list[App] = []
+    outputs = Outputs()  # the app adds the feed as its settings say (app.room)
 
     def tell(message: str) -> None:  # obs: an output's problem, as a notification
         if holder:
@@ -280,7 +302,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         else:
             print(message, file=sys.stderr)
 
-    outputs = live_outputs(args, settings, tell)
+    add_obs_outputs(outputs, settings, tell, args.obs_password)  # obs
 
     def show() -> None:
         if holder:

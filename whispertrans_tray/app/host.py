@@ -83,8 +83,17 @@ class Shown(Protocol):
     def tray(self) -> Tray | None: ...
 
 
+class Linkable(Protocol):
+    def show_link(self) -> None:
+        """The viewer link window (Tk's thread)."""
+        ...
+
+
 class CommandsHost(Post, Notify, Fail, Words, Settled, Shown, Protocol):
     """What the menu and hotkey commands use."""
+
+    @property
+    def room(self) -> Linkable: ...
 
     @property
     def history(self) -> SessionWriter: ...
@@ -161,4 +170,15 @@ class TranslationHost(Post, Notify, Fail, Words, Settled, Shown, Protocol):
 
     def tell_settings_window(self) -> None:
         """The open settings window shows the translation endpoint in use."""
+        ...
+
+
+class RoomHost(Notify, Words, Settled, Protocol):
+    """What the feed and its viewer link use."""
+
+    @property
+    def root(self) -> tk.Misc: ...
+
+    def tell_settings_window(self) -> None:
+        """The open settings window shows the viewer link."""
         ...

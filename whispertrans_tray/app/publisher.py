@@ -53,11 +53,13 @@ class Publisher:
     def _sentence(self, sentence: Sentence) -> None:
         with self._lock:
             self._next = max(self._next, sentence.index + 1)
-            self._spans[sentence.index] = (sentence.language, sentence.start, sentence.end)
+            self._spans[sentence.index] = (sentence.language, round(sentence.start, 3),
+                                           round(sentence.end, 3))
             while len(self._spans) > SPANS_KEPT:
                 self._spans.popitem(last=False)
         self.outputs.publish(LineEvent("sentence", sentence.index, sentence.text,
-                                       sentence.language, sentence.start, sentence.end))
+                                       sentence.language, round(sentence.start, 3),
+                                       round(sentence.end, 3)))
 
     def translation(self, update: TranslationUpdate) -> None:
         """A translation update (on a translation worker)."""

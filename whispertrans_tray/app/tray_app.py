@@ -32,6 +32,7 @@ from whispertrans_tray.app.outputs import Outputs
 from whispertrans_tray.app.parts import Parts
 from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.recording import Recording
+from whispertrans_tray.app.room import Room
 from whispertrans_tray.app.translation_service import TranslationService
 from whispertrans_tray.app.translation_view import TranslationView
 from whispertrans_tray.causes import os_error
@@ -69,8 +70,8 @@ class App:
     def __init__(self, settings: Settings, settings_path: Path | None, api_key: str | None,
                  parts: Parts, outputs: Outputs | None = None) -> None:
         self.settings = settings
-        self.publisher = Publisher(outputs if outputs is not None else Outputs(),
-                                   lambda: self.settings.translation)
+        outputs = outputs if outputs is not None else Outputs()
+        self.publisher = Publisher(outputs, lambda: self.settings.translation)
         self.settings_path = settings_path
         self.api_key = api_key
         self.parts = parts
@@ -88,6 +89,8 @@ class App:
         self.outage = Outage()
         """Whether translation is down (the status line, tooltip and notices follow it)."""
         self.translation = TranslationView(self)
+        self.room = Room(self, outputs)
+        """The local feed (when ``feed.enabled``) and the viewer link."""
         self.devices: tuple[tuple[str, str], ...] = ()
         self.tray: Tray | None = None
         self.hotkeys: Hotkeys | None = None
@@ -129,6 +132,7 @@ class App:
                        history.pruned_notice(self.history, self.settings.ui_language)):
             if notice:  # after the welcome: a notice replaces it
                 self.notify(notice)
+        self.room.start()
         if self.settings.translation.enabled:
             self.translation.start()  # the service, its updates, outages: translation_view
         if start_recording:
@@ -147,6 +151,7 @@ class App:
             self.hotkeys.stop()
         if self.tray is not None:
             self.tray.stop()
+        self.room.stop()
         self.history.close()
         self.root.after(0, self.root.destroy)
 
@@ -232,6 +237,8 @@ class App:
             self.start_hotkeys()
         if new.translation != old.translation or language:
             self.translation.restart()
+        if new.feed != old.feed or new.overlay != old.overlay or language:
+            self.room.restart()  # the pages start from the overlay's look
         asr_changed = (new.asr != old.asr
                        or new.translation.glossary != old.translation.glossary)  # hotwords
         if new.audio != old.audio or asr_changed:
@@ -297,3 +304,4 @@ class App:
         """The open settings window shows the translation endpoint in use."""
         if self._settings_window is not None:
             settings_window.tell_child(self._settings_window, self.endpoint_status())
+            settings_window.tell_child_link(self._settings_window, self.room.link())

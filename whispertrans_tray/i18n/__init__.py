@@ -22,6 +22,7 @@ from whispertrans_tray.i18n import (
     _app,
     _audio,
     _causes,
+    _feed,
     _outputs,
     _recognition,
     _translation,
@@ -47,7 +48,7 @@ def _catalogue(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 MESSAGES: Final[dict[str, dict[str, str]]] = _catalogue(
     _recognition.MESSAGES, _audio.MESSAGES, _translation.MESSAGES, _app.MESSAGES,
-    _causes.MESSAGES, _outputs.MESSAGES)
+    _causes.MESSAGES, _feed.MESSAGES, _outputs.MESSAGES)
 
 
 def normalize_ui_language(language: str) -> str:
