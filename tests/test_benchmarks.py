@@ -144,3 +144,9 @@ def test_accuracy(model_cache: Path, tmp_path: Path) -> None:
     assert f"| en | {tmp_path.name} | 1 | 11 | WER 0.000 |" in out
     assert "| en | data | 2 |" in out and "| zh | data | 1 |" in out  # no synthetic clip
     assert "| en | **all** | 3 |" in out
+def test_obs_outputs(model_cache: Path) -> None:
+    out = run("bench_obs_outputs", "--sentences", "20", "--rounds", "1", "--delivered", "3",
+              "--every", "0.05", model_cache=model_cache)
+    assert "| back to back | OBS + live file | 180 |" in out
+    assert "| 100 per second | none | 180 |" in out
+    assert "| OBS text source set | 3 |" in out and "| live file replaced | 3 |" in out

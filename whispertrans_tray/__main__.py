@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import asr_check, export, history, live, server_check
+from whispertrans_tray.app import asr_check, export, history, live, obs_output, server_check
 from whispertrans_tray.app.asr_fallback import FallbackTranscriber, load_transcriber
 from whispertrans_tray.app.live import file_batch_size, recognizer_config
+from whispertrans_tray.app.live_file import LiveFile
 from whispertrans_tray.app.model_downloads import ModelDownloads
 from whispertrans_tray.app.outputs import Outputs
 from whispertrans_tray.app.publisher import Publisher
@@ -48,6 +49,7 @@ from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.feed.server import FeedError, FeedServer
 from whispertrans_tray.i18n import Phrase, phrase_text, tr
+from whispertrans_tray.providers import obs_websocket
 from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
@@ -133,12 +135,14 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
 
 def live_outputs(args: argparse.Namespace, settings: settings_mod.Settings) -> Outputs:
     """Where a live run's lines go besides the terminal and the output file: the local feed
-    when it is on (a port in use is told, and the run goes on without it)."""
+    when it is on (a port in use is told, and the run goes on without it); OBS and the live
+    text file when they are on."""
     outputs = Outputs()
     if settings.feed.enabled:
         server = start_feed(settings, terminal.notice)
         if server is not None:
             outputs.add(server)
+    add_obs_outputs(outputs, settings, terminal.notice, getattr(args, "obs_password", None))
     return outputs
 
 
@@ -155,6 +159,33 @@ def start_feed(settings: settings_mod.Settings, tell: Callable[[str], None]) -> 
     if settings.feed.lan:
         tell(tr("feed.room_serving", lang, url=server.viewer_url()))
     return server
+
+
+def add_obs_outputs(outputs: Outputs, settings: settings_mod.Settings,
+                    tell: Callable[[str], None], obs_password: str | None = None) -> None:
+    """obs: OBS's text source (``obs.enabled``) and the live text file (``output.live_file``).
+    A live file that is not the app's, or a bad OBS address, is told and left out; OBS not
+    running, a wrong password, a missing source are told and retried while the run goes on."""
+    lang = settings.ui_language
+
+    def live_file() -> LiveFile:
+        return LiveFile.open(Path(settings.output.live_file), settings.output.live_lines,
+                             tell, lang)
+
+    def obs() -> obs_output.ObsOutput:
+        url = obs_websocket.check_url(settings.obs.url)
+        password = credentials.resolve_obs(obs_password)
+        return obs_output.ObsOutput.start_new(settings.obs, lambda: obs_websocket.ObsConnection(
+            url, password), tell, lang, "translation" if settings.translation.enabled
+            else "sentence")
+
+    for wanted, build in ((bool(settings.output.live_file), live_file),
+                          (settings.obs.enabled, obs)):
+        try:
+            if wanted:
+                outputs.add(build())
+        except WhisperTransError as exc:
+            tell(exc.message(lang))
 
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_view: bool,
@@ -265,6 +296,14 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     holder: list[App] = []
     outputs = Outputs()  # the app adds the feed as its settings say (app.room)
 
+    def tell(message: str) -> None:  # obs: an output's problem, as a notification
+        if holder:
+            holder[0].post(lambda: holder[0].notify(message))
+        else:
+            print(message, file=sys.stderr)
+
+    add_obs_outputs(outputs, settings, tell, args.obs_password)  # obs
+
     def show() -> None:
         if holder:
             holder[0].commands.show_overlay()
@@ -346,7 +385,14 @@ def settings_services(path: Path | None) -> FormServices:
                         test_asr=test_asr, check_asr_url=asr_base_url,
                         stored_asr_key=lambda: credentials.stored(credentials.ASR_ENTRY),
                         store_asr_key=lambda key: credentials.store(key,
-                                                                    credentials.ASR_ENTRY))
+                                                                    credentials.ASR_ENTRY),
+                        test_obs=lambda obs, password, lang: obs_output.check(
+                            lambda: obs_websocket.ObsConnection(obs.url, password),
+                            obs.source, lang),
+                        check_obs_url=obs_websocket.check_url,
+                        stored_obs_password=lambda: credentials.stored(credentials.OBS_ENTRY),
+                        store_obs_password=lambda password: credentials.store(
+                            password, credentials.OBS_ENTRY))
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

@@ -36,6 +36,8 @@ from whispertrans_tray.settings._schema import (
     FeedSettings,
     HistorySettings,
     HotkeySettings,
+    ObsSettings,
+    OutputSettings,
     OverlaySettings,
     OverlayStyle,
     Provider,
@@ -49,8 +51,8 @@ from whispertrans_tray.settings._schema import (
 __all__ = [
     "APP_NAME", "ASR_BACKENDS", "COMPUTE_TYPES", "PROVIDERS", "SETTINGS_FILE", "AsrBackend",
     "AsrSettings", "AudioSettings", "AudioSource", "Device", "Endpoint", "FeedSettings",
-    "HistorySettings", "HotkeySettings", "LoadResult", "OverlaySettings", "OverlayStyle",
-    "Provider", "Settings", "TranslationSettings",
+    "HistorySettings", "HotkeySettings", "LoadResult", "ObsSettings", "OutputSettings",
+    "OverlaySettings", "OverlayStyle", "Provider", "Settings", "TranslationSettings",
     "UiLanguage", "at_endpoint", "default_path", "endpoints", "from_dict", "load",
     "os_ui_language", "replace", "save", "to_dict",
 ]

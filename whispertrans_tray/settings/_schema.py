@@ -253,6 +253,48 @@ class FeedSettings:
 
 
 @dataclass(frozen=True)
+class ObsSettings:
+    """OBS Studio itself: each subtitle line written into one of its text sources through
+    obs-websocket 5 (built into OBS 28 and later: Tools → WebSocket Server Settings).
+
+    The server's password is not a setting: it lives in the OS keyring
+    (:data:`whispertrans_tray.credentials.OBS_ENTRY`).
+
+    Attributes:
+        enabled: Write the subtitles into OBS while the app listens (off by default).
+        url: obs-websocket's address, ``ws://host:port`` (OBS's default port is 4455).
+        source: Name of the OBS text source (Text (FreeType 2) or Text (GDI+)) to write into;
+            it must exist in OBS's scene collection.
+        lines: Sentences shown in the text source (each: source text, then its translation).
+        captions: While OBS streams, also send each committed line as a closed caption
+            (``SendStreamCaption``, CEA-608) when it is written in Latin letters (608 cannot
+            carry Chinese: that goes through the text source only).
+    """
+
+    enabled: bool = False
+    url: str = "ws://127.0.0.1:4455"
+    source: str = "Subtitles"
+    lines: int = field(default=2, metadata=_range(1, 20))
+    captions: bool = True
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """Where the subtitle lines go besides the overlay.
+
+    Attributes:
+        live_file: A text file that always holds the last ``live_lines`` sentences (source,
+            then translation), replaced atomically on each change, for OBS's text source
+            option "Read from file"; empty: no file.  The app never overwrites a non-empty
+            file it did not write itself.
+        live_lines: Sentences kept in the live file.
+    """
+
+    live_file: str = ""
+    live_lines: int = field(default=2, metadata=_range(1, 50))
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings.
 
@@ -267,4 +309,6 @@ class Settings:
     hotkeys: HotkeySettings = HotkeySettings()
     history: HistorySettings = HistorySettings()
     feed: FeedSettings = FeedSettings()
+    obs: ObsSettings = ObsSettings()
+    output: OutputSettings = OutputSettings()
     ui_language: UiLanguage = "zh-TW"
