@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from whispertrans_tray.app.history import SessionWriter
-from whispertrans_tray.app.live import AudioSource
+from whispertrans_tray.app.live import AudioSource, StreamClock
 from whispertrans_tray.app.server_check import ConnectionReport
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.core.recognizer import StreamingRecognizer
@@ -59,6 +59,8 @@ class Parts:
         settings_window: Opens the settings window for a settings file; the callback runs
             after each save (on a reader thread); the text is a translation problem to show
             in its 測試連線 area ("" for none).
+        clock: The recording's clock (the recording sets it), which the translation reads
+            for its time stamps (``first_token_at``, ``translated_at``).
     """
 
     overlay: Callable[[tk.Tk, OverlaySettings, str, Callable[[OverlaySettings], None]], Overlay]
@@ -73,3 +75,4 @@ class Parts:
     history: Callable[[HistorySettings], SessionWriter]
     server_check: Callable[[TranslationSettings, str | None, str], ConnectionReport]
     settings_window: Callable[[Path | None, Callable[[], None], str], object]
+    clock: StreamClock = field(default_factory=StreamClock)

@@ -13,6 +13,13 @@ stream, then ``done``; a failure reports its message and the line keeps its sour
   (:func:`whispertrans_tray.settings.endpoints`); a failed request goes on to the next endpoint
   that is up, and health checks bring a recovered endpoint back
   (:mod:`whispertrans_tray.app.failover`).  ``on_status`` hears each switch.
+* **At the dip.**  With ``settings.at_dip``, :meth:`TranslationService.speculate` sends the
+  speculative final at once, before its sentence commits; the sentence adopts the request when
+  its text is the same (:mod:`whispertrans_tray.app.dip_translation`).  ``counts`` keeps the
+  requests and tokens of both kinds.
+* **When.**  Each final update carries ``first_token_at`` and ``translated_at``: the source's
+  clock (``clock``, like ``Sentence.committed_at``) when the first text and the final text were
+  handed on.
 * **Late retries.**  A sentence that failed on every endpoint is shown failed (with the cause
   and that it will be retried) and queued again; once a server is back and nothing newer is
   waiting, it is translated and its update comes with ``late`` set (in order among the late
@@ -29,13 +36,15 @@ File mode::
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
+from whispertrans_tray.app.dip_translation import AtDip, Counts, Guess
 from whispertrans_tray.app.failover import Failover, Translator
+from whispertrans_tray.app.translation_update import TranslationUpdate
 from whispertrans_tray.core.languages import choose_target
 from whispertrans_tray.core.translation_queue import (
     BATCH_INSTRUCTION,
@@ -45,10 +54,11 @@ from whispertrans_tray.core.translation_queue import (
     split_batch,
     split_partial,
 )
-from whispertrans_tray.core.types import Sentence
+from whispertrans_tray.core.types import Sentence, Speculative
 from whispertrans_tray.errors import TranslationError
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers.prompt import Pair
+from whispertrans_tray.providers.translate_openai import Result
 from whispertrans_tray.settings import TranslationSettings, endpoints
 
 log = logging.getLogger(__name__)
@@ -57,30 +67,6 @@ LATE_TRIES = 5  # a sentence that failed is retried at most this often once a se
 LATE_CAPACITY = 500  # most failed sentences kept for a late retry
 
 __all__ = ["TranslationService", "TranslationUpdate", "Translator"]
-
-
-@dataclass(frozen=True)
-class TranslationUpdate:
-    """Progress of the translation of sentence ``index``.
-
-    Attributes:
-        index: ``Sentence.index`` of the sentence.
-        text: The translation so far (``done`` False) or the final one; empty on failure.
-        done: No more updates follow for this sentence (unless it failed and is retried:
-            then a ``late`` one may follow).
-        error: Empty, or (with ``done``) why it failed, in the UI language: the cause and
-            the fix, for the notification, the tray tooltip and the log.
-        late: A translation of a sentence that had failed, made once a server was back.
-        brief: With ``error``: one short line in the UI language for the subtitles' status
-            line (no URL, no exception text).
-    """
-
-    index: int
-    text: str
-    done: bool
-    error: str = ""
-    late: bool = False
-    brief: str = ""
 
 
 class TranslationService:
@@ -98,6 +84,8 @@ class TranslationService:
         on_status: Hears when the active endpoint changes: a short line for the subtitles and
             the whole message (UI language).
         labels: The endpoints' names for those messages (default: from ``settings``).
+        clock: The source's clock (seconds since the stream began; None before a stream),
+            for ``first_token_at`` and ``translated_at``.
     """
 
     def __init__(self, settings: TranslationSettings,
@@ -105,13 +93,16 @@ class TranslationService:
                  on_update: Callable[[TranslationUpdate], None],
                  ui_language: str = "zh-TW", max_batch: int = 4, capacity: int = 32,
                  on_status: Callable[[str, str], None] = lambda brief, message: None,
-                 labels: Sequence[str] = ()) -> None:
+                 labels: Sequence[str] = (),
+                 clock: Callable[[], float | None] = lambda: None) -> None:
         self.settings = settings
         self.ui_language = ui_language
         chain = list(translators) if isinstance(translators, Sequence) else [translators]
         labels = list(labels) or [e.label for e in endpoints(settings)]
         labels += [f"#{n + 1}" for n in range(len(labels), len(chain))]
         self._on_update = on_update
+        self._clock = clock
+        self._first: dict[int, float | None] = {}  # index -> first text handed on (clock)
         self._lock = threading.Condition()
         # Lock order: _lock, then _emit, then _ctx; never the other way round.
         self._emit = threading.RLock()  # releases happen in order, one worker at a time
@@ -133,9 +124,18 @@ class TranslationService:
         self._threads = [threading.Thread(target=self._run, name=f"translation-{n}",
                                           daemon=True)
                          for n in range(max(settings.max_in_flight, 1))]
+        self._dip = AtDip(self._lock, self._translate_guess, self._settle, self._stream,
+                          lambda: self._closed)
         for thread in self._threads:
             thread.start()
+        self._dip.start()
         self.failover.start(lambda: self._closed)
+
+    @property
+    def counts(self) -> Counts:
+        """Requests and tokens so far, speculative ones included."""
+        with self._lock:
+            return dataclasses.replace(self._dip.counts)
 
     def _target_of(self, sentence: Sentence) -> str:
         return choose_target(sentence.language, self.settings.target_language,
@@ -153,14 +153,80 @@ class TranslationService:
                 return
             with self._emit:
                 self._order.expect(sentence)
-            overflow = self._queue.push(sentence)
+            guess = self._dip.adopt(sentence, self._target_of(sentence))
+            overflow: list[Sentence] = []
+            if guess is None:
+                overflow = self._queue.push(sentence)
+            else:
+                self._in_flight += 1  # on the dip's thread, or already done
+                finished, text = guess.finished, guess.text
             self._lock.notify_all()
+        if guess is not None:
+            if finished:
+                self._dip.settle(guess)
+            elif text:
+                self._stream(sentence, text)
         for lost in overflow:
             self.failures += 1
             log.warning("Translation fell behind; sentence %d keeps its source text", lost.index)
             self._release(lost, TranslationUpdate(
                 lost.index, "", True, tr("translate.fell_behind", self.ui_language),
                 brief=tr("translate.brief.fell_behind", self.ui_language)), False)
+
+    def speculate(self, spec: Speculative) -> None:
+        """The recognizer's forecast at a dip: with ``settings.at_dip``, translate it now
+        (not while sentences wait for a worker: the waste stays bounded)."""
+        if not self.settings.at_dip:
+            return
+        target = choose_target(spec.language, self.settings.target_language,
+                               self.settings.second_language)
+        with self._lock:
+            if self._closed:
+                return
+            if len(self._queue) or self._in_flight >= max(self.settings.max_in_flight, 1):
+                self._dip.counts.skipped += 1
+                return
+            self._dip.offer(Guess(spec, target))
+
+    def _translate_guess(self, guess: Guess, on_text: Callable[[str], None]) -> Result:
+        with self._ctx:
+            context = tuple(self._context)
+        return self.failover.translate(guess.spec.text, guess.target, context, on_text,
+                                       lambda: guess.cancelled or self._closed, "")
+
+    def _settle(self, sentence: Sentence, text: str | None) -> None:
+        """An adopted speculation ended: ``text`` is released for its sentence ("": none);
+        None sends the sentence the usual way (failover, late retries)."""
+        if text is not None:
+            self._release(sentence, TranslationUpdate(sentence.index, text, True), False)
+        else:
+            with self._lock:
+                overflow = self._queue.push(sentence)
+                self._in_flight += 1  # balanced below: the sentence is waiting, not lost
+            for lost in overflow:
+                self._release(lost, TranslationUpdate(lost.index, "", True), False)
+        with self._lock:
+            self._in_flight -= 1
+            self._lock.notify_all()
+
+    def _stream(self, sentence: Sentence, text: str) -> None:
+        """Streaming text of an adopted speculation, shown if its sentence is next."""
+        with self._emit:
+            if self._order.is_head(sentence):
+                self._hand_on(TranslationUpdate(sentence.index, text, False))
+
+    def _hand_on(self, update: TranslationUpdate) -> None:
+        """Give ``update`` to ``on_update``; a final one with its time stamps."""
+        if update.text and not update.error and not update.done:
+            if update.index not in self._first:
+                self._first[update.index] = self._clock()
+        elif update.done:
+            first = self._first.pop(update.index, None)
+            if update.text and not update.error:
+                now = self._clock()
+                update = dataclasses.replace(update, translated_at=now,
+                                             first_token_at=now if first is None else first)
+        self._on_update(update)
 
     @property
     def waiting(self) -> int:
@@ -188,6 +254,7 @@ class TranslationService:
         with self._lock:
             dropped = self._queue.supersede()
             late = self._late.supersede()
+            self._dip.cancel_all()
             self._lock.notify_all()
         for sentence in dropped:
             self._release(sentence, TranslationUpdate(sentence.index, "", True), False)
@@ -201,6 +268,7 @@ class TranslationService:
             self._closed = True
             self._queue.supersede()
             self._late.supersede()
+            self._dip.close()
             self._lock.notify_all()
         self.failover.close()
         for thread in self._threads:
@@ -257,11 +325,11 @@ class TranslationService:
                 if not self._order.is_head(job.sentences[0]):
                     return  # an earlier sentence is still being translated: wait for it
                 if not job.batched:
-                    self._on_update(TranslationUpdate(job.sentences[0].index, text, False))
+                    self._hand_on(TranslationUpdate(job.sentences[0].index, text, False))
                     return
                 for number, line in split_partial(text, len(job.sentences)).items():
                     if line:
-                        self._on_update(TranslationUpdate(
+                        self._hand_on(TranslationUpdate(
                             job.sentences[number - 1].index, line, False))
 
         with self._ctx:
@@ -271,11 +339,16 @@ class TranslationService:
                 job.text, job.target, context, on_text, cancelled,
                 BATCH_INSTRUCTION if job.batched else "")
         except TranslationError as exc:
+            with self._lock:
+                self._dip.counts.requests += 1
             if cancelled():
                 self._end_without_translation(job, late)
             else:
                 self._failed(job, late, exc)
             return
+        with self._lock:
+            self._dip.counts.requests += 1
+            self._dip.counts.tokens += result.chunks
         if result.cancelled or cancelled():
             self._end_without_translation(job, late)
             return
@@ -357,7 +430,7 @@ class TranslationService:
                         if not ready.late:
                             self._context.append(Pair(done.text, ready.text))
                 if ready is not None:
-                    self._on_update(ready)
+                    self._hand_on(ready)
         self._queue_late()
 
     def _queue_late(self) -> None:
