@@ -94,6 +94,11 @@ class Session:
                         self.service.settings.timeout_s * 2 + 1)
                     self.service.drain(timeout, late=True)  # and sentences that failed,
                     # if a server is back: the output file gets their late translations
+                counts = self.service.counts
+                log.info("Translation: %d requests, %d tokens; at the dip %d sent, %d adopted, "
+                         "%d wasted (%d tokens), %d not sent", counts.requests, counts.tokens,
+                         counts.speculative, counts.adopted, counts.wasted,
+                         counts.wasted_tokens, counts.skipped)
                 self.service.close()
             with self._lock:
                 lines = list(self.lines())

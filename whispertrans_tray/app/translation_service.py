@@ -202,7 +202,6 @@ class TranslationService:
         else:
             with self._lock:
                 overflow = self._queue.push(sentence)
-                self._in_flight += 1  # balanced below: the sentence is waiting, not lost
             for lost in overflow:
                 self._release(lost, TranslationUpdate(lost.index, "", True), False)
         with self._lock:
