@@ -10,7 +10,9 @@ terminal (capture or a 1× replay) and file mode all run it, each with its own c
 * :func:`capture_chunks` — a running :class:`AudioSource` until a stop event is set.
 
 When the chunks end, the recognizer is finished, so the sentence being spoken is not lost.
-Each committed sentence is stamped with ``committed_at``, the source's clock at that moment.
+Each committed sentence is stamped with ``committed_at``, the source's clock at that moment;
+:class:`StreamClock` lets other threads read that clock (the translation's time stamps).
+``Speculative`` events (the final decoded at a dip) pass through for the translation.
 """
 
 from __future__ import annotations
