@@ -46,8 +46,9 @@ def open_history(ui_language: str,
 
 
 def _median(values: list[float], share: float = 0.5) -> float:
+    """The ``share`` quantile (nearest rank) of ``values``, as the benchmarks compute it."""
     ordered = sorted(values)
-    return ordered[min(int(share * len(ordered)), len(ordered) - 1)]
+    return ordered[round(share * (len(ordered) - 1))]
 
 
 def delays(lines: list[Line], ui_language: str) -> str:

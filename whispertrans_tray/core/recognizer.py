@@ -183,8 +183,7 @@ class StreamingRecognizer:
         The VAD needs ``min_silence_ms`` of silence to confirm an end; this decode runs during
         that wait.  If the end is confirmed at this same dip (and the window did not move),
         :meth:`_close` commits this result instead of decoding again; if speech goes on, it
-        served as a partial.  Either way a :class:`Speculative` event tells what it heard, so a
-        translation can start before the end is confirmed.
+        served as a partial.  Either way a :class:`Speculative` event says what it heard.
         """
         assert self._window_start is not None
         self._speculated = pause
