@@ -23,7 +23,7 @@ clip so both see the same load; each variant's rows add the requests and tokens 
 chunks) per committed sentence, and how many speculative requests were adopted or wasted.
 
     python -m benchmarks.bench_end_to_end [--clips jfk.flac,...] [--servers gpu-like,llama]
-        [--at-dip off,on] [--record]
+        [--at-dip off,on] [--repeat N] [--record]
 """
 
 from __future__ import annotations
@@ -209,6 +209,7 @@ def main() -> None:
     parser.add_argument("--servers", default="gpu-like,llama")
     parser.add_argument("--at-dip", default="off,on",
                         help="translation.at_dip variants, each clip once per variant")
+    parser.add_argument("--repeat", type=int, default=1, help="replays of each clip")
     args = parser.parse_args()
 
     import os
@@ -221,8 +222,8 @@ def main() -> None:
     model = asr_faster_whisper.load(asr)
     variants = args.at_dip.split(",")
     clips = args.clips.split(",")
-    lines = [f"Clips: {args.clips}; Whisper base, {args.threads} threads; load average at the "
-             f"start {os.getloadavg()[0]:.1f}.", ""]
+    lines = [f"Clips: {args.clips}, {args.repeat} replay(s) of each per variant; Whisper base, "
+             f"{args.threads} threads; load average at the start {os.getloadavg()[0]:.1f}.", ""]
     with virtual_screen():
         for name in args.servers.split(","):
             probes = {variant: Probe() for variant in variants}
@@ -231,7 +232,7 @@ def main() -> None:
                     url, alias = stack.enter_context(llama_server(threads=1)), MODEL_ALIAS
                 else:
                     url, alias = stack.enter_context(gpu_like_server()), "test-model"
-                for n, clip in enumerate(clips):
+                for n, clip in enumerate(clips * args.repeat):
                     order = variants if n % 2 == 0 else variants[::-1]
                     for variant in order:  # alternating: both variants see the same load
                         probes[variant].merge(replay([clip], url, alias, model, asr,

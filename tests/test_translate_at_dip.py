@@ -102,7 +102,9 @@ def test_an_answer_that_came_before_the_commit_is_used_at_once() -> None:
         assert wait_for(lambda: svc.counts.requests == 1, 10, every=0.01)  # answered
         svc.submit(sentence(0, "Ask not"))
         assert wait_for(lambda: 0 in out.final(), 5, every=0.01)
+        counts = svc.counts
         svc.close()
+    assert (counts.adopted, counts.wasted) == (1, 0)  # done early is not wasted
     final = out.final()[0]
     assert final.text == "不要問" and len(server.requests) == 1
     # nothing streamed before the sentence existed: first text and final text came together

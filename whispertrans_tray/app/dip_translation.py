@@ -124,8 +124,8 @@ class AtDip:
             self.counts.skipped += 1
             return
         for old in (self._next, self._current):
-            if old is not None and old.sentence is None and not old.finished:
-                old.cancelled = True
+            if old is not None and old.sentence is None:
+                self._drop(old)
         self._next = guess
         self.counts.speculative += 1
         self._lock.notify_all()
@@ -141,14 +141,29 @@ class AtDip:
                 guess.sentence = sentence
                 self.counts.adopted += 1
                 return guess
-            if guess.spec.index <= sentence.index and not guess.finished:
-                guess.cancelled = True
+            if guess.spec.index <= sentence.index:
+                self._drop(guess)
         return None
+
+    def _drop(self, guess: Guess) -> None:
+        """Nobody will use ``guess``: it stops, and its tokens are waste (counted once it has
+        ended)."""
+        if guess.cancelled:
+            return
+        guess.cancelled = True
+        if guess.finished:
+            self._waste(guess)
+
+    def _waste(self, guess: Guess) -> None:
+        self.counts.wasted += 1
+        self.counts.wasted_tokens += guess.result.chunks if guess.result is not None else 0
 
     def cancel_all(self) -> None:
         """Everything is superseded: requests in flight stop, adopted ones included."""
         for guess in (self._next, self._current):
             if guess is not None:
+                if guess.sentence is None:
+                    self._drop(guess)
                 guess.cancelled = guess.superseded = True
 
     def close(self) -> None:
@@ -195,9 +210,8 @@ class AtDip:
         chunks = guess.result.chunks if guess.result is not None else 0
         self.counts.requests += 1
         self.counts.tokens += chunks
-        if guess.sentence is None:
-            self.counts.wasted += 1
-            self.counts.wasted_tokens += chunks
+        if guess.sentence is None and guess.cancelled:
+            self._waste(guess)
 
     def _run(self) -> None:
         while True:
