@@ -171,6 +171,8 @@ def table(probe: Probe) -> list[str]:
                     f"{percentile(values, 0.9):.2f} | {max(values, default=float('nan')):.2f} |")
     gaps = [t["source painted"] - t["committed"] for t in probe.times.values()
             if "source painted" in t and "committed" in t]
+    waits = [t["translation painted"] - t["committed"] for t in probe.times.values()
+             if "translation painted" in t and "committed" in t]
     sentences = max(len(probe.speech_end), 1)
     requests = sum(c.requests for c in probe.costs)
     tokens = sum(c.tokens for c in probe.costs)
@@ -190,6 +192,9 @@ def table(probe: Probe) -> list[str]:
         "",
         f"Committed → source line painted (queue + after() tick + redraw): p50 "
         f"{percentile(gaps, 0.5) * 1000:.0f} ms, p90 {percentile(gaps, 0.9) * 1000:.0f} ms.",
+        f"Committed → translation painted (what translating at the dip can shorten): p50 "
+        f"{percentile(waits, 0.5):.2f} s, p90 {percentile(waits, 0.9):.2f} s, mean "
+        f"{sum(waits) / max(len(waits), 1):.2f} s.",
     ]
 
 
