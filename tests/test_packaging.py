@@ -21,7 +21,9 @@ from whispertrans_tray.providers import model_store
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DATA = ("whispertrans_tray/desktop/web/settings.html",
                 "whispertrans_tray/assets/icon.png", "whispertrans_tray/assets/icon.ico",
-                "whispertrans_tray/py.typed", "whispertrans_tray/providers/data/test_clip.wav")
+                "whispertrans_tray/py.typed", "whispertrans_tray/providers/data/test_clip.wav",
+                "whispertrans_tray/feed/web/reader.html",
+                "whispertrans_tray/feed/web/overlay.html")
 
 
 @pytest.fixture(scope="session")

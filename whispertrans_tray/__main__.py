@@ -27,6 +27,8 @@ from whispertrans_tray.app import asr_check, export, history, live, server_check
 from whispertrans_tray.app.asr_fallback import FallbackTranscriber, load_transcriber
 from whispertrans_tray.app.live import file_batch_size, recognizer_config
 from whispertrans_tray.app.model_downloads import ModelDownloads
+from whispertrans_tray.app.outputs import Outputs
+from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
@@ -44,6 +46,7 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
+from whispertrans_tray.feed.server import FeedError, FeedServer
 from whispertrans_tray.i18n import Phrase, phrase_text, tr
 from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
@@ -132,10 +135,37 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
                                clock=clock)
 
 
+def live_outputs(args: argparse.Namespace, settings: settings_mod.Settings) -> Outputs:
+    """Where a live run's lines go besides the terminal and the output file: the local feed
+    when it is on (a port in use is told, and the run goes on without it)."""
+    outputs = Outputs()
+    if settings.feed.enabled:
+        server = start_feed(settings, terminal.notice)
+        if server is not None:
+            outputs.add(server)
+    return outputs
+
+
+def start_feed(settings: settings_mod.Settings, tell: Callable[[str], None]) -> FeedServer | None:
+    """The local feed started (its links told), or None (why, told)."""
+    lang = settings.ui_language
+    server = FeedServer(settings.feed, settings.overlay, lang)
+    try:
+        server.start()
+    except FeedError as exc:
+        tell(exc.message(lang))
+        return None
+    tell(tr("feed.serving", lang, url=server.local_url, overlay=server.local_url + "overlay"))
+    if settings.feed.lan:
+        tell(tr("feed.room_serving", lang, url=server.viewer_url()))
+    return server
+
+
 def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_view: bool,
-             source: Path | None = None) -> tuple[Session, live.Recognizer]:
+             source: Path | None = None, outputs: Outputs | None = None) \
+        -> tuple[Session, live.Recognizer]:
     """The terminal session and a recognizer on the loaded model (``source``: the input file,
-    which the output must not be)."""
+    which the output must not be; ``outputs``: a live run's, each line published to them)."""
     lang = settings.ui_language
     if args.output is not None:  # before the model loads, not after the work
         export.check_writable(args.output, source)
@@ -151,8 +181,9 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_vie
                                        settings.asr, model, file_batch_size(model.info.device)))
     subtitles = SubtitleModel()
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
+    publisher = None if outputs is None else Publisher(outputs, lambda: settings.translation)
     session = Session(view, lambda: subtitles.lines, args.output,
-                      runner.open_history(lang, settings.history))
+                      runner.open_history(lang, settings.history), publisher)
     session.service = terminal_translation(settings, credentials.resolve(args.api_key),
                                            session.on_translation, session.clock)
     return session, recognizer
@@ -163,12 +194,18 @@ def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: P
     """File mode (``realtime`` False) or a 1× replay of a file; Ctrl+C or SIGTERM ends it early
     with the pending sentence finished and the output written."""
     audio = live.open_audio(path)  # a clear error now, before the model loads
-    session, recognizer = _session(args, settings, live_view=realtime, source=path)
-    progress = None if realtime else terminal.Progress(audio.duration or 0.0,
-                                                       settings.ui_language)
-    # a transcription stopped by a signal is not done: its exit code says so
-    return runner.run_file(session, recognizer, path, realtime, progress, args.output,
-                           settings.ui_language, complete=args.command != "transcribe")
+    outputs = live_outputs(args, settings) if realtime else None
+    try:
+        session, recognizer = _session(args, settings, live_view=realtime, source=path,
+                                       outputs=outputs)
+        progress = None if realtime else terminal.Progress(audio.duration or 0.0,
+                                                           settings.ui_language)
+        # a transcription stopped by a signal is not done: its exit code says so
+        return runner.run_file(session, recognizer, path, realtime, progress, args.output,
+                               settings.ui_language, complete=args.command != "transcribe")
+    finally:
+        if outputs is not None:
+            outputs.close()
 
 
 def cmd_transcribe(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -183,10 +220,14 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
         settings = runner.apply_source(settings, args.source)
     source, device = settings.audio.source, settings.audio.device
     check_source(source, device)  # a clear error now, before the model loads
-    session, recognizer = _session(args, settings, live_view=True)
-    capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
-    return runner.listen(session, recognizer, capture, args.duration, args.output,
-                         settings.ui_language)
+    outputs = live_outputs(args, settings)
+    try:
+        session, recognizer = _session(args, settings, live_view=True, outputs=outputs)
+        capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
+        return runner.listen(session, recognizer, capture, args.duration, args.output,
+                             settings.ui_language)
+    finally:
+        outputs.close()
 
 
 def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -216,6 +257,7 @@ def tray_parts(asr_key: str | None = None) -> Parts:
         history=lambda limits: history.open_session(limits=limits),
         server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
+        feed=start_feed,
     )
 
 
@@ -228,6 +270,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 
     log_file = logs.add_file()
     holder: list[App] = []
+    outputs = Outputs()  # the app adds the feed as its settings say (app.room)
 
     def show() -> None:
         if holder:
@@ -242,7 +285,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         platform_ui.enable_dpi_awareness()
         try:
             app = App(settings, args.settings, credentials.resolve(args.api_key),
-                      tray_parts(args.asr_api_key))
+                      tray_parts(args.asr_api_key), outputs)
         except tk.TclError as exc:  # no screen (a server, an SSH session)
             log.info("Tk cannot open a window: %r", exc)
             display = os.environ.get("DISPLAY", "")
@@ -255,6 +298,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         log.info("WhisperTrans Tray %s started; log file %s", __version__, log_file)
         code = app.run(start_recording=not args.idle)
     finally:
+        outputs.close()
         instance.release()
     runner.end_past(app.recording.unfinished, code)  # a decode the quit gave up on
     return code

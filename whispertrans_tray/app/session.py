@@ -1,11 +1,12 @@
 """A terminal session (file mode, replay, live capture): events to a view, translation, the
 output file and the session history.
 
-Every event goes to the view; each committed sentence also goes to the session history (as in
-the tray app), to the translation service (when translating), and, once final, to the output
-file (:class:`~whispertrans_tray.app.export.LiveExport`): what was committed is on disk as it
-happens, whatever ends the run.  :meth:`Session.close` waits for the pending translations and
-writes the rest.
+Every event goes to the view and to the run's outputs (the local feed, …: a
+:class:`~whispertrans_tray.app.publisher.Publisher`); each committed sentence also goes to the
+session history (as in the tray app), to the translation service (when translating), and, once
+final, to the output file (:class:`~whispertrans_tray.app.export.LiveExport`): what was
+committed is on disk as it happens, whatever ends the run.  :meth:`Session.close` waits for
+the pending translations and writes the rest.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Protocol
 from whispertrans_tray.app.export import LiveExport
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import StreamClock
+from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.core.subtitles import Line
 from whispertrans_tray.core.types import Event, Sentence, Speculative
@@ -41,11 +43,12 @@ class View(Protocol):
 
 class Session:
     """Routes events and translation updates; ``lines()`` gives the subtitles the view has
-    collected."""
+    collected; ``publisher`` hands each line to the run's outputs."""
 
     def __init__(self, view: View, lines: Callable[[], list[Line]], output: Path | None,
-                 history: SessionWriter | None) -> None:
+                 history: SessionWriter | None, publisher: Publisher | None = None) -> None:
         self.view = view
+        self.publisher = publisher
         self.service: TranslationService | None = None
         self.lines = lines
         self.history = history
@@ -66,6 +69,8 @@ class Session:
                     self.history.sentence(event)
                 self._update_output()
             self.view.show(event)
+        if self.publisher is not None:
+            self.publisher.event(event)
         if self.service is not None and isinstance(event, Sentence):
             self.service.submit(event)
 
@@ -79,6 +84,8 @@ class Session:
                                              update.late, update.first_token_at,
                                              update.translated_at)
                 self._update_output()
+        if self.publisher is not None:
+            self.publisher.translation(update)
 
     def _update_output(self) -> None:
         if self.output is not None:

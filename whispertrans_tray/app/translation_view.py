@@ -37,6 +37,7 @@ class TranslationView:
             if update.done:
                 app.history.translation(update.index, update.text, update.error, update.late,
                                         update.first_token_at, update.translated_at)
+            app.publisher.translation(update)
             app.post(lambda: self._show(update), droppable=not update.done)
 
         def on_status(brief: str, message: str) -> None:  # the endpoint in use changed

@@ -16,6 +16,7 @@ from whispertrans_tray.settings import (
     COMPUTE_TYPES,
     PROVIDERS,
     AsrSettings,
+    FeedSettings,
     Settings,
     TranslationSettings,
 )
@@ -28,6 +29,7 @@ CHECKED_FLAGS: dict[str, tuple[type[Any], str]] = {
     "--temperature": (TranslationSettings, "temperature"),
     "--compute-type": (AsrSettings, "compute_type"),
     "--language": (AsrSettings, "language"),
+    "--feed": (FeedSettings, "port"),
 }
 
 
@@ -58,6 +60,13 @@ def add_remote_asr_arguments(parser: argparse.ArgumentParser,
     group.add_argument("--asr-model", metavar="NAME", help="model name on that server")
     group.add_argument("--asr-api-key", metavar="KEY",
                        help="its API key (default: the one stored in the keyring)")
+
+
+def add_feed_argument(parser: argparse.ArgumentParser) -> None:
+    """``--feed PORT``: serve the subtitles on http://127.0.0.1:PORT/ (feed.enabled, feed.port)."""
+    parser.add_argument("--feed", type=int, metavar="PORT",
+                        help="serve the subtitles on http://127.0.0.1:PORT/ (/events, /overlay "
+                        "for OBS, / for phones); the saved feed settings otherwise")
 
 
 def add_provider_arguments(parser: argparse.ArgumentParser) -> None:
@@ -136,4 +145,7 @@ def apply_arguments(settings: Settings, args: argparse.Namespace) -> Settings:
     tr_settings = dataclasses.replace(
         tr_settings, **{k: v for k, v in tr_changes.items() if v is not None}
     )
-    return dataclasses.replace(settings, asr=asr, translation=tr_settings)
+    feed = settings.feed
+    if "--feed" in checked:
+        feed = dataclasses.replace(feed, enabled=True, port=checked["--feed"])
+    return dataclasses.replace(settings, asr=asr, translation=tr_settings, feed=feed)

@@ -9,6 +9,7 @@ the URL check and 測試連線 are handed in (:class:`FormServices`).
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import logging
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.languages import LANGUAGES
 from whispertrans_tray.desktop import autostart
 from whispertrans_tray.desktop.hotkey_notation import check
+from whispertrans_tray.desktop.qr import qr_png
 from whispertrans_tray.errors import HotkeyError, WhisperTransError
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.presets import PRESETS
@@ -88,10 +90,18 @@ class SettingsApi:
         self.saved = 0  # how many times the user saved
         self.active_endpoint = ""  # the endpoint the running app translates with (the app
         # tells the window process, see settings_window.listen_for_status)
+        self.viewer_link = ""  # the running app's viewer link ("" while its feed is off)
 
     def active(self) -> str:
         """The endpoint the running app uses now, e.g. ``翻譯：model @ host:8000``."""
         return self.active_endpoint
+
+    def viewer(self) -> dict[str, str]:
+        """The running app's viewer link and its QR code (a PNG ``data:`` URI), or empty."""
+        if not self.viewer_link:
+            return {"url": "", "qr": ""}
+        png = base64.b64encode(qr_png(self.viewer_link)).decode("ascii")
+        return {"url": self.viewer_link, "qr": "data:image/png;base64," + png}
 
     def get(self) -> dict[str, Any]:
         """Current settings, provider presets and the choices of the select fields."""

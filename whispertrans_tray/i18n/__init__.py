@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Final
 
 from whispertrans_tray.causes import Phrase
-from whispertrans_tray.i18n import _app, _audio, _causes, _recognition, _translation
+from whispertrans_tray.i18n import _app, _audio, _causes, _feed, _recognition, _translation
 
 __all__ = ["DEFAULT_UI_LANGUAGE", "MESSAGES", "UI_LANGUAGES", "Phrase", "normalize_ui_language",
            "phrase_text", "tr"]
@@ -40,7 +40,7 @@ def _catalogue(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 MESSAGES: Final[dict[str, dict[str, str]]] = _catalogue(
     _recognition.MESSAGES, _audio.MESSAGES, _translation.MESSAGES, _app.MESSAGES,
-    _causes.MESSAGES)
+    _causes.MESSAGES, _feed.MESSAGES)
 
 
 def normalize_ui_language(language: str) -> str:

@@ -240,6 +240,25 @@ class HistorySettings:
 
 
 @dataclass(frozen=True)
+class FeedSettings:
+    """The local feed: the subtitles served over HTTP to OBS and to browsers.
+
+    Attributes:
+        enabled: Serve ``/events`` (Server-Sent Events), ``/overlay`` (an OBS Browser Source)
+            and ``/`` (a reader page) while the app runs; off by default.
+        port: TCP port of the feed (``http://127.0.0.1:PORT/``); ``--feed PORT`` overrides it.
+        lan: The room: also serve the pages to the local network (phones), read-only, only
+            under the viewer link's token (``http://LAN-ADDRESS:PORT/TOKEN/``).
+        token: The viewer link's token; empty makes a new random one each session.
+    """
+
+    enabled: bool = False
+    port: int = field(default=8765, metadata=_range(1024, 65535))
+    lan: bool = False
+    token: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings.
 
@@ -253,4 +272,5 @@ class Settings:
     overlay: OverlaySettings = OverlaySettings()
     hotkeys: HotkeySettings = HotkeySettings()
     history: HistorySettings = HistorySettings()
+    feed: FeedSettings = FeedSettings()
     ui_language: UiLanguage = "zh-TW"
