@@ -36,13 +36,13 @@ File mode::
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 
-from whispertrans_tray.app.dip_translation import AtDip, Counts, Guess
+from whispertrans_tray.app.dip_service import AtDipParts
+from whispertrans_tray.app.dip_translation import AtDip
 from whispertrans_tray.app.failover import Failover, Translator
 from whispertrans_tray.app.translation_update import TranslationUpdate
 from whispertrans_tray.core.languages import choose_target
@@ -54,11 +54,10 @@ from whispertrans_tray.core.translation_queue import (
     split_batch,
     split_partial,
 )
-from whispertrans_tray.core.types import Sentence, Speculative
+from whispertrans_tray.core.types import Sentence
 from whispertrans_tray.errors import TranslationError
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.providers.prompt import Pair
-from whispertrans_tray.providers.translate_openai import Result
 from whispertrans_tray.settings import TranslationSettings, endpoints
 
 log = logging.getLogger(__name__)
@@ -69,7 +68,7 @@ LATE_CAPACITY = 500  # most failed sentences kept for a late retry
 __all__ = ["TranslationService", "TranslationUpdate", "Translator"]
 
 
-class TranslationService:
+class TranslationService(AtDipParts):
     """Owns the translators (one per endpoint) and the worker threads.
 
     Args:
@@ -131,12 +130,6 @@ class TranslationService:
         self._dip.start()
         self.failover.start(lambda: self._closed)
 
-    @property
-    def counts(self) -> Counts:
-        """Requests and tokens so far, speculative ones included."""
-        with self._lock:
-            return dataclasses.replace(self._dip.counts)
-
     def _target_of(self, sentence: Sentence) -> str:
         return choose_target(sentence.language, self.settings.target_language,
                              self.settings.second_language)
@@ -172,60 +165,6 @@ class TranslationService:
             self._release(lost, TranslationUpdate(
                 lost.index, "", True, tr("translate.fell_behind", self.ui_language),
                 brief=tr("translate.brief.fell_behind", self.ui_language)), False)
-
-    def speculate(self, spec: Speculative) -> None:
-        """The recognizer's forecast at a dip: with ``settings.at_dip``, translate it now
-        (not while sentences wait for a worker: the waste stays bounded)."""
-        if not self.settings.at_dip:
-            return
-        target = choose_target(spec.language, self.settings.target_language,
-                               self.settings.second_language)
-        with self._lock:
-            if self._closed:
-                return
-            if len(self._queue) or self._in_flight >= max(self.settings.max_in_flight, 1):
-                self._dip.counts.skipped += 1
-                return
-            self._dip.offer(Guess(spec, target))
-
-    def _translate_guess(self, guess: Guess, on_text: Callable[[str], None]) -> Result:
-        with self._ctx:
-            context = tuple(self._context)
-        return self.failover.translate(guess.spec.text, guess.target, context, on_text,
-                                       lambda: guess.cancelled or self._closed, "")
-
-    def _settle(self, sentence: Sentence, text: str | None) -> None:
-        """An adopted speculation ended: ``text`` is released for its sentence ("": none);
-        None sends the sentence the usual way (failover, late retries)."""
-        if text is not None:
-            self._release(sentence, TranslationUpdate(sentence.index, text, True), False)
-        else:
-            with self._lock:
-                overflow = self._queue.push(sentence)
-            for lost in overflow:
-                self._release(lost, TranslationUpdate(lost.index, "", True), False)
-        with self._lock:
-            self._in_flight -= 1
-            self._lock.notify_all()
-
-    def _stream(self, sentence: Sentence, text: str) -> None:
-        """Streaming text of an adopted speculation, shown if its sentence is next."""
-        with self._emit:
-            if self._order.is_head(sentence):
-                self._hand_on(TranslationUpdate(sentence.index, text, False))
-
-    def _hand_on(self, update: TranslationUpdate) -> None:
-        """Give ``update`` to ``on_update``; a final one with its time stamps."""
-        if update.text and not update.error and not update.done:
-            if update.index not in self._first:
-                self._first[update.index] = self._clock()
-        elif update.done:
-            first = self._first.pop(update.index, None)
-            if update.text and not update.error:
-                now = self._clock()
-                update = dataclasses.replace(update, translated_at=now,
-                                             first_token_at=now if first is None else first)
-        self._on_update(update)
 
     @property
     def waiting(self) -> int:
