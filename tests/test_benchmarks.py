@@ -108,16 +108,22 @@ def test_end_to_end(model_cache: Path) -> None:
     # the clip's two sentences may be committed as two or three lines (a sentence whose
     # speculative final ends in a full stop is committed at the dip; that depends on timing,
     # so each server's run is checked against its own count)
-    sections = re.split(r"(?m)^(?=\*\*)", result.stdout)
-    runs = {m[1]: (int(m[2]), m[3], section) for section in sections
-            if (m := re.match(r"\*\*(\S+)\*\* server: (\d+) sentences; translations failed: "
-                              r"(\d+)", section))}
-    assert set(runs) == {"gpu-like", "llama"}, result.stdout
-    for n, _failed, section in runs.values():
+    sections = re.split(r"(?m)^(?=\*\*\S+\*\* server)", result.stdout)
+    runs = {(m[1], m[2]): (int(m[3]), m[4], float(m[5]), section) for section in sections
+            if (m := re.match(r"\*\*(\S+)\*\* server, at the dip \*\*(on|off)\*\*: (\d+) "
+                              r"sentences; translations failed: (\d+); requests per sentence "
+                              r"([\d.]+)", section))}
+    assert set(runs) == {(server, variant) for server in ("gpu-like", "llama")
+                         for variant in ("on", "off")}, result.stdout
+    for n, _failed, _requests, section in runs.values():
         assert n in (2, 3), section
         assert f"| source painted | {n} |" in section, section
-    n, failed, section = runs["gpu-like"]
-    assert failed == "0" and f"| translation painted | {n} |" in section  # every sentence
+    for variant in ("on", "off"):
+        n, failed, requests, section = runs["gpu-like", variant]
+        assert failed == "0" and f"| translation painted | {n} |" in section  # every sentence
+        # at most one request a sentence without translation at the dip (sentences committed
+        # together may share one); at most two with it
+        assert requests <= (1.0 if variant == "off" else 2.0), section
 
 
 def test_failover(model_cache: Path) -> None:

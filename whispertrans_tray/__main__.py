@@ -105,14 +105,16 @@ def endpoint_keys(translation: settings_mod.TranslationSettings,
 
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
                         on_update: Callable[[TranslationUpdate], None], ui_language: str,
-                        on_status: Callable[[str, str], None] = lambda brief, message: None) \
+                        on_status: Callable[[str, str], None] = lambda brief, message: None,
+                        clock: Callable[[], float | None] = lambda: None) \
         -> TranslationService:
-    """The translation workers and one translator per endpoint of the list."""
+    """The translation workers and one translator per endpoint of the list; ``clock`` stamps
+    their answers (the running stream's)."""
     translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
                    for entry, entry_key in zip(settings_mod.endpoints(settings),
                                                endpoint_keys(settings, key), strict=True)]
     return TranslationService(settings, translators, on_update, ui_language,
-                              on_status=on_status)
+                              on_status=on_status, clock=clock)
 
 
 def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
@@ -122,7 +124,8 @@ def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str 
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
-                         on_update: Callable[[TranslationUpdate], None]) \
+                         on_update: Callable[[TranslationUpdate], None],
+                         clock: Callable[[], float | None] = lambda: None) \
         -> TranslationService | None:
     """The translation worker when 啟用即時翻譯 is on (no server traffic when it is off)."""
     if not settings.translation.enabled:
@@ -130,7 +133,8 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
     warning = plain_http_warning(settings.translation.url, key)
     if warning:
         terminal.notice(phrase_text(warning, settings.ui_language))
-    return translation_service(settings.translation, key, on_update, settings.ui_language)
+    return translation_service(settings.translation, key, on_update, settings.ui_language,
+                               clock=clock)
 
 
 def live_outputs(args: argparse.Namespace, settings: settings_mod.Settings) -> Outputs:
@@ -212,7 +216,7 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_vie
     session = Session(view, lambda: subtitles.lines, args.output,
                       runner.open_history(lang, settings.history), publisher)
     session.service = terminal_translation(settings, credentials.resolve(args.api_key),
-                                           session.on_translation)
+                                           session.on_translation, session.clock)
     return session, recognizer
 
 
@@ -268,11 +272,14 @@ def tray_parts(asr_key: str | None = None) -> Parts:
     from whispertrans_tray.app.parts import Parts
     from whispertrans_tray.desktop.overlay import Overlay
 
+    clock = live.StreamClock()  # the recording's, read by the translation's time stamps
     return Parts(
         overlay=Overlay,
         tray=Tray,
         hotkeys=Hotkeys,
-        translation=translation_service,
+        translation=lambda settings, key, on_update, ui_language, on_status: translation_service(
+            settings, key, on_update, ui_language, on_status, clock),
+        clock=clock,
         load_model=lambda settings, on_status: load_transcriber(
             settings, on_status, credentials.resolve_asr(asr_key)),
         recognizer=lambda asr, model: build_recognizer(asr, model, live=True),

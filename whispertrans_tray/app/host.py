@@ -20,7 +20,7 @@ from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.translation_service import TranslationService
 from whispertrans_tray.core.outage import Outage
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import Partial, Sentence
+from whispertrans_tray.core.types import Event
 from whispertrans_tray.desktop.overlay import Overlay
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.settings import (
@@ -141,7 +141,7 @@ class RecordingHost(Post, Fail, Words, Protocol):
         """A passing notice from any thread (the subtitles are late)."""
         ...
 
-    def emit(self, event: Partial | Sentence) -> None:
+    def emit(self, event: Event) -> None:
         """A recognizer event: history, translation, and the overlay."""
         ...
 

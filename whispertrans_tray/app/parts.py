@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from whispertrans_tray.app.history import SessionWriter
-from whispertrans_tray.app.live import AudioSource
+from whispertrans_tray.app.live import AudioSource, StreamClock
 from whispertrans_tray.app.outputs import LineSink
 from whispertrans_tray.app.server_check import ConnectionReport
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
@@ -73,6 +73,8 @@ class Parts:
             in its 測試連線 area ("" for none).
         feed: Starts the local feed for the settings (None when it cannot: the reason goes to
             the callback, in the UI language); by default there is none.
+        clock: The recording's clock (the recording sets it), which the translation reads
+            for its time stamps (``first_token_at``, ``translated_at``).
     """
 
     overlay: Callable[[tk.Tk, OverlaySettings, str, Callable[[OverlaySettings], None]], Overlay]
@@ -89,3 +91,4 @@ class Parts:
     settings_window: Callable[[Path | None, Callable[[], None], str], object]
     feed: Callable[[Settings, Callable[[str], None]], ViewerFeed | None] = \
         lambda settings, tell: None
+    clock: StreamClock = field(default_factory=StreamClock)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from whispertrans_tray.app.outputs import LineEvent, Outputs
 from whispertrans_tray.app.translation_service import TranslationUpdate
 from whispertrans_tray.core.languages import choose_target, language_code
-from whispertrans_tray.core.types import Event, Partial, Sentence
+from whispertrans_tray.core.types import Event, Partial, Sentence, Speculative
 from whispertrans_tray.settings import TranslationSettings
 
 SPANS_KEPT = 1000
@@ -42,7 +42,9 @@ class Publisher:
         self._spans: OrderedDict[int, tuple[str, float, float]] = OrderedDict()
 
     def event(self, event: Event) -> None:
-        """A recognizer event (any thread)."""
+        """A recognizer event (any thread); a speculative final is no line (ignored)."""
+        if isinstance(event, Speculative):
+            return
         if isinstance(event, Partial):
             with self._lock:
                 number = self._next

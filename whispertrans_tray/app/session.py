@@ -19,10 +19,11 @@ from typing import Protocol
 
 from whispertrans_tray.app.export import LiveExport
 from whispertrans_tray.app.history import SessionWriter
+from whispertrans_tray.app.live import StreamClock
 from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.core.subtitles import Line
-from whispertrans_tray.core.types import Event, Sentence
+from whispertrans_tray.core.types import Event, Sentence, Speculative
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +53,15 @@ class Session:
         self.lines = lines
         self.history = history
         self.output = LiveExport(output) if output is not None else None
+        self.clock = StreamClock()
+        """The running stream's clock (the runner sets it): the translations' time stamps."""
         self._lock = threading.Lock()
 
     def on_event(self, event: Event) -> None:
+        if isinstance(event, Speculative):  # the translator may start on it (at the dip)
+            if self.service is not None:
+                self.service.speculate(event)
+            return
         with self._lock:
             self.view.apply(event)
             if isinstance(event, Sentence):
@@ -74,7 +81,8 @@ class Session:
             if update.done:
                 if self.history is not None:
                     self.history.translation(update.index, update.text, update.error,
-                                             update.late)
+                                             update.late, update.first_token_at,
+                                             update.translated_at)
                 self._update_output()
         if self.publisher is not None:
             self.publisher.translation(update)
@@ -93,6 +101,11 @@ class Session:
                         self.service.settings.timeout_s * 2 + 1)
                     self.service.drain(timeout, late=True)  # and sentences that failed,
                     # if a server is back: the output file gets their late translations
+                counts = self.service.counts
+                log.info("Translation: %d requests, %d tokens; at the dip %d sent, %d adopted, "
+                         "%d wasted (%d tokens), %d not sent", counts.requests, counts.tokens,
+                         counts.speculative, counts.adopted, counts.wasted,
+                         counts.wasted_tokens, counts.skipped)
                 self.service.close()
             with self._lock:
                 lines = list(self.lines())

@@ -38,7 +38,7 @@ from whispertrans_tray.app.translation_view import TranslationView
 from whispertrans_tray.causes import os_error
 from whispertrans_tray.core.outage import Outage
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import Partial, Sentence
+from whispertrans_tray.core.types import Event, Partial, Sentence, Speculative
 from whispertrans_tray.desktop import autostart, settings_window
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.tray import Tray, TrayState
@@ -171,8 +171,13 @@ class App:
             self.tray.notify(message, title)
 
     # -- events (any thread) --------------------------------------------------------------
-    def emit(self, event: Partial | Sentence) -> None:
-        """A recognizer event: history, translation, the outputs and the overlay."""
+    def emit(self, event: Event) -> None:
+        """A recognizer event: history, translation, the outputs and the overlay (a
+        speculative final only goes to the translation, which may start on it at the dip)."""
+        if isinstance(event, Speculative):
+            if self.service is not None:
+                self.service.speculate(event)
+            return
         self.publisher.event(event)
         if isinstance(event, Sentence):
             self.history.sentence(event)

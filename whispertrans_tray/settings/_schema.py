@@ -110,6 +110,11 @@ class TranslationSettings:
         fallbacks: ``[[provider, url, model], ...]`` tried in order after the first entry
             (``provider``/``url``/``model``); an older file without them: a one-entry list.
         max_in_flight: Translation requests sent at once (a vLLM server batches them).
+        at_dip: 在停頓時翻譯 — when speech dips, translate what the recognizer decoded there at
+            once, before the silence that confirms the end; the committed sentence reuses the
+            request when its text is the same (else it is cancelled). Off by default: on the
+            shared, loaded 2-core machine it did not measure faster, and costs some wasted
+            requests (benchmarks/RESULTS.md, "translation at the dip on vs off").
     """
 
     enabled: bool = False
@@ -125,6 +130,7 @@ class TranslationSettings:
     glossary: tuple[tuple[str, str], ...] = ()
     fallbacks: tuple[tuple[str, str, str], ...] = ()
     max_in_flight: int = field(default=2, metadata=_range(1, 8))
+    at_dip: bool = False
 
 
 @dataclass(frozen=True)
