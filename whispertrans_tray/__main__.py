@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import asr_check, export, history, live, server_check
+from whispertrans_tray.app import asr_check, both, export, history, live, server_check
 from whispertrans_tray.app.asr_fallback import FallbackTranscriber, load_transcriber
 from whispertrans_tray.app.live import file_batch_size, recognizer_config
 from whispertrans_tray.app.model_downloads import ModelDownloads
@@ -129,7 +129,7 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
 
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_view: bool,
-             source: Path | None = None) -> tuple[Session, live.Recognizer]:
+             source: Path | None = None) -> tuple[Session, live.Recognizer, Transcriber]:
     """The terminal session and a recognizer on the loaded model (``source``: the input file,
     which the output must not be)."""
     lang = settings.ui_language
@@ -146,12 +146,14 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_vie
                                    else build_file_recognizer(
                                        settings.asr, model, file_batch_size(model.info.device)))
     subtitles = SubtitleModel()
-    view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
+    translates = both.translated(settings)
+    view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang,
+                                 translates)
     session = Session(view, lambda: subtitles.lines, args.output,
-                      runner.open_history(lang, settings.history))
+                      runner.open_history(lang, settings.history), translates)
     session.service = terminal_translation(settings, credentials.resolve(args.api_key),
                                            session.on_translation)
-    return session, recognizer
+    return session, recognizer, model
 
 
 def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: Path,
@@ -159,7 +161,7 @@ def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: P
     """File mode (``realtime`` False) or a 1× replay of a file; Ctrl+C or SIGTERM ends it early
     with the pending sentence finished and the output written."""
     audio = live.open_audio(path)  # a clear error now, before the model loads
-    session, recognizer = _session(args, settings, live_view=realtime, source=path)
+    session, recognizer, _ = _session(args, settings, live_view=realtime, source=path)
     progress = None if realtime else terminal.Progress(audio.duration or 0.0,
                                                        settings.ui_language)
     # a transcription stopped by a signal is not done: its exit code says so
@@ -176,13 +178,24 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
     if args.replay is not None:
         return _run_file(args, settings, args.replay, realtime=True)
     if args.source:
-        settings = runner.apply_source(settings, args.source)
-    source, device = settings.audio.source, settings.audio.device
-    check_source(source, device)  # a clear error now, before the model loads
-    session, recognizer = _session(args, settings, live_view=True)
-    capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
-    return runner.listen(session, recognizer, capture, args.duration, args.output,
-                         settings.ui_language)
+        settings = runner.apply_source(settings, args.source, args.mic, args.speaker)
+    audio, lang = settings.audio, settings.ui_language
+    if audio.source == "both":  # both sides of a call: system audio and the microphone
+        check_source("loopback", audio.device)  # clear errors now, before the model loads
+        check_source("mic", audio.mic_device)
+        session, recognizer, model = _session(args, settings, live_view=True)
+        labels = both.labels(settings)
+        assert isinstance(recognizer, StreamingRecognizer)
+        them = both.Side(AudioCapture("loopback", audio.device, terminal.notice, lang),
+                         recognizer, labels.them)
+        me = both.Side(AudioCapture("mic", audio.mic_device, terminal.notice, lang),
+                       build_recognizer(settings.asr, model, live=True), labels.me)
+        return runner.listen_both(session, them, me, audio.echo_filter, args.duration,
+                                  args.output, lang)
+    check_source(audio.source, audio.device)  # a clear error now, before the model loads
+    session, recognizer, _ = _session(args, settings, live_view=True)
+    capture = AudioCapture(audio.source, audio.device, terminal.notice, lang)
+    return runner.listen(session, recognizer, capture, args.duration, args.output, lang)
 
 
 def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

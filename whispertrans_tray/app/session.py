@@ -43,8 +43,12 @@ class Session:
     collected."""
 
     def __init__(self, view: View, lines: Callable[[], list[Line]], output: Path | None,
-                 history: SessionWriter | None) -> None:
+                 history: SessionWriter | None,
+                 translates: Callable[[Sentence], bool] = lambda sentence: True) -> None:
+        """``translates``: which sentences go to the translation service (with both sides of
+        a call heard, your own only with ``translation.translate_me``)."""
         self.view = view
+        self.translates = translates
         self.service: TranslationService | None = None
         self.lines = lines
         self.history = history
@@ -59,7 +63,8 @@ class Session:
                     self.history.sentence(event)
                 self._update_output()
             self.view.show(event)
-        if self.service is not None and isinstance(event, Sentence):
+        if self.service is not None and isinstance(event, Sentence) \
+                and self.translates(event):
             self.service.submit(event)
 
     def on_translation(self, update: TranslationUpdate) -> None:
