@@ -133,3 +133,34 @@ def test_the_microphone_hearing_the_speakers_doubles_nothing(
         return
     assert wer(librispeech, mine) <= 0.2, (records, messages)  # your sentence kept
     assert "country" not in mine.lower(), (records, messages)  # their words not twice
+
+
+@pytest.mark.usefixtures("desktop")
+def test_the_tray_app_records_both_sides_labelled(tmp_path: Path, model_cache: Path,
+                                                  clips: dict[str, Path],
+                                                  call: tuple[str, str, str]) -> None:
+    """The tray app with audio source ``both`` (系統音訊＋麥克風): each side's sentences in
+    the session history with the side's label: the default one (Them) or the one the
+    settings name (``audio.label_me``)."""
+    from tests.app_harness import history, recording_app, wait_for
+
+    speaker, feed, mic = call
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"ui_language": "en", "asr": {"language": "en"},
+                                "audio": {"source": "both", "device": speaker,
+                                          "mic_device": mic, "label_me": "我"}}), "utf-8")
+    with recording_app(tmp_path, path, speaker, model_cache) as (_, log):
+        assert wait_for(lambda: f"Recording: {mic}" in log.read_text("utf-8"), 60)
+        play(clips["jfk.flac"], speaker).wait(60)
+        play(clips["en_librispeech.wav"], feed).wait(60)
+
+        def sides() -> dict[str, str]:
+            rows = history(tmp_path / "data", "sentence")
+            return {side: " ".join(str(r["text"]) for r in rows if r.get("speaker") == side)
+                    for side in ("Them", "我")}
+        assert wait_for(lambda: "country" in sides()["Them"].lower()
+                        and "sorrow" in sides()["我"].lower(), 120), \
+            (sides(), log.read_text("utf-8")[-3000:])
+    said = sides()
+    assert wer(reference("jfk.flac"), said["Them"]) <= 0.15, said
+    assert wer(reference("en_librispeech.wav"), said["我"]) <= 0.2, said

@@ -47,3 +47,20 @@ def test_one_stream_is_the_live_loop_unlabelled(tiny_en_model) -> None:  # type:
                                         recognizer) if isinstance(e, Sentence)]
     assert sentences and all(s.speaker == "" for s in sentences)
     assert [s.index for s in sentences] == list(range(len(sentences)))
+
+
+def test_labels_follow_the_ui_language_and_the_settings() -> None:
+    from whispertrans_tray import settings as settings_mod
+    from whispertrans_tray.app import both
+
+    chinese = settings_mod.replace(settings_mod.Settings(), "audio.source", "both")
+    assert both.labels(chinese) == both.Labels("對方", "我")
+    english = settings_mod.replace(chinese, "ui_language", "en")
+    assert both.labels(english) == both.Labels("Them", "Me")
+    named = settings_mod.replace(english, "audio.label_them", "Client")
+    assert both.labels(named) == both.Labels("Client", "Me")
+    translated = both.translated(english)  # your own side: transcribed only, by default
+    assert translated(Sentence(0, 0, 1, "en", "Hi.", 1.0, "Them"))
+    assert not translated(Sentence(1, 1, 2, "en", "Hello.", 2.0, "Me"))
+    me_too = settings_mod.replace(english, "translation.translate_me", True)
+    assert both.translated(me_too)(Sentence(1, 1, 2, "en", "Hello.", 2.0, "Me"))

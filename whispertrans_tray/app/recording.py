@@ -49,6 +49,7 @@ class Recording:
         self._lock = threading.Lock()  # the worker's events vs. a quit that gives up on it
         self._abandoned = False
         self._partial = ""
+        self._speaker = ""  # whose partial line it is (both sides of a call)
         self._last: Sentence | None = None
         self._clock: Callable[[], float] = lambda: 0.0
         self._stream_time: Callable[[], float] = lambda: 0.0
@@ -173,7 +174,7 @@ class Recording:
                 log.warning("Quit before the final decode ended; dropped: %s", event)
                 return
             if isinstance(event, Partial):
-                self._partial = event.text
+                self._partial, self._speaker = event.text, event.speaker
                 if event.text:
                     log.debug("Partial line: %s", event.text)
             else:
@@ -205,7 +206,7 @@ class Recording:
                 "" if spoken == "auto" else spoken)
             sentence = Sentence(last.index + 1 if last is not None else 0, start,
                                 max(self._stream_time(), start), language, text,
-                                round(self._clock(), 3))
+                                round(self._clock(), 3), self._speaker)
             log.warning("The final decode missed the quit deadline; kept the partial line: %s",
                         text)
             self.app.emit(sentence)
