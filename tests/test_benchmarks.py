@@ -131,3 +131,19 @@ def test_remote_asr(model_cache: Path) -> None:
               model_cache=model_cache)
     assert "| remote: faster-whisper-server on 127.0.0.1 |" in out
     assert "| 10 s |" in out and "| 1 | 1 |" in out
+
+
+def test_both_sides(model_cache: Path) -> None:
+    out = run("bench_both", "--minutes", "0.6", "--baseline-minutes", "0.3",
+              model_cache=model_cache)
+    rows = [line.split(" | ") for line in out.splitlines() if line.startswith("| both in turn")]
+    assert [row[1] for row in rows] == ["Them", "Me"]
+    assert all(row[8].startswith("0/") and row[9] == "0" for row in rows), out  # none lost
+
+
+def test_echo(model_cache: Path) -> None:
+    out = run("bench_echo", model_cache=model_cache)
+    rows = {tuple(line.split(" | ")[:2]): line.split(" | ") for line in out.splitlines()
+            if line.startswith("| in turn") or line.startswith("| over")}
+    assert rows[("| in turn", "none")][3] != "0", out  # the mix does echo
+    assert rows[("| in turn", "text+time")][3] == "0", out
