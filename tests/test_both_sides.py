@@ -109,8 +109,11 @@ def test_each_side_labelled_in_turn_and_at_once(tmp_path: Path, model_cache: Pat
     jfk, librispeech = reference("jfk.flac"), reference("en_librispeech.wav")
     assert wer(f"{jfk} {jfk}", said(records, "Them")) <= 0.15, (records, messages)
     assert wer(f"{librispeech} {librispeech}", said(records, "Me")) <= 0.2, (records, messages)
+    # one timeline: the microphone's times are on the system audio's clock (the two captures
+    # start apart; unaligned, your clip showed 2 s early), so your first sentence starts
+    # where it was played, after theirs
     starts = [float(str(r["start"])) for r in records if r.get("speaker") == "Me"]
-    assert min(starts) > 11.0, records  # your first sentence came after theirs, as played
+    assert 11.8 < min(starts) < 15.0, records
 
 
 @pytest.mark.parametrize("echo_filter", [True, False])

@@ -3,7 +3,8 @@
 Two captures, two recognizers (each its own VAD gate and window, one loaded model between
 them) driven by the one live loop (:func:`~whispertrans_tray.app.timeline.timeline`): one
 decode at a time, the side that is talking first, neither starved.  Their sentences come out
-in one timeline, labelled 對方 / Them (system audio) and 我 / Me (microphone), names the user
+in one timeline (the microphone's times put on the system audio's clock: the captures start
+apart), labelled 對方 / Them (system audio) and 我 / Me (microphone), names the user
 can change (``audio.label_them``, ``audio.label_me``).  Without headphones the microphone
 hears the speakers too: the :class:`~whispertrans_tray.core.echo.EchoFilter` keeps those
 copies out (``audio.echo_filter``).  Your own sentences are translated only with
@@ -75,7 +76,8 @@ def events(them: Side, me: Side, stop: threading.Event | None = None,
         chunks.append(source)
         capture, recognizer = side.capture, side.recognizer
         streams.append(Stream(source, recognizer, _clock(capture), side.speaker,
-                              talking=_talking(recognizer)))
+                              talking=_talking(recognizer),
+                              offset=_offset(them.capture, capture)))
     try:
         yield from timeline(streams, on_fed, echo)
     finally:
@@ -87,6 +89,16 @@ def echo_filter(them: Side, me: Side) -> EchoFilter:
     """The echo filter of ``me`` against ``them``."""
     return EchoFilter(me.speaker, them.speaker, lambda: them.recognizer.stream_time,
                       _talking(them.recognizer))
+
+
+def _offset(them: live.AudioSource, side: live.AudioSource) -> Callable[[], float]:
+    """Where ``side``'s stream time 0 lies on the timeline of ``them`` (the system audio's
+    clock): two captures start (and first deliver audio) apart, by up to seconds."""
+    def offset() -> float:
+        if them.first_audio_at is None or side.first_audio_at is None:
+            return 0.0
+        return side.first_audio_at - them.first_audio_at
+    return offset
 
 
 def _clock(capture: live.AudioSource) -> Callable[[], float]:

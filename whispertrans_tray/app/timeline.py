@@ -60,6 +60,8 @@ class Stream:
             chunks delivered so far).
         speaker: The label its events get ("" when there is one source).
         talking: Whether the side has an utterance open (goes first in a round).
+        offset: Seconds added to its sentences' times (``start``, ``end``, ``committed_at``):
+            where its stream's 0 lies on the timeline, when sources started apart.
     """
 
     chunks: Iterable[Audio]
@@ -67,6 +69,7 @@ class Stream:
     clock: Callable[[], float] | None = None
     speaker: str = ""
     talking: Callable[[], bool] = lambda: False
+    offset: Callable[[], float] = lambda: 0.0
 
 
 def timeline(streams: Sequence[Stream], on_fed: Callable[[Audio], None] | None = None,
@@ -93,7 +96,10 @@ def timeline(streams: Sequence[Stream], on_fed: Callable[[Audio], None] | None =
         now = stream.clock() if stream.clock is not None else delivered[side] / SAMPLE_RATE
         for event in batch:
             if isinstance(event, Sentence):
-                event = dataclasses.replace(event, committed_at=round(now, 3),
+                shift = stream.offset()
+                event = dataclasses.replace(event, start=round(event.start + shift, 3),
+                                            end=round(event.end + shift, 3),
+                                            committed_at=round(now + shift, 3),
                                             speaker=stream.speaker)
             elif stream.speaker:
                 event = dataclasses.replace(event, speaker=stream.speaker)
