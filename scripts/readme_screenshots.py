@@ -261,7 +261,8 @@ def main() -> int:
         if not only or "overlay-both-zh" in only:  # both sides of a call, labelled
             run_app(work, args.out / "overlay-both-zh.png", style="box", ui="zh-TW",
                     clip="jfk.flac", url=server.url, mic_clip="en_librispeech.wav",
-                    extra=(("audio.source", "both"), ("overlay.max_lines", 3),
+                    extra=(("audio.source", "both"), ("overlay.max_lines", 4),
+                           ("overlay.height", 600), ("overlay.font_size", 26),
                            ("asr.language", "en")))
         if not only or "overlay-down-zh" in only:
             run_app(work, args.out / "overlay-down-zh.png", style="outline", ui="zh-TW",
