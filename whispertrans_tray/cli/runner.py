@@ -134,8 +134,8 @@ def listen_both(session: Session, them: both.Side, me: both.Side, echo: bool,
 
     code = drive(session, work, signals, output, ui_language)
     if echo_filter is not None and echo_filter.dropped:
-        log.info("Dropped %d echoes of the speakers: %s", len(echo_filter.dropped),
-                 [s.text for s in echo_filter.dropped])
+        log.info("Dropped %d echoes of the speakers", len(echo_filter.dropped))
+        log.debug("The echoes: %s", [s.text for s in echo_filter.dropped])
     return code
 
 
