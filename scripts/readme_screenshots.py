@@ -12,6 +12,9 @@ and both UI languages:
   translated to 繁體中文;
 * ``overlay-box-en.png``, ``overlay-outline-en.png``: Mandarin speech (AISHELL), UI English,
   translated to English (the second language);
+* ``overlay-both-zh.png``: both sides of a call (audio source ``both``): the other side's
+  English (JFK, played into the speaker) translated, then yours (LibriSpeech, played into the
+  virtual microphone) transcribed only, each line after its label (對方, 我);
 * ``overlay-down-zh.png``: the translation server unplugged: the sentence in the big line,
   one short status, and the outage's notification (cause and fix) as dunst showed it (taken
   back from dunst's history: it has timed out by the time every sentence has failed);
@@ -116,9 +119,11 @@ def show_again(title: str) -> None:
 
 
 def run_app(work: Path, out: Path, *, style: str, ui: str, clip: str, url: str,
-            expect_translation: bool = True, notification: str = "") -> None:
+            expect_translation: bool = True, notification: str = "", mic_clip: str = "",
+            extra: tuple[tuple[str, object], ...] = ()) -> None:
     """One real run of the tray app over the picture; a screenshot after the clip (with the
-    notification titled ``notification`` on screen, if given)."""
+    notification titled ``notification`` on screen, if given).  ``mic_clip``: then played
+    into the microphone (audio source ``both``: the two sides labelled)."""
     folder = Path(tempfile.mkdtemp(dir=work))
     settings = settings_mod.Settings()
     for dotted, value in (("ui_language", ui), ("translation.enabled", True),
@@ -127,7 +132,7 @@ def run_app(work: Path, out: Path, *, style: str, ui: str, clip: str, url: str,
                           ("overlay.fade_after_s", 0), ("overlay.font_size", 30),
                           ("overlay.source_font_size", 18), ("overlay.opacity", 0.85),
                           ("overlay.height", 330), ("translation.max_tokens", 48),
-                          ("translation.temperature", 0.0)):
+                          ("translation.temperature", 0.0), *extra):
         settings = settings_mod.replace(settings, dotted, value)
     path = settings_mod.save(settings, folder / "settings.json")
     wav = write_wav(read_audio(DATA / clip), folder / "clip.wav")
@@ -138,11 +143,20 @@ def run_app(work: Path, out: Path, *, style: str, ui: str, clip: str, url: str,
         log = app_log(folder)
         if not wait_for(lambda: log.exists() and "Speaker" in log.read_text("utf-8"), 180, 0.3):
             raise RuntimeError(f"the app did not start recording ({log})")
+        if mic_clip and not wait_for(lambda: "VirtualMic" in log.read_text("utf-8"), 60):
+            raise RuntimeError(f"the app did not record the microphone ({log})")
         play(wav, "spk").wait(60)
+        if mic_clip:
+            time.sleep(1.0)
+            play(write_wav(read_audio(DATA / mic_clip), folder / "mic.wav"), "micfeed").wait(60)
 
         def done() -> bool:
             rows = history(folder / "data")
-            sentences = sum(r["type"] == "sentence" for r in rows)
+            if mic_clip and len({r.get("speaker") for r in rows if r["type"] == "sentence"}) < 2:
+                return False
+            spoken = [r for r in rows if r["type"] == "sentence"]
+            sentences = sum(not mic_clip or r.get("speaker") != tr("both.label_me", ui)
+                            for r in spoken)
             finished = [r for r in rows if r["type"] == "translation"]
             return sentences > 0 and len(finished) >= sentences and (
                 any(r["text"] for r in finished) or not expect_translation)
@@ -244,6 +258,12 @@ def main() -> int:
             if not only or name in only:
                 run_app(work, args.out / f"{name}.png", style=style, ui=ui, clip=clip,
                         url=server.url)
+        if not only or "overlay-both-zh" in only:  # both sides of a call, labelled
+            run_app(work, args.out / "overlay-both-zh.png", style="box", ui="zh-TW",
+                    clip="jfk.flac", url=server.url, mic_clip="en_librispeech.wav",
+                    extra=(("audio.source", "both"), ("overlay.max_lines", 4),
+                           ("overlay.height", 600), ("overlay.font_size", 26),
+                           ("asr.language", "en")))
         if not only or "overlay-down-zh" in only:
             run_app(work, args.out / "overlay-down-zh.png", style="outline", ui="zh-TW",
                     clip="jfk.flac", url=f"http://127.0.0.1:{free_port()}/v1/chat/completions",

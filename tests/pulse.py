@@ -104,3 +104,43 @@ def own_sink(pulse: None) -> Iterator[str]:
     """A null sink of the test's own (see :func:`private_sink`); its name and description."""
     with private_sink("test") as name:
         yield name
+
+
+@contextmanager
+def private_mic(name: str) -> Iterator[tuple[str, str]]:
+    """A virtual microphone of this test's own: a null sink ``feed`` (what is played into it,
+    the microphone hears) and a remap-source on its monitor, named and described ``mic``."""
+    with private_sink(f"{name}feed") as feed:
+        mic = f"{name}mic{os.getpid()}"
+        module = pactl("load-module", "module-remap-source", f"master={feed}.monitor",
+                       f"source_name={mic}", f"source_properties=device.description={mic}"
+                       ).strip()
+        try:
+            yield feed, mic
+        finally:
+            pactl("unload-module", module)
+
+
+@contextmanager
+def acoustic_echo(speaker: str, feed: str, delay_ms: int = 250,
+                  volume: str = "50%") -> Iterator[None]:
+    """The microphone (fed by ``feed``) hears the ``speaker``: a loopback of the speaker's
+    monitor into ``feed``, ``delay_ms`` late and at ``volume`` (a laptop without
+    headphones)."""
+    module = pactl("load-module", "module-loopback", f"source={speaker}.monitor",
+                   f"sink={feed}", f"latency_msec={delay_ms}",
+                   "source_dont_move=true", "sink_dont_move=true").strip()
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # its sink input appears once the module runs
+            found = [block.split("\n", 1)[0].strip() for block in
+                     pactl("list", "sink-inputs").split("Sink Input #")[1:]
+                     if f"Owner Module: {module}\n" in block]
+            if found:
+                pactl("set-sink-input-volume", found[0], volume)
+                break
+            assert time.monotonic() < deadline, "the loopback module has no sink input"
+            time.sleep(0.1)
+        yield
+    finally:
+        pactl("unload-module", module)

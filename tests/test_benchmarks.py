@@ -71,12 +71,16 @@ def test_memory(model_cache: Path) -> None:
 
 
 @pytest.mark.usefixtures("pulse")
+
+
 def test_capture(model_cache: Path) -> None:
     out = run("bench_capture", "--seconds", "8", model_cache=model_cache)
     assert out.strip().splitlines()[-1].endswith("| 0.0 |")  # nothing dropped at 1×
 
 
 @pytest.mark.usefixtures("pulse")
+
+
 def test_footprint(model_cache: Path) -> None:
     out = run("bench_footprint", "--seconds", "3", model_cache=model_cache)
     assert "idle tray app" in out and "Hotkey → model loaded" in out
@@ -150,9 +154,27 @@ def test_accuracy(model_cache: Path, tmp_path: Path) -> None:
     assert f"| en | {tmp_path.name} | 1 | 11 | WER 0.000 |" in out
     assert "| en | data | 2 |" in out and "| zh | data | 1 |" in out  # no synthetic clip
     assert "| en | **all** | 3 |" in out
+
+
 def test_obs_outputs(model_cache: Path) -> None:
     out = run("bench_obs_outputs", "--sentences", "20", "--rounds", "1", "--delivered", "3",
               "--every", "0.05", model_cache=model_cache)
     assert "| back to back | OBS + live file | 180 |" in out
     assert "| 100 per second | none | 180 |" in out
     assert "| OBS text source set | 3 |" in out and "| live file replaced | 3 |" in out
+
+
+def test_both_sides(model_cache: Path) -> None:
+    out = run("bench_both", "--minutes", "0.6", "--baseline-minutes", "0.3",
+              model_cache=model_cache)
+    rows = [line.split(" | ") for line in out.splitlines() if line.startswith("| both in turn")]
+    assert [row[1] for row in rows] == ["Them", "Me"]
+    assert all(row[8].startswith("0/") and row[9] == "0" for row in rows), out  # none lost
+
+
+def test_echo(model_cache: Path) -> None:
+    out = run("bench_echo", model_cache=model_cache)
+    rows = {tuple(line.split(" | ")[:2]): line.split(" | ") for line in out.splitlines()
+            if line.startswith("| in turn") or line.startswith("| over")}
+    assert rows[("| in turn", "none")][3] != "0", out  # the mix does echo
+    assert rows[("| in turn", "text+time")][3] == "0", out

@@ -66,3 +66,41 @@ def test_empty_session_writes_valid_files(tmp_path: Path) -> None:
     lines: list[Line] = []
     export.write(lines, tmp_path / "e.vtt")
     assert len(webvtt.read(str(tmp_path / "e.vtt"))) == 0
+
+
+def call() -> SubtitleModel:
+    """Both sides of a call: the other side translated, your own side transcribed only."""
+    model = SubtitleModel()
+    model.apply(Sentence(0, 0.5, 2.0, "en", "Can you hear me?", 2.6, "Them"), translating=True)
+    model.apply(Partial("Yes", speaker="Me"))
+    model.apply(Partial("And", speaker="Them"))
+    model.apply(Sentence(1, 2.5, 3.5, "en", "Yes, loud and clear.", 4.0, "Me"))
+    model.apply_translation(0, "你聽得到我嗎？", done=True)
+    return model
+
+
+def test_both_sides_carry_their_labels_everywhere(tmp_path: Path) -> None:
+    model = call()
+    assert model.partial == "Me: Yes  Them: And"  # each side's line being spoken
+    lines = model.lines
+    subs = list(srt.parse(export.to_srt(lines)))
+    assert [s.content for s in subs] == ["Them: Can you hear me?\n你聽得到我嗎？",
+                                         "Me: Yes, loud and clear."]
+    assert export.to_txt(lines) == ("Them: Can you hear me?\n你聽得到我嗎？\n"
+                                    "Me: Yes, loud and clear.\n")
+    out = tmp_path / "call.vtt"
+    export.write(lines, out)
+    cues = webvtt.read(str(out))
+    assert [c.voice for c in cues] == ["Them", "Me"]  # WebVTT voice spans: <v Me>…
+    assert "<v Them>你聽得到我嗎？" in out.read_text("utf-8")
+    records = [json.loads(line) for line in export.to_jsonl(lines).splitlines()]
+    assert [r["speaker"] for r in records] == ["Them", "Me"]
+    assert [r["translation"] for r in records] == ["你聽得到我嗎？", None]
+    # one source: no label, no speaker field
+    assert "speaker" not in json.loads(export.to_jsonl(session().lines).splitlines()[0])
+
+
+def test_chinese_labels_take_a_full_width_colon() -> None:
+    model = SubtitleModel()
+    model.apply(Sentence(0, 0.0, 1.0, "zh", "你好。", 1.2, "我"))
+    assert export.to_txt(model.lines) == "我：你好。\n"

@@ -102,3 +102,14 @@ def test_the_limits_are_settings_and_bad_values_are_named() -> None:
     result = settings_mod.from_dict({"history": {"keep_days": 0, "max_mb": 2000}}, "en")
     assert result.settings.history == HistorySettings(keep_days=90, max_mb=2000)
     assert result.fields == ("history.keep_days",) and "history.keep_days" in result.problems[0]
+
+
+def test_both_sides_of_a_call_keep_their_labels_in_the_history(tmp_path: Path) -> None:
+    writer = history.SessionWriter(tmp_path, SECOND)
+    writer.sentence(Sentence(0, 0.0, 1.0, "en", "Can you hear me?", 1.5, "對方"))
+    writer.sentence(Sentence(1, 1.5, 2.5, "en", "Yes.", 3.0, "我"))
+    writer.sentence(Sentence(2, 3.0, 4.0, "en", "One source.", 4.5))
+    writer.close()
+    assert [x.sentence.speaker for x in history.load(writer.path)] == ["對方", "我", ""]
+    records = [json.loads(line) for line in writer.path.read_text("utf-8").splitlines()]
+    assert "speaker" not in records[2]  # one source: no field

@@ -93,6 +93,10 @@ def test_tray_menu_items_change_the_state() -> None:
         sources = list(find(items, "音訊來源").submenu.items)
         find(sources, "麥克風: VirtualMic")(icon)
         assert (rec.state.source, rec.state.device) == ("mic", "VirtualMic")
+        both = find(sources, "系統音訊＋麥克風")  # both sides of a call
+        assert both.radio and not both.checked
+        both(icon)
+        assert rec.state.source == "both" and both.checked
         for label in ("測試連線", "鎖定字幕", "顯示字幕", "歷史紀錄與匯出…", "設定…", "結束"):
             find(items, label)(icon)
         assert [c[0] for c in rec.calls[-6:]] == ["test", "lock", "overlay", "export",

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import asr_check, export, history, live, obs_output, server_check
+from whispertrans_tray.app import asr_check, both, export, history, live, obs_output, server_check
 from whispertrans_tray.app.asr_fallback import FallbackTranscriber, load_transcriber
 from whispertrans_tray.app.live import file_batch_size, recognizer_config
 from whispertrans_tray.app.live_file import LiveFile
@@ -194,7 +194,7 @@ def add_obs_outputs(outputs: Outputs, settings: settings_mod.Settings,
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_view: bool,
              source: Path | None = None, outputs: Outputs | None = None) \
-        -> tuple[Session, live.Recognizer]:
+        -> tuple[Session, live.Recognizer, Transcriber]:
     """The terminal session and a recognizer on the loaded model (``source``: the input file,
     which the output must not be; ``outputs``: a live run's, each line published to them)."""
     lang = settings.ui_language
@@ -211,13 +211,15 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_vie
                                    else build_file_recognizer(
                                        settings.asr, model, file_batch_size(model.info.device)))
     subtitles = SubtitleModel()
-    view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
+    translates = both.translated(settings)
+    view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang,
+                                 translates)
     publisher = None if outputs is None else Publisher(outputs, lambda: settings.translation)
     session = Session(view, lambda: subtitles.lines, args.output,
-                      runner.open_history(lang, settings.history), publisher)
+                      runner.open_history(lang, settings.history), publisher, translates)
     session.service = terminal_translation(settings, credentials.resolve(args.api_key),
                                            session.on_translation, session.clock)
-    return session, recognizer
+    return session, recognizer, model
 
 
 def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: Path,
@@ -227,8 +229,8 @@ def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: P
     audio = live.open_audio(path)  # a clear error now, before the model loads
     outputs = live_outputs(args, settings) if realtime else None
     try:
-        session, recognizer = _session(args, settings, live_view=realtime, source=path,
-                                       outputs=outputs)
+        session, recognizer, _ = _session(args, settings, live_view=realtime, source=path,
+                                          outputs=outputs)
         progress = None if realtime else terminal.Progress(audio.duration or 0.0,
                                                            settings.ui_language)
         # a transcription stopped by a signal is not done: its exit code says so
@@ -248,15 +250,28 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
     if args.replay is not None:
         return _run_file(args, settings, args.replay, realtime=True)
     if args.source:
-        settings = runner.apply_source(settings, args.source)
-    source, device = settings.audio.source, settings.audio.device
-    check_source(source, device)  # a clear error now, before the model loads
+        settings = runner.apply_source(settings, args.source, args.mic, args.speaker)
+    audio, lang = settings.audio, settings.ui_language
+    if audio.source == "both":  # both sides of a call: system audio and the microphone
+        check_source("loopback", audio.device)  # clear errors now, before the model loads
+        check_source("mic", audio.mic_device)
+    else:
+        check_source(audio.source, audio.device)  # a clear error now, before the model loads
     outputs = live_outputs(args, settings)
     try:
-        session, recognizer = _session(args, settings, live_view=True, outputs=outputs)
-        capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
-        return runner.listen(session, recognizer, capture, args.duration, args.output,
-                             settings.ui_language)
+        session, recognizer, model = _session(args, settings, live_view=True, outputs=outputs)
+        if audio.source != "both":
+            capture = AudioCapture(audio.source, audio.device, terminal.notice, lang)
+            return runner.listen(session, recognizer, capture, args.duration, args.output,
+                                 lang)
+        labels = both.labels(settings)
+        assert isinstance(recognizer, StreamingRecognizer)
+        them = both.Side(AudioCapture("loopback", audio.device, terminal.notice, lang),
+                         recognizer, labels.them)
+        me = both.Side(AudioCapture("mic", audio.mic_device, terminal.notice, lang),
+                       build_recognizer(settings.asr, model, live=True), labels.me)
+        return runner.listen_both(session, them, me, audio.echo_filter, args.duration,
+                                  args.output, lang)
     finally:
         outputs.close()
 

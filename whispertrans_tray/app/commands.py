@@ -36,7 +36,12 @@ class Commands:
         self.app.post(self.app.recording.toggle)
 
     def set_source(self, kind: str, device: str) -> None:
-        """``kind`` is a device kind: ``loopback`` or ``mic``."""
+        """``kind`` is a device kind, ``loopback`` or ``mic``, or ``both`` (system audio and
+        the microphone at once, on the devices the settings name)."""
+        if kind == "both":
+            self.app.post(lambda: self.app.change(audio=dataclasses.replace(
+                self.app.settings.audio, source="both")))
+            return
         source: AudioSource = "mic" if kind == "mic" else "loopback"
         self.app.post(lambda: self.app.change(audio=dataclasses.replace(
             self.app.settings.audio, source=source, device=device)))

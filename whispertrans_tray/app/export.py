@@ -4,7 +4,9 @@ SRT and VTT cues are bilingual: the source line, then the translation line when 
 JSONL has one object per sentence: ``start``, ``end``, ``committed_at`` (when the sentence was
 committed, by the source's clock), ``language``, ``text``, ``translation`` (null when not
 translated), ``first_token_at`` and ``translated_at`` (when its first translated text and its
-final translation were shown, same clock) and ``translation_error`` when it failed.
+final translation were shown, same clock), ``translation_error`` when it failed, and
+``speaker`` when both sides of a call were heard (SRT and TXT put the side's label before
+the source line, VTT a voice span ``<v Me>``).
 
 :func:`write` writes a whole session at once (atomically); :class:`LiveExport` writes one as it
 goes: every format here is append-only (a cue's times depend only on the cues before it), so
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from whispertrans_tray import causes
-from whispertrans_tray.core.subtitles import Line
+from whispertrans_tray.core.subtitles import Line, with_speaker
 from whispertrans_tray.errors import OutputError
 
 log = logging.getLogger(__name__)
@@ -39,8 +41,12 @@ def _timestamp(seconds: float, separator: str) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
 
 
-def _cue_text(line: Line) -> str:
+def _cue_text(line: Line, labelled: bool = True) -> str:
+    """The source line (after its side's label, ``Me: …``, when two sides were heard), then
+    the translation line."""
     text = line.sentence.text
+    if labelled:
+        text = with_speaker(text, line.sentence.speaker)
     if line.translation:
         text += "\n" + line.translation
     return text
@@ -60,7 +66,11 @@ def _srt_cue(number: int, line: Line, times: tuple[float, float]) -> str:
 
 
 def _vtt_cue(number: int, line: Line, times: tuple[float, float]) -> str:
-    return f"\n{_timestamp(times[0], '.')} --> {_timestamp(times[1], '.')}\n{_cue_text(line)}\n"
+    text = _cue_text(line, labelled=False)
+    if line.sentence.speaker:  # a WebVTT voice span per line: <v Me>…
+        voice = line.sentence.speaker.replace(">", "")
+        text = "\n".join(f"<v {voice}>{part}" for part in text.split("\n"))
+    return f"\n{_timestamp(times[0], '.')} --> {_timestamp(times[1], '.')}\n{text}\n"
 
 
 def _txt_line(number: int, line: Line, times: tuple[float, float]) -> str:
@@ -78,6 +88,8 @@ def _jsonl_line(number: int, line: Line, times: tuple[float, float]) -> str:
         value = getattr(line, name)
         if value is not None and line.translation:
             record[name] = round(value, 3)
+    if sentence.speaker:
+        record["speaker"] = sentence.speaker
     if line.error:
         record["translation_error"] = line.error
     return json.dumps(record, ensure_ascii=False) + "\n"

@@ -95,7 +95,8 @@ class SessionWriter:
         self._write({"type": "sentence", "session": self.session, "index": sentence.index,
                      "start": sentence.start, "end": sentence.end,
                      "committed_at": sentence.committed_at, "language": sentence.language,
-                     "text": sentence.text})
+                     "text": sentence.text}
+                    | ({"speaker": sentence.speaker} if sentence.speaker else {}))
 
     def translation(self, index: int, text: str, error: str = "", late: bool = False,
                     first_token_at: float | None = None,
@@ -197,7 +198,8 @@ def load(path: Path) -> list[Line]:
                     lines.append(Line(Sentence(key[1], float(record["start"]),
                                                float(record["end"]), str(record["language"]),
                                                str(record["text"]),
-                                               None if committed is None else float(committed))))
+                                               None if committed is None else float(committed),
+                                               str(record.get("speaker", "")))))
                 elif record["type"] == "translation" and key in where:
                     error = str(record.get("error", ""))
                     lines[where[key]] = replace(

@@ -17,7 +17,6 @@ Each committed sentence is stamped with ``committed_at``, the source's clock at 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 import time
@@ -29,8 +28,10 @@ from typing import Any, Protocol
 import numpy as np
 
 from whispertrans_tray import causes
+from whispertrans_tray.app.timeline import Recognizer as Recognizer
+from whispertrans_tray.app.timeline import Stream, timeline
 from whispertrans_tray.core.recognizer import RecognizerConfig
-from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event, Sentence
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event
 from whispertrans_tray.core.vad import VadConfig
 from whispertrans_tray.errors import AudioFileError
 from whispertrans_tray.i18n import Phrase
@@ -59,6 +60,11 @@ class AudioSource(Protocol):
     @property
     def captured_seconds(self) -> float:
         """Audio captured since the start, read or not (the source's clock)."""
+        ...
+
+    @property
+    def first_audio_at(self) -> float | None:
+        """``time.monotonic()`` of the first sample since the start (None before it)."""
         ...
 
     def start(self) -> None: ...
@@ -197,15 +203,6 @@ def recognizer_config(asr: AsrSettings, live: bool) -> RecognizerConfig:
     )
 
 
-class Recognizer(Protocol):
-    """Audio in, events out: the :class:`StreamingRecognizer` (live), or the
-    :class:`~whispertrans_tray.core.batch_recognizer.BatchRecognizer` (file mode)."""
-
-    def feed(self, audio: Audio) -> list[Event]: ...
-
-    def finish(self) -> list[Event]: ...
-
-
 def events(chunks: Iterable[Audio], recognizer: Recognizer,
            on_fed: Callable[[Audio], None] | None = None,
            clock: Callable[[], float] | None = None) -> Iterator[Event]:
@@ -214,22 +211,10 @@ def events(chunks: Iterable[Audio], recognizer: Recognizer,
     When ``chunks`` ends, :meth:`Recognizer.finish` commits what is pending.  Each sentence
     gets ``committed_at`` from ``clock`` (seconds since the stream began by the source's
     clock: audio captured, or wall time of a replay); without one, the audio the chunks
-    delivered so far (file mode: the audio decoded so far).
+    delivered so far (file mode: the audio decoded so far).  The loop is
+    :func:`~whispertrans_tray.app.timeline.timeline`'s, with one stream.
     """
-    delivered = 0
-
-    def stamp(batch: list[Event]) -> Iterator[Event]:
-        now = clock() if clock is not None else delivered / SAMPLE_RATE
-        for event in batch:
-            yield dataclasses.replace(event, committed_at=round(now, 3)) \
-                if isinstance(event, Sentence) else event
-
-    for chunk in chunks:
-        delivered += chunk.size
-        yield from stamp(recognizer.feed(chunk))
-        if on_fed is not None:
-            on_fed(chunk)
-    yield from stamp(recognizer.finish())
+    return timeline([Stream(chunks, recognizer, clock)], on_fed)
 
 
 class StreamClock:

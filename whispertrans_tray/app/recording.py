@@ -19,11 +19,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
-from whispertrans_tray.app import live
+from whispertrans_tray.app import both, live
 from whispertrans_tray.app.host import RecordingHost
 from whispertrans_tray.app.parts import LoadedTranscriber, Parts
+from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.types import Audio, Event, Partial, Sentence
 from whispertrans_tray.errors import WhisperTransError
 from whispertrans_tray.i18n import phrase_text
@@ -48,6 +49,7 @@ class Recording:
         self._lock = threading.Lock()  # the worker's events vs. a quit that gives up on it
         self._abandoned = False
         self._partial = ""
+        self._speaker = ""  # whose partial line it is (both sides of a call)
         self._last: Sentence | None = None
         self._clock: Callable[[], float] = lambda: 0.0
         self._stream_time: Callable[[], float] = lambda: 0.0
@@ -122,17 +124,26 @@ class Recording:
                     notice = phrase_text(self.model.info.notice, lang)
                     app.post(lambda: app.overlay.set_status(notice))
             recognizer = self.parts.recognizer(settings.asr, self.model)
-            capture = self.parts.capture(settings.audio.source, settings.audio.device,
-                                         app.post_status, lang)
+            audio = settings.audio
+            them_source = "loopback" if audio.source == "both" else audio.source
+            capture = self.parts.capture(them_source, audio.device, app.post_status, lang)
+            me = None
+            if audio.source == "both":  # both sides of a call: the microphone too
+                me = both.Side(self.parts.capture("mic", audio.mic_device, app.post_status,
+                                                  lang),
+                               self.parts.recognizer(settings.asr, self.model),
+                               both.labels(settings).me)
         except WhisperTransError as exc:
             message = exc.message(lang)
             app.post(lambda: app.fail(message))
             return
         app.post(lambda: app.set_status("recording"))
+        recognizers = [recognizer] if me is None else [recognizer, me.recognizer]
 
         def on_fed(chunk: Audio) -> None:
-            if recognizer.behind > LAG_WARNING_S:
-                app.post_notice(app.t("status.lag", seconds=recognizer.behind))
+            behind = max(r.behind for r in recognizers)
+            if behind > LAG_WARNING_S:
+                app.post_notice(app.t("status.lag", seconds=behind))
 
         def on_dropped(seconds: float) -> None:  # the loop fell behind the audio
             app.post_notice(app.t("status.dropped", seconds=seconds))
@@ -141,15 +152,21 @@ class Recording:
         self.parts.clock.use(self._clock)
         self._stream_time = lambda: recognizer.stream_time
         self._partial, self._last = "", None
-        chunks = live.capture_chunks(capture, self._stop, on_dropped)
+        stream: Generator[Event, None, None]
+        if me is None:
+            stream = _single(capture, recognizer, self._stop, on_fed, on_dropped, self._clock)
+        else:
+            them = both.Side(capture, recognizer, both.labels(settings).them)
+            echo = both.echo_filter(them, me) if audio.echo_filter else None
+            stream = both.events(them, me, self._stop, on_fed, on_dropped, echo)
         try:
-            for event in live.events(chunks, recognizer, on_fed, self._clock):
+            for event in stream:
                 self._emit(event)
         except Exception:
             log.exception("Recording worker failed")
             app.post(lambda: app.fail(app.t("status.error")))
         finally:
-            chunks.close()  # the capture stops now, whatever happened
+            stream.close()  # the captures stop now, whatever happened
 
     def _emit(self, event: Event) -> None:
         """An event of the worker to the app (unless a quit gave up on the worker)."""
@@ -158,7 +175,7 @@ class Recording:
                 log.warning("Quit before the final decode ended; dropped: %s", event)
                 return
             if isinstance(event, Partial):
-                self._partial = event.text
+                self._partial, self._speaker = event.text, event.speaker
                 if event.text:
                     log.debug("Partial line: %s", event.text)
             elif isinstance(event, Sentence):
@@ -190,7 +207,18 @@ class Recording:
                 "" if spoken == "auto" else spoken)
             sentence = Sentence(last.index + 1 if last is not None else 0, start,
                                 max(self._stream_time(), start), language, text,
-                                round(self._clock(), 3))
+                                round(self._clock(), 3), self._speaker)
             log.warning("The final decode missed the quit deadline; kept the partial line: %s",
                         text)
             self.app.emit(sentence)
+
+
+def _single(capture: live.AudioSource, recognizer: StreamingRecognizer, stop: threading.Event,
+            on_fed: Callable[[Audio], None], on_dropped: Callable[[float], None],
+            clock: Callable[[], float]) -> Generator[Event, None, None]:
+    """The events of one capture; closing it stops the capture."""
+    chunks = live.capture_chunks(capture, stop, on_dropped)
+    try:
+        yield from live.events(chunks, recognizer, on_fed, clock)
+    finally:
+        chunks.close()

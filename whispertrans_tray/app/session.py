@@ -46,9 +46,13 @@ class Session:
     collected; ``publisher`` hands each line to the run's outputs."""
 
     def __init__(self, view: View, lines: Callable[[], list[Line]], output: Path | None,
-                 history: SessionWriter | None, publisher: Publisher | None = None) -> None:
+                 history: SessionWriter | None, publisher: Publisher | None = None,
+                 translates: Callable[[Sentence], bool] = lambda sentence: True) -> None:
+        """``translates``: which sentences go to the translation service (with both sides of
+        a call heard, your own only with ``translation.translate_me``)."""
         self.view = view
         self.publisher = publisher
+        self.translates = translates
         self.service: TranslationService | None = None
         self.lines = lines
         self.history = history
@@ -71,7 +75,8 @@ class Session:
             self.view.show(event)
         if self.publisher is not None:
             self.publisher.event(event)
-        if self.service is not None and isinstance(event, Sentence):
+        if self.service is not None and isinstance(event, Sentence) \
+                and self.translates(event):
             self.service.submit(event)
 
     def on_translation(self, update: TranslationUpdate) -> None:

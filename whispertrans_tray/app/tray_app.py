@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import history, welcome
+from whispertrans_tray.app import both, history, welcome
 from whispertrans_tray.app.commands import Commands
 from whispertrans_tray.app.outputs import Outputs
 from whispertrans_tray.app.parts import Parts
@@ -181,9 +181,10 @@ class App:
         self.publisher.event(event)
         if isinstance(event, Sentence):
             self.history.sentence(event)
-            if self.service is not None:
+            translate = self.service is not None and both.translated(self.settings)(event)
+            if self.service is not None and translate:
                 self.service.submit(event)
-            self.post(lambda: self._show(event))
+            self.post(lambda: self._show(event, translate))
         else:
             self.post(lambda: self._show(event), droppable=True)
 
@@ -200,8 +201,8 @@ class App:
                 self.overlay.set_status(text)
         self.post(show, droppable=True)
 
-    def _show(self, event: Partial | Sentence) -> None:
-        self.subtitles.apply(event, translating=self.service is not None)
+    def _show(self, event: Partial | Sentence, translating: bool = False) -> None:
+        self.subtitles.apply(event, translating=translating)
         self.overlay.show(self.subtitles.visible(), self.subtitles.partial)
 
     # -- settings: one route --------------------------------------------------------------

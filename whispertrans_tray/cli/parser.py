@@ -59,8 +59,12 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     p = sub.add_parser("listen", help="live subtitles in the terminal")
     p.add_argument("--replay", type=Path, metavar="FILE",
                    help="replay an audio file at 1x speed instead of capturing")
-    p.add_argument("--source", metavar="loopback|mic|NAME",
-                   help="what to listen to (default: the saved setting, system audio)")
+    p.add_argument("--source", metavar="loopback|mic|both|NAME",
+                   help="what to listen to (default: the saved setting, system audio); both: "
+                   "system audio (Them) and the microphone (Me) at once, labelled")
+    p.add_argument("--mic", metavar="NAME", help="with --source both: the microphone")
+    p.add_argument("--speaker", metavar="NAME",
+                   help="with --source both: the speaker whose output is recorded")
     p.add_argument("--duration", type=float, metavar="SECONDS",
                    help="stop after this many seconds")
     p.add_argument("-o", "--output", type=Path, metavar="OUT",

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import history, live
+from whispertrans_tray.app import both, history, live
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.cli import terminal
@@ -143,8 +143,49 @@ def listen(session: Session, recognizer: live.Recognizer, capture: AudioCapture,
     return code
 
 
-def apply_source(settings: settings_mod.Settings, source: str) -> settings_mod.Settings:
-    """``--source loopback|mic|NAME``: a NAME is looked up among speakers and microphones."""
+def listen_both(session: Session, them: both.Side, me: both.Side, echo: bool,
+                duration: float | None, output: Path | None, ui_language: str) -> int:
+    """Both sides of a call (system audio and the microphone) until Ctrl+C, SIGTERM or
+    ``duration``, in one labelled timeline; ``echo`` drops the microphone's copies of what the
+    speakers played."""
+    signals = StopSignals()
+    echo_filter = both.echo_filter(them, me) if echo else None
+
+    def work() -> None:
+        timer = threading.Timer(duration, signals.stop.set) if duration else None
+        stream = both.events(them, me, signals.stop, echo=echo_filter)
+        try:
+            if timer is not None:
+                timer.start()
+            for event in stream:
+                session.on_event(event)
+        finally:
+            stream.close()  # the captures stop now, whatever happened
+            if timer is not None:
+                timer.cancel()
+
+    code = drive(session, work, signals, output, ui_language)
+    if echo_filter is not None and echo_filter.dropped:
+        log.info("Dropped %d echoes of the speakers", len(echo_filter.dropped))
+        log.debug("The echoes: %s", [s.text for s in echo_filter.dropped])
+    return code
+
+
+def apply_source(settings: settings_mod.Settings, source: str, mic: str | None = None,
+                 speaker: str | None = None) -> settings_mod.Settings:
+    """``--source loopback|mic|both|NAME``: a NAME is looked up among speakers and
+    microphones; ``both`` records the ``speaker`` (or the saved or default one) and the
+    ``mic`` (likewise) at once."""
+    if source == "both":
+        audio = settings.audio
+        settings = settings_mod.replace(settings, "audio.source", "both")
+        if speaker is not None:
+            settings = settings_mod.replace(settings, "audio.device", speaker)
+        elif audio.source != "both":
+            settings = settings_mod.replace(settings, "audio.device", "")
+        if mic is not None:
+            settings = settings_mod.replace(settings, "audio.mic_device", mic)
+        return settings
     if source in ("loopback", "mic"):
         return settings_mod.replace(settings_mod.replace(settings, "audio.source", source),
                                     "audio.device", "")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from tqdm import tqdm
 
 from whispertrans_tray.app.translation_service import TranslationUpdate
-from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import Event, Partial, Speculative
+from whispertrans_tray.core.subtitles import SubtitleModel, with_speaker
+from whispertrans_tray.core.types import Event, Partial, Sentence, Speculative
 from whispertrans_tray.desktop.audio import DeviceInfo
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.logs import redact
@@ -28,8 +28,10 @@ class TerminalView:
     in live mode (``live``), a sentence that came more than :data:`LAG_SHOWN_S` late says so."""
 
     def __init__(self, model: SubtitleModel, live: bool, translating: bool,
-                 ui_language: str) -> None:
+                 ui_language: str,
+                 translates: Callable[[Sentence], bool] = lambda sentence: True) -> None:
         self.model = model
+        self.translates = translates  # which sentences are translated (when translating)
         self.show_lag = live
         self.live = live and sys.stdout.isatty()
         self.translating = translating
@@ -44,7 +46,8 @@ class TerminalView:
     def apply(self, event: Event) -> None:
         """Record ``event`` in the subtitles."""
         with self._lock:
-            self.model.apply(event, translating=self.translating)
+            self.model.apply(event, translating=self.translating and (
+                not isinstance(event, Sentence) or self.translates(event)))
 
     def show(self, event: Event) -> None:
         """Print ``event`` (after :meth:`apply`)."""
@@ -53,13 +56,14 @@ class TerminalView:
                 return
             if isinstance(event, Partial):
                 if self.live:
-                    sys.stdout.write("\r\033[K" + event.text[-150:])
+                    sys.stdout.write("\r\033[K" + with_speaker(event.text[-150:],
+                                                                 event.speaker))
                     sys.stdout.flush()
                     self._partial_shown = bool(event.text)
                 return
             self._clear_partial()
             stamp = f"[{event.start:7.2f} → {event.end:7.2f}] "
-            print(f"{stamp}{event.text}", flush=True)
+            print(f"{stamp}{with_speaker(event.text, event.speaker)}", flush=True)
             if self.show_lag and event.committed_at is not None \
                     and event.committed_at - event.end > LAG_SHOWN_S:
                 notice(tr("status.lag", self.ui_language,

@@ -19,6 +19,14 @@ from whispertrans_tray.core.types import Event, Partial, Sentence, Speculative
 Status = Literal["none", "pending", "streaming", "done", "failed"]
 
 
+def with_speaker(text: str, speaker: str) -> str:
+    """``text`` after its side's label (``我：…``, ``Me: …``) when two sides are heard."""
+    if not speaker or not text:
+        return text
+    wide = any(ord(char) > 0x2E7F for char in speaker)
+    return f"{speaker}{'：' if wide else ': '}{text}"
+
+
 @dataclass(frozen=True)
 class Line:
     """One subtitle: a committed sentence and its translation so far."""
@@ -44,11 +52,13 @@ class SubtitleModel:
         self.keep = keep
         self.lines: list[Line] = []
         self.partial = ""
+        self._partials: dict[str, str] = {}  # each side's line being spoken
         self._by_index: dict[int, int] = {}
 
     def apply(self, event: Event, translating: bool = False) -> None:
         if isinstance(event, Partial):
-            self.partial = event.text
+            self._partials[event.speaker] = with_speaker(event.text, event.speaker)
+            self.partial = "  ".join(text for text in self._partials.values() if text)
             return
         if isinstance(event, Speculative):  # a forecast for the translator, not a line
             return

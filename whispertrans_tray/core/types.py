@@ -41,11 +41,13 @@ class Transcript:
 class Partial:
     """The line being spoken: committed words of the open sentence plus the unstable tail.
 
-    It may change with every update; ``stable`` is the committed prefix that never will.
+    It may change with every update; ``stable`` is the committed prefix that never will;
+    ``speaker`` is the side that speaks it when two sources are heard (else empty).
     """
 
     text: str
     stable: str = ""
+    speaker: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class Sentence:
         committed_at: Seconds since the stream began, by the audio source's clock, when the
             sentence was committed (None until the live loop stamps it): ``committed_at - end``
             is how late it came.
+        speaker: Who said it, when two sources are heard at once (the label of the side:
+            對方/Them for the system audio, 我/Me for the microphone); empty with one source.
     """
 
     index: int
@@ -69,6 +73,7 @@ class Sentence:
     language: str
     text: str
     committed_at: float | None = None
+    speaker: str = ""
 
 
 @dataclass(frozen=True)

@@ -195,6 +195,9 @@ class AudioCapture:
         self._thread: threading.Thread | None = None
         self.dropped_seconds = 0.0
         self._captured = 0  # samples captured since start(), read or not
+        self.first_audio_at: float | None = None
+        """``time.monotonic()`` when the first sample captured since :meth:`start` was heard
+        (its arrival less its length): two captures' clocks are aligned by it."""
         self.connected_device = ""
         self.reconnects = 0
         self.cpu_seconds = 0.0  # CPU time the capture thread used
@@ -209,6 +212,7 @@ class AudioCapture:
     def start(self) -> None:
         self._stop.clear()
         self._captured = 0
+        self.first_audio_at = None
         self._thread = threading.Thread(target=self._run, name="audio-capture", daemon=True)
         self._thread.start()
 
@@ -234,6 +238,8 @@ class AudioCapture:
 
     def _push(self, audio: Audio) -> None:
         with self._cond:
+            if self.first_audio_at is None:
+                self.first_audio_at = time.monotonic() - audio.size / SAMPLE_RATE
             self._chunks.append((time.monotonic(), audio))
             self._size += audio.size
             self._captured += audio.size

@@ -33,7 +33,7 @@ import tkinter as tk
 from collections.abc import Callable, Sequence
 from tkinter import font as tkfont
 
-from whispertrans_tray.core.subtitles import Line
+from whispertrans_tray.core.subtitles import Line, with_speaker
 from whispertrans_tray.desktop import platform_ui
 from whispertrans_tray.desktop.overlay_placement import Placement
 from whispertrans_tray.desktop.overlay_surface import Surface
@@ -211,10 +211,11 @@ class Overlay:
         A line without a translation (not translated, failed, or the server answered
         nothing) shows its source as the subtitle, large."""
         s = self.settings
+        speaker = line.sentence.speaker  # both sides heard: the side's label goes first
         if line.status in ("none", "failed", "done") and not line.translation:
-            return [(0, line.sentence.text)]
+            return [(0, with_speaker(line.sentence.text, speaker))]
         source = line.sentence.text if s.show_source or not line.translation else ""
-        pair = [(0, line.translation), (1, source)]
+        pair = [(0, with_speaker(line.translation, speaker)), (1, source)]
         return pair if s.translation_on_top else pair[::-1]
 
     def _height(self, item: int) -> int:

@@ -82,7 +82,9 @@ def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
             and not get_state().device, radio=True),
             item(lambda _: t("tray.microphone"), lambda: actions.set_source("mic", ""),
                  checked=lambda _: get_state().source == "mic" and not get_state().device,
-                 radio=True)]
+                 radio=True),
+            item(lambda _: t("tray.both_sources"), lambda: actions.set_source("both", ""),
+                 checked=lambda _: get_state().source == "both", radio=True)]
         if state.devices:
             entries.append(menu.SEPARATOR)
         for kind, name in state.devices:

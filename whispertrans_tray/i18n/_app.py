@@ -59,6 +59,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tray.source": {"zh-TW": "音訊來源", "en": "Source"},
     "tray.system_audio": {"zh-TW": "系統音訊", "en": "System audio"},
     "tray.microphone": {"zh-TW": "麥克風", "en": "Microphone"},
+    "tray.both_sources": {"zh-TW": "系統音訊＋麥克風", "en": "System audio + microphone"},
+    # --- both sides of a call (audio source "both") ---------------------------------------
+    "both.label_them": {"zh-TW": "對方", "en": "Them"},
+    "both.label_me": {"zh-TW": "我", "en": "Me"},
     "tray.provider": {"zh-TW": "LLM 提供商", "en": "Provider"},
     "tray.asr": {"zh-TW": "語音辨識", "en": "Speech recognition"},
     "tray.asr_local": {"zh-TW": "本機（faster-whisper）", "en": "This computer (faster-whisper)"},

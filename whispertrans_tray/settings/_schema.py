@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-AudioSource = Literal["loopback", "mic"]
+AudioSource = Literal["loopback", "mic", "both"]
 Provider = Literal["vllm", "openai", "ollama", "custom"]
 PROVIDERS: tuple[Provider, ...] = get_args(Provider)
 """The translation providers, in menu order (their defaults: :mod:`whispertrans_tray.presets`)."""
@@ -34,12 +34,24 @@ class AudioSettings:
     """What to listen to.
 
     Attributes:
-        source: ``loopback`` records what the speakers play; ``mic`` records a microphone.
+        source: ``loopback`` records what the speakers play; ``mic`` records a microphone;
+            ``both`` records the two at once (both sides of a call), each sentence labelled.
         device: Device name to use; empty means the system default (followed when it changes).
+            With ``both``: the speaker whose output is recorded.
+        mic_device: With ``both``: the microphone; empty means the default one.
+        label_them: With ``both``: the label of the system audio's sentences; empty means
+            對方 / Them (in the UI language).
+        label_me: With ``both``: the label of the microphone's sentences; empty means 我 / Me.
+        echo_filter: With ``both``: a microphone sentence that repeats what the speakers
+            played a moment before (no headphones) is dropped, so no sentence shows twice.
     """
 
     source: AudioSource = "loopback"
     device: str = ""
+    mic_device: str = ""
+    label_them: str = ""
+    label_me: str = ""
+    echo_filter: bool = True
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,8 @@ class TranslationSettings:
             request when its text is the same (else it is cancelled). Off by default: on the
             shared, loaded 2-core machine it did not measure faster, and costs some wasted
             requests (benchmarks/RESULTS.md, "translation at the dip on vs off").
+        translate_me: With audio source ``both``: translate your own side (the microphone)
+            too; off: your sentences are transcribed only, the other side's are translated.
     """
 
     enabled: bool = False
@@ -131,6 +145,7 @@ class TranslationSettings:
     fallbacks: tuple[tuple[str, str, str], ...] = ()
     max_in_flight: int = field(default=2, metadata=_range(1, 8))
     at_dip: bool = False
+    translate_me: bool = False
 
 
 @dataclass(frozen=True)
