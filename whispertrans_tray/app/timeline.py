@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event, Sentence
+from whispertrans_tray.core.types import SAMPLE_RATE, Audio, Event, Sentence, Speculative
 
 
 class Recognizer(Protocol):
@@ -101,6 +101,9 @@ def timeline(streams: Sequence[Stream], on_fed: Callable[[Audio], None] | None =
                                             end=round(event.end + shift, 3),
                                             committed_at=round(now + shift, 3),
                                             speaker=stream.speaker)
+            elif isinstance(event, Speculative):
+                if len(streams) > 1:  # its index is its side's: the timeline's is not known
+                    continue
             elif stream.speaker:
                 event = dataclasses.replace(event, speaker=stream.speaker)
             yield from numbered(hold.add(event) if hold is not None else (event,))
