@@ -5,8 +5,8 @@
 Started by a test in a console of its own (``CREATE_NEW_CONSOLE``): sets the console's output
 and input code page to ``CODEPAGE`` (1252: an English Windows, 950: a Traditional Chinese one),
 runs ``COMMAND`` in that console, then reads the console's screen buffer back
-(``ReadConsoleOutputCharacterW``) and writes it to ``OUT.txt`` as UTF-8, with the command's
-exit code on the first line.
+(``ReadConsoleOutputCharacterW``, wrapped lines joined) and writes it to ``OUT.txt`` as UTF-8,
+with the command's exit code and the console's code page on the first line.
 """
 
 from __future__ import annotations
@@ -43,14 +43,15 @@ def screen_text() -> str:
     if not kernel32.GetConsoleScreenBufferInfo(handle, ctypes.byref(info)):
         raise OSError(ctypes.get_last_error(), "GetConsoleScreenBufferInfo failed")
     width = info.dwSize.X
-    lines = []
+    text = ""
     for row in range(info.dwCursorPosition.Y + 1):
         buffer = ctypes.create_unicode_buffer(width)
         read = wintypes.DWORD()
         kernel32.ReadConsoleOutputCharacterW(handle, buffer, width, _COORD(0, row),
                                              ctypes.byref(read))
-        lines.append(buffer.value[:read.value].rstrip())
-    return "\n".join(lines).rstrip() + "\n"
+        line = buffer.value[:read.value].rstrip()
+        text += line if len(line) == width else line + "\n"  # a full row: the line wraps
+    return text.rstrip() + "\n"
 
 
 def main() -> int:

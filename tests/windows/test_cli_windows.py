@@ -26,6 +26,9 @@ from tests.windows.conftest import (
 from whispertrans_tray import __version__
 
 LANGUAGES = ["en", "zh-TW"]
+# What the second run (under cp950, a Traditional Chinese Windows) repeats: each transcription
+# costs half a minute under Wine.
+ZH_TW_TOO = ["en", pytest.param("zh-TW", marks=pytest.mark.codepage)]
 CONSOLE_HOST = CHECKOUT / "tests" / "windows" / "console_host.py"
 
 
@@ -38,8 +41,7 @@ def test_the_installed_launcher_prints_the_version(tmp_path: Path) -> None:
     assert result.stdout.decode("utf-8").strip() == f"whispertrans-tray {__version__}"
 
 
-@pytest.mark.codepage
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", ZH_TW_TOO)
 def test_transcribe_to_a_pipe_writes_utf8_whatever_the_code_page(tmp_path: Path,
                                                                  language: str) -> None:
     result = run_app(tmp_path, "--ui-language", language, "transcribe", str(DATA / "jfk.flac"))
@@ -50,7 +52,6 @@ def test_transcribe_to_a_pipe_writes_utf8_whatever_the_code_page(tmp_path: Path,
     assert JFK_WORDS in words(text)
 
 
-@pytest.mark.codepage
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_transcribe_with_stdout_redirected_to_a_file(tmp_path: Path, language: str) -> None:
     """``whispertrans-tray transcribe jfk.flac > out.txt``, as cmd.exe or PowerShell does it."""
@@ -66,10 +67,9 @@ def test_transcribe_with_stdout_redirected_to_a_file(tmp_path: Path, language: s
     assert JFK_WORDS in words(text)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_transcribe_to_an_srt_file(tmp_path: Path, language: str) -> None:
+def test_transcribe_to_an_srt_file(tmp_path: Path) -> None:
     srt_path = tmp_path / "jfk.srt"
-    result = run_app(tmp_path, "--ui-language", language, "transcribe",
+    result = run_app(tmp_path, "--ui-language", "en", "transcribe",
                      str(DATA / "jfk.flac"), "-o", str(srt_path))
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")[-2000:]
     import srt
@@ -93,8 +93,7 @@ def test_an_error_on_a_pipe_is_utf8_in_the_ui_language(tmp_path: Path, language:
     assert chinese == (language == "zh-TW"), message
 
 
-@pytest.mark.codepage
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", ZH_TW_TOO)
 def test_transcribe_to_a_console(tmp_path: Path, language: str) -> None:
     """A real console (its own, of the code page under test): the sentence is shown."""
     code_page = ansi_code_page()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.windows import win32
-from tests.windows.conftest import CHECKOUT, wait_for
+from tests.windows.conftest import CHECKOUT
 from whispertrans_tray.desktop import autostart_windows, platform_ui, window_win32
 from whispertrans_tray.desktop.overlay import Overlay
 from whispertrans_tray.desktop.overlay_surface import KEY_COLOR
