@@ -48,10 +48,13 @@ def test_the_tray_app_shows_its_overlay_and_answers_the_lock_hotkey(tmp_path: Pa
         assert wait_for(lambda: log.exists() and "Hotkeys registered" in log.read_text("utf-8"),
                         60), log.read_text("utf-8") if log.exists() else "no log"
 
-        send("ctrl+alt+s")  # hide the subtitles, then show them again
-        assert wait_for(lambda: not overlays(), 20), "ctrl+alt+s did not hide the subtitles"
-        send("ctrl+alt+s")
-        assert wait_for(lambda: overlays() == [hwnd], 20), "ctrl+alt+s did not show them"
+        # keyboard installs its hook on a thread of its own after add_hotkey returned: the
+        # first key (hide the subtitles) is pressed until the app hears it
+        assert any(send("ctrl+alt+s") or wait_for(lambda: not overlays(), 5)
+                   for _ in range(6)), "ctrl+alt+s never hid the subtitles"
+        send("ctrl+alt+s")  # shown again (Tk may give them a new window)
+        assert wait_for(lambda: len(overlays()) == 1, 20), "ctrl+alt+s did not show them"
+        (hwnd,) = overlays()
         send("ctrl+alt+l")  # lock: click-through
         assert wait_for(lambda: win32.ex_style(hwnd) & win32.WS_EX_TRANSPARENT, 20), \
             hex(win32.ex_style(hwnd))
@@ -74,3 +77,5 @@ def test_the_tray_app_shows_its_overlay_and_answers_the_lock_hotkey(tmp_path: Pa
         app.wait(60)
     text = log.read_text("utf-8") if log.exists() else ""
     assert "Traceback" not in text, text[-3000:]
+    # the welcome notification (longer than a Windows balloon holds) was shown, cut
+    assert "Notification failed" not in text, text[-3000:]
