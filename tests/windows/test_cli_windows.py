@@ -33,8 +33,11 @@ CONSOLE_HOST = CHECKOUT / "tests" / "windows" / "console_host.py"
 
 
 def test_the_installed_launcher_prints_the_version(tmp_path: Path) -> None:
-    launcher = shutil.which("whispertrans-tray.exe")
-    assert launcher, "whispertrans-tray.exe is not on PATH (scripts/wine-env.sh installs it)"
+    here = Path(sys.executable).parent  # a venv's Scripts, or C:\py311 under Wine
+    launcher = next((str(p) for p in (here / "whispertrans-tray.exe",
+                                      here / "Scripts" / "whispertrans-tray.exe") if p.exists()),
+                    shutil.which("whispertrans-tray.exe"))
+    assert launcher, "no whispertrans-tray.exe (scripts/wine-env.sh, setup.ps1 install it)"
     result = subprocess.run([launcher, "--version"], env=app_env(tmp_path), capture_output=True,
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
