@@ -3,7 +3,7 @@
 # tests/windows under the Windows CPython inside Wine (scripts/wine-env.sh's prefix), on an Xvfb
 # screen of its own.  Twice: everything with the ANSI code page of an English Windows (cp1252),
 # then the tests marked "codepage" with that of a Traditional Chinese one (cp950; Wine takes
-# the code page from LANG).  Extra arguments go to both pytest runs.
+# the code page from LC_ALL).  Extra arguments go to both pytest runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,10 +35,14 @@ pytest_args=(python -m pytest --capture=sys -p no:cacheprovider --confcutdir tes
 # handles pytest replaced cannot read init.tcl.
 
 echo "Windows stage (Wine, cp1252): tests/windows"
-LANG=en_US.UTF-8 LC_ALL= scripts/wine-run.sh "${pytest_args[@]}"
+# Wine takes its code pages from LC_ALL (LANG alone is not enough when the Linux locale is not
+# generated); WT_EXPECT_CODE_PAGE makes tests/windows/conftest.py check it got that one.
+env LANG=en_US.UTF-8 LC_ALL=en_US.UTF-8 WT_EXPECT_CODE_PAGE=1252 \
+    scripts/wine-run.sh "${pytest_args[@]}"
 code=$?
 echo "Windows stage (Wine, cp950): tests/windows -m codepage"
-LANG=zh_TW.UTF-8 LC_ALL= scripts/wine-run.sh "${pytest_args[@]}" -m codepage
+env LANG=zh_TW.UTF-8 LC_ALL=zh_TW.UTF-8 WT_EXPECT_CODE_PAGE=950 \
+    scripts/wine-run.sh "${pytest_args[@]}" -m codepage
 code950=$?
 for c in $code $code950; do
     if [[ $c -eq 5 ]]; then

@@ -32,6 +32,10 @@ if sys.platform != "win32":  # a hard error, not a skip: this folder is the Wind
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "codepage: depends on the ANSI code page (run again under a cp950 Windows)")
+    expected = os.environ.get("WT_EXPECT_CODE_PAGE")  # set by scripts/test-windows.sh
+    if expected and int(expected) != ansi_code_page():
+        raise pytest.UsageError(f"this run is for code page {expected}, Windows has "
+                                f"{ansi_code_page()}: the locale did not reach Wine")
 
 
 def ansi_code_page() -> int:
