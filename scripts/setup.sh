@@ -60,4 +60,9 @@ else
 fi
 # Join and verify the bundled Whisper base model once, so the first start is quick.
 .venv/bin/python -c "from whispertrans_tray.providers import model_store; print('Whisper base model:', model_store.bundled_base())"
+# The Windows stage of the tests: a Wine prefix with the Windows Python and this checkout's
+# Windows dependencies (Linux only; minutes the first time, seconds after).
+if [[ $DEV -eq 1 && "$(uname -s)" == Linux ]]; then
+    bash scripts/wine-env.sh
+fi
 echo "Set-up done."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the whole test suite: lint, types, layering contracts, then pytest against real
-# components.
+# components; on Linux then the Windows stage under Wine (scripts/test-windows.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,5 +13,11 @@ code=$?
 if [[ $code -eq 5 ]]; then
     echo "pytest collected no tests: the suite is broken (exit code 5)." >&2
     exit 1
+fi
+
+# The Windows stage (tests/windows under Wine, scripts/test-windows.sh): on Linux, when the
+# whole suite runs (no pytest arguments given), or when WT_WINDOWS_STAGE=1.
+if [[ "$(uname -s)" == Linux && ( $# -eq 0 || "${WT_WINDOWS_STAGE:-}" == 1 ) ]]; then
+    bash scripts/test-windows.sh || code=1
 fi
 exit $code

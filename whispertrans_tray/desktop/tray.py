@@ -221,8 +221,11 @@ class Tray:
         self._send(message, title)
 
     def _send(self, message: str, title: str) -> None:
+        message, title = redact(message), redact(title)
+        if sys.platform == "win32":  # a balloon holds 255 characters of text, 63 of title
+            message, title = _cut(message, WIN32_TEXT_MAX), _cut(title, WIN32_TITLE_MAX)
         try:
-            self.icon.notify(redact(message), redact(title))
+            self.icon.notify(message, title)
         except Exception as exc:  # no notification daemon: the status line still shows it
             log.info("Notification failed: %s", exc)
 
@@ -232,3 +235,15 @@ class Tray:
         if self._thread is not None:
             self._thread.join(1.0)
             self._thread = None
+
+
+WIN32_TEXT_MAX = 255
+"""Characters a Windows notification's text holds (``NOTIFYICONDATAW.szInfo``, 256 with the NUL);
+pystray refuses a longer one, so the welcome (363 characters in English) never showed."""
+WIN32_TITLE_MAX = 63
+"""Characters of its title (``szInfoTitle``)."""
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending in "…" when cut."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
