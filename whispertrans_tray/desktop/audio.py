@@ -152,11 +152,12 @@ def loopback_id(speaker_id: str) -> str:
 
 
 def open_recorder(mic: Any, block_s: float = BLOCK_S) -> tuple[Any, int]:
-    """An open-able soundcard recorder on ``mic`` and the sample rate its audio comes at."""
+    """A soundcard recorder on ``mic`` (a context manager) and the sample rate its audio
+    comes at; ``block_s``: the blocks PulseAudio delivers (WASAPI: see audio_wasapi)."""
     if sys.platform == "win32":
         from whispertrans_tray.desktop import audio_wasapi
 
-        recorder, rate, _channels = audio_wasapi.open_recorder(mic, block_s)
+        recorder, rate, _channels = audio_wasapi.open_recorder(mic)
         return recorder, rate
     return mic.recorder(samplerate=DEVICE_RATE, channels=mic.channels,
                         blocksize=int(DEVICE_RATE * block_s)), DEVICE_RATE

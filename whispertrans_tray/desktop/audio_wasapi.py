@@ -15,11 +15,14 @@ the mix rate, channels and speaker mask, converted by the audio engine
 (``AUDCLNT_STREAMFLAGS_AUTOCONVERTPCM``).  The stream is read with soundcard's own recorder
 (its capture loop is fine); only the opening is replaced.  The format bytes are built and
 parsed here with :mod:`struct` at Windows' packed offsets (pure functions, tested on every OS).
+One more difference from soundcard's recorder: a capture device's late packets are waited for
+instead of replaced by silence (see ``_record_chunk``).
 """
 
 from __future__ import annotations
 
 import struct
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +36,14 @@ SUBTYPE_IEEE_FLOAT = uuid.UUID("00000003-0000-0010-8000-00aa00389b71").bytes_le
 HEADER = struct.Struct("<HHIIHHH")  # WAVEFORMATEX, packed: 18 bytes
 EXTENSION = struct.Struct("<HI16s")  # wValidBitsPerSample, dwChannelMask, SubFormat: 22 bytes
 EXTENSIBLE_SIZE = HEADER.size + EXTENSION.size  # 40
+
+# The engine's capture buffer: room for a second a busy reader has not taken yet (a buffer of
+# one 0.1-s block, as soundcard asks, overflows on a loaded machine: "data discontinuity",
+# audio lost).  It adds no latency: every read takes what is there.
+BUFFER_S = 1.0
+# A capture device (not a loopback) with no packet for this long has stalled: only then does
+# the recorder count the time as silence (soundcard does after 4 device periods, ~40 ms).
+STALL_S = 2.0
 
 # AUDCLNT_SHAREMODE_SHARED and the stream flags used (audiosessiontypes.h)
 SHAREMODE_SHARED = 0
@@ -107,7 +118,7 @@ def stream_format(mix: bytes) -> tuple[bytes, int, WaveFormat]:
     return wanted, flags, parse(wanted)
 
 
-def open_recorder(mic: Any, block_s: float) -> tuple[Any, int, int]:
+def open_recorder(mic: Any, buffer_s: float = BUFFER_S) -> tuple[Any, int, int]:
     """A soundcard recorder on ``mic`` (a soundcard microphone, loopback or not) opened in
     the format of :func:`stream_format`: ``(recorder, sample rate, channels)``.  Windows only."""
     from soundcard import mediafoundation as mf
@@ -128,7 +139,7 @@ def open_recorder(mic: Any, block_s: float) -> tuple[Any, int, int]:
             if mic.isloopback:
                 flags |= STREAMFLAGS_LOOPBACK
             self._format_bytes = mf._ffi.new("char[]", wanted)  # alive while Initialize reads
-            duration = int(block_s * 10_000_000)  # REFERENCE_TIME: 100-ns units
+            duration = int(buffer_s * 10_000_000)  # REFERENCE_TIME: 100-ns units
             hr = client[0][0].lpVtbl.Initialize(
                 client[0], SHAREMODE_SHARED, flags, duration, 0,
                 mf._ffi.cast("WAVEFORMATEXTENSIBLE *", self._format_bytes), mf._ffi.NULL)
@@ -136,6 +147,21 @@ def open_recorder(mic: Any, block_s: float) -> tuple[Any, int, int]:
             self.channelmap = list(range(self.format.channels))
             self.samplerate = self.format.rate
             self._idle_start_time = None
+            self.isloopback = mic.isloopback
+
+        def _record_chunk(self) -> Any:
+            """soundcard's, but a capture device's late packets are waited for: soundcard
+            counts 4 device periods without a packet as silence and inserts zeros, right for a
+            loopback (Windows sends nothing while nothing plays) but, for a device that always
+            delivers, zeros in the middle of speech when the audio engine is late (a loaded
+            machine under Wine), with the late audio still to come after them."""
+            if not self.isloopback:
+                waited = time.monotonic()
+                while self._capture_available_frames() == 0:
+                    if time.monotonic() - waited > STALL_S:
+                        break  # stalled: soundcard's own silence accounting takes over
+                    time.sleep(0.002)
+            return super()._record_chunk()
 
     client = mic._audio_client()
     try:
