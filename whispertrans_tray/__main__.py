@@ -31,7 +31,7 @@ from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
 from whispertrans_tray.cli import parser as cli_parser
-from whispertrans_tray.cli import runner, terminal
+from whispertrans_tray.cli import runner, streams, terminal
 from whispertrans_tray.cli.signals import on_signals
 from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
@@ -313,6 +313,7 @@ def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Setting
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    streams.utf8_output()  # before anything is printed (the help, a settings problem)
     parser = build_parser()
     args = parser.parse_args(argv)
     logs.setup(args.verbose)

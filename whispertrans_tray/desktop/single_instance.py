@@ -55,6 +55,9 @@ def _lock(handle: IO[str]) -> bool:
         if sys.platform == "win32":
             import msvcrt
 
+            # msvcrt locks from the file position: byte 0, not the end an "a+" handle starts
+            # at (a second instance would lock the byte past the first one's text, and win).
+            handle.seek(0)
             msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
         else:
             import fcntl

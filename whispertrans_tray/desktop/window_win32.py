@@ -92,7 +92,7 @@ def see_through(window: tk.Misc, color: str | None) -> str:
     except tk.TclError as exc:
         log.info("Transparent colour not supported: %s", exc)
         return ""
-    return "key"
+    return "key" if color else ""  # None: whole again, nothing is see-through
 
 
 def fit_shape(window: tk.Misc, drawable: tk.Misc, key: tuple[int, int, int],
