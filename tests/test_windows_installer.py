@@ -119,7 +119,11 @@ class Windows:
 
 
 @pytest.fixture(scope="module")
-def windows(setup_exe: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Windows]:
+def windows(setup_exe: Path, desktop: dict[str, str],
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Windows]:
+    """The app installed silently into a fresh prefix.  On the test display: Setup creates its
+    (hidden) wizard window even when very silent, and without an X display Wine fails it ("A
+    call to an OS function failed")."""
     prefix = tmp_path_factory.mktemp("clean-windows") / "prefix"
     made = subprocess.run(["bash", str(ROOT / "scripts" / "wine-env.sh"), "--bare", str(prefix)],
                           capture_output=True, text=True, timeout=600, check=False)
@@ -151,7 +155,7 @@ def test_the_installed_console_exe_transcribes(windows: Windows, tmp_path: Path)
     assert "fellow americans" in said and "what your country can do for you" in said
 
 
-@pytest.mark.usefixtures("desktop", "pulse")
+@pytest.mark.usefixtures("pulse")
 def test_the_installed_windowed_app_shows_its_overlay(windows: Windows) -> None:
     # left running: the uninstall ends it (its [UninstallRun] taskkill), as on Windows
     app = start(windows.prefix, windows.exe(f"{NAME}.exe"))
