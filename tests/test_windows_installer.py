@@ -106,9 +106,9 @@ class Windows:
         done = run(self.prefix, self.exe("unins000.exe"), "/VERYSILENT", "/SUPPRESSMSGBOXES",
                    "/NORESTART", *args, timeout=600)
         assert done.returncode == 0, done.stderr[-3000:]
-        deadline = time.monotonic() + 120  # the uninstaller finishes in a copy of itself
-        while self.app.exists() and time.monotonic() < deadline:
-            time.sleep(0.5)
+        # the uninstaller goes on in a copy of itself: its last step (usPostUninstall) removes
+        # the Run value and, with /PURGE=1, the user data
+        subprocess.run(["wineserver", "-w"], env=env(self.prefix), timeout=300, check=False)
 
     def run_value(self) -> str | None:
         done = run(self.prefix, "reg", "query", RUN_KEY, "/v", NAME, timeout=120)
