@@ -5,6 +5,10 @@
 ;
 ;   "%ProgramFiles(x86)%\Inno Setup 6\ISCC.exe" /DAppVersion=0.1.0 installer\whispertrans-tray.iss
 ;
+; (on Linux, under Wine: bash scripts/windows-installer.sh).  Optional defines:
+;   /DBundle=FOLDER      the bundle to pack (default ..\dist\WhisperTrans Tray)
+;   /DFastCompression    lzma2/fast instead of lzma2/max, for test builds (the release keeps max)
+;
 ; Installs for the current user (no admin rights; an admin may choose all users), adds a
 ; Start-menu entry, optionally a desktop icon and start on login (the same Run value the app's
 ; own "Start on login" toggle writes: desktop\autostart_windows.py), and starts the app.
@@ -16,7 +20,9 @@
 #endif
 #define AppName "WhisperTrans Tray"
 #define AppExe "WhisperTrans Tray.exe"
-#define Bundle "..\dist\WhisperTrans Tray"
+#ifndef Bundle
+  #define Bundle "..\dist\WhisperTrans Tray"
+#endif
 
 [Setup]
 AppId={{6B1E2A4C-9D1F-4E57-8B0A-3C2F51D7A9E4}
@@ -24,7 +30,8 @@ AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher=WhisperTrans Tray developers
-DefaultDirName={autopf}\{#AppName}
+; {autopf}: Program Files for all users, the user's own Programs folder otherwise (see ProgramsRoot)
+DefaultDirName={code:ProgramsRoot}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 PrivilegesRequired=lowest
@@ -37,7 +44,11 @@ UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName={#AppName}
 OutputDir=..\dist
 OutputBaseFilename=WhisperTrans-Tray-{#AppVersion}-setup
+#ifdef FastCompression
+Compression=lzma2/fast
+#else
 Compression=lzma2/max
+#endif
 SolidCompression=yes
 WizardStyle=modern
 ; a running copy is closed (Restart Manager) before its files are replaced or removed
@@ -73,6 +84,22 @@ Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags
 Filename: "{sys}\taskkill.exe"; Parameters: "/F /IM ""{#AppExe}"""; Flags: runhidden; RunOnceId: "StopApp"
 
 [Code]
+// The folder the app's folder goes in: {autopf}, which is {commonpf} (Program Files) when
+// installing for all users and {userpf} when installing for the current user only.  {userpf}
+// is the known folder FOLDERID_UserProgramFiles, by default %LOCALAPPDATA%\Programs.  Wine 8
+// does not implement that known folder (SHGetKnownFolderPath answers E_INVALIDARG; its shell32
+// lists it as a FIXME), so Setup cannot expand {userpf} there ("Failed to expand shell folder
+// constant"): only then is Windows' default for it used instead.
+function ProgramsRoot(Param: String): String;
+begin
+  try
+    Result := ExpandConstant('{autopf}');
+  except
+    Result := ExpandConstant('{localappdata}\Programs');
+    Log('{autopf} cannot be expanded here (' + GetExceptionMessage + '): using ' + Result);
+  end;
+end;
+
 const
   RunKey = 'Software\Microsoft\Windows\CurrentVersion\Run';
   ApprovedKey = 'Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run';

@@ -15,6 +15,7 @@ import pytest
 from tests.desktop_env import desktop  # noqa: F401 - fixture
 from tests.pulse import own_sink, pulse  # noqa: F401 - fixtures
 from tests.servers.llama import llama_process, llama_server  # noqa: F401 - fixtures
+from tests.wine import wine_python  # noqa: F401 - fixture
 
 DATA = Path(__file__).parent / "data"
 

@@ -1,8 +1,10 @@
 """Audio capture with ``soundcard``: system loopback (what the speakers play) or a microphone.
 
 Loopback is the WASAPI loopback of a speaker on Windows and the PulseAudio/PipeWire monitor
-on Linux; macOS has none (a virtual device such as BlackHole is needed).  Audio is recorded at
-48 kHz with the device's channels, mixed to mono and resampled to 16 kHz with soxr.
+on Linux; macOS has none (a virtual device such as BlackHole is needed).  Audio is recorded
+with the device's channels (Linux, macOS: at 48 kHz; Windows: at the device's mix rate, in the
+format Windows guarantees, see :mod:`whispertrans_tray.desktop.audio_wasapi`), mixed to mono and
+resampled to 16 kHz with soxr.
 
 A capture thread never blocks on the consumer: it appends to a bounded buffer, and when the
 consumer falls behind the *oldest* unprocessed audio is dropped and counted.  Device faults
@@ -136,9 +138,29 @@ def _find(source: str, device: str) -> tuple[Any, str]:
         if sys.platform == "darwin":
             raise NoAudioDeviceError("audio.no_loopback_macos")
         speaker = _lookup(sc.get_speaker, sc.default_speaker, device, "audio.no_speaker")
-        return sc.get_microphone(id=str(speaker.name), include_loopback=True), speaker.name
+        return sc.get_microphone(id=loopback_id(speaker.id), include_loopback=True), speaker.name
     mic = _lookup(sc.get_microphone, sc.default_microphone, device, "audio.no_microphone")
     return mic, mic.name
+
+
+def loopback_id(speaker_id: str) -> str:
+    """The id of the capture source that records the speaker ``speaker_id``: the same endpoint
+    id on Windows (WASAPI loopback), the sink's monitor source on PulseAudio/PipeWire.  Looked
+    up by id, never by name: a speaker and a microphone may share a name (a Bluetooth headset;
+    under Wine both defaults are "PulseAudio"), and a name lookup then records the microphone."""
+    return str(speaker_id) if sys.platform == "win32" else f"{speaker_id}.monitor"
+
+
+def open_recorder(mic: Any, block_s: float = BLOCK_S) -> tuple[Any, int]:
+    """A soundcard recorder on ``mic`` (a context manager) and the sample rate its audio
+    comes at; ``block_s``: the blocks PulseAudio delivers (WASAPI: see audio_wasapi)."""
+    if sys.platform == "win32":
+        from whispertrans_tray.desktop import audio_wasapi
+
+        recorder, rate, _channels = audio_wasapi.open_recorder(mic)
+        return recorder, rate
+    return mic.recorder(samplerate=DEVICE_RATE, channels=mic.channels,
+                        blocksize=int(DEVICE_RATE * block_s)), DEVICE_RATE
 
 
 def _lookup(by_name: Callable[[str], Any], default: Callable[[], Any], device: str,
@@ -202,7 +224,7 @@ class AudioCapture:
         self.reconnects = 0
         self.cpu_seconds = 0.0  # CPU time the capture thread used
         self.last_wait_s = 0.0  # how long the oldest audio of the last read() waited
-        self.device_frames = 0  # frames the device delivered (at DEVICE_RATE), all connections
+        self.device_frames = 0  # frames the device delivered (at its rate), all connections
 
     @property
     def captured_seconds(self) -> float:
@@ -294,11 +316,11 @@ class AudioCapture:
             # the chosen device is gone: fall back to the default, and say so
             self._status(tr("audio.fallback_default", self.ui_language, name=self.device))
             mic, name = _find(self.source, "")
-        resampler = soxr.ResampleStream(DEVICE_RATE, SAMPLE_RATE, 1, dtype="float32")
-        block = int(DEVICE_RATE * BLOCK_S)
+        opened, rate = open_recorder(mic)
+        resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
+        block = int(rate * BLOCK_S)
         follow_default = not self.device
-        with mic.recorder(samplerate=DEVICE_RATE, channels=mic.channels, blocksize=block) \
-                as recorder:
+        with opened as recorder:
             self.connected_device = name
             self._status(tr("audio.connected", self.ui_language, name=name))
             checked = time.monotonic()
@@ -319,7 +341,7 @@ class AudioCapture:
             self._push_resampled(resampler, np.zeros((0, 1), np.float32), last=True)
 
     def _push_resampled(self, resampler: Any, data: np.ndarray, last: bool = False) -> None:
-        """``data`` (frames × channels at the device rate) as mono 16 kHz, into the buffer."""
+        """``data`` (frames × channels at the device's rate) as mono 16 kHz, into the buffer."""
         self.device_frames += data.shape[0]
         mono = data.mean(axis=1) if data.ndim == 2 else data
         out = resampler.resample_chunk(np.ascontiguousarray(mono, dtype=np.float32), last=last)
