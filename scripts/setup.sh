@@ -14,7 +14,7 @@ APT_APP=(python3 python3-venv python3-dev python3-tk gcc pkg-config
          gir1.2-gtk-3.0 gir1.2-webkit2-4.1 libgirepository1.0-dev libcairo2-dev
          gir1.2-ayatanaappindicator3-0.1)
 APT_DEV=(xvfb xdotool imagemagick xcompmgr dbus dbus-x11 trayer dunst sox git metacity tesseract-ocr
-         desktop-file-utils chromium chromium-driver iproute2 npm
+         desktop-file-utils chromium chromium-driver iproute2
          obs-studio openssl nginx-light libnginx-mod-rtmp)  # a real OBS 29 and an RTMP server
          # for tests/test_obs*.py (its stream, with the closed captions, recorded by nginx)
 
@@ -36,6 +36,9 @@ apt_install() {
 if command -v apt-get >/dev/null 2>&1; then
     apt_install "${APT_APP[@]}"
     [[ $DEV -eq 1 ]] && apt_install "${APT_DEV[@]}"
+    # npm (the Inno Setup compiler for scripts/windows-installer.sh): Debian's package, unless
+    # a Node.js that carries its own npm is installed (NodeSource's conflicts with Debian's npm).
+    if [[ $DEV -eq 1 ]] && ! command -v npm >/dev/null 2>&1; then apt_install npm; fi
 else
     echo "No apt-get here: install Python >= 3.10 with Tk, and PulseAudio, yourself." >&2
 fi
