@@ -13,8 +13,13 @@ int8, greedy, 2 threads: the test suite's server).  Variants, interleaved round 
 Every request is recorded (stream time it was sent, window seconds, draft or not, service
 seconds): ``--trace FILE`` writes the traces as JSON, the input of bench_users.py.
 
-    python -m benchmarks.bench_remote_cost [--rounds 2] [--trace benchmarks/traces/remote.json]
-                                           [--record]
+``--server oracle`` replays against a server that answers at once (tests/servers/fake_asr.py
+answering the recording's true words, tests/oracle): what a client sends to a box that keeps
+up, such as a GPU box (a slow server gets fewer, longer windows); its WER is the pipeline's
+with perfect answers.
+
+    python -m benchmarks.bench_remote_cost [--rounds 2] [--server fws|oracle]
+                                           [--trace benchmarks/traces/remote.json] [--record]
 """
 
 from __future__ import annotations
@@ -53,6 +58,44 @@ class Traced:
                               "draft": draft,
                               "service_s": round(time.perf_counter() - self.started - sent, 3)})
         return result
+
+
+def oracle_server(audio: Any) -> Any:
+    """A real HTTP server on 127.0.0.1 that answers every upload at once with the recording's
+    true words in the window sent (and the probe clip's)."""
+    import io
+    import wave
+
+    import numpy as np
+
+    from tests.oracle import recording
+    from tests.oracle.transcriber import Oracle
+    from tests.servers.fake_asr import FakeAsrServer
+    from whispertrans_tray.providers.asr_remote import wav_bytes
+
+    def as_sent(wav: bytes) -> Any:
+        with wave.open(io.BytesIO(wav), "rb") as source:
+            data = source.readframes(source.getnframes())
+        return (np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0)
+
+    oracle = Oracle(as_sent(wav_bytes(audio)), recording.word_times())
+
+    def answer(wav: bytes) -> object:
+        window = as_sent(wav)
+        try:
+            words = oracle.truth(window)
+        except AssertionError:  # the 1-s probe clip: not in the recording
+            words = ()
+        text = "".join(w.text for w in words)
+        duration = window.size / 16000
+        return {"task": "transcribe", "language": "english", "duration": duration,
+                "text": text, "words": [{"word": w.text, "start": w.start, "end": w.end}
+                                        for w in words],
+                "segments": [{"id": 0, "start": 0.0, "end": duration, "text": text}]}
+
+    server = FakeAsrServer("answer")
+    server.answer = answer
+    return server
 
 
 def run_variant(url: str, asr: Any, audio: Any, upload: str, partial_s: float) -> dict[str, Any]:
@@ -102,6 +145,7 @@ def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--trace", type=Path, default=None)
+    parser.add_argument("--server", choices=("fws", "oracle"), default="fws")
     args = parser.parse_args()
 
     from tests.oracle import recording
@@ -116,8 +160,12 @@ def main() -> None:
     seconds = audio.size / 16000
     results: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in VARIANTS}
     with tempfile.TemporaryDirectory() as folder:
-        server = WhisperServer(model_store.bundled_base(), Path(folder) / "server.log")
-        server.start()
+        if args.server == "oracle":
+            server: Any = oracle_server(audio)
+            server.__enter__()
+        else:
+            server = WhisperServer(model_store.bundled_base(), Path(folder) / "server.log")
+            server.start()
         try:
             RemoteWhisper(server.url, "whisper-1", timeout_s=120).transcribe(read_wav(), "en")
             for _ in range(args.rounds):
@@ -143,7 +191,9 @@ def main() -> None:
     table = "\n".join([
         f"Per client and minute of speech: the {seconds:.1f}-s four-sentence recording "
         f"(tests/oracle) replayed at 1× {args.rounds}× per variant, variants interleaved, "
-        "through the real remote path to faster-whisper-server on 127.0.0.1:",
+        "through the real remote path to " + (
+            "a loopback server answering the true words at once (--server oracle):"
+            if args.server == "oracle" else "faster-whisper-server on 127.0.0.1:"),
         "",
         "| variant | requests / min | of them partials | audio sent s / min (× speech) | "
         "MB uploaded / min (vs WAV) | WER | speech end → committed p50 / p90 s |",
@@ -153,8 +203,10 @@ def main() -> None:
     if args.trace:
         args.trace.parent.mkdir(parents=True, exist_ok=True)
         args.trace.write_text(json.dumps({
-            "recording_s": round(seconds, 3), "server": "faster-whisper-server 0.0.3, base, "
-            "int8, 2 threads, 127.0.0.1", "variants": {
+            "recording_s": round(seconds, 3), "server": (
+                "a loopback server answering the true words at once" if args.server == "oracle"
+                else "faster-whisper-server 0.0.3, base, int8, 2 threads, 127.0.0.1"),
+            "variants": {
                 name: [{"requests": r["trace"], "sentences": r["sentences"]}
                        for r in results[name]] for name, _, _ in VARIANTS}},
             indent=1), encoding="utf-8")

@@ -165,8 +165,7 @@ def simulate_llm(traces: list[Session], n: int, tokens_per_s: float, prompt_toke
             done_tokens = (step_to - now) * speed
             running = [(left - done_tokens, at) for left, at in running]
         now = step_to
-        for left, at in [r for r in running if r[0] <= 1e-9]:
-            lags.append(now - at)
+        lags.extend(now - at for left, at in running if left <= 1e-9)
         running = [r for r in running if r[0] > 1e-9]
         if arrive <= now and k < len(arrivals):
             waiting.append(arrivals[k])

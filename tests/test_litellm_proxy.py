@@ -151,7 +151,21 @@ def test_the_proxys_own_429_is_rate_limiting(team: Team) -> None:
     assert "rate" in limited.value.message("en").lower()
     report = server_check.run(settings(team), BOB, "en")
     assert not report.ok and report.limited, report.message
-    assert "try again" in report.message.lower() or "rate" in report.message.lower()
+    # Live: the sentence waits (the rate-limit message, no outage, no failover) and is
+    # translated once the proxy lets the user in again: nothing lost.
+    seen = Seen()
+    config = settings(team, timeout_s=5.0)
+    service = TranslationService(config, [OpenAITranslator(config, BOB)], seen.update, "en",
+                                 max_batch=1, on_status=seen.status)
+    try:
+        service.submit(sentence(0))
+        assert wait_for(lambda: seen.statuses, 60), seen.finals
+        state = service.failover.pool.states[0]
+        assert "rate-limiting" in seen.statuses[0] and state.up and state.failures == 0, (
+            seen.statuses)
+        assert wait_for(lambda: seen.translated(range(1)), 150), seen.statuses
+    finally:
+        service.close()
 
 
 def test_remote_recognition_through_the_proxy(team: Team, clip) -> None:  # type: ignore[no-untyped-def]
