@@ -165,7 +165,9 @@ def test_the_proxys_own_429_is_rate_limiting(team: Team) -> None:
         assert "rate-limiting" in first.error and "translated late" in first.error, first
         assert state.up and state.failures == 0 and state.limits >= 1
         assert wait_for(lambda: seen.translated(range(1)), 150), seen.finals
-        assert seen.statuses == []  # no outage, no failover announced
+        # no outage or failover announced (SmolLM2's cut answers may be noted: max_tokens)
+        assert not any("rate" in s or "not available" in s for s in seen.statuses), (
+            seen.statuses)
     finally:
         service.close()
 
