@@ -17,18 +17,25 @@ Per sentence, from speech end (the stream time its last word ended):
 committed → source line painted → first translated token painted → translation painted.
 "Painted" is the moment Tk has redrawn the overlay with that text (``update_idletasks``).
 
+``--at-dip off,on`` runs each clip once per variant of ``translation.at_dip`` (translate the
+speculative final at the dip, or only committed sentences), alternating the order from clip to
+clip so both see the same load; each variant's rows add the requests and tokens (streamed
+chunks) per committed sentence, and how many speculative requests were adopted or wasted.
+
     python -m benchmarks.bench_end_to_end [--clips jfk.flac,...] [--servers gpu-like,llama]
-        [--record]
+        [--at-dip off,on] [--repeat N] [--record]
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from benchmarks.common import DATA, arguments, llama_server, percentile, publish, virtual_screen
 
@@ -37,12 +44,21 @@ STAGES = ("committed", "source painted", "first token painted", "translation pai
 
 
 class Probe:
-    """Stage times per sentence, in seconds after its speech end (wall clock)."""
+    """Stage times per sentence, in seconds after its speech end (wall clock), and what the
+    translation cost."""
 
     def __init__(self) -> None:
         self.speech_end: dict[int, float] = {}
         self.times: dict[int, dict[str, float]] = {}
         self.failed: dict[int, str] = {}
+        self.costs: list[Any] = []  # the service's Counts of each replay
+
+    def merge(self, other: Probe) -> None:
+        base = max(self.speech_end, default=-1) + 1
+        self.speech_end.update({base + i: t for i, t in other.speech_end.items()})
+        self.times.update({base + i: t for i, t in other.times.items()})
+        self.failed.update({base + i: t for i, t in other.failed.items()})
+        self.costs += other.costs
 
     def mark(self, index: int, stage: str) -> None:
         if index in self.speech_end:
@@ -50,7 +66,8 @@ class Probe:
                 stage, time.perf_counter() - self.speech_end[index])
 
 
-def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
+def replay(clips: list[str], url: str, model_alias: str, model: Any, asr: Any,
+           at_dip: bool) -> Probe:
     import tkinter as tk
 
     from whispertrans_tray.__main__ import build_recognizer
@@ -58,14 +75,11 @@ def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
     from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
     from whispertrans_tray.app.tray_app import DRAIN_MS
     from whispertrans_tray.core.subtitles import SubtitleModel
-    from whispertrans_tray.core.types import Event, Sentence
+    from whispertrans_tray.core.types import Event, Sentence, Speculative
     from whispertrans_tray.desktop.overlay import Overlay
-    from whispertrans_tray.providers import asr_faster_whisper
     from whispertrans_tray.providers.translate_openai import OpenAITranslator
-    from whispertrans_tray.settings import AsrSettings, OverlaySettings, TranslationSettings
+    from whispertrans_tray.settings import OverlaySettings, TranslationSettings
 
-    asr = AsrSettings(device="cpu", cpu_threads=threads)
-    model = asr_faster_whisper.load(asr)
     root = tk.Tk()
     overlay = Overlay(root, OverlaySettings(fade_after_s=0))
     subtitles = SubtitleModel(overlay.settings.max_lines)
@@ -93,11 +107,13 @@ def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
 
     config = TranslationSettings(
         url=url, model=model_alias, provider="custom", target_language="繁體中文",
-        temperature=0.0, max_tokens=48, timeout_s=30.0)
+        temperature=0.0, max_tokens=48, timeout_s=30.0, at_dip=at_dip)
     service = TranslationService(config, OpenAITranslator(config), on_update, "en")
 
     def on_event(event: Event) -> None:
-        if isinstance(event, Sentence):
+        if isinstance(event, Speculative):  # as the app does: the translation may start
+            service.speculate(dataclasses.replace(event, index=event.index + int(offset[0])))
+        elif isinstance(event, Sentence):
             sentence = Sentence(event.index + int(offset[0]), event.start, event.end,
                                 event.language, event.text)
             probe.speech_end[sentence.index] = offset[1] + event.end
@@ -141,6 +157,7 @@ def replay(clips: list[str], url: str, model_alias: str, threads: int) -> Probe:
     root.after(DRAIN_MS, drain)
     root.mainloop()
     worker.join(10)
+    probe.costs.append(service.counts)
     service.close()
     root.destroy()
     return probe
@@ -154,8 +171,20 @@ def table(probe: Probe) -> list[str]:
                     f"{percentile(values, 0.9):.2f} | {max(values, default=float('nan')):.2f} |")
     gaps = [t["source painted"] - t["committed"] for t in probe.times.values()
             if "source painted" in t and "committed" in t]
+    waits = [t["translation painted"] - t["committed"] for t in probe.times.values()
+             if "translation painted" in t and "committed" in t]
+    sentences = max(len(probe.speech_end), 1)
+    requests = sum(c.requests for c in probe.costs)
+    tokens = sum(c.tokens for c in probe.costs)
+    speculative = sum(c.speculative for c in probe.costs)
     return [
-        f"{len(probe.speech_end)} sentences; translations failed: {len(probe.failed)}.",
+        f"{len(probe.speech_end)} sentences; translations failed: {len(probe.failed)}; "
+        f"requests per sentence {requests / sentences:.2f}, tokens per sentence "
+        f"{tokens / sentences:.1f}; at the dip: {speculative} sent, "
+        f"{sum(c.adopted for c in probe.costs)} adopted, "
+        f"{sum(c.wasted for c in probe.costs)} wasted "
+        f"({sum(c.wasted_tokens for c in probe.costs)} tokens), "
+        f"{sum(c.skipped for c in probe.costs)} not sent (queue behind).",
         "",
         "| speech end → | sentences | p50 s | p90 s | max s |",
         "|---|---|---|---|---|",
@@ -163,6 +192,9 @@ def table(probe: Probe) -> list[str]:
         "",
         f"Committed → source line painted (queue + after() tick + redraw): p50 "
         f"{percentile(gaps, 0.5) * 1000:.0f} ms, p90 {percentile(gaps, 0.9) * 1000:.0f} ms.",
+        f"Committed → translation painted (what translating at the dip can shorten): p50 "
+        f"{percentile(waits, 0.5):.2f} s, p90 {percentile(waits, 0.9):.2f} s, mean "
+        f"{sum(waits) / max(len(waits), 1):.2f} s.",
     ]
 
 
@@ -180,31 +212,55 @@ def main() -> None:
     parser = arguments(__doc__, "threads")
     parser.add_argument("--clips", default=CLIPS)
     parser.add_argument("--servers", default="gpu-like,llama")
+    parser.add_argument("--at-dip", default="off,on",
+                        help="translation.at_dip variants, each clip once per variant")
+    parser.add_argument("--repeat", type=int, default=1, help="replays of each clip")
     args = parser.parse_args()
 
-    from tests.servers.llama import MODEL_ALIAS
+    import os
 
-    lines = [f"Clips: {args.clips}; Whisper base, {args.threads} threads.", ""]
+    from tests.servers.llama import MODEL_ALIAS
+    from whispertrans_tray.providers import asr_faster_whisper
+    from whispertrans_tray.settings import AsrSettings
+
+    asr = AsrSettings(device="cpu", cpu_threads=args.threads)
+    model = asr_faster_whisper.load(asr)
+    variants = args.at_dip.split(",")
+    clips = args.clips.split(",")
+    lines = [f"Clips: {args.clips}, {args.repeat} replay(s) of each per variant; Whisper base, "
+             f"{args.threads} threads; load average at the start {os.getloadavg()[0]:.1f}.", ""]
     with virtual_screen():
         for name in args.servers.split(","):
-            if name == "llama":
-                with llama_server(threads=1) as url:
-                    probe = replay(args.clips.split(","), url, MODEL_ALIAS, args.threads)
-            else:
-                with gpu_like_server() as url:
-                    probe = replay(args.clips.split(","), url, "test-model", args.threads)
-            # Tk must be freed on this thread: the run's reference cycles (the translation
-            # worker and its thread) would otherwise be collected by the next run's threads,
-            # and Tcl aborts when its interpreter is deleted from another thread.
-            gc.collect()
-            lines += [f"**{name}** server: " + table(probe)[0], *table(probe)[1:], ""]
+            probes = {variant: Probe() for variant in variants}
+            with contextlib.ExitStack() as stack:
+                if name == "llama":
+                    url, alias = stack.enter_context(llama_server(threads=1)), MODEL_ALIAS
+                else:
+                    url, alias = stack.enter_context(gpu_like_server()), "test-model"
+                for n, clip in enumerate(clips * args.repeat):
+                    order = variants if n % 2 == 0 else variants[::-1]
+                    for variant in order:  # alternating: both variants see the same load
+                        probes[variant].merge(replay([clip], url, alias, model, asr,
+                                                     variant == "on"))
+                        # Tk must be freed on this thread: the run's reference cycles (the
+                        # translation worker and its thread) would otherwise be collected by
+                        # the next run's threads, and Tcl aborts when its interpreter is
+                        # deleted from another thread.
+                        gc.collect()
+            for variant in variants:
+                rows = table(probes[variant])
+                lines += [f"**{name}** server, at the dip **{variant}**: " + rows[0],
+                          *rows[1:], ""]
+    lines.append(f"Load average at the end {os.getloadavg()[0]:.1f}.")
     text = "\n".join(lines).rstrip()
-    publish(text, args.record, "Speech end → translated subtitle painted (whole live path, 1×)",
+    publish(text, args.record, "Speech end → translated subtitle painted: translation at the dip "
+            "on vs off (whole live path, 1×)",
             "gpu-like: a loopback server paced like vLLM on a GPU box (150 ms to the first "
-            "token, 25 ms per token), so this machine's CPU runs only our path. llama: "
-            "SmolLM2-135M-Instruct on llama.cpp (1 thread) shares the 2 cores with Whisper base "
-            "(2 threads), the worst case; the tiny model sometimes answers nothing, counted as "
-            "failed translations.")
+            "token, 25 ms per token, 11 tokens whatever the sentence), so this machine's CPU "
+            "runs only our path. llama: SmolLM2-135M-Instruct on llama.cpp (1 thread) shares "
+            "the 2 cores with Whisper base (2 threads), the worst case; the tiny model "
+            "sometimes answers nothing, counted as failed translations. Tokens are the "
+            "streamed chunks the client received, wasted ones included.")
 
 
 if __name__ == "__main__":

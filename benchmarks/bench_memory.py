@@ -227,13 +227,14 @@ def curves(results: dict[str, dict[str, Any]]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    from benchmarks.common import arguments
+
+    parser = arguments(__doc__)
     parser.add_argument("--minutes", type=float, default=20.0)
     parser.add_argument("--every", type=float, default=60.0, help="seconds of audio")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--variants", default="onednn1024,default,onednn0")
     parser.add_argument("--tracemalloc", action="store_true")
-    parser.add_argument("--record", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()

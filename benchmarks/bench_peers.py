@@ -180,8 +180,9 @@ def run_whisperlivekit(python: Path, model_dir: Path, audio: Any, language: str 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    from benchmarks.common import arguments
+
+    parser = arguments(__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--peers", default=",".join(PEERS),
                         help=f"comma-separated, from {', '.join(PEERS)}")
     parser.add_argument("--peer", type=Path, default=PEER,
@@ -191,7 +192,6 @@ def main() -> None:
     parser.add_argument("--wlk-no-vac", action="store_true",
                         help="WhisperLiveKit without its VAC (decode on every arrival)")
     parser.add_argument("--clips", default=",".join(CLIPS))
-    parser.add_argument("--record", action="store_true")
     args = parser.parse_args()
     peers = args.peers.split(",")
     unknown = set(peers) - set(PEERS)

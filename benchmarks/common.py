@@ -1,6 +1,7 @@
 """Helpers shared by the benchmark scripts: their common options, the 1× replay that times
-speech end → committed sentence, scoring, and the machine description and RESULTS.md
-appends."""
+speech end → committed sentence, scoring, and the machine description and the RESULTS.md
+record (``--record``: the benchmark's own section rewritten, the one before kept in
+HISTORY.md; benchmarks/results_file.py)."""
 
 from __future__ import annotations
 
@@ -52,14 +53,17 @@ def command() -> str:
 
 
 def append_results(title: str, table: str, notes: str = "") -> None:
-    """Append a section with the command, machine and date to RESULTS.md."""
+    """Record a section with the command, machine and date as this benchmark's current one in
+    RESULTS.md (its marked section, named after the script); the one it replaces moves to
+    HISTORY.md."""
+    from benchmarks import results_file
+
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    section = (f"\n## {title}\n\n- Command: `{command()}`\n- Machine: {machine()}\n"
+    section = (f"## {title}\n\n- Command: `{command()}`\n- Machine: {machine()}\n"
                f"- Date: {stamp}\n\n{table}\n")
     if notes:
         section += f"\n{notes}\n"
-    with RESULTS.open("a", encoding="utf-8") as handle:
-        handle.write(section)
+    results_file.record(Path(sys.argv[0]).stem, section, RESULTS)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -70,20 +74,24 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(round(q * (len(ordered) - 1)), len(ordered) - 1)]
 
 
-def arguments(description: str | None, *shared: str) -> argparse.ArgumentParser:
-    """A benchmark's options: ``--record`` (append to RESULTS.md) and the ``shared`` ones,
-    as bench_latency has them: ``clips`` (comma-separated, default :data:`CLIPS`),
+def arguments(description: str | None, *shared: str,
+              **parser_options: Any) -> argparse.ArgumentParser:
+    """A benchmark's options: ``--record`` (its section of RESULTS.md rewritten) and the
+    ``shared`` ones, as bench_latency has them: ``clips`` (comma-separated, default :data:`CLIPS`),
     ``threads`` (decode threads, 2) and ``language`` (auto)."""
-    parser = argparse.ArgumentParser(description=description)
+    parser = argparse.ArgumentParser(description=description, **parser_options)
     for name in shared:
         flag, options = _OPTIONS[name]
         parser.add_argument(flag, **options)
-    parser.add_argument("--record", action="store_true", help="append to benchmarks/RESULTS.md")
+    parser.add_argument("--record", action="store_true",
+                        help="rewrite this benchmark's section of benchmarks/RESULTS.md (the "
+                        "one before goes to benchmarks/HISTORY.md)")
     return parser
 
 
 def publish(table: str, record: bool, title: str, notes: str = "") -> None:
-    """Print ``table``; with ``record`` (``--record``), append it to RESULTS.md too."""
+    """Print ``table``; with ``record`` (``--record``), make it this benchmark's section of
+    RESULTS.md too."""
     print(table)
     if record:
         append_results(title, table, notes)

@@ -1,6 +1,6 @@
 """Make the README's screenshots from real runs (needs `scripts/setup.sh --dev`).
 
-    .venv/bin/python scripts/readme_screenshots.py [--out docs]
+    .venv/bin/python scripts/readme_screenshots.py [--out assets/readme]
 
 On a private Xvfb desktop (the test suite's: compositor, D-Bus, tray host, notifications) a
 "video" is shown full screen: a film frame painted here (sunset over the sea, no file needed).
@@ -218,7 +218,7 @@ webview.start(drive, gui="gtk")
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument("--out", type=Path, default=ROOT / "assets" / "readme")
     parser.add_argument("--only", default="", help="comma-separated shot names to make")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))

@@ -18,7 +18,9 @@ APT_APP=(python3 python3-venv python3-dev python3-tk gcc pkg-config
          gir1.2-gtk-3.0 gir1.2-webkit2-4.1 libgirepository1.0-dev libcairo2-dev
          gir1.2-ayatanaappindicator3-0.1)
 APT_DEV=(xvfb xdotool imagemagick xcompmgr dbus dbus-x11 trayer dunst sox git metacity tesseract-ocr
-         desktop-file-utils)
+         desktop-file-utils chromium chromium-driver iproute2
+         obs-studio openssl nginx-light libnginx-mod-rtmp)  # a real OBS 29 and an RTMP server
+         # for tests/test_obs*.py (its stream, with the closed captions, recorded by nginx)
 
 apt_install() {
     local missing=()

@@ -54,3 +54,37 @@ def test_local_agreement_commits_what_two_hypotheses_share() -> None:
     la.insert([Word(3.0, 3.8, " fellow"), Word(4.0, 4.8, " Americans,"), Word(5, 5.5, " ask")])
     assert [w.text for w in la.commit_all()] == [" Americans,", " ask"]
     assert la.last_committed_time == 5.5
+
+
+def test_a_loop_two_short_windows_share_is_left_to_the_final() -> None:
+    # Whisper base on 2.5 s and 3.5 s of "20th century research has shown…" (FLEURS en 007).
+    la = LocalAgreement()
+    la.insert(ws("20th 20th 20 20"))
+    assert la.flush() == []
+    la.insert(ws("20th 20th 20"))
+    assert [w.text for w in la.flush()] == [" 20th"]
+    la.insert(ws("20th century research has"))
+    assert [w.text for w in la.flush()] == []
+    la.insert(ws("20th century research has shown"))
+    assert [w.text for w in la.flush()] == [" century", " research", " has"]
+
+
+def test_a_word_said_twice_waits_for_the_final_but_is_not_lost() -> None:
+    la = LocalAgreement()
+    la.insert(ws("no no I"))
+    assert la.flush() == []
+    la.insert(ws("no no I said"))
+    assert [w.text for w in la.flush()] == [" no"]
+    la.insert(ws("no no I said it"))
+    assert la.flush() == []  # the repeat still stops agreement
+    la.insert(ws("no no I said it"))  # the sentence's final
+    assert [w.text for w in la.commit_all()] == [" no", " I", " said", " it"]
+
+
+def test_chinese_characters_said_twice_are_ordinary_words() -> None:
+    la = LocalAgreement()
+    words = [Word(0.2 * i, 0.2 * i + 0.2, ch) for i, ch in enumerate("謝謝你")]
+    la.insert(words[:2])
+    assert la.flush() == []
+    la.insert(words)
+    assert [w.text for w in la.flush()] == ["謝", "謝"]

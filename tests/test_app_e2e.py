@@ -68,6 +68,11 @@ def test_loopback_audio_becomes_translated_subtitles(tmp_path: Path, model_cache
             app.wait(60)  # a loaded machine quits slowly (Tk, the tray, the history)
     sentences = [r["text"] for r in history(tmp_path / "data", "sentence")]
     assert "country" in " ".join(sentences).lower()  # kept in the session history
+    # each translation says when it was shown, by the capture's clock, after its sentence
+    ends = {r["index"]: r["end"] for r in history(tmp_path / "data", "sentence")}
+    shown = [r for r in history(tmp_path / "data", "translation") if r["text"]]
+    assert shown and all(ends[r["index"]] < r["first_token_at"] <= r["translated_at"]
+                         for r in shown), shown
     # the chat requests (a control post or a stray client on a reused port carries none)
     said = [m["content"] for req in server.requests if "messages" in req
             for m in req["messages"][-1:]]

@@ -108,16 +108,22 @@ def test_end_to_end(model_cache: Path) -> None:
     # the clip's two sentences may be committed as two or three lines (a sentence whose
     # speculative final ends in a full stop is committed at the dip; that depends on timing,
     # so each server's run is checked against its own count)
-    sections = re.split(r"(?m)^(?=\*\*)", result.stdout)
-    runs = {m[1]: (int(m[2]), m[3], section) for section in sections
-            if (m := re.match(r"\*\*(\S+)\*\* server: (\d+) sentences; translations failed: "
-                              r"(\d+)", section))}
-    assert set(runs) == {"gpu-like", "llama"}, result.stdout
-    for n, _failed, section in runs.values():
+    sections = re.split(r"(?m)^(?=\*\*\S+\*\* server)", result.stdout)
+    runs = {(m[1], m[2]): (int(m[3]), m[4], float(m[5]), section) for section in sections
+            if (m := re.match(r"\*\*(\S+)\*\* server, at the dip \*\*(on|off)\*\*: (\d+) "
+                              r"sentences; translations failed: (\d+); requests per sentence "
+                              r"([\d.]+)", section))}
+    assert set(runs) == {(server, variant) for server in ("gpu-like", "llama")
+                         for variant in ("on", "off")}, result.stdout
+    for n, _failed, _requests, section in runs.values():
         assert n in (2, 3), section
         assert f"| source painted | {n} |" in section, section
-    n, failed, section = runs["gpu-like"]
-    assert failed == "0" and f"| translation painted | {n} |" in section  # every sentence
+    for variant in ("on", "off"):
+        n, failed, requests, section = runs["gpu-like", variant]
+        assert failed == "0" and f"| translation painted | {n} |" in section  # every sentence
+        # at most one request a sentence without translation at the dip (sentences committed
+        # together may share one); at most two with it
+        assert requests <= (1.0 if variant == "off" else 2.0), section
 
 
 def test_failover(model_cache: Path) -> None:
@@ -149,3 +155,22 @@ def test_users(model_cache: Path) -> None:
     assert len(rows) == 3, out
     assert all(int(batched) >= int(single) >= 1 for _, single, batched in rows), rows
     assert "| A100 40GB |" in out
+
+
+def test_accuracy(model_cache: Path, tmp_path: Path) -> None:
+    """The shared clips with references, and a corpus given by --corpus (one utterance)."""
+    data = ROOT / "tests" / "data"
+    (tmp_path / "MANIFEST.tsv").write_text(
+        "file\tlanguage\tduration_s\treference\tsource\tlicence\n"
+        f"{data / 'jfk.flac'}\ten\t11.0\tAnd so, my fellow Americans, ask not what your country "
+        "can do for you, ask what you can do for your country.\tfaster-whisper\tMIT\n", "utf-8")
+    out = run("bench_accuracy", "--corpus", str(tmp_path), model_cache=model_cache)
+    assert f"| en | {tmp_path.name} | 1 | 11 | WER 0.000 |" in out
+    assert "| en | data | 2 |" in out and "| zh | data | 1 |" in out  # no synthetic clip
+    assert "| en | **all** | 3 |" in out
+def test_obs_outputs(model_cache: Path) -> None:
+    out = run("bench_obs_outputs", "--sentences", "20", "--rounds", "1", "--delivered", "3",
+              "--every", "0.05", model_cache=model_cache)
+    assert "| back to back | OBS + live file | 180 |" in out
+    assert "| 100 per second | none | 180 |" in out
+    assert "| OBS text source set | 3 |" in out and "| live file replaced | 3 |" in out

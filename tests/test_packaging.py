@@ -19,9 +19,12 @@ from whispertrans_tray import __version__
 from whispertrans_tray.providers import model_store
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE_DATA = ("whispertrans_tray/desktop/web/settings.html",
-                "whispertrans_tray/assets/icon.png", "whispertrans_tray/assets/icon.ico",
-                "whispertrans_tray/py.typed", "whispertrans_tray/providers/data/test_clip.wav")
+PACKAGE_DATA = ("whispertrans_tray/desktop/web/settings.html", "whispertrans_tray/py.typed",
+                "whispertrans_tray/providers/data/test_clip.wav",
+                "whispertrans_tray/feed/web/reader.html",
+                "whispertrans_tray/feed/web/overlay.html")
+BUILT_ASSETS = {"whispertrans_tray/assets/icon.png": "assets/icon.png"}
+"""In the wheel: built from the top-level assets/ (setup.py), which the sdist carries."""
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +47,8 @@ def test_wheel_and_sdist_carry_the_page_the_icons_and_the_licence(
         info = f"whispertrans_tray-{__version__}.dist-info"
         metadata = archive.read(f"{info}/METADATA").decode("utf-8")
         entry_points = archive.read(f"{info}/entry_points.txt").decode("utf-8")
-    assert set(PACKAGE_DATA) <= names
+    assert {*PACKAGE_DATA, *BUILT_ASSETS} <= names
+    assert not any(n.startswith("assets/") for n in names)
     assert f"{info}/licenses/LICENSE" in names
     assert not any(n.startswith(("tests/", "benchmarks/", "installer/")) for n in names)
     assert "License-Expression: MIT" in metadata
@@ -60,7 +64,26 @@ def test_wheel_and_sdist_carry_the_page_the_icons_and_the_licence(
     assert "whispertrans-tray = whispertrans_tray.__main__:main" in entry_points
     with tarfile.open(sdist) as archive:
         members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    assert {*PACKAGE_DATA, "LICENSE", "README.md", "pyproject.toml"} <= members
+    assert {*PACKAGE_DATA, *BUILT_ASSETS.values(), "assets/icon.ico", "LICENSE", "README.md",
+            "pyproject.toml", "setup.py"} <= members
+    assert not any(m.startswith("whispertrans_tray/assets/") for m in members), \
+        "the icons' one home is assets/"
+    with zipfile.ZipFile(wheel) as archive:
+        for built, source in BUILT_ASSETS.items():
+            assert archive.read(built) == (ROOT / source).read_bytes()
+
+
+def test_the_artwork_is_what_the_drawing_makes(tmp_path: Path) -> None:
+    """assets/ holds what scripts/make_icons.py draws, in every size: a drawing changed
+    without running it fails here."""
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_icons.py"), "--out",
+                           str(tmp_path)], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    drawn = sorted(p.name for p in tmp_path.iterdir())
+    assert {"icon.png", "icon.ico", "icon-16.png", "icon-128.png", "tray-idle.png"} <= set(drawn)
+    for name in drawn:
+        assert (tmp_path / name).read_bytes() == (ROOT / "assets" / name).read_bytes(), name
 
 
 def test_the_wheel_installs_into_a_fresh_venv_and_transcribes(
@@ -106,4 +129,4 @@ def test_the_wheel_installs_into_a_fresh_venv_and_transcribes(
     menu = run("install-desktop")
     assert menu.returncode == 0, menu.stderr
     icon = tmp_path / "share" / "icons" / "hicolor" / "256x256" / "apps" / "whispertrans-tray.png"
-    assert icon.read_bytes() == (ROOT / "whispertrans_tray" / "assets" / "icon.png").read_bytes()
+    assert icon.read_bytes() == (ROOT / "assets" / "icon.png").read_bytes()

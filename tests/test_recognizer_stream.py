@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests.conftest import reference
 from tests.textnorm import words
 from whispertrans_tray.core.recognizer import RecognizerConfig, StreamingRecognizer
-from whispertrans_tray.core.types import Partial, Sentence
+from whispertrans_tray.core.types import Partial, Sentence, Speculative
 from whispertrans_tray.providers.vad_silero import SileroVad
 
 
@@ -32,6 +32,9 @@ def test_committed_text_never_changes(tiny_en_model, clip, sizes: list[int]) -> 
                 assert event.text.startswith(stable)
                 committed.append(event)
                 stable = ""
+            elif isinstance(event, Speculative):
+                assert event.index == len(committed)  # the index the next sentence gets
+                assert event.text.startswith(stable)
             else:
                 assert isinstance(event, Partial)
                 assert event.text.startswith(event.stable)

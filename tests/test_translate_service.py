@@ -220,6 +220,8 @@ def test_a_late_translation_reaches_the_output_file(tmp_path: Path) -> None:
                                              session.on_translation, "en")
         session.on_event(s(0, "First."))
         assert wait_for(lambda: model.lines[0].status == "failed", 20, every=0.02)
+        # the line is marked failed just before the session writes it out
+        assert wait_for(lambda: out.exists() and out.read_text("utf-8"), 5, every=0.02)
         written = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
         assert written[0]["translation"] is None and "HTTP 500" in written[0]["translation_error"]
         for i in (1, 2):

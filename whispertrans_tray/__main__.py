@@ -23,10 +23,13 @@ from typing import TYPE_CHECKING
 
 from whispertrans_tray import __version__, credentials, logs
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.app import asr_check, export, history, live, server_check
+from whispertrans_tray.app import asr_check, export, history, live, obs_output, server_check
 from whispertrans_tray.app.asr_fallback import FallbackTranscriber, load_transcriber
 from whispertrans_tray.app.live import file_batch_size, recognizer_config
+from whispertrans_tray.app.live_file import LiveFile
 from whispertrans_tray.app.model_downloads import ModelDownloads
+from whispertrans_tray.app.outputs import Outputs
+from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.cli import args as cli_args
@@ -44,7 +47,9 @@ from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
+from whispertrans_tray.feed.server import FeedError, FeedServer
 from whispertrans_tray.i18n import Phrase, phrase_text, tr
+from whispertrans_tray.providers import obs_websocket
 from whispertrans_tray.providers.asr_remote import base_url as asr_base_url
 from whispertrans_tray.providers.chinese_script import ChineseScript
 from whispertrans_tray.providers.translate_openai import (
@@ -100,14 +105,16 @@ def endpoint_keys(translation: settings_mod.TranslationSettings,
 
 def translation_service(settings: settings_mod.TranslationSettings, key: str | None,
                         on_update: Callable[[TranslationUpdate], None], ui_language: str,
-                        on_status: Callable[[str, str], None] = lambda brief, message: None) \
+                        on_status: Callable[[str, str], None] = lambda brief, message: None,
+                        clock: Callable[[], float | None] = lambda: None) \
         -> TranslationService:
-    """The translation workers and one translator per endpoint of the list."""
+    """The translation workers and one translator per endpoint of the list; ``clock`` stamps
+    their answers (the running stream's)."""
     translators = [OpenAITranslator(settings_mod.at_endpoint(settings, entry), entry_key)
                    for entry, entry_key in zip(settings_mod.endpoints(settings),
                                                endpoint_keys(settings, key), strict=True)]
     return TranslationService(settings, translators, on_update, ui_language,
-                              on_status=on_status)
+                              on_status=on_status, clock=clock)
 
 
 def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str | None,
@@ -117,7 +124,8 @@ def check_each_endpoint(translation: settings_mod.TranslationSettings, key: str 
 
 
 def terminal_translation(settings: settings_mod.Settings, key: str | None,
-                         on_update: Callable[[TranslationUpdate], None]) \
+                         on_update: Callable[[TranslationUpdate], None],
+                         clock: Callable[[], float | None] = lambda: None) \
         -> TranslationService | None:
     """The translation worker when 啟用即時翻譯 is on (no server traffic when it is off)."""
     if not settings.translation.enabled:
@@ -125,13 +133,70 @@ def terminal_translation(settings: settings_mod.Settings, key: str | None,
     warning = plain_http_warning(settings.translation.url, key)
     if warning:
         terminal.notice(phrase_text(warning, settings.ui_language))
-    return translation_service(settings.translation, key, on_update, settings.ui_language)
+    return translation_service(settings.translation, key, on_update, settings.ui_language,
+                               clock=clock)
+
+
+def live_outputs(args: argparse.Namespace, settings: settings_mod.Settings) -> Outputs:
+    """Where a live run's lines go besides the terminal and the output file: the local feed
+    when it is on (a port in use is told, and the run goes on without it); OBS and the live
+    text file when they are on."""
+    outputs = Outputs()
+    if settings.feed.enabled:
+        server = start_feed(settings, terminal.notice)
+        if server is not None:
+            outputs.add(server)
+    add_obs_outputs(outputs, settings, terminal.notice, getattr(args, "obs_password", None))
+    return outputs
+
+
+def start_feed(settings: settings_mod.Settings, tell: Callable[[str], None]) -> FeedServer | None:
+    """The local feed started (its links told), or None (why, told)."""
+    lang = settings.ui_language
+    server = FeedServer(settings.feed, settings.overlay, lang)
+    try:
+        server.start()
+    except FeedError as exc:
+        tell(exc.message(lang))
+        return None
+    tell(tr("feed.serving", lang, url=server.local_url, overlay=server.local_url + "overlay"))
+    if settings.feed.lan:
+        tell(tr("feed.room_serving", lang, url=server.viewer_url()))
+    return server
+
+
+def add_obs_outputs(outputs: Outputs, settings: settings_mod.Settings,
+                    tell: Callable[[str], None], obs_password: str | None = None) -> None:
+    """obs: OBS's text source (``obs.enabled``) and the live text file (``output.live_file``).
+    A live file that is not the app's, or a bad OBS address, is told and left out; OBS not
+    running, a wrong password, a missing source are told and retried while the run goes on."""
+    lang = settings.ui_language
+
+    def live_file() -> LiveFile:
+        return LiveFile.open(Path(settings.output.live_file), settings.output.live_lines,
+                             tell, lang)
+
+    def obs() -> obs_output.ObsOutput:
+        url = obs_websocket.check_url(settings.obs.url)
+        password = credentials.resolve_obs(obs_password)
+        return obs_output.ObsOutput.start_new(settings.obs, lambda: obs_websocket.ObsConnection(
+            url, password), tell, lang, "translation" if settings.translation.enabled
+            else "sentence")
+
+    for wanted, build in ((bool(settings.output.live_file), live_file),
+                          (settings.obs.enabled, obs)):
+        try:
+            if wanted:
+                outputs.add(build())
+        except WhisperTransError as exc:
+            tell(exc.message(lang))
 
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_view: bool,
-             source: Path | None = None) -> tuple[Session, live.Recognizer]:
+             source: Path | None = None, outputs: Outputs | None = None) \
+        -> tuple[Session, live.Recognizer]:
     """The terminal session and a recognizer on the loaded model (``source``: the input file,
-    which the output must not be)."""
+    which the output must not be; ``outputs``: a live run's, each line published to them)."""
     lang = settings.ui_language
     if args.output is not None:  # before the model loads, not after the work
         export.check_writable(args.output, source)
@@ -147,10 +212,11 @@ def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_vie
                                        settings.asr, model, file_batch_size(model.info.device)))
     subtitles = SubtitleModel()
     view = terminal.TerminalView(subtitles, live_view, settings.translation.enabled, lang)
+    publisher = None if outputs is None else Publisher(outputs, lambda: settings.translation)
     session = Session(view, lambda: subtitles.lines, args.output,
-                      runner.open_history(lang, settings.history))
+                      runner.open_history(lang, settings.history), publisher)
     session.service = terminal_translation(settings, credentials.resolve(args.api_key),
-                                           session.on_translation)
+                                           session.on_translation, session.clock)
     return session, recognizer
 
 
@@ -159,12 +225,18 @@ def _run_file(args: argparse.Namespace, settings: settings_mod.Settings, path: P
     """File mode (``realtime`` False) or a 1× replay of a file; Ctrl+C or SIGTERM ends it early
     with the pending sentence finished and the output written."""
     audio = live.open_audio(path)  # a clear error now, before the model loads
-    session, recognizer = _session(args, settings, live_view=realtime, source=path)
-    progress = None if realtime else terminal.Progress(audio.duration or 0.0,
-                                                       settings.ui_language)
-    # a transcription stopped by a signal is not done: its exit code says so
-    return runner.run_file(session, recognizer, path, realtime, progress, args.output,
-                           settings.ui_language, complete=args.command != "transcribe")
+    outputs = live_outputs(args, settings) if realtime else None
+    try:
+        session, recognizer = _session(args, settings, live_view=realtime, source=path,
+                                       outputs=outputs)
+        progress = None if realtime else terminal.Progress(audio.duration or 0.0,
+                                                           settings.ui_language)
+        # a transcription stopped by a signal is not done: its exit code says so
+        return runner.run_file(session, recognizer, path, realtime, progress, args.output,
+                               settings.ui_language, complete=args.command != "transcribe")
+    finally:
+        if outputs is not None:
+            outputs.close()
 
 
 def cmd_transcribe(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -179,10 +251,14 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
         settings = runner.apply_source(settings, args.source)
     source, device = settings.audio.source, settings.audio.device
     check_source(source, device)  # a clear error now, before the model loads
-    session, recognizer = _session(args, settings, live_view=True)
-    capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
-    return runner.listen(session, recognizer, capture, args.duration, args.output,
-                         settings.ui_language)
+    outputs = live_outputs(args, settings)
+    try:
+        session, recognizer = _session(args, settings, live_view=True, outputs=outputs)
+        capture = AudioCapture(source, device, terminal.notice, settings.ui_language)
+        return runner.listen(session, recognizer, capture, args.duration, args.output,
+                             settings.ui_language)
+    finally:
+        outputs.close()
 
 
 def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
@@ -196,11 +272,14 @@ def tray_parts(asr_key: str | None = None) -> Parts:
     from whispertrans_tray.app.parts import Parts
     from whispertrans_tray.desktop.overlay import Overlay
 
+    clock = live.StreamClock()  # the recording's, read by the translation's time stamps
     return Parts(
         overlay=Overlay,
         tray=Tray,
         hotkeys=Hotkeys,
-        translation=translation_service,
+        translation=lambda settings, key, on_update, ui_language, on_status: translation_service(
+            settings, key, on_update, ui_language, on_status, clock),
+        clock=clock,
         load_model=lambda settings, on_status: load_transcriber(
             settings, on_status, credentials.resolve_asr(asr_key)),
         recognizer=lambda asr, model: build_recognizer(asr, model, live=True),
@@ -209,6 +288,7 @@ def tray_parts(asr_key: str | None = None) -> Parts:
         history=lambda limits: history.open_session(limits=limits),
         server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
+        feed=start_feed,
     )
 
 
@@ -221,6 +301,15 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 
     log_file = logs.add_file()
     holder: list[App] = []
+    outputs = Outputs()  # the app adds the feed as its settings say (app.room)
+
+    def tell(message: str) -> None:  # obs: an output's problem, as a notification
+        if holder:
+            holder[0].post(lambda: holder[0].notify(message))
+        else:
+            print(message, file=sys.stderr)
+
+    add_obs_outputs(outputs, settings, tell, args.obs_password)  # obs
 
     def show() -> None:
         if holder:
@@ -235,7 +324,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         platform_ui.enable_dpi_awareness()
         try:
             app = App(settings, args.settings, credentials.resolve(args.api_key),
-                      tray_parts(args.asr_api_key))
+                      tray_parts(args.asr_api_key), outputs)
         except tk.TclError as exc:  # no screen (a server, an SSH session)
             log.info("Tk cannot open a window: %r", exc)
             display = os.environ.get("DISPLAY", "")
@@ -248,6 +337,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         log.info("WhisperTrans Tray %s started; log file %s", __version__, log_file)
         code = app.run(start_recording=not args.idle)
     finally:
+        outputs.close()
         instance.release()
     runner.end_past(app.recording.unfinished, code)  # a decode the quit gave up on
     return code
@@ -302,7 +392,14 @@ def settings_services(path: Path | None) -> FormServices:
                         test_asr=test_asr, check_asr_url=asr_base_url,
                         stored_asr_key=lambda: credentials.stored(credentials.ASR_ENTRY),
                         store_asr_key=lambda key: credentials.store(key,
-                                                                    credentials.ASR_ENTRY))
+                                                                    credentials.ASR_ENTRY),
+                        test_obs=lambda obs, password, lang: obs_output.check(
+                            lambda: obs_websocket.ObsConnection(obs.url, password),
+                            obs.source, lang),
+                        check_obs_url=obs_websocket.check_url,
+                        stored_obs_password=lambda: credentials.stored(credentials.OBS_ENTRY),
+                        store_obs_password=lambda password: credentials.store(
+                            password, credentials.OBS_ENTRY))
 
 
 def cmd_settings_window(args: argparse.Namespace, settings: settings_mod.Settings) -> int:

@@ -71,3 +71,16 @@ def resolve_asr(given: str | None) -> str | None:
     if key:
         logs.register_secret(key)
     return key
+
+
+OBS_ENTRY = "obs-websocket"
+"""The keyring entry of OBS's WebSocket server password (``obs.enabled``):
+``stored(OBS_ENTRY)``, ``store(password, OBS_ENTRY)``."""
+
+
+def resolve_obs(given: str | None = None) -> str | None:
+    """OBS's WebSocket password: ``--obs-password``, else the stored one."""
+    password = given or stored(OBS_ENTRY)
+    if password:
+        logs.register_secret(password)
+    return password

@@ -25,6 +25,13 @@ with its traceback, but never stops the daemon.
     ├── HotkeyError                  a global hotkey could not be registered
     ├── AutostartError               the start-on-login entry could not be changed
     ├── OutputError                  unknown output format, unwritable output file
+    │   └── LiveFileError            the live text file: someone else's file, unwritable
+    ├── ObsError                     OBS Studio (obs-websocket 5) does not take the subtitles;
+    │   │                            the subtitles go on, the app reconnects with backoff
+    │   ├── ObsUnreachableError      OBS not running, WebSocket server off, wrong port
+    │   ├── ObsAuthError             wrong or missing WebSocket password
+    │   ├── ObsSourceError           no input of that name, or it is not a text source
+    │   └── ObsProtocolError         the URL does not speak obs-websocket 5, or a bad answer
     └── TranslationError             the source line stays; ``transient`` ones are retried once
         ├── BadURLError              not an http(s) URL with a host
         ├── ServerUnreachableError   refused, DNS, unreachable (server down, firewall, port)
@@ -125,6 +132,33 @@ class AutostartError(WhisperTransError):
 
 class OutputError(WhisperTransError):
     """A subtitle file could not be written."""
+
+
+class LiveFileError(OutputError):
+    """The live text file (``output.live_file``) cannot be used: it is a file the app did not
+    write (never overwritten), or its folder cannot be written."""
+
+
+class ObsError(WhisperTransError):
+    """OBS Studio did not take the subtitles (``obs.*`` keys name the cause and the fix).
+
+    The subtitles on screen go on; the OBS output retries with backoff."""
+
+
+class ObsUnreachableError(ObsError):
+    key = "obs.unreachable"
+
+
+class ObsAuthError(ObsError):
+    key = "obs.auth_failed"
+
+
+class ObsSourceError(ObsError):
+    key = "obs.source_missing"
+
+
+class ObsProtocolError(ObsError):
+    key = "obs.not_obs"
 
 
 class TranslationError(WhisperTransError):

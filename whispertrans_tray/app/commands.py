@@ -95,6 +95,10 @@ class Commands:
     def open_settings(self) -> None:
         self.app.post(self.app.open_settings)
 
+    def show_viewer_link(self) -> None:
+        """顯示觀看連結: the room's link and its QR code."""
+        self.app.post(self.app.room.show_link)
+
     def quit(self) -> None:
         self.app.post(self.app.quit)
 
@@ -118,7 +122,7 @@ class Commands:
             toggle_overlay=self.toggle_overlay, toggle_lock=self.toggle_lock,
             export_history=self.export_history, open_settings=self.open_settings,
             quit=self.quit, toggle_autostart=self.toggle_autostart,
-            set_asr_backend=self.set_asr_backend)
+            set_asr_backend=self.set_asr_backend, show_viewer_link=self.show_viewer_link)
 
     def hotkey_bindings(self) -> tuple[list[tuple[str, Callable[[], None]]], list[str]]:
         """``(hotkey, command)`` pairs of the current settings, and the commands' labels."""

@@ -3,7 +3,8 @@
 SRT and VTT cues are bilingual: the source line, then the translation line when there is one.
 JSONL has one object per sentence: ``start``, ``end``, ``committed_at`` (when the sentence was
 committed, by the source's clock), ``language``, ``text``, ``translation`` (null when not
-translated) and ``translation_error`` when it failed.
+translated), ``first_token_at`` and ``translated_at`` (when its first translated text and its
+final translation were shown, same clock) and ``translation_error`` when it failed.
 
 :func:`write` writes a whole session at once (atomically); :class:`LiveExport` writes one as it
 goes: every format here is append-only (a cue's times depend only on the cues before it), so
@@ -73,6 +74,10 @@ def _jsonl_line(number: int, line: Line, times: tuple[float, float]) -> str:
         record["committed_at"] = round(sentence.committed_at, 3)
     record.update(language=sentence.language, text=sentence.text,
                   translation=line.translation or None)
+    for name in ("first_token_at", "translated_at"):
+        value = getattr(line, name)
+        if value is not None and line.translation:
+            record[name] = round(value, 3)
     if line.error:
         record["translation_error"] = line.error
     return json.dumps(record, ensure_ascii=False) + "\n"

@@ -97,13 +97,21 @@ class SessionWriter:
                      "committed_at": sentence.committed_at, "language": sentence.language,
                      "text": sentence.text})
 
-    def translation(self, index: int, text: str, error: str = "", late: bool = False) -> None:
+    def translation(self, index: int, text: str, error: str = "", late: bool = False,
+                    first_token_at: float | None = None,
+                    translated_at: float | None = None) -> None:
         """Record a finished translation (or its failure) of sentence ``index``; a ``late``
-        one (made once the server was back) replaces the failure recorded before it."""
+        one (made once the server was back) replaces the failure recorded before it.  The
+        times (seconds by the source's clock, like ``committed_at``): when its first text and
+        its final text were shown."""
         record: dict[str, Any] = {"type": "translation", "session": self.session,
                                   "index": index, "text": text, "error": error}
         if late:
             record["late"] = True
+        if first_token_at is not None:
+            record["first_token_at"] = first_token_at
+        if translated_at is not None:
+            record["translated_at"] = translated_at
         self._write(record)
 
     def _write(self, record: dict[str, Any]) -> None:
@@ -195,10 +203,17 @@ def load(path: Path) -> list[Line]:
                     lines[where[key]] = replace(
                         lines[where[key]], translation=str(record["text"]),
                         status="failed" if error else "done", error=error,
-                        late=bool(record.get("late", False)))
+                        late=bool(record.get("late", False)),
+                        first_token_at=_seconds(record.get("first_token_at")),
+                        translated_at=_seconds(record.get("translated_at")))
             except (ValueError, KeyError, TypeError, AttributeError):
                 log.warning("Skipping unreadable line %d of %s", number, path)
     return lines
+
+
+def _seconds(value: object) -> float | None:
+    """A time of a record (None when absent)."""
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 def sessions(folder: Path | None = None) -> list[Path]:

@@ -16,10 +16,11 @@ from typing import Protocol
 
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.parts import Parts
+from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.translation_service import TranslationService
 from whispertrans_tray.core.outage import Outage
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import Partial, Sentence
+from whispertrans_tray.core.types import Event
 from whispertrans_tray.desktop.overlay import Overlay
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.settings import (
@@ -82,8 +83,17 @@ class Shown(Protocol):
     def tray(self) -> Tray | None: ...
 
 
+class Linkable(Protocol):
+    def show_link(self) -> None:
+        """The viewer link window (Tk's thread)."""
+        ...
+
+
 class CommandsHost(Post, Notify, Fail, Words, Settled, Shown, Protocol):
     """What the menu and hotkey commands use."""
+
+    @property
+    def room(self) -> Linkable: ...
 
     @property
     def history(self) -> SessionWriter: ...
@@ -131,7 +141,7 @@ class RecordingHost(Post, Fail, Words, Protocol):
         """A passing notice from any thread (the subtitles are late)."""
         ...
 
-    def emit(self, event: Partial | Sentence) -> None:
+    def emit(self, event: Event) -> None:
         """A recognizer event: history, translation, and the overlay."""
         ...
 
@@ -151,8 +161,24 @@ class TranslationHost(Post, Notify, Fail, Words, Settled, Shown, Protocol):
     def subtitles(self) -> SubtitleModel: ...
 
     @property
+    def publisher(self) -> Publisher:
+        """Where the translation updates go besides the subtitles (the run's outputs)."""
+        ...
+
+    @property
     def root(self) -> tk.Misc: ...
 
     def tell_settings_window(self) -> None:
         """The open settings window shows the translation endpoint in use."""
+        ...
+
+
+class RoomHost(Notify, Words, Settled, Protocol):
+    """What the feed and its viewer link use."""
+
+    @property
+    def root(self) -> tk.Misc: ...
+
+    def tell_settings_window(self) -> None:
+        """The open settings window shows the viewer link."""
         ...

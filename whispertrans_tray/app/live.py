@@ -10,7 +10,9 @@ terminal (capture or a 1× replay) and file mode all run it, each with its own c
 * :func:`capture_chunks` — a running :class:`AudioSource` until a stop event is set.
 
 When the chunks end, the recognizer is finished, so the sentence being spoken is not lost.
-Each committed sentence is stamped with ``committed_at``, the source's clock at that moment.
+Each committed sentence is stamped with ``committed_at``, the source's clock at that moment;
+:class:`StreamClock` lets other threads read that clock (the translation's time stamps).
+``Speculative`` events (the final decoded at a dip) pass through for the translation.
 """
 
 from __future__ import annotations
@@ -230,6 +232,23 @@ def events(chunks: Iterable[Audio], recognizer: Recognizer,
     yield from stamp(recognizer.finish())
 
 
+class StreamClock:
+    """The running stream's clock (seconds since it began, by the source's clock, as
+    ``committed_at``), readable from any thread: the translation stamps its answers with it.
+    None while no stream runs."""
+
+    def __init__(self) -> None:
+        self._read: Callable[[], float] | None = None
+
+    def use(self, read: Callable[[], float] | None) -> None:
+        """Read the clock with ``read`` from now on (None: no stream)."""
+        self._read = read
+
+    def __call__(self) -> float | None:
+        read = self._read
+        return None if read is None else round(read(), 3)
+
+
 class Stop(threading.Event):
     """A stop request that remembers when it came (``at``, ``time.perf_counter()``)."""
 
@@ -361,17 +380,21 @@ def run(
     realtime: bool = False,
     on_progress: Callable[[float], None] | None = None,
     stop: Stop | None = None,
+    stream_clock: StreamClock | None = None,
 ) -> RunStats:
     """Feed ``audio`` (an array or :func:`stream_audio`) through ``recognizer`` with
     :func:`events`; each event to ``on_event``, the seconds fed to ``on_progress``.  Setting
     ``stop`` ends the run early (:func:`until`); a replay's clock is the wall time since it
-    started."""
+    started.  ``stream_clock``
+    reads the run's clock meanwhile (a replay's, or file mode's: the audio fed so far)."""
     stats = RunStats()
     started = time.perf_counter()
     fed = None if on_progress is None else (
         lambda chunk: on_progress(chunk.size / SAMPLE_RATE))
     chunks = file_chunks(audio, realtime, stats)
     clock = (lambda: time.perf_counter() - started) if realtime else None
+    if stream_clock is not None:
+        stream_clock.use(clock or (lambda: stats.audio_seconds))
     if stop is not None:
         chunks = until(chunks, stop, None if not realtime else (
             lambda: (stop.at or time.perf_counter()) - started))

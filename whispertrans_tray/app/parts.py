@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from whispertrans_tray.app.history import SessionWriter
-from whispertrans_tray.app.live import AudioSource
+from whispertrans_tray.app.live import AudioSource, StreamClock
+from whispertrans_tray.app.outputs import LineSink
 from whispertrans_tray.app.server_check import ConnectionReport
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.core.recognizer import StreamingRecognizer
@@ -39,6 +40,17 @@ class LoadedTranscriber(Transcriber, Protocol):
         ...
 
 
+class ViewerFeed(LineSink, Protocol):
+    """A running local feed (``whispertrans_tray.feed``): a line sink with its links."""
+
+    @property
+    def local_url(self) -> str: ...
+
+    def viewer_url(self, address: str | None = None) -> str:
+        """The room's link (the local one when the room is off)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Parts:
     """Factories of the app's collaborators, built by the composition root (``__main__``).
@@ -59,6 +71,10 @@ class Parts:
         settings_window: Opens the settings window for a settings file; the callback runs
             after each save (on a reader thread); the text is a translation problem to show
             in its 測試連線 area ("" for none).
+        feed: Starts the local feed for the settings (None when it cannot: the reason goes to
+            the callback, in the UI language); by default there is none.
+        clock: The recording's clock (the recording sets it), which the translation reads
+            for its time stamps (``first_token_at``, ``translated_at``).
     """
 
     overlay: Callable[[tk.Tk, OverlaySettings, str, Callable[[OverlaySettings], None]], Overlay]
@@ -73,3 +89,6 @@ class Parts:
     history: Callable[[HistorySettings], SessionWriter]
     server_check: Callable[[TranslationSettings, str | None, str], ConnectionReport]
     settings_window: Callable[[Path | None, Callable[[], None], str], object]
+    feed: Callable[[Settings, Callable[[str], None]], ViewerFeed | None] = \
+        lambda settings, tell: None
+    clock: StreamClock = field(default_factory=StreamClock)

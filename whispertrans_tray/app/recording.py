@@ -138,6 +138,7 @@ class Recording:
             app.post_notice(app.t("status.dropped", seconds=seconds))
 
         self._clock = lambda: capture.captured_seconds
+        self.parts.clock.use(self._clock)
         self._stream_time = lambda: recognizer.stream_time
         self._partial, self._last = "", None
         chunks = live.capture_chunks(capture, self._stop, on_dropped)
@@ -160,7 +161,7 @@ class Recording:
                 self._partial = event.text
                 if event.text:
                     log.debug("Partial line: %s", event.text)
-            else:
+            elif isinstance(event, Sentence):
                 self._partial, self._last = "", event
             self.app.emit(event)
         if isinstance(event, Sentence) and event.committed_at is not None \

@@ -13,6 +13,13 @@ stream, then ``done``; a failure reports its message and the line keeps its sour
   (:func:`whispertrans_tray.settings.endpoints`); a failed request goes on to the next endpoint
   that is up, and health checks bring a recovered endpoint back
   (:mod:`whispertrans_tray.app.failover`).  ``on_status`` hears each switch.
+* **At the dip.**  With ``settings.at_dip``, :meth:`TranslationService.speculate` sends the
+  speculative final at once, before its sentence commits; the sentence adopts the request when
+  its text is the same (:mod:`whispertrans_tray.app.dip_translation`).  ``counts`` keeps the
+  requests and tokens of both kinds.
+* **When.**  Each final update carries ``first_token_at`` and ``translated_at``: the source's
+  clock (``clock``, like ``Sentence.committed_at``) when the first text and the final text were
+  handed on.
 * **Late retries.**  A sentence that failed on every endpoint is shown failed (with the cause
   and that it will be retried) and queued again; once a server is back and nothing newer is
   waiting, it is translated and its update comes with ``late`` set (in order among the late
@@ -33,9 +40,11 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
+from whispertrans_tray.app.dip_service import AtDipParts
+from whispertrans_tray.app.dip_translation import AtDip
 from whispertrans_tray.app.failover import Failover, Translator
+from whispertrans_tray.app.translation_update import TranslationUpdate
 from whispertrans_tray.core.languages import choose_target
 from whispertrans_tray.core.translation_queue import (
     BATCH_INSTRUCTION,
@@ -59,31 +68,7 @@ LATE_CAPACITY = 500  # most failed sentences kept for a late retry
 __all__ = ["TranslationService", "TranslationUpdate", "Translator"]
 
 
-@dataclass(frozen=True)
-class TranslationUpdate:
-    """Progress of the translation of sentence ``index``.
-
-    Attributes:
-        index: ``Sentence.index`` of the sentence.
-        text: The translation so far (``done`` False) or the final one; empty on failure.
-        done: No more updates follow for this sentence (unless it failed and is retried:
-            then a ``late`` one may follow).
-        error: Empty, or (with ``done``) why it failed, in the UI language: the cause and
-            the fix, for the notification, the tray tooltip and the log.
-        late: A translation of a sentence that had failed, made once a server was back.
-        brief: With ``error``: one short line in the UI language for the subtitles' status
-            line (no URL, no exception text).
-    """
-
-    index: int
-    text: str
-    done: bool
-    error: str = ""
-    late: bool = False
-    brief: str = ""
-
-
-class TranslationService:
+class TranslationService(AtDipParts):
     """Owns the translators (one per endpoint) and the worker threads.
 
     Args:
@@ -98,6 +83,8 @@ class TranslationService:
         on_status: Hears when the active endpoint changes: a short line for the subtitles and
             the whole message (UI language).
         labels: The endpoints' names for those messages (default: from ``settings``).
+        clock: The source's clock (seconds since the stream began; None before a stream),
+            for ``first_token_at`` and ``translated_at``.
     """
 
     def __init__(self, settings: TranslationSettings,
@@ -105,13 +92,16 @@ class TranslationService:
                  on_update: Callable[[TranslationUpdate], None],
                  ui_language: str = "zh-TW", max_batch: int = 4, capacity: int = 32,
                  on_status: Callable[[str, str], None] = lambda brief, message: None,
-                 labels: Sequence[str] = ()) -> None:
+                 labels: Sequence[str] = (),
+                 clock: Callable[[], float | None] = lambda: None) -> None:
         self.settings = settings
         self.ui_language = ui_language
         chain = list(translators) if isinstance(translators, Sequence) else [translators]
         labels = list(labels) or [e.label for e in endpoints(settings)]
         labels += [f"#{n + 1}" for n in range(len(labels), len(chain))]
         self._on_update = on_update
+        self._clock = clock
+        self._first: dict[int, float | None] = {}  # index -> first text handed on (clock)
         self._lock = threading.Condition()
         # Lock order: _lock, then _emit, then _ctx; never the other way round.
         self._emit = threading.RLock()  # releases happen in order, one worker at a time
@@ -133,8 +123,11 @@ class TranslationService:
         self._threads = [threading.Thread(target=self._run, name=f"translation-{n}",
                                           daemon=True)
                          for n in range(max(settings.max_in_flight, 1))]
+        self._dip = AtDip(self._lock, self._translate_guess, self._settle, self._stream,
+                          lambda: self._closed)
         for thread in self._threads:
             thread.start()
+        self._dip.start()
         self.failover.start(lambda: self._closed)
 
     def _target_of(self, sentence: Sentence) -> str:
@@ -153,8 +146,19 @@ class TranslationService:
                 return
             with self._emit:
                 self._order.expect(sentence)
-            overflow = self._queue.push(sentence)
+            guess = self._dip.adopt(sentence, self._target_of(sentence))
+            overflow: list[Sentence] = []
+            if guess is None:
+                overflow = self._queue.push(sentence)
+            else:
+                self._in_flight += 1  # on the dip's thread, or already done
+                finished, text = guess.finished, guess.text
             self._lock.notify_all()
+        if guess is not None:
+            if finished:
+                self._dip.settle(guess)
+            elif text:
+                self._stream(sentence, text)
         for lost in overflow:
             self.failures += 1
             log.warning("Translation fell behind; sentence %d keeps its source text", lost.index)
@@ -188,6 +192,7 @@ class TranslationService:
         with self._lock:
             dropped = self._queue.supersede()
             late = self._late.supersede()
+            self._dip.cancel_all()
             self._lock.notify_all()
         for sentence in dropped:
             self._release(sentence, TranslationUpdate(sentence.index, "", True), False)
@@ -201,6 +206,7 @@ class TranslationService:
             self._closed = True
             self._queue.supersede()
             self._late.supersede()
+            self._dip.close()
             self._lock.notify_all()
         self.failover.close()
         for thread in self._threads:
@@ -257,11 +263,11 @@ class TranslationService:
                 if not self._order.is_head(job.sentences[0]):
                     return  # an earlier sentence is still being translated: wait for it
                 if not job.batched:
-                    self._on_update(TranslationUpdate(job.sentences[0].index, text, False))
+                    self._hand_on(TranslationUpdate(job.sentences[0].index, text, False))
                     return
                 for number, line in split_partial(text, len(job.sentences)).items():
                     if line:
-                        self._on_update(TranslationUpdate(
+                        self._hand_on(TranslationUpdate(
                             job.sentences[number - 1].index, line, False))
 
         with self._ctx:
@@ -271,11 +277,16 @@ class TranslationService:
                 job.text, job.target, context, on_text, cancelled,
                 BATCH_INSTRUCTION if job.batched else "")
         except TranslationError as exc:
+            with self._lock:
+                self._dip.counts.requests += 1
             if cancelled():
                 self._end_without_translation(job, late)
             else:
                 self._failed(job, late, exc)
             return
+        with self._lock:
+            self._dip.counts.requests += 1
+            self._dip.counts.tokens += result.chunks
         if result.cancelled or cancelled():
             self._end_without_translation(job, late)
             return
@@ -357,7 +368,7 @@ class TranslationService:
                         if not ready.late:
                             self._context.append(Pair(done.text, ready.text))
                 if ready is not None:
-                    self._on_update(ready)
+                    self._hand_on(ready)
         self._queue_late()
 
     def _queue_late(self) -> None:

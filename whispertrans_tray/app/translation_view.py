@@ -35,7 +35,9 @@ class TranslationView:
 
         def on_update(update: TranslationUpdate) -> None:
             if update.done:
-                app.history.translation(update.index, update.text, update.error, update.late)
+                app.history.translation(update.index, update.text, update.error, update.late,
+                                        update.first_token_at, update.translated_at)
+            app.publisher.translation(update)
             app.post(lambda: self._show(update), droppable=not update.done)
 
         def on_status(brief: str, message: str) -> None:  # the endpoint in use changed
@@ -78,7 +80,7 @@ class TranslationView:
         subtitles = self.app.subtitles
         on_screen = any(line.sentence.index == update.index for line in subtitles.visible())
         subtitles.apply_translation(update.index, update.text, update.done, update.error,
-                                    update.late)
+                                    update.late, update.first_token_at, update.translated_at)
         if update.done and update.text:
             self._arrived()
         if update.late and not on_screen:

@@ -28,14 +28,17 @@ from pathlib import Path
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import history, welcome
 from whispertrans_tray.app.commands import Commands
+from whispertrans_tray.app.outputs import Outputs
 from whispertrans_tray.app.parts import Parts
+from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.recording import Recording
+from whispertrans_tray.app.room import Room
 from whispertrans_tray.app.translation_service import TranslationService
 from whispertrans_tray.app.translation_view import TranslationView
 from whispertrans_tray.causes import os_error
 from whispertrans_tray.core.outage import Outage
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import Partial, Sentence
+from whispertrans_tray.core.types import Event, Partial, Sentence, Speculative
 from whispertrans_tray.desktop import autostart, settings_window
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.tray import Tray, TrayState
@@ -60,11 +63,15 @@ length of a session (benchmarks/RESULTS.md, "Memory over a live session")."""
 
 
 class App:
-    """Owns the components and the state; all state changes happen on Tk's thread."""
+    """Owns the components and the state; all state changes happen on Tk's thread.
+    ``outputs``: where every line goes besides the overlay (the local feed, …), published
+    from the thread that made it (:attr:`publisher`)."""
 
     def __init__(self, settings: Settings, settings_path: Path | None, api_key: str | None,
-                 parts: Parts) -> None:
+                 parts: Parts, outputs: Outputs | None = None) -> None:
         self.settings = settings
+        outputs = outputs if outputs is not None else Outputs()
+        self.publisher = Publisher(outputs, lambda: self.settings.translation)
         self.settings_path = settings_path
         self.api_key = api_key
         self.parts = parts
@@ -82,6 +89,8 @@ class App:
         self.outage = Outage()
         """Whether translation is down (the status line, tooltip and notices follow it)."""
         self.translation = TranslationView(self)
+        self.room = Room(self, outputs)
+        """The local feed (when ``feed.enabled``) and the viewer link."""
         self.devices: tuple[tuple[str, str], ...] = ()
         self.tray: Tray | None = None
         self.hotkeys: Hotkeys | None = None
@@ -123,6 +132,7 @@ class App:
                        history.pruned_notice(self.history, self.settings.ui_language)):
             if notice:  # after the welcome: a notice replaces it
                 self.notify(notice)
+        self.room.start()
         if self.settings.translation.enabled:
             self.translation.start()  # the service, its updates, outages: translation_view
         if start_recording:
@@ -141,6 +151,7 @@ class App:
             self.hotkeys.stop()
         if self.tray is not None:
             self.tray.stop()
+        self.room.stop()
         self.history.close()
         self.root.after(0, self.root.destroy)
 
@@ -160,8 +171,14 @@ class App:
             self.tray.notify(message, title)
 
     # -- events (any thread) --------------------------------------------------------------
-    def emit(self, event: Partial | Sentence) -> None:
-        """A recognizer event: history, translation, and the overlay."""
+    def emit(self, event: Event) -> None:
+        """A recognizer event: history, translation, the outputs and the overlay (a
+        speculative final only goes to the translation, which may start on it at the dip)."""
+        if isinstance(event, Speculative):
+            if self.service is not None:
+                self.service.speculate(event)
+            return
+        self.publisher.event(event)
         if isinstance(event, Sentence):
             self.history.sentence(event)
             if self.service is not None:
@@ -225,6 +242,8 @@ class App:
             self.start_hotkeys()
         if new.translation != old.translation or language:
             self.translation.restart()
+        if new.feed != old.feed or new.overlay != old.overlay or language:
+            self.room.restart()  # the pages start from the overlay's look
         asr_changed = (new.asr != old.asr
                        or new.translation.glossary != old.translation.glossary)  # hotwords
         if new.audio != old.audio or asr_changed:
@@ -290,3 +309,4 @@ class App:
         """The open settings window shows the translation endpoint in use."""
         if self._settings_window is not None:
             settings_window.tell_child(self._settings_window, self.endpoint_status())
+            settings_window.tell_child_link(self._settings_window, self.room.link())

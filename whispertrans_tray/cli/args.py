@@ -16,6 +16,8 @@ from whispertrans_tray.settings import (
     COMPUTE_TYPES,
     PROVIDERS,
     AsrSettings,
+    FeedSettings,
+    OutputSettings,
     Settings,
     TranslationSettings,
 )
@@ -28,6 +30,8 @@ CHECKED_FLAGS: dict[str, tuple[type[Any], str]] = {
     "--temperature": (TranslationSettings, "temperature"),
     "--compute-type": (AsrSettings, "compute_type"),
     "--language": (AsrSettings, "language"),
+    "--feed": (FeedSettings, "port"),
+    "--live-lines": (OutputSettings, "live_lines"),
 }
 
 
@@ -60,6 +64,13 @@ def add_remote_asr_arguments(parser: argparse.ArgumentParser,
                        help="its API key (default: the one stored in the keyring)")
 
 
+def add_feed_argument(parser: argparse.ArgumentParser) -> None:
+    """``--feed PORT``: serve the subtitles on http://127.0.0.1:PORT/ (feed.enabled, feed.port)."""
+    parser.add_argument("--feed", type=int, metavar="PORT",
+                        help="serve the subtitles on http://127.0.0.1:PORT/ (/events, /overlay "
+                        "for OBS, / for phones); the saved feed settings otherwise")
+
+
 def add_provider_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags of the translation provider, shared by every subcommand that talks to a server."""
     group = parser.add_argument_group("translation")
@@ -75,6 +86,38 @@ def add_provider_arguments(parser: argparse.ArgumentParser) -> None:
                        help="API key (default: the one stored in the keyring)")
     group.add_argument("--target", metavar="LANG", help="target language (翻譯成), e.g. 繁體中文")
     group.add_argument("--temperature", type=float, help="sampling temperature")
+
+
+def add_obs_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags of the outputs for OBS: its text source (obs-websocket) and the live text file."""
+    group = parser.add_argument_group("OBS and the live text file")
+    group.add_argument("--obs", action="store_true", default=None,
+                       help="write the subtitles into an OBS text source (obs-websocket 5)")
+    group.add_argument("--obs-url", metavar="URL", help="OBS WebSocket address "
+                       "(default: the saved one, ws://127.0.0.1:4455)")
+    group.add_argument("--obs-source", metavar="NAME", help="name of the OBS text source")
+    group.add_argument("--obs-password", metavar="PASSWORD",
+                       help="OBS WebSocket password (default: the one stored in the keyring)")
+    group.add_argument("--live-file", metavar="PATH",
+                       help="keep the last lines in this text file (OBS: Read from file)")
+    group.add_argument("--live-lines", type=int, metavar="N",
+                       help="sentences kept in the live file (default: the saved setting, 2)")
+
+
+def apply_obs_arguments(settings: Settings, args: argparse.Namespace) -> Settings:
+    """``settings`` with the OBS and live-file flags in ``args`` applied (``--live-lines``
+    out of range: :class:`SettingsError`)."""
+    obs = settings.obs
+    changes = {"enabled": getattr(args, "obs", None), "url": getattr(args, "obs_url", None),
+               "source": getattr(args, "obs_source", None)}
+    obs = dataclasses.replace(obs, **{k: v for k, v in changes.items() if v is not None})
+    output = settings.output
+    if getattr(args, "live_file", None) is not None:
+        output = dataclasses.replace(output, live_file=args.live_file)
+    if getattr(args, "live_lines", None) is not None:
+        output = dataclasses.replace(output, live_lines=check_flag("--live-lines",
+                                                                   args.live_lines))
+    return dataclasses.replace(settings, obs=obs, output=output)
 
 
 def check_flag(flag: str, value: Any) -> Any:
@@ -104,6 +147,8 @@ def apply_arguments(settings: Settings, args: argparse.Namespace) -> Settings:
     of range (``--beam-size 0``, ``--temperature nan``) raises :class:`SettingsError`."""
     checked = {}
     for flag in CHECKED_FLAGS:
+        if flag == "--live-lines":
+            continue  # apply_obs_arguments
         value = getattr(args, flag[2:].replace("-", "_"), None)
         if value is not None:
             checked[flag] = check_flag(flag, value)
@@ -136,4 +181,8 @@ def apply_arguments(settings: Settings, args: argparse.Namespace) -> Settings:
     tr_settings = dataclasses.replace(
         tr_settings, **{k: v for k, v in tr_changes.items() if v is not None}
     )
-    return dataclasses.replace(settings, asr=asr, translation=tr_settings)
+    feed = settings.feed
+    if "--feed" in checked:
+        feed = dataclasses.replace(feed, enabled=True, port=checked["--feed"])
+    return apply_obs_arguments(
+        dataclasses.replace(settings, asr=asr, translation=tr_settings, feed=feed), args)

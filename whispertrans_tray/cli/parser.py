@@ -38,6 +38,8 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
 
     p = sub.add_parser("tray", help="the tray app with subtitles (the default)")
     p.add_argument("--idle", action="store_true", help="start without recording")
+    cli_args.add_feed_argument(p)
+    cli_args.add_obs_arguments(p)
     cli_args.add_remote_asr_arguments(p)
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=handlers["tray"])
@@ -48,6 +50,8 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
                    help="subtitle file: .srt, .vtt, .txt or .jsonl")
     p.add_argument("--realtime", action="store_true",
                    help="replay at 1x speed, as live audio (for latency measurements)")
+    cli_args.add_feed_argument(p)
+    cli_args.add_obs_arguments(p)
     cli_args.add_asr_arguments(p)
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=handlers["transcribe"])
@@ -61,6 +65,8 @@ def build_parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
                    help="stop after this many seconds")
     p.add_argument("-o", "--output", type=Path, metavar="OUT",
                    help="also write the session: .srt, .vtt, .txt or .jsonl")
+    cli_args.add_feed_argument(p)
+    cli_args.add_obs_arguments(p)
     cli_args.add_asr_arguments(p)
     cli_args.add_provider_arguments(p)
     p.set_defaults(handler=handlers["listen"])

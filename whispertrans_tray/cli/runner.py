@@ -20,6 +20,7 @@ from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.cli import terminal
 from whispertrans_tray.cli.signals import StopSignals
+from whispertrans_tray.core.subtitles import Line
 from whispertrans_tray.desktop.audio import AudioCapture, list_devices
 from whispertrans_tray.errors import NoAudioDeviceError
 from whispertrans_tray.i18n import tr
@@ -44,6 +45,34 @@ def open_history(ui_language: str,
     return writer
 
 
+def _median(values: list[float], share: float = 0.5) -> float:
+    """The ``share`` quantile (nearest rank) of ``values``, as the benchmarks compute it."""
+    ordered = sorted(values)
+    return ordered[round(share * (len(ordered) - 1))]
+
+
+def delays(lines: list[Line], ui_language: str) -> str:
+    """The delays the viewer saw, from each sentence's end of speech (its ``end``): to the
+    source line (``committed_at``), the translation's first text (``first_token_at``) and
+    the final translation (``translated_at``); "" with no timed sentence."""
+    committed = [line.sentence.committed_at - line.sentence.end for line in lines
+                 if line.sentence.committed_at is not None]
+    if not committed:
+        return ""
+    text = tr("cli.delays", ui_language, count=len(committed), committed=_median(committed))
+    done = [line for line in lines if line.translated_at is not None
+            and line.first_token_at is not None]
+    if not done:
+        return f"{text} {tr('cli.delays_untranslated', ui_language)}"
+    first = [line.first_token_at - line.sentence.end for line in done
+             if line.first_token_at is not None]
+    translated = [line.translated_at - line.sentence.end for line in done
+                  if line.translated_at is not None]
+    return f"{text} " + tr("cli.delays_translated", ui_language, count=len(done),
+                           first=_median(first), translated=_median(translated),
+                           translated90=_median(translated, 0.9))
+
+
 def drive(session: Session, work: Callable[[], object], signals: StopSignals,
           output: Path | None, ui_language: str, complete: bool = True) -> int:
     """Run ``work`` with ``signals`` active; the session is closed whatever happens (what was
@@ -56,6 +85,8 @@ def drive(session: Session, work: Callable[[], object], signals: StopSignals,
         session.close(drain=False)
         raise
     count = session.close()
+    if complete and (summary := delays(list(session.lines()), ui_language)):
+        terminal.notice(summary)  # listen: the delays the viewer saw
     if output is not None:
         terminal.notice(tr("cli.wrote", ui_language, count=count, path=output))
     if signals.signum and not complete:
@@ -75,7 +106,7 @@ def run_file(session: Session, recognizer: live.Recognizer, path: Path, realtime
         try:
             stats = live.run(live.stream_audio(path), recognizer, session.on_event,
                              realtime=realtime, on_progress=progress.update if progress else None,
-                             stop=signals.stop)
+                             stop=signals.stop, stream_clock=session.clock)
         finally:
             if progress:
                 progress.close()
@@ -94,6 +125,7 @@ def listen(session: Session, recognizer: live.Recognizer, capture: AudioCapture,
     def work() -> None:
         timer = threading.Timer(duration, signals.stop.set) if duration else None
         chunks = live.capture_chunks(capture, signals.stop)
+        session.clock.use(lambda: capture.captured_seconds)
         try:
             if timer is not None:
                 timer.start()

@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from whispertrans_tray.app.translation_service import TranslationUpdate
 from whispertrans_tray.core.subtitles import SubtitleModel
-from whispertrans_tray.core.types import Event, Partial
+from whispertrans_tray.core.types import Event, Partial, Speculative
 from whispertrans_tray.desktop.audio import DeviceInfo
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.logs import redact
@@ -49,6 +49,8 @@ class TerminalView:
     def show(self, event: Event) -> None:
         """Print ``event`` (after :meth:`apply`)."""
         with self._lock:
+            if isinstance(event, Speculative):
+                return
             if isinstance(event, Partial):
                 if self.live:
                     sys.stdout.write("\r\033[K" + event.text[-150:])
@@ -67,7 +69,8 @@ class TerminalView:
         """Called on the translation thread."""
         with self._lock:
             self.model.apply_translation(update.index, update.text, update.done, update.error,
-                                         update.late)
+                                         update.late, update.first_token_at,
+                                         update.translated_at)
             if not update.done:
                 return
             self._clear_partial()

@@ -111,8 +111,14 @@ class LocalAgreement:
         self._new = fresh
 
     def flush(self) -> list[Word]:
-        """Commit the prefix the new hypothesis shares with the previous one."""
+        """Commit the prefix the new hypothesis shares with the previous one, up to a
+        :func:`stutter` (the sentence's final decides those words)."""
         n = common_prefix(self._previous, self._new)
+        before = self.committed[-1:]
+        for i in range(n):
+            if stutter((before + self._new[:i])[-1:], self._new[i]):
+                n = i
+                break
         return self._commit(n)
 
     def commit_all(self) -> list[Word]:
@@ -136,6 +142,21 @@ class LocalAgreement:
     def drop_before(self, time: float) -> None:
         """Forget committed words that end before ``time`` (the window was trimmed there)."""
         self.committed = [w for w in self.committed if w.end > time]
+
+
+def stutter(before: Sequence[Word], word: Word) -> bool:
+    """``word`` says the word just before it again, in a language written with spaces.
+
+    On a short window Whisper often loops ("20th 20th 20 20" for "20th century research",
+    "However, however..."), and two short windows loop alike, so agreement alone would commit
+    the loop and the words it stands for would be lost.  A real repetition ("no, no") only
+    waits for the sentence's final.  Chinese and Japanese repeat characters in ordinary words
+    (謝謝, 常常): not counted.
+    """
+    if not before or not word.text.startswith(" "):
+        return False
+    key = normalize(word.text)
+    return bool(key) and key == normalize(before[-1].text)
 
 
 def safe_prefix(words: list[Word]) -> int:

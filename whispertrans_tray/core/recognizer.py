@@ -1,4 +1,4 @@
-"""The streaming recognizer: audio in, ``Partial`` and ``Sentence`` events out.
+"""The streaming recognizer: audio in, ``Partial``, ``Speculative`` and ``Sentence`` events out.
 
 Decodes are the scarce resource (one costs about a second on a 2-core CPU), so they are spent
 in this order:
@@ -58,6 +58,7 @@ from whispertrans_tray.core.types import (
     Event,
     Partial,
     Sentence,
+    Speculative,
     SpeechProbability,
     TextTransform,
     Transcriber,
@@ -182,7 +183,7 @@ class StreamingRecognizer:
         The VAD needs ``min_silence_ms`` of silence to confirm an end; this decode runs during
         that wait.  If the end is confirmed at this same dip (and the window did not move),
         :meth:`_close` commits this result instead of decoding again; if speech goes on, it
-        served as a partial.
+        served as a partial.  Either way a :class:`Speculative` event says what it heard.
         """
         assert self._window_start is not None
         self._speculated = pause
@@ -202,6 +203,10 @@ class StreamingRecognizer:
         events = self._take_partial(words)
         self._speculation = Speculation(pause, self._window_start, now, self._spoken,
                                         tuple(words))
+        heard = [*self._segmenter.pending, *self._agreement.tail]  # what the end would commit
+        if self._partial and heard:
+            events.append(Speculative(self._index, self._partial, self._spoken,
+                                      heard[0].start, heard[-1].end))
         return events
 
     def _speculation_for(self, end: SpeechEnd) -> list[Word] | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from whispertrans_tray.core.types import Event, Partial, Sentence
+from whispertrans_tray.core.types import Event, Partial, Sentence, Speculative
 
 Status = Literal["none", "pending", "streaming", "done", "failed"]
 
@@ -28,6 +28,8 @@ class Line:
     status: Status = "none"
     error: str = ""
     late: bool = False  # translated after the server was back (it had failed)
+    first_token_at: float | None = None  # source clock: the translation's first text shown
+    translated_at: float | None = None  # source clock: the final translation shown
 
 
 class SubtitleModel:
@@ -48,6 +50,8 @@ class SubtitleModel:
         if isinstance(event, Partial):
             self.partial = event.text
             return
+        if isinstance(event, Speculative):  # a forecast for the translator, not a line
+            return
         self._by_index[event.index] = len(self.lines)
         self.lines.append(Line(event, status="pending" if translating else "none"))
         if self.keep is not None and len(self.lines) > 2 * self.keep:
@@ -60,15 +64,18 @@ class SubtitleModel:
         self._by_index = {line.sentence.index: pos for pos, line in enumerate(self.lines)}
 
     def apply_translation(self, index: int, text: str, done: bool, error: str = "",
-                          late: bool = False) -> None:
+                          late: bool = False, first_token_at: float | None = None,
+                          translated_at: float | None = None) -> None:
         """Record translation progress of sentence ``index`` (unknown indexes are ignored);
-        ``late``: a failed line translated once the server was back."""
+        ``late``: a failed line translated once the server was back; the times (source
+        clock) come with the final translation."""
         pos = self._by_index.get(index)
         if pos is None:
             return
         status: Status = "failed" if error else ("done" if done else "streaming")
         self.lines[pos] = replace(self.lines[pos], translation=text, status=status, error=error,
-                                  late=late)
+                                  late=late, first_token_at=first_token_at,
+                                  translated_at=translated_at)
 
     def visible(self) -> list[Line]:
         """The newest lines, as many as fit on screen."""

@@ -71,7 +71,32 @@ class Sentence:
     committed_at: float | None = None
 
 
-Event = Partial | Sentence
+@dataclass(frozen=True)
+class Speculative:
+    """What the open utterance will commit if speech has ended at this dip: the final decoded
+    while the VAD waits for the silence that confirms the end (live mode only).
+
+    It is a forecast, not a commit: if the end is confirmed, the sentence committed next (index
+    ``index``) is usually this text; if speech goes on, nothing comes of it.  A translator may
+    start on it at once (``translation.at_dip``) and reuse that work when the sentence matches.
+
+    Attributes:
+        index: The index the next committed sentence will get.
+        text: The open line as the speculative final heard it (committed words of the open
+            sentence plus the decoded rest), Chinese converted to the user's script.
+        language: Whisper language code of the decode.
+        start: Stream time of its first word, in seconds.
+        end: Stream time of its last word, in seconds.
+    """
+
+    index: int
+    text: str
+    language: str
+    start: float
+    end: float
+
+
+Event = Partial | Sentence | Speculative
 
 
 class Transcriber(Protocol):

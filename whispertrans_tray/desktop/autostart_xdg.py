@@ -18,9 +18,11 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from whispertrans_tray.desktop.icons import asset
+
 APP_ID = "whispertrans-tray"
 FILE_NAME = f"{APP_ID}.desktop"
-ICON = Path(__file__).resolve().parent.parent / "assets" / "icon.png"
+ICON = asset("icon.png")
 ICON_SIZE = "256x256"
 _RESERVED = frozenset(" \t\"'\\><~|&;$*?#()`")
 

@@ -1,13 +1,18 @@
 """The app and tray icons, drawn with Pillow: a speech bubble holding two subtitle bars.
 
 The tray variants tint the bubble by state (idle grey, listening green, error red).
-``scripts/make_icons.py`` writes the same drawings to ``whispertrans_tray/assets/`` for
-packaging (the app icon of the bundle, the installer and the Linux launcher).
+``scripts/make_icons.py`` writes the same drawings to ``assets/`` at the top of the checkout
+(the artwork's home: every size, the installer's .ico); the wheel and the bundle carry the
+files the app opens at run time in the package's own ``assets/`` folder, copied there when they
+are built (setup.py, installer/whispertrans-tray.spec). :func:`asset` finds them in either.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 STATES = {"idle": (96, 110, 130), "listening": (32, 160, 96), "error": (210, 60, 50)}
 BRAND = (40, 110, 220)
@@ -41,4 +46,9 @@ def tray_image(status: str) -> Any:
     return draw(64, colour)
 
 
-
+def asset(name: str) -> Path:
+    """The artwork file ``name`` (e.g. ``icon.png``): the copy built into the installed package
+    (wheel, bundle), else the checkout's ``assets/`` (running from source or an editable
+    install)."""
+    built = _PACKAGE / "assets" / name
+    return built if built.is_file() else _PACKAGE.parent / "assets" / name

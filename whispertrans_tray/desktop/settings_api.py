@@ -9,6 +9,7 @@ the URL check and 測試連線 are handed in (:class:`FormServices`).
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import logging
 from collections.abc import Callable
@@ -20,10 +21,11 @@ from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.languages import LANGUAGES
 from whispertrans_tray.desktop import autostart
 from whispertrans_tray.desktop.hotkey_notation import check
+from whispertrans_tray.desktop.qr import qr_png
 from whispertrans_tray.errors import HotkeyError, WhisperTransError
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.presets import PRESETS
-from whispertrans_tray.settings import AsrSettings, TranslationSettings
+from whispertrans_tray.settings import AsrSettings, ObsSettings, TranslationSettings
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,11 @@ class FormServices:
         check_asr_url: Like ``check_url``, for the recognition server's URL.
         stored_asr_key: The recognition server's stored key, or None.
         store_asr_key: Saves (or, if "", removes) the recognition server's key.
+        test_obs: "Test OBS" for ``(obs settings, its password, UI language)``: a JSON-able
+            dict with ``ok`` and ``message`` (the source found, or what is wrong and the fix).
+        check_obs_url: Raises a :class:`WhisperTransError` naming the problem with OBS's URL.
+        stored_obs_password: OBS's stored WebSocket password, or None.
+        store_obs_password: Saves (or, if "", removes) OBS's WebSocket password.
     """
 
     load: Callable[[], settings_mod.LoadResult]
@@ -75,6 +82,10 @@ class FormServices:
     check_asr_url: Callable[[str], object] = lambda url: None
     stored_asr_key: Callable[[], str | None] = lambda: None
     store_asr_key: Callable[[str], object] = lambda key: None
+    test_obs: Callable[[ObsSettings, str | None, str], dict[str, Any]] | None = None
+    check_obs_url: Callable[[str], object] = lambda url: None
+    stored_obs_password: Callable[[], str | None] = lambda: None
+    store_obs_password: Callable[[str], object] = lambda password: None
 
 
 class SettingsApi:
@@ -88,10 +99,18 @@ class SettingsApi:
         self.saved = 0  # how many times the user saved
         self.active_endpoint = ""  # the endpoint the running app translates with (the app
         # tells the window process, see settings_window.listen_for_status)
+        self.viewer_link = ""  # the running app's viewer link ("" while its feed is off)
 
     def active(self) -> str:
         """The endpoint the running app uses now, e.g. ``翻譯：model @ host:8000``."""
         return self.active_endpoint
+
+    def viewer(self) -> dict[str, str]:
+        """The running app's viewer link and its QR code (a PNG ``data:`` URI), or empty."""
+        if not self.viewer_link:
+            return {"url": "", "qr": ""}
+        png = base64.b64encode(qr_png(self.viewer_link)).decode("ascii")
+        return {"url": self.viewer_link, "qr": "data:image/png;base64," + png}
 
     def get(self) -> dict[str, Any]:
         """Current settings, provider presets and the choices of the select fields."""
@@ -108,6 +127,7 @@ class SettingsApi:
             "notice": self._notice,
             "autostart": autostart.is_enabled() if autostart.available() else None,
             "has_asr_key": bool(self._services.stored_asr_key()),
+            "has_obs_password": bool(self._services.stored_obs_password()),
         }
 
     def validate(self, data: dict[str, Any]) -> dict[str, str]:
@@ -126,21 +146,26 @@ class SettingsApi:
                 self._services.check_url(url)
             except WhisperTransError as exc:
                 messages[field] = exc.message(data.get("ui_language", "zh-TW"))
-        asr_url = (data.get("asr") or {}).get("remote_url", "")
-        if isinstance(asr_url, str) and "asr.remote_url" not in messages:
+        for field, check_url in (("asr.remote_url", self._services.check_asr_url),
+                                 ("obs.url", self._services.check_obs_url)):
+            section, name = field.split(".")
+            url = (data.get(section) or {}).get(name, "")
+            if not isinstance(url, str) or field in messages:
+                continue
             try:
-                self._services.check_asr_url(asr_url)
+                check_url(url)
             except WhisperTransError as exc:
-                messages["asr.remote_url"] = exc.message(data.get("ui_language", "zh-TW"))
+                messages[field] = exc.message(data.get("ui_language", "zh-TW"))
         messages.update(_hotkey_messages(data.get("hotkeys"), data.get("ui_language", "zh-TW")))
         return messages
 
     def save(self, data: dict[str, Any], api_key: str | None = None,
              fallback_keys: list[str | None] | None = None,
-             asr_api_key: str | None = None) -> dict[str, Any]:
+             asr_api_key: str | None = None,
+             obs_password: str | None = None) -> dict[str, Any]:
         """Validate and save; ``api_key`` None keeps the stored key, "" removes it;
-        ``fallback_keys`` likewise for each fallback endpoint, in order, and ``asr_api_key``
-        for the recognition server."""
+        ``fallback_keys`` likewise for each fallback endpoint, in order, ``asr_api_key``
+        for the recognition server and ``obs_password`` for OBS's WebSocket server."""
         errors = self.validate(data)
         if errors:
             return {"ok": False, "errors": errors}
@@ -153,6 +178,8 @@ class SettingsApi:
                     self._services.store_key(key, url)
             if asr_api_key is not None:
                 self._services.store_asr_key(asr_api_key)
+            if obs_password is not None:
+                self._services.store_obs_password(obs_password)
         except Exception as exc:  # a keyring or disk problem is shown, not raised
             log.info("Saving from the settings window failed: %r", exc)
             message = exc.message(result.settings.ui_language) \
@@ -233,6 +260,20 @@ class SettingsApi:
             return {"ok": False, "message": ""}
         return self._services.test_asr(settings.asr,
                                        asr_api_key or self._services.stored_asr_key(),
+                                       settings.ui_language)
+
+
+    def test_obs(self, data: dict[str, Any], obs_password: str | None = None) \
+            -> dict[str, Any]:
+        """"Test OBS" with the values in the form (not yet saved)."""
+        errors = self.validate(data)
+        if "obs.url" in errors:
+            return {"ok": False, "message": errors["obs.url"]}
+        settings = settings_mod.from_dict(data).settings
+        if self._services.test_obs is None:
+            return {"ok": False, "message": ""}
+        return self._services.test_obs(settings.obs,
+                                       obs_password or self._services.stored_obs_password(),
                                        settings.ui_language)
 
 

@@ -74,11 +74,30 @@ def tell_child(child: object, endpoint: str) -> None:
         pass
 
 
+VIEWER = "viewer\t"
+"""The start of the line that tells the window the app's viewer link ("" while no feed)."""
+
+
+def tell_child_link(child: object, url: str) -> None:
+    """In the app: tell an open window the viewer link (shown with its QR code)."""
+    stdin = getattr(child, "stdin", None)
+    if stdin is None or getattr(child, "returncode", None) is not None:
+        return
+    try:
+        stdin.write(VIEWER + url.replace("\n", " ") + "\n")
+        stdin.flush()
+    except (OSError, ValueError):  # the window was closed
+        pass
+
+
 def listen_for_status(api: SettingsApi, lines: Iterable[str]) -> None:
-    """In the window process: keep ``api.active_endpoint`` up to date from ``lines``."""
+    """In the window process: keep ``api.active_endpoint`` and ``api.viewer_link`` up to date
+    from ``lines``."""
     for line in lines:
         if line.startswith(ACTIVE):
             api.active_endpoint = line[len(ACTIVE):].rstrip("\n")
+        elif line.startswith(VIEWER):
+            api.viewer_link = line[len(VIEWER):].rstrip("\n")
 
 
 def tell_parent_saved() -> None:

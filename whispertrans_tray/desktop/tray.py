@@ -63,6 +63,7 @@ class TrayActions:
     toggle_autostart: Callable[[], None]
     quit: Callable[[], None]
     set_asr_backend: Callable[[str], None] = lambda backend: None
+    show_viewer_link: Callable[[], None] = lambda: None
 
 
 def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
@@ -115,6 +116,7 @@ def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
         item(lambda _: t("tray.lock"), lambda: actions.toggle_lock(),
              checked=lambda _: get_state().locked),
         item(lambda _: t("tray.history"), lambda: actions.export_history()),
+        item(lambda _: t("tray.viewer_link"), lambda: actions.show_viewer_link()),
         item(lambda _: t("tray.settings"), lambda: actions.open_settings()),
         item(lambda _: t("tray.autostart"), lambda: actions.toggle_autostart(),
              checked=lambda _: bool(get_state().autostart),

@@ -9,7 +9,7 @@ is a fact (a key and its parameters) that code below the edges (the engines in `
 hands up; :func:`phrase_text` words it here.
 
 The catalogue is kept per area in private modules (``_recognition``, ``_audio``,
-``_translation``, ``_app``); this module is the API: :func:`tr`, :data:`MESSAGES` and the
+``_translation``, ``_app``, ``_outputs``); this module is the API: :func:`tr`, :data:`MESSAGES` and the
 choice of the UI language.
 """
 
@@ -18,7 +18,15 @@ from __future__ import annotations
 from typing import Final
 
 from whispertrans_tray.causes import Phrase
-from whispertrans_tray.i18n import _app, _audio, _causes, _recognition, _translation
+from whispertrans_tray.i18n import (
+    _app,
+    _audio,
+    _causes,
+    _feed,
+    _outputs,
+    _recognition,
+    _translation,
+)
 
 __all__ = ["DEFAULT_UI_LANGUAGE", "MESSAGES", "UI_LANGUAGES", "Phrase", "normalize_ui_language",
            "phrase_text", "tr"]
@@ -40,7 +48,7 @@ def _catalogue(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 MESSAGES: Final[dict[str, dict[str, str]]] = _catalogue(
     _recognition.MESSAGES, _audio.MESSAGES, _translation.MESSAGES, _app.MESSAGES,
-    _causes.MESSAGES)
+    _causes.MESSAGES, _feed.MESSAGES, _outputs.MESSAGES)
 
 
 def normalize_ui_language(language: str) -> str:

@@ -93,6 +93,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-TW": "模型已載入（{seconds:.1f} 秒，{device}/{compute_type}）。",
         "en": "Model loaded ({seconds:.1f} s, {device}/{compute_type}).",
     },
+    "cli.delays": {
+        "zh-TW": "說完話到字幕出現（{count} 句）：原文 中位數 {committed:.2f} 秒；",
+        "en": "From the end of speech to the subtitles ({count} sentences): source line "
+              "p50 {committed:.2f} s;",
+    },
+    "cli.delays_translated": {
+        "zh-TW": "翻譯開始 中位數 {first:.2f} 秒；翻譯完成 中位數 {translated:.2f} 秒"
+                 "（p90 {translated90:.2f} 秒，{count} 句有翻譯）。",
+        "en": "translation starts p50 {first:.2f} s; translation done p50 {translated:.2f} s "
+              "(p90 {translated90:.2f} s, {count} translated).",
+    },
+    "cli.delays_untranslated": {
+        "zh-TW": "沒有句子在這次執行中翻譯完成。",
+        "en": "no sentence was translated in this run.",
+    },
     "cli.wrote": {
         "zh-TW": "已寫入 {count} 句到 {path}。",
         "en": "Wrote {count} sentences to {path}.",

@@ -33,8 +33,11 @@ from whispertrans_tray.settings._schema import (
     AudioSource,
     Device,
     Endpoint,
+    FeedSettings,
     HistorySettings,
     HotkeySettings,
+    ObsSettings,
+    OutputSettings,
     OverlaySettings,
     OverlayStyle,
     Provider,
@@ -47,9 +50,9 @@ from whispertrans_tray.settings._schema import (
 
 __all__ = [
     "APP_NAME", "ASR_BACKENDS", "COMPUTE_TYPES", "PROVIDERS", "SETTINGS_FILE", "AsrBackend",
-    "AsrSettings", "AudioSettings", "AudioSource", "Device", "Endpoint", "HistorySettings",
-    "HotkeySettings", "LoadResult", "OverlaySettings", "OverlayStyle", "Provider", "Settings",
-    "TranslationSettings",
+    "AsrSettings", "AudioSettings", "AudioSource", "Device", "Endpoint", "FeedSettings",
+    "HistorySettings", "HotkeySettings", "LoadResult", "ObsSettings", "OutputSettings",
+    "OverlaySettings", "OverlayStyle", "Provider", "Settings", "TranslationSettings",
     "UiLanguage", "at_endpoint", "default_path", "endpoints", "from_dict", "load",
     "os_ui_language", "replace", "save", "to_dict",
 ]

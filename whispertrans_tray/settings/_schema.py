@@ -110,6 +110,11 @@ class TranslationSettings:
         fallbacks: ``[[provider, url, model], ...]`` tried in order after the first entry
             (``provider``/``url``/``model``); an older file without them: a one-entry list.
         max_in_flight: Translation requests sent at once (a vLLM server batches them).
+        at_dip: 在停頓時翻譯 — when speech dips, translate what the recognizer decoded there at
+            once, before the silence that confirms the end; the committed sentence reuses the
+            request when its text is the same (else it is cancelled). Off by default: on the
+            shared, loaded 2-core machine it did not measure faster, and costs some wasted
+            requests (benchmarks/RESULTS.md, "translation at the dip on vs off").
     """
 
     enabled: bool = False
@@ -125,6 +130,7 @@ class TranslationSettings:
     glossary: tuple[tuple[str, str], ...] = ()
     fallbacks: tuple[tuple[str, str, str], ...] = ()
     max_in_flight: int = field(default=2, metadata=_range(1, 8))
+    at_dip: bool = False
 
 
 @dataclass(frozen=True)
@@ -234,6 +240,67 @@ class HistorySettings:
 
 
 @dataclass(frozen=True)
+class FeedSettings:
+    """The local feed: the subtitles served over HTTP to OBS and to browsers.
+
+    Attributes:
+        enabled: Serve ``/events`` (Server-Sent Events), ``/overlay`` (an OBS Browser Source)
+            and ``/`` (a reader page) while the app runs; off by default.
+        port: TCP port of the feed (``http://127.0.0.1:PORT/``); ``--feed PORT`` overrides it.
+        lan: The room: also serve the pages to the local network (phones), read-only, only
+            under the viewer link's token (``http://LAN-ADDRESS:PORT/TOKEN/``).
+        token: The viewer link's token; empty makes a new random one each session.
+    """
+
+    enabled: bool = False
+    port: int = field(default=8765, metadata=_range(1024, 65535))
+    lan: bool = False
+    token: str = ""
+
+
+@dataclass(frozen=True)
+class ObsSettings:
+    """OBS Studio itself: each subtitle line written into one of its text sources through
+    obs-websocket 5 (built into OBS 28 and later: Tools → WebSocket Server Settings).
+
+    The server's password is not a setting: it lives in the OS keyring
+    (:data:`whispertrans_tray.credentials.OBS_ENTRY`).
+
+    Attributes:
+        enabled: Write the subtitles into OBS while the app listens (off by default).
+        url: obs-websocket's address, ``ws://host:port`` (OBS's default port is 4455).
+        source: Name of the OBS text source (Text (FreeType 2) or Text (GDI+)) to write into;
+            it must exist in OBS's scene collection.
+        lines: Sentences shown in the text source (each: source text, then its translation).
+        captions: While OBS streams, also send each committed line as a closed caption
+            (``SendStreamCaption``, CEA-608) when it is written in Latin letters (608 cannot
+            carry Chinese: that goes through the text source only).
+    """
+
+    enabled: bool = False
+    url: str = "ws://127.0.0.1:4455"
+    source: str = "Subtitles"
+    lines: int = field(default=2, metadata=_range(1, 20))
+    captions: bool = True
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """Where the subtitle lines go besides the overlay.
+
+    Attributes:
+        live_file: A text file that always holds the last ``live_lines`` sentences (source,
+            then translation), replaced atomically on each change, for OBS's text source
+            option "Read from file"; empty: no file.  The app never overwrites a non-empty
+            file it did not write itself.
+        live_lines: Sentences kept in the live file.
+    """
+
+    live_file: str = ""
+    live_lines: int = field(default=2, metadata=_range(1, 50))
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings.
 
@@ -247,4 +314,7 @@ class Settings:
     overlay: OverlaySettings = OverlaySettings()
     hotkeys: HotkeySettings = HotkeySettings()
     history: HistorySettings = HistorySettings()
+    feed: FeedSettings = FeedSettings()
+    obs: ObsSettings = ObsSettings()
+    output: OutputSettings = OutputSettings()
     ui_language: UiLanguage = "zh-TW"

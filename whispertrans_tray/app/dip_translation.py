@@ -1,0 +1,228 @@
+"""Translation at the dip: a request for the speculative final, before the sentence commits.
+
+When speech dips, the recognizer decodes the utterance at once (a speculative final) while the
+VAD waits for the silence that confirms the end, and hands the text on as a
+:class:`~whispertrans_tray.core.types.Speculative` event.  :class:`AtDip` sends that text for
+translation at once, on its own thread, one request at a time:
+
+* when the sentence commits with the same text (same index, same target language), it
+  **adopts** the request: its translation is on the way or already done, and is released for
+  the sentence (in spoken order, like any other);
+* a newer speculation, or a committed sentence with other text, **cancels** a request nobody
+  adopted (its tokens are the waste, counted in :class:`Counts`); the committed text then goes
+  the usual way;
+* an adopted request that fails goes the usual way too (failover, late retries), as if the
+  sentence had just been submitted.
+
+The waste is bounded by the caller (:class:`~whispertrans_tray.app.translation_service.
+TranslationService`): no speculative request while sentences wait for a worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from whispertrans_tray.core.types import Sentence, Speculative
+from whispertrans_tray.errors import TranslationError
+from whispertrans_tray.providers.translate_openai import Result
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Counts:
+    """What the translation cost: requests sent, tokens streamed back (chunks), and the
+    speculative ones: sent, adopted by their sentence, cancelled unused, not sent because the
+    queue was behind."""
+
+    requests: int = 0
+    tokens: int = 0
+    speculative: int = 0
+    adopted: int = 0
+    wasted: int = 0
+    wasted_tokens: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class Guess:
+    """One speculative request (fields guarded by the service's lock).
+
+    Attributes:
+        spec: What the recognizer heard at the dip.
+        target: The target language name of the request.
+        text: The translation so far.
+        sentence: The committed sentence that adopted the request, if any.
+        cancelled: Nobody will use the answer (a newer speculation, other text committed).
+        superseded: Cancelled with the sentence that adopted it (the session was cleared, the
+            service closed): that sentence ends without a translation.
+        finished: The request has ended (``result`` or ``error`` says how).
+    """
+
+    spec: Speculative
+    target: str
+    text: str = ""
+    sentence: Sentence | None = None
+    cancelled: bool = False
+    superseded: bool = False
+    finished: bool = False
+    result: Result | None = None
+    error: TranslationError | None = None
+
+    @property
+    def answered(self) -> bool:
+        """Finished with a translation that can be used."""
+        return (self.finished and self.error is None and self.result is not None
+                and not self.result.cancelled and not self.cancelled and bool(self.result.text))
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two renderings of a line are the same words (spaces do not count)."""
+    return a.split() == b.split()
+
+
+class AtDip:
+    """The speculative requests of one service, on the ``translation-dip`` thread.
+
+    Args:
+        lock: The service's lock; :meth:`offer`, :meth:`adopt`, :meth:`cancel_all` and
+            :meth:`close` are called with it held.
+        translate: Sends a guess's text (with the service's context) and returns the result;
+            the callback gets the text so far; raises ``TranslationError``.
+        settle: An adopted guess ended: its sentence and the final text ("" for none), or
+            None to send the sentence the usual way.
+        stream: The text so far of an adopted guess, for its sentence.
+        closed: Whether the service is closed.
+    """
+
+    def __init__(self, lock: threading.Condition,
+                 translate: Callable[[Guess, Callable[[str], None]], Result],
+                 settle: Callable[[Sentence, str | None], None],
+                 stream: Callable[[Sentence, str], None],
+                 closed: Callable[[], bool]) -> None:
+        self._lock = lock
+        self._translate = translate
+        self._settle = settle
+        self._stream = stream
+        self._service_closed = closed
+        self._next: Guess | None = None
+        self._current: Guess | None = None
+        self._closed = False
+        self.counts = Counts()
+        self._thread = threading.Thread(target=self._run, name="translation-dip", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def offer(self, guess: Guess) -> None:
+        """A new speculation: it replaces the ones nobody adopted (one adopted and not yet
+        sent keeps its place: the new one is not sent)."""
+        if self._next is not None and self._next.sentence is not None:
+            self.counts.skipped += 1
+            return
+        for old in (self._next, self._current):
+            if old is not None and old.sentence is None:
+                self._drop(old)
+        self._next = guess
+        self.counts.speculative += 1
+        self._lock.notify_all()
+
+    def adopt(self, sentence: Sentence, target: str) -> Guess | None:
+        """The request that forecast ``sentence`` (same index, text and target), now its own;
+        None if there is none (a request nobody can use any more is cancelled)."""
+        for guess in (self._current, self._next):
+            if guess is None or guess.sentence is not None or guess.cancelled:
+                continue
+            if (guess.spec.index == sentence.index and guess.target == target
+                    and same_text(guess.spec.text, sentence.text)):
+                guess.sentence = sentence
+                self.counts.adopted += 1
+                return guess
+            if guess.spec.index <= sentence.index:
+                self._drop(guess)
+        return None
+
+    def _drop(self, guess: Guess) -> None:
+        """Nobody will use ``guess``: it stops, and its tokens are waste (counted once it has
+        ended)."""
+        if guess.cancelled:
+            return
+        guess.cancelled = True
+        if guess.finished:
+            self._waste(guess)
+
+    def _waste(self, guess: Guess) -> None:
+        self.counts.wasted += 1
+        self.counts.wasted_tokens += guess.result.chunks if guess.result is not None else 0
+
+    def cancel_all(self) -> None:
+        """Everything is superseded: requests in flight stop, adopted ones included."""
+        for guess in (self._next, self._current):
+            if guess is not None:
+                if guess.sentence is None:
+                    self._drop(guess)
+                guess.cancelled = guess.superseded = True
+
+    def close(self) -> None:
+        self.cancel_all()
+        self._closed = True
+        self._lock.notify_all()
+
+    def settle(self, guess: Guess) -> None:
+        """An adopted guess has ended (without the lock): its answer goes to its sentence."""
+        assert guess.sentence is not None
+        if guess.answered:
+            assert guess.result is not None
+            self._settle(guess.sentence, guess.result.text)
+        elif guess.superseded or self._service_closed():
+            self._settle(guess.sentence, "")
+        else:
+            log.info("The translation at the dip of sentence %d failed; sending it again",
+                     guess.sentence.index)
+            self._settle(guess.sentence, None)
+
+    def _work(self, guess: Guess) -> None:
+        """On the thread: translate a guess; settle it if a sentence adopted it."""
+        def on_text(text: str) -> None:
+            with self._lock:
+                guess.text = text
+                sentence = guess.sentence
+            if sentence is not None:
+                self._stream(sentence, text)
+
+        try:
+            guess.result = self._translate(guess, on_text)
+        except TranslationError as exc:
+            guess.error = exc
+        finally:
+            with self._lock:
+                guess.finished = True
+                self._ended(guess)
+                adopted = guess.sentence is not None
+            if adopted:
+                self.settle(guess)
+
+    def _ended(self, guess: Guess) -> None:
+        """Count a finished request (with the lock held)."""
+        chunks = guess.result.chunks if guess.result is not None else 0
+        self.counts.requests += 1
+        self.counts.tokens += chunks
+        if guess.sentence is None and guess.cancelled:
+            self._waste(guess)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                self._lock.wait_for(lambda: self._closed or self._next is not None)
+                if self._closed:
+                    return
+                guess, self._next = self._next, None
+                assert guess is not None
+                self._current = guess
+            try:
+                self._work(guess)
+            except Exception:  # a bug must not kill the thread
+                log.exception("Speculative translation error")
