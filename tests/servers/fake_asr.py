@@ -13,6 +13,10 @@ Real TCP, real multipart uploads; it answers the way broken or odd servers do, b
 ``gzip_garbage``  200 with ``Content-Encoding: gzip`` and a body that is not gzip
 ``times``       segments with the times in ``segment_times`` (past the end, negative, NaN, …)
 ``answer``      what ``answer`` (a function of the WAV file sent) returns, as JSON
+``wav_only``    400 to any upload that is not a WAV file (whisper.cpp's server without
+                ``--convert``), else as the default
+An upload in FLAC is handed to ``answer`` and ``delay`` as the WAV file of the same samples
+(decoded with PyAV, as faster-whisper-server decodes it).
 Every request body is kept (``requests``) so tests can read what the client sent.  ``delay``
 (seconds, or a function of the WAV file sent) is waited before every answer, in any mode.
 :meth:`FakeAsrServer.kill` drops it as a killed process would (the port and every open
@@ -53,7 +57,7 @@ class FakeAsrServer(LoopbackServer):
     def wait(self, body: bytes) -> None:
         """Wait ``delay`` before answering ``body``."""
         delay = self.delay
-        time.sleep(delay(body[body.index(b"RIFF"):]) if callable(delay) else delay)
+        time.sleep(delay(as_wav(body)) if callable(delay) else delay)
 
     def kill(self) -> None:
         """Stop as a killed process does: the port closes and every open connection drops."""
@@ -62,6 +66,30 @@ class FakeAsrServer(LoopbackServer):
         for conn in self.connections:
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
+
+
+def as_wav(body: bytes) -> bytes:
+    """The audio file in a multipart ``body`` as a WAV file: itself, or a FLAC file decoded."""
+    if b"RIFF" in body:
+        return body[body.index(b"RIFF"):]
+    import io
+    import wave
+
+    import av
+    import numpy as np
+
+    start = body.index(b"fLaC")
+    end = body.index(b"\r\n--", start)
+    with av.open(io.BytesIO(body[start:end])) as container:
+        pcm = np.concatenate([frame.to_ndarray().reshape(-1)
+                              for frame in container.decode(audio=0)]).astype("<i2")
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(pcm.tobytes())
+    return out.getvalue()
 
 
 class Handler(QuietHandler):
@@ -76,6 +104,8 @@ class Handler(QuietHandler):
         mode, text = self.server.mode, self.server.text
         words = text.split()
         self.server.wait(self.server.requests[-1])
+        if mode == "wav_only" and b"RIFF" not in self.server.requests[-1]:
+            return self.send_json(400, {"error": "failed to read WAV file"})
         if mode == "html":
             return self.send_body(200, b"<html><body><h1>Welcome to nginx!</h1></body></html>",
                                   "text/html")
@@ -93,8 +123,7 @@ class Handler(QuietHandler):
             return self.send_body(200, b"\x1f\x8b\x08\x00garbage, not gzip at all" * 4,
                                   "application/json", {"Content-Encoding": "gzip"})
         if mode == "answer" and self.server.answer is not None:
-            body = self.server.requests[-1]
-            return self.send_json(200, self.server.answer(body[body.index(b"RIFF"):]))
+            return self.send_json(200, self.server.answer(as_wav(self.server.requests[-1])))
         if mode == "times":
             start, end = self.server.segment_times
             body = json.dumps({"task": "transcribe", "language": "english", "text": text,

@@ -1,7 +1,8 @@
 """Speech recognition on a remote OpenAI-compatible server: ``POST /v1/audio/transcriptions``.
 
 vLLM, speaches/faster-whisper-server, whisper.cpp's server and LocalAI serve it.  Each decode
-sends the window as 16 kHz mono WAV through the ``openai`` SDK with the language, a prompt (the
+sends the window as 16 kHz mono FLAC (lossless, about a third smaller than WAV; a server that
+refuses it gets WAV from then on) through the ``openai`` SDK with the language, a prompt (the
 glossary's source terms, then the committed context) and ``response_format=verbose_json``
 with word timestamps; a server that gives only segment timestamps has its words spread over
 each segment by length.  :class:`RemoteWhisper` is a
@@ -19,6 +20,7 @@ import re
 import time
 import wave
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +74,39 @@ def wav_bytes(audio: Audio) -> bytes:
     return buffer.getvalue()
 
 
+def flac_bytes(audio: Audio) -> bytes:
+    """``audio`` (16 kHz mono float32) as a 16-bit FLAC file: the same samples as
+    :func:`wav_bytes` (lossless), fewer bytes.  PyAV (faster-whisper's own decoder) encodes it."""
+    import av
+
+    pcm = (np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0) * 32767.0).astype("<i2")
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="flac") as container:
+        stream = container.add_stream("flac", rate=SAMPLE_RATE, layout="mono")
+        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
+        frame.rate = SAMPLE_RATE
+        for packet in (*stream.encode(frame), *stream.encode(None)):
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+UPLOADS = {"flac": ("audio.flac", "audio/flac", flac_bytes),
+           "wav": ("audio.wav", "audio/wav", wav_bytes)}
+"""Upload formats: file name, content type, encoder.  The OpenAI audio API, vLLM and
+faster-whisper-server take both; whisper.cpp's server without ``--convert`` takes WAV only."""
+
+
+@dataclass
+class Sent:
+    """What a :class:`RemoteWhisper` has sent so far: what each client costs the server."""
+
+    requests: int = 0
+    audio_s: float = 0.0
+    """Seconds of audio uploaded (windows overlap: the same second is sent several times)."""
+    bytes: int = 0
+    """Bytes of the audio files uploaded (the multipart form adds a few hundred a request)."""
+
+
 def read_wav(path: Path = TEST_CLIP) -> Audio:
     """A 16 kHz mono 16-bit WAV file (the test clip) as float32."""
     with wave.open(str(path), "rb") as source:
@@ -94,8 +129,10 @@ class RemoteWhisper:
 
     def __init__(self, url: str, model: str, api_key: str | None = None,
                  timeout_s: float = 5.0, terms: Sequence[str] = (),
-                 http_client: httpx2.Client | None = None) -> None:
-        """``http_client`` replaces the SDK's own HTTP client (httpx2); None: the network."""
+                 http_client: httpx2.Client | None = None, upload: str = "flac") -> None:
+        """``http_client`` replaces the SDK's own HTTP client (httpx2); None: the network.
+        ``upload``: the audio file's format (:data:`UPLOADS`); FLAC falls back to WAV for
+        good when a server refuses it."""
         import openai
 
         if api_key:
@@ -106,7 +143,9 @@ class RemoteWhisper:
         # the server's tokenizer is not known here: about 4 characters a token
         self.terms = glossary_hints.select(terms, lambda text: len(text) // 4 + 1)
         self.last_seconds = 0.0
-        """Wall time of the last request (WAV encode, HTTP, parse)."""
+        """Wall time of the last request (encode, HTTP, parse)."""
+        self.upload = upload
+        self.sent = Sent()
         self._client: Any = openai.OpenAI(
             base_url=self.url, api_key=api_key or "EMPTY",
             timeout=openai.Timeout(timeout_s, connect=CONNECT_TIMEOUT_S), max_retries=0,
@@ -135,12 +174,16 @@ class RemoteWhisper:
             options["prompt"] = text
         if draft:
             options["temperature"] = 0.0
-        wav = wav_bytes(audio)
+        file_name, file_type, encode = UPLOADS[self.upload]
+        payload = encode(audio)
         for attempt in (1, 2):
             left = seconds - (time.perf_counter() - started)
             try:
+                self.sent.requests += 1
+                self.sent.audio_s += audio.size / SAMPLE_RATE
+                self.sent.bytes += len(payload)
                 raw = self._client.audio.transcriptions.with_raw_response.create(
-                    file=("audio.wav", wav, "audio/wav"), model=self.model,
+                    file=(file_name, payload, file_type), model=self.model,
                     response_format="verbose_json", timestamp_granularities=["word", "segment"],
                     timeout=openai.Timeout(left, connect=min(CONNECT_TIMEOUT_S, left)),
                     **options)
@@ -149,6 +192,14 @@ class RemoteWhisper:
                 break
             except Exception as exc:
                 error = map_error(exc, self.url, seconds)
+                if self.upload != "wav" and error.key == "asr.remote_not_compatible" \
+                        and _refused_upload(exc) and attempt == 1:
+                    log.info("%s refused a %s upload; sending WAV from now on", self.url,
+                             self.upload)
+                    self.upload = "wav"
+                    file_name, file_type, encode = UPLOADS["wav"]
+                    payload = encode(audio)
+                    continue
                 # A kept-alive connection the server had just closed: one more try at once.
                 if (attempt == 2 or error.key != "asr.remote_unreachable"
                         or seconds - (time.perf_counter() - started) < seconds / 2):
@@ -168,6 +219,12 @@ class RemoteWhisper:
                        asked=language)
         self.last_seconds = time.perf_counter() - started
         return result
+
+
+def _refused_upload(exc: BaseException) -> bool:
+    """An HTTP 400/415/422 answer: the server may not read the file's format."""
+    status = getattr(exc, "status_code", None)
+    return status in (400, 415, 422)
 
 
 def map_error(exc: BaseException, url: str, seconds: float) -> RecognitionServerError:
