@@ -5,6 +5,7 @@ from whispertrans_tray.core.agreement import (
     common_prefix,
     normalize,
     overlap_with_committed,
+    unread,
 )
 from whispertrans_tray.core.types import Word
 
@@ -88,3 +89,30 @@ def test_chinese_characters_said_twice_are_ordinary_words() -> None:
     assert la.flush() == []
     la.insert(words)
     assert [w.text for w in la.flush()] == ["謝", "謝"]
+
+
+def test_rough_times_keep_a_new_word_timed_before_the_commit() -> None:
+    # A server's segment spread over the window: "What" timed inside the committed "ask not"
+    # (tests/test_asr_wrong_kind.py, JFK, segment times only).
+    la = LocalAgreement()
+    committed = [Word(3.6, 4.1, " ask"), Word(4.1, 4.55, " not")]
+    la.insert(committed)
+    la.commit_all()
+    hypothesis = [Word(3.5, 4.2, " What"), Word(4.2, 4.9, " your"), Word(4.9, 6.1, " country")]
+    la.insert(hypothesis)  # word times of its own: the time filter stands
+    assert la.flush() == [] and [w.text for w in la.tail] == [" your", " country"]
+    la.insert(hypothesis, rough=True, recent=committed)
+    assert la.flush() == [] and [w.text for w in la.tail] == [" What", " your", " country"]
+    la.insert(hypothesis, rough=True, recent=committed)
+    assert [w.text for w in la.flush()] == [" What", " your", " country"]
+
+
+@pytest.mark.parametrize(("recent", "earlier", "expected"), [
+    ("so my fellow Americans ask not", "What", 0),
+    ("so my fellow Americans ask not", "not What", 1),
+    ("ask not What your country can do for you", "What your country can do for you ask", 7),
+    ("ask not What your country", "ask knot", 1),  # misheard: only what follows a match
+    ("", "What", 0),
+])
+def test_unread(recent: str, earlier: str, expected: int) -> None:
+    assert unread(ws(recent), ws(earlier)) == expected

@@ -75,6 +75,24 @@ def reread_prefix(committed: Sequence[Word], new: Sequence[Word]) -> int | None:
     return real[-1].b + real[-1].size
 
 
+def unread(recent: Sequence[Word], earlier: Sequence[Word]) -> int:
+    """How many leading words of ``earlier`` (a hypothesis' words timed before the last
+    commit) re-read the words committed last, ``recent``, by text and in order.
+
+    The re-reading ends where the commit ended; when no run of ``earlier`` reaches the last
+    committed word, the words after the last one that matches any committed word are new.
+    """
+    if not earlier or not recent:
+        return 0
+    old = [normalize(w.text) for w in recent[-(len(earlier) + 3):]]
+    new = [normalize(w.text) for w in earlier]
+    blocks = [b for b in difflib.SequenceMatcher(None, old, new, autojunk=False)
+              .get_matching_blocks() if b.size]
+    ending = [b for b in blocks if b.a + b.size == len(old)]
+    last = ending[-1] if ending else (blocks[-1] if blocks else None)
+    return 0 if last is None else last.b + last.size
+
+
 class LocalAgreement:
     """Hypothesis buffer of one utterance."""
 
@@ -95,8 +113,14 @@ class LocalAgreement:
         """Uncommitted words of the latest hypothesis."""
         return list(self._previous)
 
-    def insert(self, words: Sequence[Word]) -> None:
-        """Take a new hypothesis (absolute times), dropping words already committed."""
+    def insert(self, words: Sequence[Word], rough: bool = False,
+               recent: Sequence[Word] = ()) -> None:
+        """Take a new hypothesis (absolute times), dropping words already committed.
+
+        ``rough``: the words' times were spread over a segment, so a word timed before the
+        last commit may be new: such words are dropped only as far as they re-read the words
+        committed last (``recent``, by text: :func:`unread`).
+        """
         skip = reread_prefix(self.committed, words)
         if skip is not None:
             self._new = list(words[skip:])
@@ -104,8 +128,12 @@ class LocalAgreement:
         # A word belongs after the commit when most of it does: its start may lie before the
         # last committed word's end when either one's times are off (a window starts at a
         # committed word's rough start, and may begin after that word's real end).
-        fresh = [w for w in words
-                 if (w.start + w.end) / 2 > self.last_committed_time - _TIME_SLACK]
+        after = [(w.start + w.end) / 2 > self.last_committed_time - _TIME_SLACK for w in words]
+        if rough and not all(after):
+            before = [i for i, later in enumerate(after) if not later]
+            for i in before[unread(recent, [words[i] for i in before]):]:
+                after[i] = True
+        fresh = [w for w, later in zip(words, after) if later]
         if fresh and abs(fresh[0].start - self.last_committed_time) < 1.0:
             fresh = fresh[overlap_with_committed(self.committed, fresh):]
         self._new = fresh

@@ -83,7 +83,8 @@ def repair(transcript: Transcript, duration: float,
             kept.append(word)
     if kept == list(transcript.words):
         return transcript
-    return Transcript(tuple(kept), transcript.language, transcript.language_probability)
+    return Transcript(tuple(kept), transcript.language, transcript.language_probability,
+                      transcript.rough_times)
 
 
 _DOUBLED_WITHIN = 16

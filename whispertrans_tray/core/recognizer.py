@@ -96,6 +96,7 @@ class StreamingRecognizer:
         self._spoken = self.config.language or ""
         self._last_words: tuple[Word, ...] = ()
         self._recent: deque[Word] = deque(maxlen=ECHO_MEMORY)  # the words committed last
+        self._rough = False  # the last decode's word times were spread over a segment
         self._utterance_start = 0
         self._gate_window = vad_model.window
         self.decodes = self._decoder.decodes  # final, partial, speculative, speculative_used
@@ -251,7 +252,7 @@ class StreamingRecognizer:
             if run_language != self._spoken:
                 events.extend(self._emit(self._segmenter.flush()))
                 self._spoken = run_language
-            self._agreement.insert(run)
+            self._agreement.insert(run, self._rough, self._committed_words())
             events.extend(self._commit(self._agreement.commit_all()))
         events.extend(self._emit(self._segmenter.flush()))
         self._spoken = language
@@ -285,7 +286,7 @@ class StreamingRecognizer:
     def _take_partial(self, words: list[Word]) -> list[Event]:
         """A decode of the open window: commit what two decodes agree on, show the rest.
         A draft that fell into a repetition loop keeps only the loop's first pass."""
-        self._agreement.insert(cut_loop(words))
+        self._agreement.insert(cut_loop(words), self._rough, self._committed_words())
         events = self._commit(self._agreement.flush())
         if self.window_seconds >= self.config.max_window_s:
             events.extend(self._force_commit())
@@ -347,8 +348,11 @@ class StreamingRecognizer:
             self._window_start = decoded.start
             self._agreement.reset(decoded.start / SAMPLE_RATE)
         self._last_decode = self._audio.end
-        self._spoken = decoded.language
-        return cut_echoes(decoded.words, [*self._recent, *self._segmenter.pending])
+        self._spoken, self._rough = decoded.language, decoded.rough_times
+        return cut_echoes(decoded.words, self._committed_words())
+
+    def _committed_words(self) -> list[Word]:
+        return [*self._recent, *self._segmenter.pending]
 
     def _commit(self, words: list[Word]) -> list[Event]:
         if not words:

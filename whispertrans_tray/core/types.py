@@ -30,11 +30,16 @@ class Word:
 
 @dataclass(frozen=True)
 class Transcript:
-    """One decode of an audio window: its words (times relative to the window) and language."""
+    """One decode of an audio window: its words (times relative to the window) and language.
+
+    ``rough_times``: the words' times were spread over a segment (a server that gives segment
+    times only), not each word's own: they say little about where a word begins.
+    """
 
     words: tuple[Word, ...]
     language: str
     language_probability: float = 1.0
+    rough_times: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ class Decoded:
     words: list[Word]
     start: int
     language: str
+    rough_times: bool = False  # the words' times were spread over a segment (Transcript)
 
 
 class WindowDecoder:
@@ -64,7 +65,8 @@ class WindowDecoder:
             result = self._transcribe(start, stop, kind, utterance_start, pending)
         if self._fixed is None and result.language_probability >= MIN_LANGUAGE_PROBABILITY:
             self._preferred = result.language
-        return Decoded(absolute(result.words, start), start, result.language)
+        return Decoded(absolute(result.words, start), start, result.language,
+                       result.rough_times)
 
     def decode_gap(self, start: int, stop: int) -> Run:
         """Speech a final skipped, decoded on its own (counted as a final)."""

@@ -315,6 +315,7 @@ def parse(data: Any, duration: float, language: str = "", *,
     if asked:
         _check_language(text, language_code(asked), named)
     words: list[Word] = []
+    rough = False  # the words spread over their segments: no word times of their own
     raw_words = data.get("words")
     if isinstance(raw_words, list) and raw_words:
         for item in raw_words:
@@ -337,6 +338,7 @@ def parse(data: Any, duration: float, language: str = "", *,
                 end = max(duration, start)  # Whisper's end of speech, past the audio sent
             _check_placed(Transcript((Word(start, end, segment["text"]),), spoken), duration)
             words.extend(_spread(segment["text"], start, end, spoken))
+            rough = True
     if not words and text.strip():
         raise RecognitionServerError("asr.remote_bad_answer",
                                      detail=Phrase.of("cause.no_timestamps"))
@@ -345,7 +347,7 @@ def parse(data: Any, duration: float, language: str = "", *,
     clipped = tuple(Word(min(max(w.start, 0.0), duration), min(max(w.end, w.start, 0.0),
                                                                duration), w.text)
                     for w in kept)
-    return Transcript(clipped, spoken or "en", 1.0)
+    return Transcript(clipped, spoken or "en", 1.0, rough)
 
 
 def _time(value: Any) -> float | None:
