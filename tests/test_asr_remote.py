@@ -168,7 +168,7 @@ def test_kill_mid_session_then_restart(server: WhisperServer, base_model, clip) 
     assert all(a.text != b.text for a, b in pairwise(out)), text
     # no audio decoded into two sentences (word times may overlap a little at a boundary)
     times = [(s.start, s.end, s.text) for s in out]
-    assert all(a.end <= b.start + 0.5 for a, b in pairwise(out)), times
+    assert all(a.end <= b.start + 0.5 for a, b in pairwise(out)), "\n".join(map(str, times))
 
 
 def test_slower_than_local_is_no_failure_falling_behind_is(base_model, clip) -> None:  # type: ignore[no-untyped-def]

@@ -128,11 +128,14 @@ class LocalAgreement:
         # A word belongs after the commit when most of it does: its start may lie before the
         # last committed word's end when either one's times are off (a window starts at a
         # committed word's rough start, and may begin after that word's real end).
-        after = [(w.start + w.end) / 2 > self.last_committed_time - _TIME_SLACK for w in words]
+        last = self.last_committed_time
+        after = [(w.start + w.end) / 2 > last - _TIME_SLACK for w in words]
         if rough and not all(after):
             before = [i for i, later in enumerate(after) if not later]
             for i in before[unread(recent, [words[i] for i in before]):]:
                 after[i] = True
+            # what comes after the commit is timed after it, as the words' order says
+            words = [Word(max(w.start, last), max(w.end, last), w.text) for w in words]
         fresh = [w for w, later in zip(words, after) if later]
         if fresh and abs(fresh[0].start - self.last_committed_time) < 1.0:
             fresh = fresh[overlap_with_committed(self.committed, fresh):]
