@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 .venv/bin/mypy || exit 1
 .venv/bin/lint-imports || exit 1
 
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --durations=25 "$@"  # the slowest tests in the log: CI has 90 minutes
 code=$?
 if [[ $code -eq 5 ]]; then
     echo "pytest collected no tests: the suite is broken (exit code 5)." >&2

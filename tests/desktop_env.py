@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -109,7 +110,12 @@ def desktop() -> Iterator[dict[str, str]]:
     assert bus.stdout is not None
     address = bus.stdout.readline().strip()
     os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
-    for command in (["xcompmgr"], ["trayer", "--edge", "top", "--align", "right"], ["dunst"]):
+    # dunst keeps 20 notifications in its history by default: with the whole suite's
+    # notifications a test counting its own would see the oldest one dropped for it.
+    dunstrc = Path(tempfile.mkdtemp(prefix="dunst-")) / "dunstrc"
+    dunstrc.write_text("[global]\n    history_length = 100000\n", "utf-8")
+    for command in (["xcompmgr"], ["trayer", "--edge", "top", "--align", "right"],
+                    ["dunst", "-config", str(dunstrc)]):
         if shutil.which(command[0]) is None:
             raise RuntimeError(f"{command[0]} is not installed (scripts/setup.sh --dev)")
         procs.append(subprocess.Popen(command, stdout=subprocess.DEVNULL,
