@@ -7,7 +7,8 @@
 ;
 ; (on Linux, under Wine: bash scripts/windows-installer.sh).  Optional defines:
 ;   /DBundle=FOLDER      the bundle to pack (default ..\dist\WhisperTrans Tray)
-;   /DFastCompression    lzma2/fast instead of lzma2/max, for test builds (the release keeps max)
+;   /DFastCompression    no compression instead of lzma2/max, for test builds (the release
+;                        keeps max): compressing ~460 MiB took minutes on 2 cores
 ;
 ; Installs for the current user (no admin rights; an admin may choose all users), adds a
 ; Start-menu entry, optionally a desktop icon and start on login (the same Run value the app's
@@ -45,11 +46,11 @@ UninstallDisplayName={#AppName}
 OutputDir=..\dist
 OutputBaseFilename=WhisperTrans-Tray-{#AppVersion}-setup
 #ifdef FastCompression
-Compression=lzma2/fast
+Compression=none
 #else
 Compression=lzma2/max
-#endif
 SolidCompression=yes
+#endif
 WizardStyle=modern
 ; a running copy is closed (Restart Manager) before its files are replaced or removed
 CloseApplications=yes

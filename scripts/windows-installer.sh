@@ -4,7 +4,7 @@
 #   dist/WhisperTrans-Tray-<version>-setup.exe   Inno Setup (installer/whispertrans-tray.iss)
 #
 #   bash scripts/windows-installer.sh                 the release build (lzma2/max)
-#   bash scripts/windows-installer.sh --fast          lower compression (the test build)
+#   bash scripts/windows-installer.sh --fast          no compression (the test build)
 #   bash scripts/windows-installer.sh --out DIR       write both into DIR instead of dist/
 #
 # The Wine prefix with the Windows CPython, the app's win_amd64 dependencies and PyInstaller
