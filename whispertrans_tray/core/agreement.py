@@ -137,7 +137,7 @@ class LocalAgreement:
             # what comes after the commit is timed after it, as the words' order says
             words = [Word(max(w.start, last), max(w.end, last), w.text) for w in words]
         fresh = [w for w, later in zip(words, after) if later]
-        if fresh and abs(fresh[0].start - self.last_committed_time) < 1.0:
+        if fresh and abs(fresh[0].start - last) < 1.0:
             fresh = fresh[overlap_with_committed(self.committed, fresh):]
         self._new = fresh
 
@@ -145,11 +145,12 @@ class LocalAgreement:
         """Commit the prefix the new hypothesis shares with the previous one, up to a
         :func:`stutter` (the sentence's final decides those words)."""
         n = common_prefix(self._previous, self._new)
-        before = self.committed[-1:]
-        for i in range(n):
-            if stutter((before + self._new[:i])[-1:], self._new[i]):
+        previous = self.committed[-1] if self.committed else None
+        for i, word in enumerate(self._new[:n]):
+            if stutter(previous, word):
                 n = i
                 break
+            previous = word
         return self._commit(n)
 
     def commit_all(self) -> list[Word]:
@@ -175,7 +176,7 @@ class LocalAgreement:
         self.committed = [w for w in self.committed if w.end > time]
 
 
-def stutter(before: Sequence[Word], word: Word) -> bool:
+def stutter(previous: Word | None, word: Word) -> bool:
     """``word`` says the word just before it again, in a language written with spaces.
 
     On a short window Whisper often loops ("20th 20th 20 20" for "20th century research",
@@ -184,10 +185,10 @@ def stutter(before: Sequence[Word], word: Word) -> bool:
     waits for the sentence's final.  Chinese and Japanese repeat characters in ordinary words
     (謝謝, 常常): not counted.
     """
-    if not before or not word.text.startswith(" "):
+    if previous is None or not word.text.startswith(" "):
         return False
     key = normalize(word.text)
-    return bool(key) and key == normalize(before[-1].text)
+    return bool(key) and key == normalize(previous.text)
 
 
 def safe_prefix(words: list[Word]) -> int:
