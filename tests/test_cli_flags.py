@@ -17,9 +17,10 @@ from tests.servers.fake_openai import FakeServer
 CLI = [sys.executable, "-m", "whispertrans_tray"]
 
 
-def run(*args: str, home: Path, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, home: Path, cache: Path | None = None,
+        **extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "XDG_CONFIG_HOME": str(home),
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", **extra}
     if cache is not None:
         env["WHISPERTRANS_CACHE_DIR"] = str(cache)
     return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=300,
@@ -95,3 +96,42 @@ def test_an_unknown_spoken_language_in_the_settings_is_named_and_the_work_goes_o
                    str(DATA / "jfk.flac"), "--language", "English", "-o", str(out),
                    home=tmp_path, cache=model_cache)
     assert language.returncode == 0, language.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("args", "flag", "needs", "lang"),
+    [(["transcribe", str(DATA / "jfk.flac"), "--feed", "8765"], "--feed", "--realtime", "en"),
+     (["transcribe", str(DATA / "jfk.flac"), "--live-file", "LIVE"], "--live-file",
+      "--realtime", "zh-TW"),
+     (["listen", "--source", "mic", "--mic", "Some mic"], "--mic", "--source both", "en"),
+     (["listen", "--speaker", "Some speaker"], "--speaker", "--source both", "zh-TW"),
+     (["listen", "--replay", str(DATA / "jfk.flac"), "--source", "both"], "--source",
+      "--replay", "en")],
+)
+def test_a_flag_that_would_do_nothing_is_named_with_what_it_needs(
+        tmp_path: Path, args: list[str], flag: str, needs: str, lang: str) -> None:
+    live = tmp_path / "live.txt"
+    args = [str(live) if a == "LIVE" else a for a in args]
+    result = run("--ui-language", lang, *args, home=tmp_path)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert flag in result.stderr and needs in result.stderr
+    assert ("命令列選項" in result.stderr) == (lang == "zh-TW")
+    assert not live.exists()
+
+
+@pytest.mark.usefixtures("pulse")
+def test_mic_alone_picks_the_microphone_of_a_saved_both(tmp_path: Path) -> None:
+    """--mic without --source applies to the saved source "both" (it used to be ignored): the
+    microphone named is looked for, and its absence is what the message names."""
+    saved = tmp_path / "both.json"
+    saved.write_text(json.dumps({"audio": {"source": "both"}}), encoding="utf-8")
+    # the daemon is found through the real config folder's runtime link, not tmp_path's
+    server = subprocess.run(["pactl", "info"], capture_output=True, text=True, check=True)
+    address = next(line.split(": ", 1)[1] for line in server.stdout.splitlines()
+                   if line.startswith("Server String"))
+    result = run("--ui-language", "en", "--settings", str(saved), "listen", "--mic",
+                 "No Such Microphone 42", "--duration", "1", home=tmp_path,
+                 PULSE_SERVER=address)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "No Such Microphone 42" in result.stderr and "Traceback" not in result.stderr

@@ -249,8 +249,9 @@ def cmd_listen(args: argparse.Namespace, settings: settings_mod.Settings) -> int
     """Live subtitles from loopback or a microphone until Ctrl+C, SIGTERM or ``--duration``."""
     if args.replay is not None:
         return _run_file(args, settings, args.replay, realtime=True)
-    if args.source:
-        settings = runner.apply_source(settings, args.source, args.mic, args.speaker)
+    if args.source or args.mic or args.speaker:  # --mic/--speaker alone: the saved "both"
+        settings = runner.apply_source(settings, args.source or settings.audio.source,
+                                       args.mic, args.speaker)
     audio, lang = settings.audio, settings.ui_language
     if audio.source == "both":  # both sides of a call: system audio and the microphone
         check_source("loopback", audio.device)  # clear errors now, before the model loads
@@ -436,6 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = cli_parser.load_settings(args)
         lang = settings.ui_language
         settings = cli_args.apply_arguments(settings, args)
+        cli_args.check_combinations(args, settings)
         code: int = args.handler(args, settings)
         return code
     except WhisperTransError as exc:

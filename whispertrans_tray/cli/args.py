@@ -120,6 +120,35 @@ def apply_obs_arguments(settings: Settings, args: argparse.Namespace) -> Setting
     return dataclasses.replace(settings, obs=obs, output=output)
 
 
+LIVE_OUTPUT_FLAGS = ("--feed", "--obs", "--obs-url", "--obs-source", "--obs-password",
+                     "--live-file", "--live-lines")
+
+
+def given(args: argparse.Namespace, flag: str) -> bool:
+    """True if ``flag`` was on the command line (its value is not the unset None)."""
+    return getattr(args, flag[2:].replace("-", "_"), None) is not None
+
+
+def check_combinations(args: argparse.Namespace, settings: Settings) -> None:
+    """A flag that would do nothing where it was given is an error that names it and what it
+    needs (:class:`SettingsError`), never silently ignored: the live outputs of ``transcribe``
+    need ``--realtime``; ``listen --replay`` records nothing; ``--mic`` and ``--speaker`` choose
+    the two sides of ``--source both`` (or of a saved source "both")."""
+    if args.command == "transcribe" and not args.realtime:
+        for flag in LIVE_OUTPUT_FLAGS:
+            if given(args, flag):
+                raise SettingsError("cli.flag_needs", flag=flag, needs="--realtime")
+    if args.command != "listen":
+        return
+    for flag in ("--source", "--mic", "--speaker"):
+        if args.replay is not None and given(args, flag):
+            raise SettingsError("cli.flag_conflict", flag=flag, other="--replay")
+    source = args.source or settings.audio.source
+    for flag in ("--mic", "--speaker"):
+        if given(args, flag) and source != "both":
+            raise SettingsError("cli.flag_needs", flag=flag, needs="--source both")
+
+
 def check_flag(flag: str, value: Any) -> Any:
     """``value`` of ``flag`` as its setting takes it; a :class:`SettingsError` that names the
     flag, the value and what would fit (in the UI language) if it does not fit."""

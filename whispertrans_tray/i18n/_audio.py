@@ -122,6 +122,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-TW": "命令列選項 {flag} 的值 {value} 無效：{detail}。請改用其中一個有效的值。",
         "en": "The option {flag} {value} is not valid: {detail}. Use one of the valid values.",
     },
+    "cli.flag_needs": {
+        "zh-TW": "命令列選項 {flag} 只有搭配 {needs} 才有作用。請加上 {needs}，或拿掉 {flag}。",
+        "en": "The option {flag} only works with {needs}. Add {needs}, or leave {flag} out.",
+    },
+    "cli.flag_conflict": {
+        "zh-TW": "命令列選項 {flag} 不能與 {other} 一起使用。請拿掉其中一個。",
+        "en": "The option {flag} cannot be used with {other}. Leave one of them out.",
+    },
     "cli.progress": {
         "zh-TW": "辨識中",
         "en": "Transcribing",
