@@ -124,7 +124,7 @@ def test_text_fades_after_silence_and_returns_with_speech(root: tk.Tk) -> None:
 
 def test_x_error_on_a_vanished_window_is_reported_not_fatal(root: tk.Tk) -> None:
     """Xlib's default error handler would exit the process; ours reports the refusal."""
-    from whispertrans_tray.desktop import window_x11
+    from whispertrans_tray.desktop.window import x11 as window_x11
 
     root.update()
     gone = tk.Toplevel(root)

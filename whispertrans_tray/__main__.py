@@ -40,7 +40,8 @@ from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import BatchTranscriber, Transcriber
-from whispertrans_tray.desktop import autostart, platform_ui, settings_window
+from whispertrans_tray.desktop import autostart, settings_window
+from whispertrans_tray.desktop import window as os_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
 from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
@@ -336,7 +337,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         print(tr("app.already_running", settings.ui_language), file=sys.stderr)
         return 0
     try:
-        platform_ui.enable_dpi_awareness()
+        os_window.enable_dpi_awareness()
         try:
             app = App(settings, args.settings, credentials.resolve(args.api_key),
                       tray_parts(args.asr_api_key), outputs)

@@ -15,7 +15,7 @@ import logging
 import tkinter as tk
 from collections.abc import Callable
 
-from whispertrans_tray.desktop import platform_ui
+from whispertrans_tray.desktop import window as os_window
 from whispertrans_tray.desktop.geometry import Rect, fit_on_monitors, layout_key
 from whispertrans_tray.settings import OverlaySettings
 
@@ -30,7 +30,7 @@ CURSORS = {"move": "fleur", "right": "right_side", "bottom": "bottom_side",
 
 def screen_layout(window: tk.Misc) -> tuple[str, list[Rect]]:
     """The current layout key and monitors of ``window``'s display."""
-    monitors = platform_ui.monitors(window)
+    monitors = os_window.monitors(window)
     return layout_key(monitors), monitors
 
 
