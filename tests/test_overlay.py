@@ -12,8 +12,8 @@ from PIL import Image
 from tests.desktop_env import SCREEN, pump, pump_until, screenshot
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Sentence
-from whispertrans_tray.desktop.geometry import clamp
 from whispertrans_tray.desktop.overlay import Overlay
+from whispertrans_tray.desktop.overlay.geometry import clamp
 from whispertrans_tray.settings import OverlaySettings
 
 pytestmark = pytest.mark.usefixtures("desktop")

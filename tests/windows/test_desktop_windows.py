@@ -23,7 +23,7 @@ from tests.windows.conftest import CHECKOUT
 from whispertrans_tray.desktop import autostart_windows
 from whispertrans_tray.desktop import window as os_window
 from whispertrans_tray.desktop.overlay import Overlay
-from whispertrans_tray.desktop.overlay_surface import KEY_COLOR
+from whispertrans_tray.desktop.overlay.surface import KEY_COLOR
 from whispertrans_tray.desktop.window import win32 as window_win32
 from whispertrans_tray.settings import OverlaySettings
 

@@ -13,7 +13,7 @@ import logging
 import tkinter as tk
 
 from whispertrans_tray.desktop import window as os_window
-from whispertrans_tray.desktop.overlay_text import BACKGROUND_TAG, TextItems, outline_radius
+from whispertrans_tray.desktop.overlay.text import BACKGROUND_TAG, TextItems, outline_radius
 from whispertrans_tray.settings import OverlaySettings
 
 log = logging.getLogger(__name__)

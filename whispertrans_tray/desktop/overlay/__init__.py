@@ -12,14 +12,14 @@ A sentence whose translation failed shows its source in the large font, marked b
 the status line is always one line (a long message ends in "…").
 
 Two styles (``settings.style``): ``box``, text on a semi-transparent box; ``outline``, no box:
-the text outlined in black (:mod:`~whispertrans_tray.desktop.overlay_text`) over whatever
+the text outlined in black (:mod:`~whispertrans_tray.desktop.overlay.text`) over whatever
 plays beneath, as video players draw subtitles (see-through by a key colour on Windows, by
 cutting the window's shape to the text on X11).  While shown, the overlay checks every
 moment that no window (a player gone fullscreen) got above it (``os_window.keep_on_top``).
 After ``fade_after_s`` without new text the window fades out and is withdrawn (so it cannot
 catch clicks while invisible); new text, a status message or "show" bring it back.
 
-Placement, dragging and resizing are :mod:`~whispertrans_tray.desktop.overlay_placement`'s;
+Placement, dragging and resizing are :mod:`~whispertrans_tray.desktop.overlay.placement`'s;
 the new size and position go to ``on_moved`` as overlay settings.  Locked: drags are ignored
 and, where the platform allows (Windows, X11), clicks pass through
 (:mod:`whispertrans_tray.desktop.window`).
@@ -35,9 +35,9 @@ from tkinter import font as tkfont
 
 from whispertrans_tray.core.subtitles import Line, with_speaker
 from whispertrans_tray.desktop import window as os_window
-from whispertrans_tray.desktop.overlay_placement import Placement
-from whispertrans_tray.desktop.overlay_surface import Surface
-from whispertrans_tray.desktop.overlay_text import TextItems, fit_one_line
+from whispertrans_tray.desktop.overlay.placement import Placement
+from whispertrans_tray.desktop.overlay.surface import Surface
+from whispertrans_tray.desktop.overlay.text import TextItems, fit_one_line
 from whispertrans_tray.logs import redact
 from whispertrans_tray.settings import OverlaySettings
 
