@@ -19,7 +19,7 @@ WINDOWS = ["pystray._win32", "pystray._util.win32",
            "webview.platforms.winforms", "webview.platforms.edgechromium",
            "whispertrans_tray.desktop.window.win32",
            "whispertrans_tray.desktop.hotkeys_keyboard",
-           "whispertrans_tray.desktop.autostart_windows"]
+           "whispertrans_tray.desktop.autostart.windows"]
 
 LINUX = ["pystray._gtk", "pystray._appindicator", "pystray._xorg",
          "pystray._util.gtk", "pystray._util.notify_dbus",
@@ -29,7 +29,7 @@ LINUX = ["pystray._gtk", "pystray._appindicator", "pystray._xorg",
          "gi.repository.GLib", "gi.repository.WebKit2",
          "whispertrans_tray.desktop.window.x11",
          "whispertrans_tray.desktop.hotkeys_pynput",
-         "whispertrans_tray.desktop.autostart_xdg"]
+         "whispertrans_tray.desktop.autostart.xdg"]
 
 
 def hidden_imports(windows: bool) -> list[str]:

@@ -20,8 +20,8 @@ import pytest
 
 from tests.windows import win32
 from tests.windows.conftest import CHECKOUT
-from whispertrans_tray.desktop import autostart_windows
 from whispertrans_tray.desktop import window as os_window
+from whispertrans_tray.desktop.autostart import windows as autostart_windows
 from whispertrans_tray.desktop.overlay import Overlay
 from whispertrans_tray.desktop.overlay.surface import KEY_COLOR
 from whispertrans_tray.desktop.window import win32 as window_win32
