@@ -18,7 +18,7 @@ WINDOWS = ["pystray._win32", "pystray._util.win32",
            "keyboard", "keyboard._winkeyboard",
            "webview.platforms.winforms", "webview.platforms.edgechromium",
            "whispertrans_tray.desktop.window.win32",
-           "whispertrans_tray.desktop.hotkeys_keyboard",
+           "whispertrans_tray.desktop.hotkeys.keyboard",
            "whispertrans_tray.desktop.autostart.windows"]
 
 LINUX = ["pystray._gtk", "pystray._appindicator", "pystray._xorg",
@@ -28,7 +28,7 @@ LINUX = ["pystray._gtk", "pystray._appindicator", "pystray._xorg",
          "webview.platforms.gtk", "gi.repository.Gtk", "gi.repository.Gdk",
          "gi.repository.GLib", "gi.repository.WebKit2",
          "whispertrans_tray.desktop.window.x11",
-         "whispertrans_tray.desktop.hotkeys_pynput",
+         "whispertrans_tray.desktop.hotkeys.pynput",
          "whispertrans_tray.desktop.autostart.xdg"]
 
 

@@ -56,7 +56,8 @@ def overlay(root: tk.Tk, **fields: object) -> tuple[Overlay, int]:
 
 def test_the_windows_backends_are_chosen() -> None:
     assert os_window.backend() is window_win32
-    from whispertrans_tray.desktop import hotkeys, hotkeys_keyboard
+    from whispertrans_tray.desktop import hotkeys
+    from whispertrans_tray.desktop.hotkeys import keyboard as hotkeys_keyboard
 
     assert hotkeys.backend() is hotkeys_keyboard
 
