@@ -126,7 +126,7 @@ def test_linux_uses_pynput() -> None:
 def test_settings_form_names_bad_and_clashing_hotkeys_next_to_the_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from whispertrans_tray import settings as settings_mod
     from whispertrans_tray.__main__ import settings_services
-    from whispertrans_tray.desktop.settings_api import SettingsApi
+    from whispertrans_tray.desktop.settings_window.api import SettingsApi
 
     api = SettingsApi(settings_services(tmp_path / "settings.json"))
     form = settings_mod.to_dict(settings_mod.Settings(ui_language="en"))

@@ -44,7 +44,7 @@ from whispertrans_tray.desktop import autostart, settings_window
 from whispertrans_tray.desktop import window as os_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
-from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
+from whispertrans_tray.desktop.settings_window.api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
