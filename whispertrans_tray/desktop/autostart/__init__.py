@@ -112,11 +112,12 @@ def set_enabled(enabled: bool) -> None:
 
 def desktop_entry(install: bool, ui_language: str) -> tuple[bool, str]:
     """``install-desktop`` (``install`` True) or ``uninstall-desktop``: whether it worked and
-    what to tell the user.  Linux only: on Windows the installer adds the Start-menu entry."""
-    if sys.platform in ("win32", "darwin"):
-        return False, tr("desktop.linux_only", ui_language)
+    what to tell the user.  Linux only (where :func:`backend` is ``xdg``): on Windows the
+    installer adds the Start-menu entry."""
     from whispertrans_tray.desktop.autostart import xdg
 
+    if backend() is not xdg:
+        return False, tr("desktop.linux_only", ui_language)
     try:
         if install:
             paths = xdg.install_launcher(login_command())
