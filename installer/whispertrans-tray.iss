@@ -12,7 +12,7 @@
 ;
 ; Installs for the current user (no admin rights; an admin may choose all users), adds a
 ; Start-menu entry, optionally a desktop icon and start on login (the same Run value the app's
-; own "Start on login" toggle writes: desktop\autostart_windows.py), and starts the app.
+; own "Start on login" toggle writes: desktop\autostart\windows.py), and starts the app.
 ; Uninstalling removes the app and its start on login, and keeps the user's settings, history
 ; and API key unless the user says to remove them (silent: /PURGE=1).
 

@@ -181,7 +181,7 @@ def settings_shots(work: Path, out: Path, url: str) -> None:
 import json, subprocess, time
 from pathlib import Path
 from whispertrans_tray.__main__ import settings_services
-from whispertrans_tray.desktop.settings_api import SettingsApi
+from whispertrans_tray.desktop.settings_window.api import SettingsApi
 from whispertrans_tray.desktop.settings_window import create_window
 import webview
 window = create_window(SettingsApi(settings_services(Path({str(path)!r}))))

@@ -1,4 +1,4 @@
-"""The WASAPI format adapter (desktop/audio_wasapi.py): the bytes it hands to
+"""The WASAPI format adapter (desktop/audio/wasapi.py): the bytes it hands to
 ``IAudioClient::Initialize``, at Windows' packed offsets, and the loopback looked up by id.
 
 What it does on Windows itself (a clip played into a PulseAudio null sink, recorded through
@@ -11,8 +11,7 @@ import struct
 import uuid
 
 from tests.pulse import pactl, private_sink
-from whispertrans_tray.desktop import audio_wasapi as wasapi
-from whispertrans_tray.desktop.audio import _find
+from whispertrans_tray.desktop.audio import _find, wasapi
 
 FLOAT = uuid.UUID("00000003-0000-0010-8000-00aa00389b71").bytes_le
 PCM = uuid.UUID("00000001-0000-0010-8000-00aa00389b71").bytes_le

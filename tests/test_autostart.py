@@ -15,7 +15,9 @@ import pytest
 from PIL import Image
 
 from whispertrans_tray import settings as settings_mod
-from whispertrans_tray.desktop import autostart, autostart_windows, autostart_xdg
+from whispertrans_tray.desktop import autostart
+from whispertrans_tray.desktop.autostart import windows as autostart_windows
+from whispertrans_tray.desktop.autostart import xdg as autostart_xdg
 from whispertrans_tray.errors import AutostartError
 
 ROOT = Path(__file__).resolve().parent.parent

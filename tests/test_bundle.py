@@ -72,7 +72,7 @@ def test_the_bundle_runs_the_cli_on_the_model_it_carries(bundle: Path, tmp_path:
     # the joined model inside the bundle is used in place: no first-start copy
     assert not (tmp_path / "cache").exists()
     assert (bundle / "_internal" / "models" / "whisper-base-ct2" / "model.bin").is_file()
-    assert (bundle / "_internal" / "whispertrans_tray" / "desktop" / "web"
+    assert (bundle / "_internal" / "whispertrans_tray" / "desktop" / "settings_window" / "web"
             / "settings.html").is_file()
 
 

@@ -49,7 +49,7 @@ def test_the_report_carries_the_warning_every_time(lan_server: FakeServer) -> No
 
 def test_the_settings_window_gets_the_warning(lan_server: FakeServer, tmp_path: Path) -> None:
     from whispertrans_tray.__main__ import settings_services
-    from whispertrans_tray.desktop.settings_api import SettingsApi
+    from whispertrans_tray.desktop.settings_window.api import SettingsApi
 
     path = tmp_path / "settings.json"
     api = SettingsApi(settings_services(path))
@@ -58,7 +58,7 @@ def test_the_settings_window_gets_the_warning(lan_server: FakeServer, tmp_path: 
     result = api.test_connection(data, KEY)
     assert result["ok"] and "unencrypted http to translator.lan" in result["warning"]
     assert KEY not in str(result)
-    page = (Path(server_check.__file__).parent.parent / "desktop" / "web" /
+    page = (Path(server_check.__file__).parent.parent / "desktop" / "settings_window" / "web" /
             "settings.html").read_text("utf-8")
     assert "r.warning" in page  # the page shows it next to the result
 

@@ -116,7 +116,7 @@ def app_texts(path: Path) -> dict[str, str]:
 def settings_window_text(path: Path) -> str:
     """測試連線 as the settings window's form calls it (its API and the real services)."""
     from whispertrans_tray.__main__ import settings_services
-    from whispertrans_tray.desktop.settings_api import SettingsApi
+    from whispertrans_tray.desktop.settings_window.api import SettingsApi
 
     api = SettingsApi(settings_services(path))
     result = api.test_connection(settings_mod.to_dict(settings_mod.load(path).settings))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from whispertrans_tray.desktop.geometry import clamp, fit_on_monitors, layout_key
+from whispertrans_tray.desktop.overlay.geometry import clamp, fit_on_monitors, layout_key
 
 LAPTOP = (0, 0, 1920, 1080)
 RIGHT_SCREEN = (1920, 0, 2560, 1440)

@@ -7,13 +7,13 @@ import threading
 
 import pytest
 
-from whispertrans_tray.desktop.hotkey_notation import (
+from whispertrans_tray.desktop.hotkeys import Hotkeys, backend
+from whispertrans_tray.desktop.hotkeys.notation import (
     from_keyboard_notation,
     normalize,
     parse,
     to_keyboard_notation,
 )
-from whispertrans_tray.desktop.hotkeys import Hotkeys, backend
 from whispertrans_tray.errors import HotkeyError
 from whispertrans_tray.settings import HotkeySettings
 
@@ -120,13 +120,13 @@ def test_notations() -> None:
 
 
 def test_linux_uses_pynput() -> None:
-    assert getattr(backend(), "__name__", "").endswith(".hotkeys_pynput")
+    assert getattr(backend(), "__name__", "").endswith(".hotkeys.pynput")
 
 
 def test_settings_form_names_bad_and_clashing_hotkeys_next_to_the_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from whispertrans_tray import settings as settings_mod
     from whispertrans_tray.__main__ import settings_services
-    from whispertrans_tray.desktop.settings_api import SettingsApi
+    from whispertrans_tray.desktop.settings_window.api import SettingsApi
 
     api = SettingsApi(settings_services(tmp_path / "settings.json"))
     form = settings_mod.to_dict(settings_mod.Settings(ui_language="en"))

@@ -12,8 +12,8 @@ from PIL import Image
 from tests.desktop_env import SCREEN, pump, pump_until, screenshot
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Sentence
-from whispertrans_tray.desktop.geometry import clamp
 from whispertrans_tray.desktop.overlay import Overlay
+from whispertrans_tray.desktop.overlay.geometry import clamp
 from whispertrans_tray.settings import OverlaySettings
 
 pytestmark = pytest.mark.usefixtures("desktop")
@@ -124,7 +124,7 @@ def test_text_fades_after_silence_and_returns_with_speech(root: tk.Tk) -> None:
 
 def test_x_error_on_a_vanished_window_is_reported_not_fatal(root: tk.Tk) -> None:
     """Xlib's default error handler would exit the process; ours reports the refusal."""
-    from whispertrans_tray.desktop import window_x11
+    from whispertrans_tray.desktop.window import x11 as window_x11
 
     root.update()
     gone = tk.Toplevel(root)

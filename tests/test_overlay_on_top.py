@@ -20,8 +20,9 @@ from PIL import Image
 from tests.desktop_env import ARTIFACTS, _die_with_parent, pump, start_xvfb
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import Sentence
-from whispertrans_tray.desktop import platform_ui, window_x11
+from whispertrans_tray.desktop import window as os_window
 from whispertrans_tray.desktop.overlay import Overlay
+from whispertrans_tray.desktop.window import x11 as window_x11
 from whispertrans_tray.settings import OverlaySettings
 
 SIZE = (1280, 720)
@@ -72,7 +73,7 @@ def wm_display() -> Iterator[str]:
 def test_subtitles_stay_above_a_player_gone_fullscreen(wm_display: str,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISPLAY", wm_display)  # the X11 window backend, as in the app
-    platform_ui.backend.cache_clear()
+    os_window.backend.cache_clear()
     root = tk.Tk(screenName=wm_display)
     player: subprocess.Popen[bytes] | None = None
     try:
@@ -139,7 +140,7 @@ def test_subtitles_stay_above_a_player_gone_fullscreen(wm_display: str,
             player.terminate()
             player.wait(10)
         root.destroy()
-        platform_ui.backend.cache_clear()
+        os_window.backend.cache_clear()
 
 
 def player_children(display: str, window: int) -> set[int]:

@@ -19,7 +19,8 @@ from whispertrans_tray import __version__
 from whispertrans_tray.providers import model_store
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE_DATA = ("whispertrans_tray/desktop/web/settings.html", "whispertrans_tray/py.typed",
+PACKAGE_DATA = ("whispertrans_tray/desktop/settings_window/web/settings.html",
+                "whispertrans_tray/py.typed",
                 "whispertrans_tray/providers/data/test_clip.wav",
                 "whispertrans_tray/feed/web/reader.html",
                 "whispertrans_tray/feed/web/overlay.html")
@@ -117,7 +118,9 @@ def test_the_wheel_installs_into_a_fresh_venv_and_transcribes(
                            capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
     assert where.stdout.split() == [
         str(venv / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
-            / "site-packages" / "whispertrans_tray" / "desktop" / "settings_window.py"), "True"]
+            / "site-packages" / "whispertrans_tray" / "desktop" / "settings_window"
+            / "__init__.py"),
+        "True"]
     out = tmp_path / "jfk.srt"
     done = run("transcribe", str(DATA / "jfk.flac"), "-o", str(out))
     assert done.returncode == 0, done.stderr[-3000:]

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from tests.test_tray import Recorder
-from whispertrans_tray.desktop import tray_backend
 from whispertrans_tray.desktop.tray import Tray
+from whispertrans_tray.desktop.tray import backend as tray_backend
 
 pytestmark = pytest.mark.usefixtures("desktop")
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,5 +1,5 @@
 """Audio capture on Windows, under Wine: a clip played into a PulseAudio null sink is recorded
-through the app's WASAPI capture path (desktop/audio.py with desktop/audio_wasapi.py) by the
+through the app's WASAPI capture path (desktop/audio/ with its wasapi.py) by the
 Windows Python, then transcribed and checked as the Linux loopback test does.
 
 Wine 8.0 has no WASAPI loopback (Initialize with the LOOPBACK flag succeeds, then

@@ -13,8 +13,8 @@ from typing import Any
 
 from tests.webview_page import Page, drive
 from whispertrans_tray.__main__ import settings_services
-from whispertrans_tray.desktop.settings_api import SettingsApi
 from whispertrans_tray.desktop.settings_window import VIEWER, listen_for_status
+from whispertrans_tray.desktop.settings_window.api import SettingsApi
 
 
 def main() -> None:

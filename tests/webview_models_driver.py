@@ -16,7 +16,7 @@ from typing import Any
 
 from tests.webview_page import Page, drive
 from whispertrans_tray.__main__ import settings_services
-from whispertrans_tray.desktop.settings_api import SettingsApi
+from whispertrans_tray.desktop.settings_window.api import SettingsApi
 
 ROWS = "Array.from(document.querySelectorAll('#models-table tr')).map(r => r.dataset.model)"
 MSG = "document.getElementById('model-msg')"

@@ -40,10 +40,11 @@ from whispertrans_tray.core.batch_recognizer import BatchRecognizer
 from whispertrans_tray.core.recognizer import StreamingRecognizer
 from whispertrans_tray.core.subtitles import SubtitleModel
 from whispertrans_tray.core.types import BatchTranscriber, Transcriber
-from whispertrans_tray.desktop import autostart, platform_ui, settings_window
+from whispertrans_tray.desktop import autostart, settings_window
+from whispertrans_tray.desktop import window as os_window
 from whispertrans_tray.desktop.audio import AudioCapture, check_source, list_devices
 from whispertrans_tray.desktop.hotkeys import Hotkeys
-from whispertrans_tray.desktop.settings_api import FormServices, SettingsApi
+from whispertrans_tray.desktop.settings_window.api import FormServices, SettingsApi
 from whispertrans_tray.desktop.single_instance import SingleInstance, runtime_folder
 from whispertrans_tray.desktop.tray import Tray
 from whispertrans_tray.errors import WhisperTransError
@@ -337,7 +338,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         print(tr("app.already_running", settings.ui_language), file=sys.stderr)
         return 0
     try:
-        platform_ui.enable_dpi_awareness()
+        os_window.enable_dpi_awareness()
         try:
             app = App(settings, args.settings, credentials.resolve(args.api_key),
                       tray_parts(args.asr_api_key), outputs)

@@ -20,9 +20,11 @@ import pytest
 
 from tests.windows import win32
 from tests.windows.conftest import CHECKOUT
-from whispertrans_tray.desktop import autostart_windows, platform_ui, window_win32
+from whispertrans_tray.desktop import window as os_window
+from whispertrans_tray.desktop.autostart import windows as autostart_windows
 from whispertrans_tray.desktop.overlay import Overlay
-from whispertrans_tray.desktop.overlay_surface import KEY_COLOR
+from whispertrans_tray.desktop.overlay.surface import KEY_COLOR
+from whispertrans_tray.desktop.window import win32 as window_win32
 from whispertrans_tray.settings import OverlaySettings
 
 
@@ -53,8 +55,9 @@ def overlay(root: tk.Tk, **fields: object) -> tuple[Overlay, int]:
 
 
 def test_the_windows_backends_are_chosen() -> None:
-    assert platform_ui.backend() is window_win32
-    from whispertrans_tray.desktop import hotkeys, hotkeys_keyboard
+    assert os_window.backend() is window_win32
+    from whispertrans_tray.desktop import hotkeys
+    from whispertrans_tray.desktop.hotkeys import keyboard as hotkeys_keyboard
 
     assert hotkeys.backend() is hotkeys_keyboard
 

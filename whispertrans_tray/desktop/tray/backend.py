@@ -43,7 +43,7 @@ def choose(environ: Mapping[str, str] = os.environ) -> str:
 def load(name: str) -> Any:
     """The backend module (it has ``Icon``) for a name from :func:`choose`."""
     if name == "appindicator":
-        return importlib.import_module("whispertrans_tray.desktop.tray_sni")
+        return importlib.import_module("whispertrans_tray.desktop.tray.sni")
     importlib.import_module("pystray")  # the package first: its __init__ picks its own default
     return importlib.import_module(f"pystray._{name}")
 

@@ -4,7 +4,7 @@ The box style paints the window in the background colour (the window's opacity m
 semi-transparent).  The outline style outlines the text and paints the window in a key colour
 that is made see-through: transparent by colour on Windows; on X11 the window's shape is cut to
 the text after each change (only where the text changed: those places are opened, redrawn,
-read back and cut again, see ``window_x11.fit_shape``).
+read back and cut again, see ``window.x11.fit_shape``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import tkinter as tk
 
-from whispertrans_tray.desktop import platform_ui
-from whispertrans_tray.desktop.overlay_text import BACKGROUND_TAG, TextItems, outline_radius
+from whispertrans_tray.desktop import window as os_window
+from whispertrans_tray.desktop.overlay.text import BACKGROUND_TAG, TextItems, outline_radius
 from whispertrans_tray.settings import OverlaySettings
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class Surface:
         self.text.set_outline(outline_radius(settings.font_size) if outline else 0)
         if first or outline != self._outline:
             self._outline = outline
-            self.see_through = platform_ui.see_through(self.root, KEY_COLOR if outline else None)
+            self.see_through = os_window.see_through(self.root, KEY_COLOR if outline else None)
             if outline and not self.see_through:
                 log.info("The outline style cannot see through here; it keeps its background")
             self.redraw()
@@ -79,4 +79,4 @@ class Surface:
         else:
             self.canvas.coords(self._wipe, 0, 0, *size)
             self.canvas.itemconfigure(self._wipe, fill=KEY_COLOR)
-        platform_ui.fit_shape(self.root, self.canvas, KEY_RGB, changed)
+        os_window.fit_shape(self.root, self.canvas, KEY_RGB, changed)

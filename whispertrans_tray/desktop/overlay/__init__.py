@@ -12,17 +12,17 @@ A sentence whose translation failed shows its source in the large font, marked b
 the status line is always one line (a long message ends in "…").
 
 Two styles (``settings.style``): ``box``, text on a semi-transparent box; ``outline``, no box:
-the text outlined in black (:mod:`~whispertrans_tray.desktop.overlay_text`) over whatever
+the text outlined in black (:mod:`~whispertrans_tray.desktop.overlay.text`) over whatever
 plays beneath, as video players draw subtitles (see-through by a key colour on Windows, by
 cutting the window's shape to the text on X11).  While shown, the overlay checks every
-moment that no window (a player gone fullscreen) got above it (``platform_ui.keep_on_top``).
+moment that no window (a player gone fullscreen) got above it (``os_window.keep_on_top``).
 After ``fade_after_s`` without new text the window fades out and is withdrawn (so it cannot
 catch clicks while invisible); new text, a status message or "show" bring it back.
 
-Placement, dragging and resizing are :mod:`~whispertrans_tray.desktop.overlay_placement`'s;
+Placement, dragging and resizing are :mod:`~whispertrans_tray.desktop.overlay.placement`'s;
 the new size and position go to ``on_moved`` as overlay settings.  Locked: drags are ignored
 and, where the platform allows (Windows, X11), clicks pass through
-(:mod:`whispertrans_tray.desktop.platform_ui`).
+(:mod:`whispertrans_tray.desktop.window`).
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ from collections.abc import Callable, Sequence
 from tkinter import font as tkfont
 
 from whispertrans_tray.core.subtitles import Line, with_speaker
-from whispertrans_tray.desktop import platform_ui
-from whispertrans_tray.desktop.overlay_placement import Placement
-from whispertrans_tray.desktop.overlay_surface import Surface
-from whispertrans_tray.desktop.overlay_text import TextItems, fit_one_line
+from whispertrans_tray.desktop import window as os_window
+from whispertrans_tray.desktop.overlay.placement import Placement
+from whispertrans_tray.desktop.overlay.surface import Surface
+from whispertrans_tray.desktop.overlay.text import TextItems, fit_one_line
 from whispertrans_tray.logs import redact
 from whispertrans_tray.settings import OverlaySettings
 
@@ -79,7 +79,7 @@ class Overlay:
         """Whether the overlay was the top window at the last check."""
         self.click_through = False
         """Whether the platform lets clicks pass through the locked overlay."""
-        platform_ui.prepare_overlay(root)
+        os_window.prepare_overlay(root)
         self.canvas = tk.Canvas(root, highlightthickness=0, bd=0)
         self.canvas.pack(fill="both", expand=True)
         self.text = TextItems(self.canvas)
@@ -323,13 +323,13 @@ class Overlay:
 
     def _apply_window_attributes(self) -> None:
         self._set_alpha(self.settings.opacity)
-        self.click_through = platform_ui.set_click_through(self.root, self.settings.locked)
+        self.click_through = os_window.set_click_through(self.root, self.settings.locked)
         self._fit_shape()
 
     def _check_on_top(self) -> None:
         """While shown: on top again if another window (a fullscreen player) got above."""
         if self.root.winfo_ismapped():
-            self.above = platform_ui.keep_on_top(self.root)
+            self.above = os_window.keep_on_top(self.root)
         self._jobs["top"] = self.root.after(TOP_CHECK_MS, self._check_on_top)
 
     def _set_alpha(self, alpha: float) -> None:

@@ -1,7 +1,7 @@
 """Where the subtitle window sits: remembered per screen layout, kept on screen, dragged.
 
 The position is remembered per screen layout (see
-:func:`~whispertrans_tray.desktop.geometry.layout_key`) and clamped onto a monitor that
+:func:`~whispertrans_tray.desktop.overlay.geometry.layout_key`) and clamped onto a monitor that
 exists; when the monitors change, the window goes to the position saved for the new layout.
 Drag to move; drag the right or bottom edge (or the corner) to resize.  When a drag ends, the
 new :class:`OverlaySettings` (size and the position for this layout) go to ``on_moved``:
@@ -15,8 +15,8 @@ import logging
 import tkinter as tk
 from collections.abc import Callable
 
-from whispertrans_tray.desktop import platform_ui
-from whispertrans_tray.desktop.geometry import Rect, fit_on_monitors, layout_key
+from whispertrans_tray.desktop import window as os_window
+from whispertrans_tray.desktop.overlay.geometry import Rect, fit_on_monitors, layout_key
 from whispertrans_tray.settings import OverlaySettings
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ CURSORS = {"move": "fleur", "right": "right_side", "bottom": "bottom_side",
 
 def screen_layout(window: tk.Misc) -> tuple[str, list[Rect]]:
     """The current layout key and monitors of ``window``'s display."""
-    monitors = platform_ui.monitors(window)
+    monitors = os_window.monitors(window)
     return layout_key(monitors), monitors
 
 

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from whispertrans_tray.desktop.settings_api import SettingsApi
+from whispertrans_tray.desktop.settings_window.api import SettingsApi
 
 PAGE = Path(__file__).with_name("web") / "settings.html"
 SAVED = "saved"

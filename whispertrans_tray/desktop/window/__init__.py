@@ -1,6 +1,6 @@
 """Per-OS window tweaks for the overlay, chosen once (:func:`backend`).
 
-Every backend module (``window_win32``, ``window_x11``, ``window_generic``) is a
+Every backend module (``win32``, ``x11``, ``generic``) is a
 :class:`WindowBackend`:
 
 * ``enable_dpi_awareness()`` — before Tk starts (Windows: per-monitor DPI awareness).
@@ -53,20 +53,20 @@ class WindowBackend(Protocol):
 
 @functools.cache
 def backend() -> WindowBackend:
-    """The module for this OS: ``window_win32``, ``window_x11``, or ``window_generic`` (macOS,
+    """The module for this OS: ``win32``, ``x11``, or ``generic`` (macOS,
     Wayland-only), chosen once.  Imported here: only this OS's module can load (ctypes on
     user32, libX11)."""
     if sys.platform == "win32":
-        from whispertrans_tray.desktop import window_win32
+        from whispertrans_tray.desktop.window import win32
 
-        return window_win32
+        return win32
     if sys.platform != "darwin" and os.environ.get("DISPLAY"):
-        from whispertrans_tray.desktop import window_x11
+        from whispertrans_tray.desktop.window import x11
 
-        return window_x11
-    from whispertrans_tray.desktop import window_generic
+        return x11
+    from whispertrans_tray.desktop.window import generic
 
-    return window_generic
+    return generic
 
 
 def enable_dpi_awareness() -> None:

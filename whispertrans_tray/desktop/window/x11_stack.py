@@ -32,7 +32,7 @@ PROP_MODE_REPLACE = 0
 
 
 class XConnection(Protocol):
-    """The X connection this module is handed (``window_x11`` owns it): Xlib, its display,
+    """The X connection this module is handed (``x11`` owns it): Xlib, its display,
     and requests run with X errors recorded rather than fatal."""
 
     x11: Any

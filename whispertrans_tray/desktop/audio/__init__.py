@@ -3,7 +3,7 @@
 Loopback is the WASAPI loopback of a speaker on Windows and the PulseAudio/PipeWire monitor
 on Linux; macOS has none (a virtual device such as BlackHole is needed).  Audio is recorded
 with the device's channels (Linux, macOS: at 48 kHz; Windows: at the device's mix rate, in the
-format Windows guarantees, see :mod:`whispertrans_tray.desktop.audio_wasapi`), mixed to mono and
+format Windows guarantees, see :mod:`whispertrans_tray.desktop.audio.wasapi`), mixed to mono and
 resampled to 16 kHz with soxr.
 
 A capture thread never blocks on the consumer: it appends to a bounded buffer, and when the
@@ -153,11 +153,11 @@ def loopback_id(speaker_id: str) -> str:
 
 def open_recorder(mic: Any, block_s: float = BLOCK_S) -> tuple[Any, int]:
     """A soundcard recorder on ``mic`` (a context manager) and the sample rate its audio
-    comes at; ``block_s``: the blocks PulseAudio delivers (WASAPI: see audio_wasapi)."""
+    comes at; ``block_s``: the blocks PulseAudio delivers (WASAPI: see wasapi)."""
     if sys.platform == "win32":
-        from whispertrans_tray.desktop import audio_wasapi
+        from whispertrans_tray.desktop.audio import wasapi
 
-        recorder, rate, _channels = audio_wasapi.open_recorder(mic)
+        recorder, rate, _channels = wasapi.open_recorder(mic)
         return recorder, rate
     return mic.recorder(samplerate=DEVICE_RATE, channels=mic.channels,
                         blocksize=int(DEVICE_RATE * block_s)), DEVICE_RATE

@@ -1,8 +1,8 @@
 """Global hotkeys: the ``keyboard`` package on Windows, pynput on Linux/X11 and macOS.
 
 (``keyboard`` needs root and /dev/input on Linux.)  Settings write hotkeys in pynput notation
-(``<ctrl>+<alt>+r``, see :mod:`~whispertrans_tray.desktop.hotkey_notation`); each backend
-module (``hotkeys_pynput``, ``hotkeys_keyboard``: a :class:`HotkeyBackend`, chosen once by
+(``<ctrl>+<alt>+r``, see :mod:`~whispertrans_tray.desktop.hotkeys.notation`); each backend
+module (``pynput``, ``keyboard``: a :class:`HotkeyBackend`, chosen once by
 :func:`backend`) converts them.
 
 A hotkey that cannot be registered is reported: :meth:`Hotkeys.start` registers every valid
@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from whispertrans_tray.desktop.hotkey_notation import check
+from whispertrans_tray.desktop.hotkeys.notation import check
 from whispertrans_tray.errors import HotkeyError
 from whispertrans_tray.i18n import DEFAULT_UI_LANGUAGE, Phrase, phrase_text
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 class HotkeyBackend(Protocol):
-    """A per-OS global hotkey implementation (a module: ``hotkeys_pynput``, ...)."""
+    """A per-OS global hotkey implementation (a module: ``pynput``, ...)."""
 
     def register(self, bindings: Mapping[str, Callable[[], None]]) -> Any:
         """Start delivering ``bindings`` (canonical notation); returns a handle; raises
@@ -45,18 +45,18 @@ class HotkeyBackend(Protocol):
 
 @functools.cache
 def backend() -> HotkeyBackend:
-    """``hotkeys_keyboard`` on Windows, ``hotkeys_pynput`` elsewhere (chosen once).
+    """``keyboard`` on Windows, ``pynput`` elsewhere (chosen once).
 
     The backends are imported here, not at the top: each pulls in its OS's key library, and
     only one of them can load on a given OS.
     """
     if sys.platform == "win32":
-        from whispertrans_tray.desktop import hotkeys_keyboard
+        from whispertrans_tray.desktop.hotkeys import keyboard
 
-        return hotkeys_keyboard
-    from whispertrans_tray.desktop import hotkeys_pynput
+        return keyboard
+    from whispertrans_tray.desktop.hotkeys import pynput
 
-    return hotkeys_pynput
+    return pynput
 
 
 class Hotkeys:

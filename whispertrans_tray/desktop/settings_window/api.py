@@ -20,7 +20,7 @@ from whispertrans_tray import causes
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.core.languages import LANGUAGES
 from whispertrans_tray.desktop import autostart
-from whispertrans_tray.desktop.hotkey_notation import check
+from whispertrans_tray.desktop.hotkeys.notation import check
 from whispertrans_tray.desktop.qr import qr_png
 from whispertrans_tray.errors import HotkeyError, WhisperTransError
 from whispertrans_tray.i18n import tr

@@ -350,11 +350,11 @@ def see_through(window: tk.Misc, color: str | None) -> str:
     return "shape"
 
 
-# The stacking half (above fullscreen players) lives in window_x11_stack, loaded when used:
+# The stacking half (above fullscreen players) lives in x11_stack, loaded when used:
 # this module owns the X connection and hands it over with the overlay's wrapper window.
 def prepare_overlay(window: tk.Wm) -> None:
     """Before the overlay is first shown: a managed, undecorated, always-on-top window."""
-    from whispertrans_tray.desktop import window_x11_stack
+    from whispertrans_tray.desktop.window import x11_stack
 
     try:
         window.attributes("-type", "notification")
@@ -364,12 +364,12 @@ def prepare_overlay(window: tk.Wm) -> None:
     except (OSError, AttributeError, ValueError, tk.TclError) as exc:
         log.info("Window manager hints not set (%s); the overlay is a plain window", exc)
         return
-    window_x11_stack.prepare_overlay(xlib, wrapper)
+    x11_stack.prepare_overlay(xlib, wrapper)
 
 
 def keep_on_top(window: tk.Misc) -> bool:
     """Above every other window again after the stacking changed; never takes the focus."""
-    from whispertrans_tray.desktop import window_x11_stack
+    from whispertrans_tray.desktop.window import x11_stack
 
     try:
         xlib = _connection(window)
@@ -377,4 +377,4 @@ def keep_on_top(window: tk.Misc) -> bool:
     except (OSError, AttributeError, ValueError, tk.TclError) as exc:
         log.info("Stacking order not available: %s", exc)
         return True
-    return window_x11_stack.keep_on_top(xlib, wrapper)
+    return x11_stack.keep_on_top(xlib, wrapper)

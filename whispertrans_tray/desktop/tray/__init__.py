@@ -1,5 +1,5 @@
 """The tray icon and its menu (pystray; on Linux the SNI or the X11 backend, see
-:mod:`whispertrans_tray.desktop.tray_backend`).
+:mod:`whispertrans_tray.desktop.tray.backend`).
 
 The menu is rebuilt from a :class:`TrayState` snapshot, so radio and check marks always show
 the current settings.  Menu callbacks run on pystray's thread: the :class:`TrayActions` the app
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from whispertrans_tray.core.languages import LANGUAGES
-from whispertrans_tray.desktop import tray_backend
 from whispertrans_tray.desktop.icons import tray_image
+from whispertrans_tray.desktop.tray import backend as tray_backend
 from whispertrans_tray.i18n import tr
 from whispertrans_tray.logs import redact
 from whispertrans_tray.presets import PRESETS

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from whispertrans_tray.desktop.hotkey_notation import to_keyboard_notation
+from whispertrans_tray.desktop.hotkeys.notation import to_keyboard_notation
 from whispertrans_tray.errors import HotkeyError
 from whispertrans_tray.i18n import Phrase
 

@@ -1,6 +1,6 @@
 """Start on login, per OS, chosen once (:func:`backend`).
 
-Every backend module (``autostart_windows``, ``autostart_xdg``) is a :class:`StartOnLogin`:
+Every backend module (``windows``, ``xdg``) is a :class:`StartOnLogin`:
 
 * ``is_enabled() -> bool`` — whether the OS will start the app at the next login (the OS
   entry is the truth: the installer, Task Manager or the user may change it too).
@@ -46,18 +46,18 @@ class StartOnLogin(Protocol):
 
 @functools.cache
 def backend() -> StartOnLogin | None:
-    """``autostart_windows`` or ``autostart_xdg`` (Linux, BSD), chosen once; None on macOS.
+    """``windows`` or ``xdg`` (Linux, BSD), chosen once; None on macOS.
 
     Imported here: only this OS's module can load (``winreg``)."""
     if sys.platform == "win32":
-        from whispertrans_tray.desktop import autostart_windows
+        from whispertrans_tray.desktop.autostart import windows
 
-        return autostart_windows
+        return windows
     if sys.platform == "darwin":
         return None
-    from whispertrans_tray.desktop import autostart_xdg
+    from whispertrans_tray.desktop.autostart import xdg
 
-    return autostart_xdg
+    return xdg
 
 
 def login_command(executable: str | None = None, frozen: bool | None = None,
@@ -112,16 +112,17 @@ def set_enabled(enabled: bool) -> None:
 
 def desktop_entry(install: bool, ui_language: str) -> tuple[bool, str]:
     """``install-desktop`` (``install`` True) or ``uninstall-desktop``: whether it worked and
-    what to tell the user.  Linux only: on Windows the installer adds the Start-menu entry."""
-    if sys.platform in ("win32", "darwin"):
-        return False, tr("desktop.linux_only", ui_language)
-    from whispertrans_tray.desktop import autostart_xdg
+    what to tell the user.  Linux only (where :func:`backend` is ``xdg``): on Windows the
+    installer adds the Start-menu entry."""
+    from whispertrans_tray.desktop.autostart import xdg
 
+    if backend() is not xdg:
+        return False, tr("desktop.linux_only", ui_language)
     try:
         if install:
-            paths = autostart_xdg.install_launcher(login_command())
+            paths = xdg.install_launcher(login_command())
             return True, tr("desktop.installed", ui_language, paths=", ".join(map(str, paths)))
-        removed = autostart_xdg.uninstall_launcher()
+        removed = xdg.uninstall_launcher()
     except OSError as exc:
         log.info("Cannot write the menu entry: %r", exc)
         return False, tr("desktop.failed", ui_language, path=exc.filename or "",
