@@ -64,17 +64,37 @@ def corpus(folder: Path) -> list[Utterance]:
             for r in rows if r["language"] in ("en", "zh") and r["file"] not in SYNTHETIC]
 
 
-def pooled(references: list[str], texts: list[str], chinese: bool) -> float:
-    """Edits over reference units for the whole list (WER; CER for Mandarin)."""
+def pooled(references: list[str], texts: list[str], chinese: bool,
+           numerals: bool = False) -> float:
+    """Edits over reference units for the whole list (WER; CER for Mandarin, with
+    ``numerals``: numbers in Arabic digits read as the reference reads them,
+    benchmarks/zh_numerals.py)."""
     import jiwer
 
-    from benchmarks.common import _to_simplified
     from tests.textnorm import chars, words
 
     if chinese:
         return float(jiwer.cer([chars(r) for r in references],
-                               [chars(_to_simplified().convert(t)) for t in texts]))
+                               [mandarin(r, t, numerals) for r, t in zip(references, texts)]))
     return float(jiwer.wer([words(r) for r in references], [words(t) for t in texts]))
+
+
+def mandarin(reference: str, text: str, numerals: bool) -> str:
+    """``text`` as it is scored: Simplified, without case, punctuation or spaces; with
+    ``numerals``, its numbers in digits read out (the reading closer to ``reference``)."""
+    import unicodedata
+
+    import jiwer
+
+    from benchmarks.common import _to_simplified
+    from benchmarks.zh_numerals import read_numbers
+    from tests.textnorm import chars
+
+    text = _to_simplified().convert(unicodedata.normalize("NFKC", text))
+    if numerals:
+        text = read_numbers(text, chars(reference),
+                            lambda ref, hyp: float(jiwer.cer(ref, chars(hyp) or " ")))
+    return chars(text)
 
 
 def streamed_text(asr: Any, model: Any, audio: Any, realtime: bool) -> str:
@@ -137,6 +157,7 @@ def table(results: dict[tuple[str, str], list[Scored]], args: Any) -> str:
     """Pooled errors per corpus and language, then every utterance where streaming is worse
     than offline, with both transcripts."""
     rows = []
+    numeral_rows = []
     worse_lines = []
     for language in ("en", "zh"):
         chinese = language == "zh"
@@ -151,6 +172,11 @@ def table(results: dict[tuple[str, str], list[Scored]], args: Any) -> str:
             if name != "**all**":
                 worse_lines += [f"- {i.name} ({s:.2f} vs {o:.2f}): streamed “{i.streamed}” / "
                                 f"offline “{i.offline}”" for i, s, o in worse]
+            if chinese:
+                s_read, o_read = (pooled([i.reference for i in items], [getattr(i, side) for i in
+                                  items], True, numerals=True) for side in ("streamed", "offline"))
+                numeral_rows.append(f"| {name} | {len(items)} | CER {s_read:.3f} | {o_read:.3f} "
+                                    f"| {100 * (s_read - o_read):+.1f} |")
             rows.append(f"| {language} | {name} | {len(items)} | "
                         f"{sum(i.seconds for i in items):.0f} | "
                         f"{'CER' if chinese else 'WER'} {s_err:.3f} | {o_err:.3f} | "
@@ -162,6 +188,13 @@ def table(results: dict[tuple[str, str], list[Scored]], args: Any) -> str:
         "(points) | utterances where streamed is worse |",
         "|---|---|---|---|---|---|---|---|",
         *rows,
+        "",
+        "Mandarin with the numbers written in Arabic digits read as the reference reads them "
+        "(1991 → 一九九一, 92.73 → 九十二点七三, 5% → 百分之五; benchmarks/zh_numerals.py):",
+        "",
+        "| corpus | utterances | streamed | offline | streamed − offline (points) |",
+        "|---|---|---|---|---|",
+        *numeral_rows,
         "",
         "Where streaming is worse than offline (its error vs offline's):",
         "",
