@@ -16,6 +16,8 @@ For each utterance, on the same loaded model in the same run:
 
 Errors are pooled over a language (edits / reference words or characters, as jiwer does for a
 list), normalised as the tests do (tests/textnorm.py: case and punctuation do not count).
+Mandarin is scored twice: as written, and with numbers in Arabic digits read out as the
+reference reads them (AISHELL-1 spells them: 一九九一年; benchmarks/zh_numerals.py).
 
     python -m benchmarks.bench_accuracy [--corpus DIR ...] [--language given|auto]
                                         [--realtime] [--threads 2] [--record]
@@ -150,7 +152,8 @@ def main() -> None:
             "loaded model (Whisper base, CPU int8). Pooled over the utterances (edits / "
             "reference words; Mandarin: characters after Traditional → Simplified), case and "
             "punctuation not counted (tests/textnorm.py); numbers written as words in a "
-            "reference (LJ Speech: 'fourteen fifty-five') count against both alike.")
+            "reference (LJ Speech: 'fourteen fifty-five') count against both alike; Mandarin is "
+            "also scored with numbers in digits read out (benchmarks/zh_numerals.py).")
 
 
 def table(results: dict[tuple[str, str], list[Scored]], args: Any) -> str:
