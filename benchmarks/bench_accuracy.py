@@ -9,13 +9,16 @@ when it exists (benchmarks/accuracy_corpus.py builds one from public test data).
 For each utterance, on the same loaded model in the same run:
 
 * streamed — the live recognizer (the tray app's configuration: partials, speculative
-  finals) fed 0.5-s pieces as fast as it takes them, so the run is compute-bound and does not
-  depend on the machine's load; ``--realtime`` replays at 1× instead (the live clock);
+  finals; Chinese written in Simplified, as the references are) fed 0.5-s pieces as fast
+  as it takes them, so the run is compute-bound and does not depend on the machine's
+  load; ``--realtime`` replays at 1× instead (the live clock);
 * offline — faster-whisper's own ``transcribe(vad_filter=True)`` of the whole utterance,
   the baseline.
 
 Errors are pooled over a language (edits / reference words or characters, as jiwer does for a
 list), normalised as the tests do (tests/textnorm.py: case and punctuation do not count).
+Mandarin is scored twice: as written, and with numbers in Arabic digits read out as the
+reference reads them (AISHELL-1 spells them: 一九九一年; benchmarks/zh_numerals.py).
 
     python -m benchmarks.bench_accuracy [--corpus DIR ...] [--language given|auto]
                                         [--realtime] [--threads 2] [--record]
@@ -64,17 +67,37 @@ def corpus(folder: Path) -> list[Utterance]:
             for r in rows if r["language"] in ("en", "zh") and r["file"] not in SYNTHETIC]
 
 
-def pooled(references: list[str], texts: list[str], chinese: bool) -> float:
-    """Edits over reference units for the whole list (WER; CER for Mandarin)."""
+def pooled(references: list[str], texts: list[str], chinese: bool,
+           numerals: bool = False) -> float:
+    """Edits over reference units for the whole list (WER; CER for Mandarin, with
+    ``numerals``: numbers in Arabic digits read as the reference reads them,
+    benchmarks/zh_numerals.py)."""
     import jiwer
 
-    from benchmarks.common import _to_simplified
     from tests.textnorm import chars, words
 
     if chinese:
         return float(jiwer.cer([chars(r) for r in references],
-                               [chars(_to_simplified().convert(t)) for t in texts]))
+                               [mandarin(r, t, numerals) for r, t in zip(references, texts)]))
     return float(jiwer.wer([words(r) for r in references], [words(t) for t in texts]))
+
+
+def mandarin(reference: str, text: str, numerals: bool) -> str:
+    """``text`` as it is scored: Simplified, without case, punctuation or spaces; with
+    ``numerals``, its numbers in digits read out (the reading closer to ``reference``)."""
+    import unicodedata
+
+    import jiwer
+
+    from benchmarks.common import _to_simplified
+    from benchmarks.zh_numerals import read_numbers
+    from tests.textnorm import chars
+
+    text = _to_simplified().convert(unicodedata.normalize("NFKC", text))
+    if numerals:
+        text = read_numbers(text, chars(reference),
+                            lambda ref, hyp: float(jiwer.cer(ref, chars(hyp) or " ")))
+    return chars(text)
 
 
 def streamed_text(asr: Any, model: Any, audio: Any, realtime: bool) -> str:
@@ -114,7 +137,9 @@ def main() -> None:
     for n, utterance in enumerate(utterances, 1):
         audio = live.read_audio(utterance.path)
         language = utterance.language if args.language == "given" else "auto"
-        clip_asr = dataclasses.replace(asr, language=language)
+        # Scored in Simplified: the display's Taiwanese phrasing (s2twp: 用户 → 使用者, 网络 →
+        # 网际网路) is a choice of words t2s does not undo, not a recognition error.
+        clip_asr = dataclasses.replace(asr, language=language, chinese_script="simplified")
         streamed = streamed_text(clip_asr, model, audio, args.realtime)
         offline = model.transcribe_offline(audio, None if language == "auto" else language)[0]
         results.setdefault((utterance.language, utterance.corpus), []).append(
@@ -130,13 +155,15 @@ def main() -> None:
             "loaded model (Whisper base, CPU int8). Pooled over the utterances (edits / "
             "reference words; Mandarin: characters after Traditional → Simplified), case and "
             "punctuation not counted (tests/textnorm.py); numbers written as words in a "
-            "reference (LJ Speech: 'fourteen fifty-five') count against both alike.")
+            "reference (LJ Speech: 'fourteen fifty-five') count against both alike; Mandarin is "
+            "also scored with numbers in digits read out (benchmarks/zh_numerals.py).")
 
 
 def table(results: dict[tuple[str, str], list[Scored]], args: Any) -> str:
     """Pooled errors per corpus and language, then every utterance where streaming is worse
     than offline, with both transcripts."""
     rows = []
+    numeral_rows = []
     worse_lines = []
     for language in ("en", "zh"):
         chinese = language == "zh"
@@ -151,6 +178,11 @@ def table(results: dict[tuple[str, str], list[Scored]], args: Any) -> str:
             if name != "**all**":
                 worse_lines += [f"- {i.name} ({s:.2f} vs {o:.2f}): streamed “{i.streamed}” / "
                                 f"offline “{i.offline}”" for i, s, o in worse]
+            if chinese:
+                s_read, o_read = (pooled([i.reference for i in items], [getattr(i, side) for i in
+                                  items], True, numerals=True) for side in ("streamed", "offline"))
+                numeral_rows.append(f"| {name} | {len(items)} | CER {s_read:.3f} | {o_read:.3f} "
+                                    f"| {100 * (s_read - o_read):+.1f} |")
             rows.append(f"| {language} | {name} | {len(items)} | "
                         f"{sum(i.seconds for i in items):.0f} | "
                         f"{'CER' if chinese else 'WER'} {s_err:.3f} | {o_err:.3f} | "
@@ -162,6 +194,13 @@ def table(results: dict[tuple[str, str], list[Scored]], args: Any) -> str:
         "(points) | utterances where streamed is worse |",
         "|---|---|---|---|---|---|---|---|",
         *rows,
+        "",
+        "Mandarin with the numbers written in Arabic digits read as the reference reads them "
+        "(1991 → 一九九一, 92.73 → 九十二点七三, 5% → 百分之五; benchmarks/zh_numerals.py):",
+        "",
+        "| corpus | utterances | streamed | offline | streamed − offline (points) |",
+        "|---|---|---|---|---|",
+        *numeral_rows,
         "",
         "Where streaming is worse than offline (its error vs offline's):",
         "",

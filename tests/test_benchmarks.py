@@ -172,6 +172,7 @@ def test_accuracy(model_cache: Path, tmp_path: Path) -> None:
     assert f"| en | {tmp_path.name} | 1 | 11 | WER 0.000 |" in out
     assert "| en | data | 2 |" in out and "| zh | data | 1 |" in out  # no synthetic clip
     assert "| en | **all** | 3 |" in out
+    assert "read as the reference reads them" in out and "\n| data | 1 | CER " in out
 
 
 def test_obs_outputs(model_cache: Path) -> None:
