@@ -1,10 +1,14 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from whispertrans_tray.core.segmenter import (
     SentenceSegmenter,
     display_width,
     ends_sentence,
+    join_words,
     split_point,
+    unspaced,
 )
 from whispertrans_tray.core.types import Word
 
@@ -67,3 +71,34 @@ def test_long_sentence_is_split_after_a_comma() -> None:
 )
 def test_split_point(texts: tuple[str, ...], width: int, cut: int) -> None:
     assert split_point(ws(*texts), width) == cut
+
+
+def test_chinese_words_join_without_the_spaces_whisper_left_at_boundaries() -> None:
+    """Streamed Mandarin showed 「與 1991 年加盟 美麗機團」: a word decoded at a window's start
+    carries a leading space; between two Han characters it is dropped, next to digits or
+    Latin letters it stays (mixed text keeps Whisper's spacing)."""
+    assert join_words(ws("與", " 1991", " 年", "加盟", " 美麗", "機團")) == "與 1991 年加盟美麗機團"
+    assert join_words(ws("你好", "，", " 世界", "。")) == "你好，世界。"
+    assert join_words(ws("告訴", " sons", " 第一")) == "告訴 sons 第一"
+    assert join_words(ws("こんにちは", " 世界")) == "こんにちは世界"
+    assert join_words(ws("안녕하세요", " 세계")) == "안녕하세요 세계"  # Hangul keeps spaces
+
+
+latin = st.text(alphabet=st.characters(max_codepoint=0x24F, blacklist_categories=("Cs",)),
+                max_size=8)
+
+
+@given(st.lists(latin, max_size=12))
+def test_text_outside_unspaced_scripts_joins_as_before(texts: list[str]) -> None:
+    assert join_words(ws(*texts)) == "".join(texts).strip()
+
+
+cjk = st.text(alphabet=st.sampled_from("我們今天美的集團。，「」かなカナ１２"),
+              min_size=1, max_size=4)
+
+
+@given(st.lists(st.tuples(st.booleans(), cjk), min_size=1, max_size=12))
+def test_no_space_is_left_between_two_chinese_characters(parts: list[tuple[bool, str]]) -> None:
+    text = join_words(ws(*((" " if spaced else "") + part for spaced, part in parts)))
+    assert text == "".join(part for _, part in parts)
+    assert all(unspaced(c) for c in text)

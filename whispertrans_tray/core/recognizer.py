@@ -294,8 +294,8 @@ class StreamingRecognizer:
             self._trim_at_committed()
         tail = join_words(self._agreement.tail)
         stable = self._display(self._segmenter.pending_text)
-        text = self._display((self._segmenter.pending_text + "".join(
-            w.text for w in self._agreement.tail)).strip()) if tail else stable
+        text = self._display(join_words([*self._segmenter.pending, *self._agreement.tail])) \
+            if tail else stable
         events.extend(self._set_partial(text, stable))
         return events
 

@@ -40,9 +40,30 @@ def ends_clause(word: str) -> bool:
     return bool(core) and core[-1] in CLAUSE_END
 
 
+_UNSPACED = ((0x3000, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+             (0xFF00, 0xFFEF))
+"""CJK punctuation, kana, Han ideographs and full-width forms: text written without spaces."""
+
+
+def unspaced(char: str) -> bool:
+    """True for a character of a script written without spaces between words (Chinese,
+    Japanese kana, their punctuation and full-width forms); Hangul is written with spaces."""
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in _UNSPACED)
+
+
 def join_words(words: Sequence[Word]) -> str:
-    """Join Whisper words (which carry their own leading spaces) into display text."""
-    return "".join(w.text for w in words).strip()
+    """Join Whisper words (which carry their own leading spaces) into display text.  Between
+    two characters written without spaces (Chinese, kana) the leading space Whisper sometimes
+    gives a word at a segment or window boundary is dropped: 「加盟 美的」 is 「加盟美的」."""
+    text = ""
+    for word in words:
+        piece = word.text
+        rest = piece.lstrip(" ")
+        if rest != piece and text and rest and unspaced(text[-1]) and unspaced(rest[0]):
+            piece = rest
+        text += piece
+    return text.strip()
 
 
 @dataclass(frozen=True)
