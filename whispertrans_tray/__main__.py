@@ -28,7 +28,7 @@ from whispertrans_tray.app.asr_fallback import FallbackTranscriber, load_transcr
 from whispertrans_tray.app.live import file_batch_size, recognizer_config
 from whispertrans_tray.app.live_file import LiveFile
 from whispertrans_tray.app.model_downloads import ModelDownloads
-from whispertrans_tray.app.outputs import Outputs
+from whispertrans_tray.app.outputs import STUDIO_KINDS, LineSink, Outputs, StudioKind
 from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.session import Session
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
@@ -166,31 +166,42 @@ def start_feed(settings: settings_mod.Settings, tell: Callable[[str], None]) -> 
     return server
 
 
-def add_obs_outputs(outputs: Outputs, settings: settings_mod.Settings,
-                    tell: Callable[[str], None], obs_password: str | None = None) -> None:
-    """obs: OBS's text source (``obs.enabled``) and the live text file (``output.live_file``).
-    A live file that is not the app's, or a bad OBS address, is told and left out; OBS not
-    running, a wrong password, a missing source are told and retried while the run goes on."""
+def studio_output(kind: StudioKind, settings: settings_mod.Settings,
+                  tell: Callable[[str], None], obs_password: str | None = None) \
+        -> LineSink | None:
+    """obs: the live text file (``live_file``, when ``output.live_file`` is set) or OBS's text
+    source (``obs``, when ``obs.enabled``), started; None when the settings turn it off.  A
+    live file that is not the app's, or a bad OBS address, is told and left out (None); OBS
+    not running, a wrong password, a missing source are told and retried while the run goes
+    on.  The OBS password: ``obs_password`` (``--obs-password``), else the keyring's."""
     lang = settings.ui_language
-
-    def live_file() -> LiveFile:
-        return LiveFile.open(Path(settings.output.live_file), settings.output.live_lines,
-                             tell, lang)
-
-    def obs() -> obs_output.ObsOutput:
+    try:
+        if kind == "live_file":
+            if not settings.output.live_file:
+                return None
+            return LiveFile.open(Path(settings.output.live_file), settings.output.live_lines,
+                                 tell, lang)
+        if not settings.obs.enabled:
+            return None
         url = obs_websocket.check_url(settings.obs.url)
         password = credentials.resolve_obs(obs_password)
         return obs_output.ObsOutput.start_new(settings.obs, lambda: obs_websocket.ObsConnection(
             url, password), tell, lang, "translation" if settings.translation.enabled
             else "sentence")
+    except WhisperTransError as exc:
+        tell(exc.message(lang))
+        return None
 
-    for wanted, build in ((bool(settings.output.live_file), live_file),
-                          (settings.obs.enabled, obs)):
-        try:
-            if wanted:
-                outputs.add(build())
-        except WhisperTransError as exc:
-            tell(exc.message(lang))
+
+def add_obs_outputs(outputs: Outputs, settings: settings_mod.Settings,
+                    tell: Callable[[str], None], obs_password: str | None = None) -> None:
+    """obs: the live text file and OBS's text source as the settings say
+    (:func:`studio_output`), added to ``outputs`` (``listen``, ``transcribe --realtime``; the
+    tray app adds and rebuilds them itself, ``app.studio``)."""
+    for kind in STUDIO_KINDS:
+        sink = studio_output(kind, settings, tell, obs_password)
+        if sink is not None:
+            outputs.add(sink)
 
 
 def _session(args: argparse.Namespace, settings: settings_mod.Settings, live_view: bool,
@@ -282,8 +293,9 @@ def cmd_devices(args: argparse.Namespace, settings: settings_mod.Settings) -> in
     return terminal.print_devices(list_devices(), settings.ui_language)
 
 
-def tray_parts(asr_key: str | None = None) -> Parts:
-    """The tray app's collaborators (``asr_key``: ``--asr-api-key``, else the keyring's)."""
+def tray_parts(asr_key: str | None = None, obs_password: str | None = None) -> Parts:
+    """The tray app's collaborators (``asr_key``: ``--asr-api-key``, else the keyring's;
+    ``obs_password``: ``--obs-password``, else the keyring's)."""
     # Imported here, not at the top: the overlay loads Tk, which the terminal commands (file
     # mode on a server without a display) must not need.
     from whispertrans_tray.app.parts import Parts
@@ -306,6 +318,8 @@ def tray_parts(asr_key: str | None = None) -> Parts:
         server_check=check_each_endpoint,
         settings_window=settings_window.spawn,
         feed=start_feed,
+        studio_output=lambda kind, settings, tell: studio_output(kind, settings, tell,
+                                                                 obs_password),
     )
 
 
@@ -318,15 +332,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
 
     log_file = logs.add_file()
     holder: list[App] = []
-    outputs = Outputs()  # the app adds the feed as its settings say (app.room)
-
-    def tell(message: str) -> None:  # obs: an output's problem, as a notification
-        if holder:
-            holder[0].post(lambda: holder[0].notify(message))
-        else:
-            print(message, file=sys.stderr)
-
-    add_obs_outputs(outputs, settings, tell, args.obs_password)  # obs
+    outputs = Outputs()  # the app adds the feed, OBS, the live file as its settings say
 
     def show() -> None:
         if holder:
@@ -341,7 +347,7 @@ def cmd_tray(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
         os_window.enable_dpi_awareness()
         try:
             app = App(settings, args.settings, credentials.resolve(args.api_key),
-                      tray_parts(args.asr_api_key), outputs)
+                      tray_parts(args.asr_api_key, args.obs_password), outputs)
         except tk.TclError as exc:  # no screen (a server, an SSH session)
             log.info("Tk cannot open a window: %r", exc)
             display = os.environ.get("DISPLAY", "")

@@ -182,3 +182,7 @@ class RoomHost(Notify, Words, Settled, Protocol):
     def tell_settings_window(self) -> None:
         """The open settings window shows the viewer link."""
         ...
+
+
+class StudioHost(Post, Notify, Settled, Protocol):
+    """What OBS and the live text file use (:mod:`~whispertrans_tray.app.studio`)."""

@@ -19,6 +19,10 @@ from typing import Literal, Protocol
 log = logging.getLogger(__name__)
 
 LineType = Literal["partial", "sentence", "translation", "draft", "translation_failed"]
+StudioKind = Literal["live_file", "obs"]
+"""The outputs for a stream built from the settings by ``__main__``: the live text file
+(``output.*``) and OBS's text source (``obs.*``)."""
+STUDIO_KINDS: tuple[StudioKind, ...] = ("live_file", "obs")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.live import AudioSource, StreamClock
-from whispertrans_tray.app.outputs import LineSink
+from whispertrans_tray.app.outputs import LineSink, StudioKind
 from whispertrans_tray.app.server_check import ConnectionReport
 from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
 from whispertrans_tray.core.recognizer import StreamingRecognizer
@@ -73,6 +73,11 @@ class Parts:
             in its 測試連線 area ("" for none).
         feed: Starts the local feed for the settings (None when it cannot: the reason goes to
             the callback, in the UI language); by default there is none.
+        studio_output: Starts one output for a stream, ``live_file`` (``output.live_file``)
+            or ``obs`` (``obs.enabled``), for the settings: None when the settings turn it
+            off or it cannot start (a file that is not the app's, a bad OBS address: told to
+            the callback, in the UI language); the callback also gets its later problems (OBS
+            not running, a wrong password), from its own thread.  By default there is none.
         clock: The recording's clock (the recording sets it), which the translation reads
             for its time stamps (``first_token_at``, ``translated_at``).
     """
@@ -91,4 +96,6 @@ class Parts:
     settings_window: Callable[[Path | None, Callable[[], None], str], object]
     feed: Callable[[Settings, Callable[[str], None]], ViewerFeed | None] = \
         lambda settings, tell: None
+    studio_output: Callable[[StudioKind, Settings, Callable[[str], None]], LineSink | None] = \
+        lambda kind, settings, tell: None
     clock: StreamClock = field(default_factory=StreamClock)

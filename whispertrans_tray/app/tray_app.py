@@ -33,6 +33,7 @@ from whispertrans_tray.app.parts import Parts
 from whispertrans_tray.app.publisher import Publisher
 from whispertrans_tray.app.recording import Recording
 from whispertrans_tray.app.room import Room
+from whispertrans_tray.app.studio import Studio
 from whispertrans_tray.app.translation_service import TranslationService
 from whispertrans_tray.app.translation_view import TranslationView
 from whispertrans_tray.causes import os_error
@@ -91,6 +92,8 @@ class App:
         self.translation = TranslationView(self)
         self.room = Room(self, outputs)
         """The local feed (when ``feed.enabled``) and the viewer link."""
+        self.studio = Studio(self, outputs)
+        """OBS (when ``obs.enabled``) and the live text file (when ``output.live_file``)."""
         self.devices: tuple[tuple[str, str], ...] = ()
         self.tray: Tray | None = None
         self.hotkeys: Hotkeys | None = None
@@ -133,6 +136,7 @@ class App:
             if notice:  # after the welcome: a notice replaces it
                 self.notify(notice)
         self.room.start()
+        self.studio.start()
         if self.settings.translation.enabled:
             self.translation.start()  # the service, its updates, outages: translation_view
         if start_recording:
@@ -152,6 +156,7 @@ class App:
         if self.tray is not None:
             self.tray.stop()
         self.room.stop()
+        self.studio.stop()
         self.history.close()
         self.root.after(0, self.root.destroy)
 
@@ -245,6 +250,7 @@ class App:
             self.translation.restart()
         if new.feed != old.feed or new.overlay != old.overlay or language:
             self.room.restart()  # the pages start from the overlay's look
+        self.studio.apply(old, new)  # OBS, the live file: the one whose settings changed
         asr_changed = (new.asr != old.asr
                        or new.translation.glossary != old.translation.glossary)  # hotwords
         if new.audio != old.audio or asr_changed:
