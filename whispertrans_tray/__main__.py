@@ -173,7 +173,8 @@ def studio_output(kind: StudioKind, settings: settings_mod.Settings,
     source (``obs``, when ``obs.enabled``), started; None when the settings turn it off.  A
     live file that is not the app's, or a bad OBS address, is told and left out (None); OBS
     not running, a wrong password, a missing source are told and retried while the run goes
-    on.  The OBS password: ``obs_password`` (``--obs-password``), else the keyring's."""
+    on.  The OBS password: ``obs_password`` (``--obs-password``), else the keyring's (read
+    at each connection)."""
     lang = settings.ui_language
     try:
         if kind == "live_file":
@@ -184,10 +185,11 @@ def studio_output(kind: StudioKind, settings: settings_mod.Settings,
         if not settings.obs.enabled:
             return None
         url = obs_websocket.check_url(settings.obs.url)
-        password = credentials.resolve_obs(obs_password)
+        # the password is read at each connection: one fixed in the settings window (the
+        # keyring) is used at the next retry
         return obs_output.ObsOutput.start_new(settings.obs, lambda: obs_websocket.ObsConnection(
-            url, password), tell, lang, "translation" if settings.translation.enabled
-            else "sentence")
+            url, credentials.resolve_obs(obs_password)), tell, lang,
+            "translation" if settings.translation.enabled else "sentence")
     except WhisperTransError as exc:
         tell(exc.message(lang))
         return None
