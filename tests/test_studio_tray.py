@@ -243,3 +243,47 @@ def test_rebuilding_an_output_loses_and_repeats_no_line_for_the_others(
         assert events
         app.emit(Sentence(count, count, count + 0.5, "en", "The end."))
         until(lambda: (text_of(live) or "").endswith("The end."), "the last line in the file")
+
+
+def test_the_tray_process_connects_with_the_flags_it_was_started_with(
+        obs: ObsStudio, tmp_path: Path, model_cache: Path) -> None:
+    """``tray --obs --obs-url … --obs-password … --live-file …`` (no password in the keyring):
+    the app's own OBS output connects at start (on connecting it writes its board, empty,
+    over the text put there before) and lets go at SIGTERM."""
+    import signal
+    import subprocess
+    import sys
+
+    from tests.app_harness import app_env, app_log, wait_for
+
+    link = ObsConnection(obs.url, obs.password)
+    try:
+        link.set_text(TEXT_SOURCE, "before the app")
+    finally:
+        link.close()
+    assert shown(obs) == "before the app"
+    settings = settings_mod.save(Settings(ui_language="en"), tmp_path / "settings.json")
+    env = app_env(tmp_path, model_cache) | {
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    with (tmp_path / "stderr.txt").open("w") as errors:
+        app = subprocess.Popen(
+            [sys.executable, "-m", "whispertrans_tray", "--settings", str(settings), "tray",
+             "--idle", "--obs", "--obs-url", obs.url, "--obs-password", PASSWORD,
+             "--live-file", str(tmp_path / "live.txt")],
+            env=env, stdout=subprocess.DEVNULL, stderr=errors, text=True)
+        try:
+            log = app_log(tmp_path)
+            assert wait_for(lambda: log.exists() and "Output started: obs" in log.read_text(
+                "utf-8"), 90), (tmp_path / "stderr.txt").read_text()[-3000:]
+            assert "Output started: live_file" in log.read_text("utf-8")
+            assert wait_for(lambda: shown(obs) == "", 30), "the app never wrote into OBS"
+        finally:
+            app.send_signal(signal.SIGTERM)
+            try:
+                app.wait(30)
+            except subprocess.TimeoutExpired:
+                app.kill()
+                app.wait()
+    assert app.returncode == 0, (tmp_path / "stderr.txt").read_text()[-3000:]
+    assert "Output stopped: obs" in log.read_text("utf-8")
+    assert PASSWORD not in log.read_text("utf-8")
