@@ -6,21 +6,25 @@ TranslationService`: :meth:`AtDipParts.speculate` hands a speculative final to t
 worker), an adopted guess's text streams to its sentence and its answer is released in order
 (or the sentence goes the usual way), and :meth:`AtDipParts._hand_on` stamps each final
 update with ``first_token_at`` and ``translated_at`` by the stream's clock.
+:meth:`AtDipParts.draft` hands the open line on the same way as a draft
+(``translation.drafts``), sent once steady for :data:`~whispertrans_tray.core.drafts.STEADY_S`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 
 from whispertrans_tray.app.dip_translation import AtDip, Counts, Guess
 from whispertrans_tray.app.failover import Failover
 from whispertrans_tray.app.translation_update import TranslationUpdate
+from whispertrans_tray.core.drafts import STEADY_S
 from whispertrans_tray.core.languages import choose_target
 from whispertrans_tray.core.translation_queue import InOrder, TranslationQueue
-from whispertrans_tray.core.types import Sentence, Speculative
+from whispertrans_tray.core.types import Partial, Sentence, Speculative
 from whispertrans_tray.providers.prompt import Pair
 from whispertrans_tray.providers.translate_openai import Result
 from whispertrans_tray.settings import TranslationSettings
@@ -45,6 +49,8 @@ class AtDipParts:
     _first: dict[int, float | None]
     _on_update: Callable[[TranslationUpdate], None]
     _release: Callable[[Sentence, TranslationUpdate | None, bool], None]  # releases in order
+    _next_index: int  # the index the open line will commit as
+    _spoken: str  # the language of the last sentence or forecast (a partial has none)
 
     @property
     def counts(self) -> Counts:
@@ -55,17 +61,36 @@ class AtDipParts:
     def speculate(self, spec: Speculative) -> None:
         """The recognizer's forecast at a dip: with ``settings.at_dip``, translate it now
         (not while sentences wait for a worker: the waste stays bounded)."""
-        if not self.settings.at_dip:
+        with self._lock:
+            self._next_index, self._spoken = spec.index, spec.language
+        if self.settings.at_dip:
+            self._offer(Guess(spec, self._target(spec.language)))
+
+    def draft(self, partial: Partial) -> None:
+        """The open line changed: with ``settings.drafts``, translate it once it has been
+        steady for ``STEADY_S`` (a newer partial replaces it before then; not while sentences
+        wait for a worker).  Lines of two sources (``speaker``) are not drafted."""
+        text = partial.text.strip()
+        if not self.settings.drafts or not text or partial.speaker:
             return
-        target = choose_target(spec.language, self.settings.target_language,
-                               self.settings.second_language)
+        with self._lock:
+            index, spoken = self._next_index, self._spoken
+        spec = Speculative(index, text, spoken, 0.0, 0.0)
+        self._offer(Guess(spec, self._target(spoken), draft=True,
+                          not_before=time.monotonic() + STEADY_S))
+
+    def _target(self, spoken: str) -> str:
+        return choose_target(spoken, self.settings.target_language,
+                             self.settings.second_language)
+
+    def _offer(self, guess: Guess) -> None:
         with self._lock:
             if self._closed:
                 return
             if len(self._queue) or self._in_flight >= max(self.settings.max_in_flight, 1):
                 self._dip.counts.skipped += 1
                 return
-            self._dip.offer(Guess(spec, target))
+            self._dip.offer(guess)
 
     def _translate_guess(self, guess: Guess, on_text: Callable[[str], None]) -> Result:
         with self._ctx:

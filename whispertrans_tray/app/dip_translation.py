@@ -14,6 +14,14 @@ translation at once, on its own thread, one request at a time:
 * an adopted request that fails goes the usual way too (failover, late retries), as if the
   sentence had just been submitted.
 
+**Drafts** (``translation.drafts``) go the same way: a draft is a guess of the open line
+(``draft`` set) that waits until the line has been steady for
+:data:`~whispertrans_tray.core.drafts.STEADY_S` (``not_before``; a newer partial replaces it
+first), and whose answer, while no sentence adopted it, goes to ``on_draft`` for the dim draft
+line.  A sentence that commits with the draft's text adopts it like a forecast at the dip.  A
+dip forecast of the same sentence is not replaced by a draft (it is the better guess); the
+same text already asked for is not asked again.
+
 The waste is bounded by the caller (:class:`~whispertrans_tray.app.translation_service.
 TranslationService`): no speculative request while sentences wait for a worker.
 """
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,7 +45,9 @@ log = logging.getLogger(__name__)
 class Counts:
     """What the translation cost: requests sent, tokens streamed back (chunks), and the
     speculative ones: sent, adopted by their sentence, cancelled unused, not sent because the
-    queue was behind."""
+    queue was behind.  ``speculative``, ``adopted`` and ``wasted`` count both kinds (at the
+    dip and drafts); the ``drafts…`` fields the drafts alone (``drafts``: offered, of which
+    ``drafts_sent`` were sent; a draft replaced before its moment never is)."""
 
     requests: int = 0
     tokens: int = 0
@@ -45,6 +56,10 @@ class Counts:
     wasted: int = 0
     wasted_tokens: int = 0
     skipped: int = 0
+    drafts: int = 0
+    drafts_sent: int = 0
+    drafts_adopted: int = 0
+    drafts_wasted: int = 0
 
 
 @dataclass
@@ -60,10 +75,17 @@ class Guess:
         superseded: Cancelled with the sentence that adopted it (the session was cleared, the
             service closed): that sentence ends without a translation.
         finished: The request has ended (``result`` or ``error`` says how).
+        draft: A draft of the open line (``translation.drafts``), not a forecast at the dip.
+        not_before: ``time.monotonic()`` before which it is not sent (a draft's steady
+            moment).
+        sent: The request was sent.
     """
 
     spec: Speculative
     target: str
+    draft: bool = False
+    not_before: float = 0.0
+    sent: bool = False
     text: str = ""
     sentence: Sentence | None = None
     cancelled: bool = False
@@ -96,18 +118,22 @@ class AtDip:
             None to send the sentence the usual way.
         stream: The text so far of an adopted guess, for its sentence.
         closed: Whether the service is closed.
+        on_draft: A draft nobody adopted was answered: the index its sentence will get and
+            the translation (on this thread, without the lock).
     """
 
     def __init__(self, lock: threading.Condition,
                  translate: Callable[[Guess, Callable[[str], None]], Result],
                  settle: Callable[[Sentence, str | None], None],
                  stream: Callable[[Sentence, str], None],
-                 closed: Callable[[], bool]) -> None:
+                 closed: Callable[[], bool],
+                 on_draft: Callable[[int, str], None] = lambda index, text: None) -> None:
         self._lock = lock
         self._translate = translate
         self._settle = settle
         self._stream = stream
         self._service_closed = closed
+        self._on_draft = on_draft
         self._next: Guess | None = None
         self._current: Guess | None = None
         self._closed = False
@@ -119,15 +145,29 @@ class AtDip:
 
     def offer(self, guess: Guess) -> None:
         """A new speculation: it replaces the ones nobody adopted (one adopted and not yet
-        sent keeps its place: the new one is not sent)."""
+        sent keeps its place: the new one is not sent).  A draft does not replace a forecast
+        at the dip of its sentence, nor a guess of the same text (a draft of the same text
+        waiting for its moment keeps waiting from when it was first offered)."""
         if self._next is not None and self._next.sentence is not None:
             self.counts.skipped += 1
             return
         for old in (self._next, self._current):
+            if old is None or old.sentence is not None or old.cancelled \
+                    or old.spec.index != guess.spec.index or old.target != guess.target:
+                continue
+            if guess.draft and (not old.draft or same_text(old.spec.text, guess.spec.text)):
+                if not old.draft:
+                    self.counts.drafts += 1
+                    self.counts.skipped += 1
+                return
+        for old in (self._next, self._current):
             if old is not None and old.sentence is None:
                 self._drop(old)
         self._next = guess
-        self.counts.speculative += 1
+        if guess.draft:
+            self.counts.drafts += 1
+        else:
+            self.counts.speculative += 1
         self._lock.notify_all()
 
     def adopt(self, sentence: Sentence, target: str) -> Guess | None:
@@ -140,6 +180,10 @@ class AtDip:
                     and same_text(guess.spec.text, sentence.text)):
                 guess.sentence = sentence
                 self.counts.adopted += 1
+                self.counts.drafts_adopted += guess.draft
+                if not guess.sent:  # a draft still waiting for its moment goes now
+                    guess.not_before = 0.0
+                    self._lock.notify_all()
                 return guess
             if guess.spec.index <= sentence.index:
                 self._drop(guess)
@@ -147,7 +191,7 @@ class AtDip:
 
     def _drop(self, guess: Guess) -> None:
         """Nobody will use ``guess``: it stops, and its tokens are waste (counted once it has
-        ended)."""
+        ended; a draft never sent costs nothing)."""
         if guess.cancelled:
             return
         guess.cancelled = True
@@ -156,6 +200,7 @@ class AtDip:
 
     def _waste(self, guess: Guess) -> None:
         self.counts.wasted += 1
+        self.counts.drafts_wasted += guess.draft
         self.counts.wasted_tokens += guess.result.chunks if guess.result is not None else 0
 
     def cancel_all(self) -> None:
@@ -202,8 +247,12 @@ class AtDip:
                 guess.finished = True
                 self._ended(guess)
                 adopted = guess.sentence is not None
+                draft = guess.draft and not adopted and guess.answered
             if adopted:
                 self.settle(guess)
+            elif draft:
+                assert guess.result is not None
+                self._on_draft(guess.spec.index, guess.result.text)
 
     def _ended(self, guess: Guess) -> None:
         """Count a finished request (with the lock held)."""
@@ -219,8 +268,16 @@ class AtDip:
                 self._lock.wait_for(lambda: self._closed or self._next is not None)
                 if self._closed:
                     return
+                assert self._next is not None
+                wait = self._next.not_before - time.monotonic()
+                if wait > 0:  # a draft waits for its steady moment (or a newer partial)
+                    self._lock.wait(wait)
+                    continue
                 guess, self._next = self._next, None
-                assert guess is not None
+                if guess.cancelled and guess.sentence is None:
+                    continue  # nobody wants it any more: never sent, costs nothing
+                guess.sent = True
+                self.counts.drafts_sent += guess.draft
                 self._current = guess
             try:
                 self._work(guess)
