@@ -106,6 +106,8 @@ class TranslationService(AtDipParts):
         labels = list(labels) or [e.label for e in endpoints(settings)]
         labels += [f"#{n + 1}" for n in range(len(labels), len(chain))]
         self._on_update = on_update
+        self.on_draft = on_draft
+        """Receives the drafts (may be set after construction)."""
         self._clock = clock
         self._first: dict[int, float | None] = {}  # index -> first text handed on (clock)
         self._lock = threading.Condition()
@@ -132,7 +134,7 @@ class TranslationService(AtDipParts):
                                           daemon=True)
                          for n in range(max(settings.max_in_flight, 1))]
         self._dip = AtDip(self._lock, self._translate_guess, self._settle, self._stream,
-                          lambda: self._closed, on_draft)
+                          lambda: self._closed, lambda index, text: self.on_draft(index, text))
         for thread in self._threads:
             thread.start()
         self._dip.start()
