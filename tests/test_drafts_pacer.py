@@ -85,3 +85,10 @@ def test_paced_never_older_final_wins(steps: list[tuple[str, int, float]]) -> No
             assert after is None or after.index > index  # the final replaced the draft
         if changed:
             last_change = now
+
+
+def test_draft_due_waits_for_steady_line_and_gap() -> None:
+    from whispertrans_tray.core.drafts import GAP_S, STEADY_S, draft_due
+    assert draft_due(10.0, 0.0, None) == 10.0 + STEADY_S  # an old line: once steady
+    assert draft_due(10.0, 9.5, None) == 9.5 + GAP_S  # a line just begun: 2 s after
+    assert draft_due(10.0, 0.0, 9.0) == 9.0 + GAP_S  # a draft just sent: 2 s after it

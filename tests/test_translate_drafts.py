@@ -11,7 +11,7 @@ from tests.app_harness import wait_for
 from tests.servers.fake_openai import FakeServer
 from tests.test_translate_at_dip import Clock, Collector, sent, sentence
 from whispertrans_tray.app.translation_service import TranslationService
-from whispertrans_tray.core.drafts import STEADY_S
+from whispertrans_tray.core.drafts import GAP_S, STEADY_S
 from whispertrans_tray.core.types import Partial
 from whispertrans_tray.providers.translate_openai import OpenAITranslator
 from whispertrans_tray.settings import TranslationSettings
@@ -45,7 +45,7 @@ def test_a_steady_line_is_drafted_and_its_sentence_adopts_the_draft() -> None:
         assert wait_for(lambda: drafts.got, 10, every=0.01)
         index, text, at = drafts.got[0]
         assert (index, text) == (0, "不要問")
-        assert at - offered >= STEADY_S  # not before the line was steady
+        assert at - offered >= GAP_S  # not before the line was steady, 2 s after it began
         assert not out.updates  # a draft is no sentence's translation
         svc.submit(sentence(0, "Ask  not what"))  # the same words commit
         assert wait_for(lambda: 0 in out.final(), 5, every=0.01)
@@ -63,8 +63,9 @@ def test_a_line_that_keeps_changing_is_drafted_only_once_steady() -> None:
     with FakeServer("ok", reply="草稿") as server:
         svc = make(server, out, drafts)
         for words in ("Ask", "Ask not", "Ask not what", "Ask not what your"):
-            svc.draft(Partial(words))
-            time.sleep(STEADY_S / 3)
+            svc.draft(Partial(words))  # each one replaced before its moment
+            time.sleep(STEADY_S / 2)
+        assert not server.requests  # none steady yet (nor 2 s old)
         assert wait_for(lambda: drafts.got, 10, every=0.01)
         svc.draft(Partial("Ask not what your"))  # the same line again: not asked twice
         svc.submit(sentence(0, "Ask not what your country can do for you."))
@@ -79,11 +80,14 @@ def test_a_line_that_keeps_changing_is_drafted_only_once_steady() -> None:
 def test_a_newer_draft_cancels_the_older_request_in_flight() -> None:
     out, drafts = Collector(), Drafts()
     with FakeServer("ok", reply="一二三四五六七八九十") as server:
-        server.first_piece_delay, server.piece_delay = 0.3, 0.3
+        server.first_piece_delay, server.piece_delay = 0.6, 0.6  # longer than GAP_S
         svc = make(server, out, drafts)
         svc.draft(Partial("Ask not"))
         assert wait_for(lambda: server.requests, 10, every=0.01)
+        sent_at = time.monotonic()
         svc.draft(Partial("Ask not what your country"))
+        assert wait_for(lambda: len(server.requests) == 2, 10, every=0.01)
+        assert time.monotonic() - sent_at >= GAP_S - 0.05  # its moment came, not before
         assert wait_for(lambda: drafts.got, 15, every=0.01)
         svc.submit(sentence(0, "Ask not what your country"))
         assert svc.drain(20)

@@ -66,8 +66,8 @@ def test_tray_menu_items_change_the_state() -> None:
 
         labels = [i.text for i in items if i is not pystray.Menu.SEPARATOR]
         assert labels == ["開始錄音", "音訊來源", "語音辨識", "LLM 提供商", "翻譯成",
-                          "啟用即時翻譯", "僅顯示穩定翻譯", "測試連線", "顯示字幕", "鎖定字幕", "歷史紀錄與匯出…",
-                          "顯示觀看連結", "設定…", "登入時啟動", "結束"]
+                          "啟用即時翻譯", "僅顯示穩定翻譯", "測試連線", "顯示字幕", "鎖定字幕",
+                          "歷史紀錄與匯出…", "顯示觀看連結", "設定…", "登入時啟動", "結束"]
         assert find(items, "開始錄音").default
         find(items, "開始錄音")(icon)
         assert rec.state.status == "recording"

@@ -7,7 +7,7 @@ worker), an adopted guess's text streams to its sentence and its answer is relea
 (or the sentence goes the usual way), and :meth:`AtDipParts._hand_on` stamps each final
 update with ``first_token_at`` and ``translated_at`` by the stream's clock.
 :meth:`AtDipParts.draft` hands the open line on the same way as a draft
-(``translation.drafts``), sent once steady for :data:`~whispertrans_tray.core.drafts.STEADY_S`.
+(``translation.drafts``), sent when :func:`~whispertrans_tray.core.drafts.draft_due` says.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from whispertrans_tray.app.dip_translation import AtDip, Counts, Guess
 from whispertrans_tray.app.failover import Failover
 from whispertrans_tray.app.translation_update import TranslationUpdate
-from whispertrans_tray.core.drafts import STEADY_S
+from whispertrans_tray.core.drafts import draft_due
 from whispertrans_tray.core.languages import choose_target
 from whispertrans_tray.core.translation_queue import InOrder, TranslationQueue
 from whispertrans_tray.core.types import Partial, Sentence, Speculative
@@ -51,6 +51,7 @@ class AtDipParts:
     _release: Callable[[Sentence, TranslationUpdate | None, bool], None]  # releases in order
     _next_index: int  # the index the open line will commit as
     _spoken: str  # the language of the last sentence or forecast (a partial has none)
+    _line_began: tuple[int, float]  # the open line's index and when its first partial came
 
     @property
     def counts(self) -> Counts:
@@ -67,17 +68,21 @@ class AtDipParts:
             self._offer(Guess(spec, self._target(spec.language)))
 
     def draft(self, partial: Partial) -> None:
-        """The open line changed: with ``settings.drafts``, translate it once it has been
-        steady for ``STEADY_S`` (a newer partial replaces it before then; not while sentences
-        wait for a worker).  Lines of two sources (``speaker``) are not drafted."""
+        """The open line changed: with ``settings.drafts``, translate it once
+        :func:`~whispertrans_tray.core.drafts.draft_due` says (a newer partial replaces it
+        before then; not while sentences wait for a worker).  Lines of two sources
+        (``speaker``) are not drafted."""
         text = partial.text.strip()
         if not self.settings.drafts or not text or partial.speaker:
             return
+        now = time.monotonic()
         with self._lock:
             index, spoken = self._next_index, self._spoken
+            if self._line_began[0] != index:
+                self._line_began = (index, now)
+            due = draft_due(now, self._line_began[1], self._dip.last_draft_sent)
         spec = Speculative(index, text, spoken, 0.0, 0.0)
-        self._offer(Guess(spec, self._target(spoken), draft=True,
-                          not_before=time.monotonic() + STEADY_S))
+        self._offer(Guess(spec, self._target(spoken), draft=True, not_before=due))
 
     def _target(self, spoken: str) -> str:
         return choose_target(spoken, self.settings.target_language,
@@ -96,7 +101,7 @@ class AtDipParts:
         with self._ctx:
             context = tuple(self._context)
         return self.failover.translate(guess.spec.text, guess.target, context, on_text,
-                                       lambda: guess.cancelled or self._closed, "")
+                                       lambda: self._dip.stale(guess) or self._closed, "")
 
     def _settle(self, sentence: Sentence, text: str | None) -> None:
         """An adopted speculation ended: ``text`` is released for its sentence ("": none);

@@ -20,7 +20,9 @@ translation at once, on its own thread, one request at a time:
 first), and whose answer, while no sentence adopted it, goes to ``on_draft`` for the dim draft
 line.  A sentence that commits with the draft's text adopts it like a forecast at the dip.  A
 dip forecast of the same sentence is not replaced by a draft (it is the better guess); the
-same text already asked for is not asked again.
+same text already asked for is not asked again.  A newer draft cancels an older one in flight
+when its own moment comes (:meth:`AtDip.stale`), not when it is offered: until then the older
+one may still finish and show.
 
 The waste is bounded by the caller (:class:`~whispertrans_tray.app.translation_service.
 TranslationService`): no speculative request while sentences wait for a worker.
@@ -137,6 +139,8 @@ class AtDip:
         self._next: Guess | None = None
         self._current: Guess | None = None
         self._closed = False
+        self.last_draft_sent: float | None = None
+        """``time.monotonic()`` when the last draft was sent."""
         self.counts = Counts()
         self._thread = threading.Thread(target=self._run, name="translation-dip", daemon=True)
 
@@ -161,7 +165,8 @@ class AtDip:
                     self.counts.skipped += 1
                 return
         for old in (self._next, self._current):
-            if old is not None and old.sentence is None:
+            if old is not None and old.sentence is None \
+                    and not (guess.draft and old.draft and old is self._current):
                 self._drop(old)
         self._next = guess
         if guess.draft:
@@ -188,6 +193,16 @@ class AtDip:
             if guess.spec.index <= sentence.index:
                 self._drop(guess)
         return None
+
+    def stale(self, guess: Guess) -> bool:
+        """Whether nobody needs ``guess`` any more (its request stops): cancelled, or a draft
+        in flight whose newer draft's moment has come."""
+        with self._lock:
+            newer = self._next
+            if (guess.draft and guess.sentence is None and newer is not None and newer.draft
+                    and newer.not_before <= time.monotonic()):
+                self._drop(guess)
+            return guess.cancelled
 
     def _drop(self, guess: Guess) -> None:
         """Nobody will use ``guess``: it stops, and its tokens are waste (counted once it has
@@ -277,7 +292,9 @@ class AtDip:
                 if guess.cancelled and guess.sentence is None:
                     continue  # nobody wants it any more: never sent, costs nothing
                 guess.sent = True
-                self.counts.drafts_sent += guess.draft
+                if guess.draft:
+                    self.counts.drafts_sent += 1
+                    self.last_draft_sent = time.monotonic()
                 self._current = guess
             try:
                 self._work(guess)

@@ -128,6 +128,7 @@ class TranslationService(AtDipParts):
         self._in_flight = 0
         self._next_index = 0
         self._spoken = ""
+        self._line_began = (-1, 0.0)
         self._closed = False
         self.failures = 0
         self._threads = [threading.Thread(target=self._run, name=f"translation-{n}",

@@ -2,15 +2,21 @@
 line may change on screen.  Pure logic, no threads, no I/O; times are seconds on any
 monotonic clock.
 
-**When (``STEADY_S``).**  The open line (``Partial.text``: the committed words of the open
-sentence plus the unstable tail) is translated once it has not changed for ``STEADY_S``.  The
+**When (:func:`draft_due`).**  The open line (``Partial.text``: the committed words of the
+open sentence plus the unstable tail) is translated once it has not changed for ``STEADY_S``,
+and no sooner than ``GAP_S`` after the line began or after the previous draft was sent.  The
 live recognizer decodes the open window every second of new audio
-(``RecognizerConfig.partial_interval_s``) and hands a partial on only when its text changed, so
-a line unchanged for 1.2 s has, while speech goes on, survived at least one more decode: the
-agreement of two decodes, the same rule that commits words.  A line that changes every decode
-(a fast speaker mid-sentence) is never drafted: its translation would be stale before it
-arrived, and each such request is waste.  The translator waits for that moment itself (a newer
-partial replaces the waiting draft before it is sent), so no timer is needed here.
+(``RecognizerConfig.partial_interval_s``) and hands a partial on only when its text changed:
+
+* ``STEADY_S`` (0.6 s) is shorter than that interval, so a line that stands until the next
+  decode is drafted, but one replaced at once (a decode catching up, re-reading the tail) is
+  not: its translation would be stale before it arrived;
+* ``GAP_S`` (2 s) bounds the waste to one draft request per 2 s of speech, and leaves a short
+  sentence to its commit (and the forecast at the dip), which come within about that time: a
+  draft is for the long sentence whose line would otherwise stand untranslated.
+
+The translator waits for that moment itself (a newer partial replaces the waiting draft before
+it is sent), so no timer is needed here.
 
 **How often (:class:`DraftPacer`).**  The dim draft line shows the newest finished draft, but
 changes at most once every ``MIN_CHANGE_S``: a newer draft waits for its turn (and is itself
@@ -23,11 +29,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STEADY_S = 1.2
-"""The open line is drafted once unchanged for this long (more than one partial interval)."""
+STEADY_S = 0.6
+"""The open line is drafted once unchanged for this long (less than one partial interval)."""
+
+GAP_S = 2.0
+"""No draft sooner than this after the open line began or after the previous draft was sent."""
 
 MIN_CHANGE_S = 1.0
 """The draft line shows a new text at most once in this many seconds."""
+
+
+def draft_due(now: float, line_began: float, last_sent: float | None,
+              steady_s: float = STEADY_S, gap_s: float = GAP_S) -> float:
+    """When a draft of the open line offered at ``now`` may be sent (the same clock): once
+    steady, and ``gap_s`` after the line began and after the last draft sent (if any)."""
+    due = max(now + steady_s, line_began + gap_s)
+    return due if last_sent is None else max(due, last_sent + gap_s)
 
 
 @dataclass(frozen=True)
