@@ -184,7 +184,6 @@ def replay(clips: list[str], url: str, model_alias: str, model: Any, asr: Any,
     root.mainloop()
     worker.join(10)
     probe.costs.append(service.counts)
-    print(service.counts, flush=True)
     probe.draft_changes += draft_line.pacer.changes
     service.close()
     root.destroy()
@@ -215,7 +214,8 @@ def table(probe: Probe) -> list[str]:
         f"{sum(c.skipped for c in probe.costs)} not sent (queue behind); drafts: "
         f"{sum(c.drafts_sent for c in probe.costs)} sent, "
         f"{sum(c.drafts_adopted for c in probe.costs)} adopted, "
-        f"{sum(c.drafts_wasted for c in probe.costs)} wasted; draft line changes "
+        f"{sum(c.drafts_wasted for c in probe.costs)} wasted (of "
+        f"{sum(c.drafts for c in probe.costs)} offered); draft line changes "
         f"{probe.draft_changes / max(probe.audio_s / 60, 1e-9):.1f} per minute "
         f"({probe.draft_changes} in {probe.audio_s:.0f} s of audio).",
         "",

@@ -80,7 +80,7 @@ def test_a_line_that_keeps_changing_is_drafted_only_once_steady() -> None:
 def test_a_newer_draft_cancels_the_older_request_in_flight() -> None:
     out, drafts = Collector(), Drafts()
     with FakeServer("ok", reply="一二三四五六七八九十") as server:
-        server.first_piece_delay, server.piece_delay = 0.6, 0.6  # longer than GAP_S
+        server.first_piece_delay, server.piece_delay = 0.3, GAP_S / 3  # longer than GAP_S
         svc = make(server, out, drafts)
         svc.draft(Partial("Ask not"))
         assert wait_for(lambda: server.requests, 10, every=0.01)

@@ -47,9 +47,9 @@ log = logging.getLogger(__name__)
 class Counts:
     """What the translation cost: requests sent, tokens streamed back (chunks), and the
     speculative ones: sent, adopted by their sentence, cancelled unused, not sent because the
-    queue was behind.  ``speculative``, ``adopted`` and ``wasted`` count both kinds (at the
-    dip and drafts); the ``drafts…`` fields the drafts alone (``drafts``: offered, of which
-    ``drafts_sent`` were sent; a draft replaced before its moment never is)."""
+    queue was behind (``speculative``, ``adopted``, ``wasted`` and ``skipped``: the forecasts at
+    the dip); the same for drafts (``drafts``: offered, of which ``drafts_sent`` were sent: a
+    draft replaced before its moment never is).  ``wasted_tokens`` counts both kinds."""
 
     requests: int = 0
     tokens: int = 0
@@ -160,9 +160,7 @@ class AtDip:
                     or old.spec.index != guess.spec.index or old.target != guess.target:
                 continue
             if guess.draft and (not old.draft or same_text(old.spec.text, guess.spec.text)):
-                if not old.draft:
-                    self.counts.drafts += 1
-                    self.counts.skipped += 1
+                self.counts.drafts += not old.draft
                 return
         for old in (self._next, self._current):
             if old is not None and old.sentence is None \
@@ -184,8 +182,10 @@ class AtDip:
             if (guess.spec.index == sentence.index and guess.target == target
                     and same_text(guess.spec.text, sentence.text)):
                 guess.sentence = sentence
-                self.counts.adopted += 1
-                self.counts.drafts_adopted += guess.draft
+                if guess.draft:
+                    self.counts.drafts_adopted += 1
+                else:
+                    self.counts.adopted += 1
                 if not guess.sent:  # a draft still waiting for its moment goes now
                     guess.not_before = 0.0
                     self._lock.notify_all()
@@ -214,8 +214,10 @@ class AtDip:
             self._waste(guess)
 
     def _waste(self, guess: Guess) -> None:
-        self.counts.wasted += 1
-        self.counts.drafts_wasted += guess.draft
+        if guess.draft:
+            self.counts.drafts_wasted += 1
+        else:
+            self.counts.wasted += 1
         self.counts.wasted_tokens += guess.result.chunks if guess.result is not None else 0
 
     def cancel_all(self) -> None:
@@ -295,7 +297,9 @@ class AtDip:
                 if guess.draft:
                     self.counts.drafts_sent += 1
                     self.last_draft_sent = time.monotonic()
-                self._current = guess
+                old, self._current = self._current, guess
+                if old is not None and old.sentence is None:
+                    self._drop(old)  # an answered draft nobody adopted: its tokens are waste
             try:
                 self._work(guess)
             except Exception:  # a bug must not kill the thread
