@@ -60,7 +60,7 @@ def test_draft_shows_dim_then_the_final_replaces_it(tmp_path: Path,
             app.root.update()
             shot = Image.open(screenshot("overlay_draft.png"))
             draft = region(overlay, overlay.draft_item, shot)
-            final = region(overlay, overlay.line_items[-1][0], shot)
+            final = region(overlay, overlay.line_items[0][0], shot)  # sentence 0, translated
             assert (draft > 60).sum() > 50  # painted
             assert np.percentile(draft, 99.5) < np.percentile(final, 99.5) - 30  # dimmer
             _, y0, _, _ = overlay.canvas.bbox(overlay.draft_item)
@@ -69,7 +69,8 @@ def test_draft_shows_dim_then_the_final_replaces_it(tmp_path: Path,
             # the sentence commits with the draft's words: adopted, no second request
             app.emit(Sentence(1, 1.0, 3.0, "en", "Ask not what your country can do"))
             assert pump_until(app, lambda: len(app.subtitles.lines) == 2
-                              and app.subtitles.lines[1].status == "done", 10)
+                              and app.subtitles.lines[1].status == "done", 10), (
+                [(x.sentence.index, x.status, x.translation) for x in app.subtitles.lines])
             assert pump_until(app, lambda: overlay.draft == "", 2)  # the final replaced it
             assert app.subtitles.lines[1].translation == "不要問國家能為你做什麼"
             assert asked(server) == ["First sentence.", "Ask not what your country can do"]

@@ -188,9 +188,11 @@ class App:
         if isinstance(event, Sentence):
             self.history.sentence(event)
             translate = self.service is not None and both.translated(self.settings)(event)
+            # shown first: an adopted answer (at the dip, a draft) may be handed on at once,
+            # inside submit(), and must find its line
+            self.post(lambda: self._show(event, translate))
             if self.service is not None and translate:
                 self.service.submit(event)
-            self.post(lambda: self._show(event, translate))
         else:
             if self.service is not None:
                 self.service.draft(event)  # translated once steady (translation.drafts)
