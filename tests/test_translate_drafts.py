@@ -12,7 +12,7 @@ from tests.servers.fake_openai import FakeServer
 from tests.test_translate_at_dip import Clock, Collector, sent, sentence
 from whispertrans_tray.app.translation_service import TranslationService
 from whispertrans_tray.core.drafts import GAP_S, STEADY_S
-from whispertrans_tray.core.types import Partial
+from whispertrans_tray.core.types import Partial, Speculative
 from whispertrans_tray.providers.translate_openai import OpenAITranslator
 from whispertrans_tray.settings import TranslationSettings
 
@@ -28,10 +28,10 @@ class Drafts:
 
 
 def make(server: FakeServer, out: Collector, drafts: Drafts, on: bool = True,
-         max_in_flight: int = 2) -> TranslationService:
+         max_in_flight: int = 2, at_dip: bool = False) -> TranslationService:
     settings = TranslationSettings(url=server.url, model="test-model", timeout_s=5.0,
                                    drafts=on, max_in_flight=max_in_flight,
-                                   context_sentences=0)
+                                   context_sentences=0, at_dip=at_dip)
     return TranslationService(settings, OpenAITranslator(settings), out, clock=Clock(),
                               on_draft=drafts)
 
@@ -126,3 +126,27 @@ def test_no_draft_while_committed_sentences_wait() -> None:
         svc.close()
     assert sent(server) == ["First."] and not drafts.got
     assert (counts.drafts, counts.skipped) == (0, 1)
+
+
+def test_a_forecast_at_the_dip_goes_first_and_a_stale_one_gives_way() -> None:
+    out, drafts = Collector(), Drafts()
+    with FakeServer("ok", reply="預測") as server:
+        server.first_piece_delay = GAP_S + 1.0  # the forecast is still on its way
+        svc = make(server, out, drafts, at_dip=True)
+        svc.speculate(Speculative(0, "Ask not", "en", 0.0, 0.9))
+        assert wait_for(lambda: server.requests, 10, every=0.01)
+        svc.draft(Partial("Ask not what"))  # speech went on: not while the forecast flies
+        time.sleep(GAP_S + 0.5)
+        assert sent(server) == ["Ask not"]
+        assert wait_for(lambda: svc.counts.requests == 1, 10, every=0.01)  # answered
+        server.first_piece_delay = 0.0
+        svc.draft(Partial("Ask not what your"))  # the answered forecast is out of date
+        assert wait_for(lambda: drafts.got, GAP_S + 10, every=0.01)
+        svc.submit(sentence(0, "Ask not what your"))
+        assert svc.drain(20)
+        counts = svc.counts
+        svc.close()
+    assert sent(server) == ["Ask not", "Ask not what your"]
+    assert (counts.speculative, counts.wasted, counts.drafts_sent, counts.drafts_adopted) \
+        == (1, 1, 1, 1)
+    assert out.final()[0].text == "預測"

@@ -19,10 +19,10 @@ translation at once, on its own thread, one request at a time:
 :data:`~whispertrans_tray.core.drafts.STEADY_S` (``not_before``; a newer partial replaces it
 first), and whose answer, while no sentence adopted it, goes to ``on_draft`` for the dim draft
 line.  A sentence that commits with the draft's text adopts it like a forecast at the dip.  A
-dip forecast of the same sentence is not replaced by a draft (it is the better guess); the
-same text already asked for is not asked again.  A newer draft cancels an older one in flight
-when its own moment comes (:meth:`AtDip.stale`), not when it is offered: until then the older
-one may still finish and show.
+dip forecast of the same sentence on its way is not replaced by a draft (it is the better
+guess); the same text already asked for is not asked again.  A newer draft cancels an older
+one in flight when its own moment comes (:meth:`AtDip.stale`), not when it is offered: until
+then the older one may still finish and show.
 
 The waste is bounded by the caller (:class:`~whispertrans_tray.app.translation_service.
 TranslationService`): no speculative request while sentences wait for a worker.
@@ -150,8 +150,9 @@ class AtDip:
     def offer(self, guess: Guess) -> None:
         """A new speculation: it replaces the ones nobody adopted (one adopted and not yet
         sent keeps its place: the new one is not sent).  A draft does not replace a forecast
-        at the dip of its sentence, nor a guess of the same text (a draft of the same text
-        waiting for its moment keeps waiting from when it was first offered)."""
+        at the dip of its sentence still on its way, nor a guess of the same text (a draft of
+        the same text waiting for its moment keeps waiting from when it was first offered);
+        a forecast answered before speech went on is out of date: a draft replaces it."""
         if self._next is not None and self._next.sentence is not None:
             self.counts.skipped += 1
             return
@@ -159,7 +160,8 @@ class AtDip:
             if old is None or old.sentence is not None or old.cancelled \
                     or old.spec.index != guess.spec.index or old.target != guess.target:
                 continue
-            if guess.draft and (not old.draft or same_text(old.spec.text, guess.spec.text)):
+            if guess.draft and (same_text(old.spec.text, guess.spec.text)
+                                or (not old.draft and not old.finished)):
                 self.counts.drafts += not old.draft
                 return
         for old in (self._next, self._current):
