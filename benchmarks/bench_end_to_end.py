@@ -116,6 +116,8 @@ def replay(clips: list[str], url: str, model_alias: str, model: Any, asr: Any,
                 return
             paint(update.index, "translation painted" if update.done else
                   "first token painted")
+            if update.done:  # an answer adopted whole (a finished draft): its first text too
+                probe.mark(update.index, "first token painted")
         ui.put(show)
 
     config = TranslationSettings(
