@@ -15,9 +15,9 @@ translation at once, on its own thread, one request at a time:
   sentence had just been submitted.
 
 **Drafts** (``translation.drafts``) go the same way: a draft is a guess of the open line
-(``draft`` set) that waits until the line has been steady for
-:data:`~whispertrans_tray.core.drafts.STEADY_S` (``not_before``; a newer partial replaces it
-first), and whose answer, while no sentence adopted it, goes to ``on_draft`` for the dim draft
+(``draft`` set) that waits for its moment (``not_before``, from
+:func:`~whispertrans_tray.core.drafts.draft_due`: the line steady, not too soon after the
+last draft; a newer partial replaces it first), and whose answer, while no sentence adopted it, goes to ``on_draft`` for the dim draft
 line.  A sentence that commits with the draft's text adopts it like a forecast at the dip.  A
 dip forecast of the same sentence on its way is not replaced by a draft (it is the better
 guess); the same text already asked for is not asked again.  A newer draft cancels an older
@@ -162,7 +162,8 @@ class AtDip:
                 continue
             if guess.draft and (same_text(old.spec.text, guess.spec.text)
                                 or (not old.draft and not old.finished)):
-                self.counts.drafts += not old.draft
+                if not old.draft:  # offered, but the forecast goes first
+                    self.counts.drafts += 1
                 return
         for old in (self._next, self._current):
             if old is not None and old.sentence is None \
