@@ -17,8 +17,8 @@ translation at once, on its own thread, one request at a time:
 **Drafts** (``translation.drafts``) go the same way: a draft is a guess of the open line
 (``draft`` set) that waits for its moment (``not_before``, from
 :func:`~whispertrans_tray.core.drafts.draft_due`: the line steady, not too soon after the
-last draft; a newer partial replaces it first), and whose answer, while no sentence adopted it, goes to ``on_draft`` for the dim draft
-line.  A sentence that commits with the draft's text adopts it like a forecast at the dip.  A
+last draft; a newer partial replaces it first), and whose answer, while no sentence adopted
+it, goes to ``on_draft`` for the dim draft line.  A sentence that commits with the draft's text adopts it like a forecast at the dip.  A
 dip forecast of the same sentence on its way is not replaced by a draft (it is the better
 guess); the same text already asked for is not asked again.  A newer draft cancels an older
 one in flight when its own moment comes (:meth:`AtDip.stale`), not when it is offered: until
