@@ -18,11 +18,12 @@ translation at once, on its own thread, one request at a time:
 (``draft`` set) that waits for its moment (``not_before``, from
 :func:`~whispertrans_tray.core.drafts.draft_due`: the line steady, not too soon after the
 last draft; a newer partial replaces it first), and whose answer, while no sentence adopted
-it, goes to ``on_draft`` for the dim draft line.  A sentence that commits with the draft's text adopts it like a forecast at the dip.  A
-dip forecast of the same sentence on its way is not replaced by a draft (it is the better
-guess); the same text already asked for is not asked again.  A newer draft cancels an older
-one in flight when its own moment comes (:meth:`AtDip.stale`), not when it is offered: until
-then the older one may still finish and show.
+it, goes to ``on_draft`` for the dim draft line.  A sentence that commits with the draft's
+text adopts it like a forecast at the dip.  A dip forecast of the same sentence on its way is
+not replaced by a draft (it is the better guess); the same text already asked for is not
+asked again.  A newer draft cancels an older one in flight when its own moment comes
+(:meth:`AtDip.stale`), not when it is offered: until then the older one may still finish and
+show.
 
 The waste is bounded by the caller (:class:`~whispertrans_tray.app.translation_service.
 TranslationService`): no speculative request while sentences wait for a worker.
