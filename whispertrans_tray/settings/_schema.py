@@ -134,9 +134,10 @@ class TranslationSettings:
             draft's translation (no second request).  Off (僅顯示穩定翻譯, stable only): only
             committed sentences are translated.  The tray menu switches it with one click.
             Drafts show on the overlay only (not in the history, the feed, OBS or the
-            terminal).  Off by default: on the shared clips it cost 1.55–1.86 requests per
-            sentence against 1.07–1.22 and did not make the final translation come sooner
-            (benchmarks/RESULTS.md, "translation at the dip and drafts on vs off").
+            terminal).  Off by default: on the shared clips it cost 1.41–1.53 requests per
+            sentence against 1.07–1.19; the final translation came as soon at p50 and
+            sooner at p90 (committed → painted 0.55 s against 0.84 s), see
+            benchmarks/RESULTS.md, "translation at the dip and drafts on vs off".
         translate_me: With audio source ``both``: translate your own side (the microphone)
             too; off: your sentences are transcribed only, the other side's are translated.
     """
