@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from tests.app_harness import pump_until, tray_app
-from tests.desktop_env import screenshot
+from tests.desktop_env import pump, screenshot
 from tests.servers.fake_openai import FakeServer
 from tests.test_overlay import region
 from whispertrans_tray import settings as settings_mod
@@ -57,7 +57,7 @@ def test_draft_shows_dim_then_the_final_replaces_it(tmp_path: Path,
             font = tkfont.nametofont(str(overlay.canvas.itemcget(
                 overlay.draft_item, "font")), root=app.root)
             assert font.actual("slant") == "italic"
-            app.root.update()
+            pump(app.root)  # let the compositor paint it
             shot = Image.open(screenshot("overlay_draft.png"))
             draft = region(overlay, overlay.draft_item, shot)
             final = region(overlay, overlay.line_items[0][0], shot)  # sentence 0, translated
@@ -71,7 +71,7 @@ def test_draft_shows_dim_then_the_final_replaces_it(tmp_path: Path,
             assert pump_until(app, lambda: len(app.subtitles.lines) == 2
                               and app.subtitles.lines[1].status == "done", 10), (
                 [(x.sentence.index, x.status, x.translation) for x in app.subtitles.lines])
-            assert pump_until(app, lambda: overlay.draft == "", 2)  # the final replaced it
+            assert pump_until(app, lambda: overlay.draft == "", 5), overlay.draft  # replaced
             assert app.subtitles.lines[1].translation == "不要問國家能為你做什麼"
             assert asked(server) == ["First sentence.", "Ask not what your country can do"]
 
@@ -82,7 +82,7 @@ def test_draft_shows_dim_then_the_final_replaces_it(tmp_path: Path,
             server.reply = "所以，我的美國同胞們。"
             app.emit(Sentence(2, 3.0, 5.0, "en", "And so, my fellow Americans."))
             assert pump_until(app, lambda: app.subtitles.lines[-1].status == "done", 10)
-            assert pump_until(app, lambda: overlay.draft == "", 2)
+            assert pump_until(app, lambda: overlay.draft == "", 5), overlay.draft
             assert app.subtitles.lines[-1].translation == "所以，我的美國同胞們。"
             counts = service.counts if service is not None else None
             assert counts is not None and (counts.drafts_sent, counts.drafts_adopted,
