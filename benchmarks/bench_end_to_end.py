@@ -21,9 +21,13 @@ committed → source line painted → first translated token painted → transla
 speculative final at the dip, or only committed sentences), alternating the order from clip to
 clip so both see the same load; each variant's rows add the requests and tokens (streamed
 chunks) per committed sentence, and how many speculative requests were adopted or wasted.
+``--drafts off,on`` does the same for ``translation.drafts`` (the open line translated once
+steady, shown on the overlay's draft line through the app's own pacing), crossed with the
+``--at-dip`` variants: each variant adds the drafts sent, adopted and wasted and the visible
+draft line changes per minute of audio.
 
     python -m benchmarks.bench_end_to_end [--clips jfk.flac,...] [--servers gpu-like,llama]
-        [--at-dip off,on] [--repeat N] [--record]
+        [--at-dip off,on] [--drafts off,on] [--repeat N] [--record]
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class Probe:
         self.times: dict[int, dict[str, float]] = {}
         self.failed: dict[int, str] = {}
         self.costs: list[Any] = []  # the service's Counts of each replay
+        self.audio_s = 0.0  # seconds of audio replayed
+        self.draft_changes = 0  # visible changes of the draft line (new text shown)
 
     def merge(self, other: Probe) -> None:
         base = max(self.speech_end, default=-1) + 1
@@ -59,6 +65,8 @@ class Probe:
         self.times.update({base + i: t for i, t in other.times.items()})
         self.failed.update({base + i: t for i, t in other.failed.items()})
         self.costs += other.costs
+        self.audio_s += other.audio_s
+        self.draft_changes += other.draft_changes
 
     def mark(self, index: int, stage: str) -> None:
         if index in self.speech_end:
@@ -67,15 +75,16 @@ class Probe:
 
 
 def replay(clips: list[str], url: str, model_alias: str, model: Any, asr: Any,
-           at_dip: bool) -> Probe:
+           at_dip: bool, drafts: bool = False) -> Probe:
     import tkinter as tk
 
     from whispertrans_tray.__main__ import build_recognizer
     from whispertrans_tray.app import live
+    from whispertrans_tray.app.draft_view import DraftView
     from whispertrans_tray.app.translation_service import TranslationService, TranslationUpdate
     from whispertrans_tray.app.tray_app import DRAIN_MS
     from whispertrans_tray.core.subtitles import SubtitleModel
-    from whispertrans_tray.core.types import Event, Sentence, Speculative
+    from whispertrans_tray.core.types import SAMPLE_RATE, Event, Partial, Sentence, Speculative
     from whispertrans_tray.desktop.overlay import Overlay
     from whispertrans_tray.providers.translate_openai import OpenAITranslator
     from whispertrans_tray.settings import OverlaySettings, TranslationSettings
@@ -83,6 +92,8 @@ def replay(clips: list[str], url: str, model_alias: str, model: Any, asr: Any,
     root = tk.Tk()
     overlay = Overlay(root, OverlaySettings(fade_after_s=0))
     subtitles = SubtitleModel(overlay.settings.max_lines)
+    overlay.draft_room = drafts
+    draft_line = DraftView(overlay, root, lambda: True)  # the app's pacing of the draft line
     ui: queue.Queue[Callable[[], None]] = queue.Queue(maxsize=256)
     probe = Probe()
     finished = threading.Event()
@@ -96,6 +107,8 @@ def replay(clips: list[str], url: str, model_alias: str, model: Any, asr: Any,
 
     def on_update(update: TranslationUpdate) -> None:
         def show() -> None:
+            if update.text or update.done:  # as the app: its own translation ends the draft
+                draft_line.final(update.index)
             subtitles.apply_translation(update.index, update.text, update.done, update.error)
             if update.error:  # shown with its marker; not counted as a translation
                 probe.failed[update.index] = update.error
@@ -103,12 +116,23 @@ def replay(clips: list[str], url: str, model_alias: str, model: Any, asr: Any,
                 return
             paint(update.index, "translation painted" if update.done else
                   "first token painted")
+            if update.done:  # an answer adopted whole (a finished draft): its first text too
+                probe.mark(update.index, "first token painted")
         ui.put(show)
 
     config = TranslationSettings(
         url=url, model=model_alias, provider="custom", target_language="繁體中文",
-        temperature=0.0, max_tokens=48, timeout_s=30.0, at_dip=at_dip)
-    service = TranslationService(config, OpenAITranslator(config), on_update, "en")
+        temperature=0.0, max_tokens=48, timeout_s=30.0, at_dip=at_dip, drafts=drafts)
+
+    def on_draft(index: int, text: str) -> None:
+        def show() -> None:
+            draft_line.offer(index, text)
+            root.update_idletasks()
+        with contextlib.suppress(queue.Full):  # droppable, as in the app
+            ui.put_nowait(show)
+
+    service = TranslationService(config, OpenAITranslator(config), on_update, "en",
+                                 on_draft=on_draft)
 
     def on_event(event: Event) -> None:
         if isinstance(event, Speculative):  # as the app does: the translation may start
@@ -125,6 +149,9 @@ def replay(clips: list[str], url: str, model_alias: str, model: Any, asr: Any,
                 paint(sentence.index, "source painted")
             ui.put(show)
         else:
+            assert isinstance(event, Partial)
+            service.draft(event)  # as the app does (translation.drafts)
+
             def show_partial(partial: Event = event) -> None:
                 subtitles.apply(partial)
                 paint(-1, "")
@@ -134,6 +161,7 @@ def replay(clips: list[str], url: str, model_alias: str, model: Any, asr: Any,
     def work() -> None:
         for name in clips:
             audio = live.read_audio(DATA / name)
+            probe.audio_s += len(audio) / SAMPLE_RATE
             recognizer = build_recognizer(asr, model, live=True)
             offset[1] = time.perf_counter()
             live.run(audio, recognizer, on_event, realtime=True)
@@ -158,6 +186,7 @@ def replay(clips: list[str], url: str, model_alias: str, model: Any, asr: Any,
     root.mainloop()
     worker.join(10)
     probe.costs.append(service.counts)
+    probe.draft_changes += draft_line.pacer.changes
     service.close()
     root.destroy()
     return probe
@@ -182,9 +211,15 @@ def table(probe: Probe) -> list[str]:
         f"requests per sentence {requests / sentences:.2f}, tokens per sentence "
         f"{tokens / sentences:.1f}; at the dip: {speculative} sent, "
         f"{sum(c.adopted for c in probe.costs)} adopted, "
-        f"{sum(c.wasted for c in probe.costs)} wasted "
-        f"({sum(c.wasted_tokens for c in probe.costs)} tokens), "
-        f"{sum(c.skipped for c in probe.costs)} not sent (queue behind).",
+        f"{sum(c.wasted for c in probe.costs)} wasted, "
+        f"{sum(c.skipped for c in probe.costs)} not sent (queue behind); wasted tokens "
+        f"(both kinds) {sum(c.wasted_tokens for c in probe.costs)}; drafts: "
+        f"{sum(c.drafts_sent for c in probe.costs)} sent, "
+        f"{sum(c.drafts_adopted for c in probe.costs)} adopted, "
+        f"{sum(c.drafts_wasted for c in probe.costs)} wasted (of "
+        f"{sum(c.drafts for c in probe.costs)} offered); draft line changes "
+        f"{probe.draft_changes / max(probe.audio_s / 60, 1e-9):.1f} per minute "
+        f"({probe.draft_changes} in {probe.audio_s:.0f} s of audio).",
         "",
         "| speech end → | sentences | p50 s | p90 s | max s |",
         "|---|---|---|---|---|",
@@ -214,6 +249,8 @@ def main() -> None:
     parser.add_argument("--servers", default="gpu-like,llama")
     parser.add_argument("--at-dip", default="off,on",
                         help="translation.at_dip variants, each clip once per variant")
+    parser.add_argument("--drafts", default="off,on",
+                        help="translation.drafts variants (crossed with --at-dip)")
     parser.add_argument("--repeat", type=int, default=1, help="replays of each clip")
     args = parser.parse_args()
 
@@ -225,7 +262,8 @@ def main() -> None:
 
     asr = AsrSettings(device="cpu", cpu_threads=args.threads)
     model = asr_faster_whisper.load(asr)
-    variants = args.at_dip.split(",")
+    variants = [(dip, drafts) for dip in args.at_dip.split(",")
+                for drafts in args.drafts.split(",")]
     clips = args.clips.split(",")
     lines = [f"Clips: {args.clips}, {args.repeat} replay(s) of each per variant; Whisper base, "
              f"{args.threads} threads; load average at the start {os.getloadavg()[0]:.1f}.", ""]
@@ -241,7 +279,7 @@ def main() -> None:
                     order = variants if n % 2 == 0 else variants[::-1]
                     for variant in order:  # alternating: both variants see the same load
                         probes[variant].merge(replay([clip], url, alias, model, asr,
-                                                     variant == "on"))
+                                                     variant[0] == "on", variant[1] == "on"))
                         # Tk must be freed on this thread: the run's reference cycles (the
                         # translation worker and its thread) would otherwise be collected by
                         # the next run's threads, and Tcl aborts when its interpreter is
@@ -249,12 +287,13 @@ def main() -> None:
                         gc.collect()
             for variant in variants:
                 rows = table(probes[variant])
-                lines += [f"**{name}** server, at the dip **{variant}**: " + rows[0],
+                lines += [f"**{name}** server, at the dip **{variant[0]}**, drafts "
+                          f"**{variant[1]}**: " + rows[0],
                           *rows[1:], ""]
     lines.append(f"Load average at the end {os.getloadavg()[0]:.1f}.")
     text = "\n".join(lines).rstrip()
     publish(text, args.record, "Speech end → translated subtitle painted: translation at the dip "
-            "on vs off (whole live path, 1×)",
+            "and drafts on vs off (whole live path, 1×)",
             "gpu-like: a loopback server paced like vLLM on a GPU box (150 ms to the first "
             "token, 25 ms per token, 11 tokens whatever the sentence), so this machine's CPU "
             "runs only our path. llama: SmolLM2-135M-Instruct on llama.cpp (1 thread) shares "

@@ -102,8 +102,8 @@ def test_translation(model_cache: Path) -> None:
 def test_end_to_end(model_cache: Path) -> None:
     env_display = {k: v for k, v in os.environ.items() if k != "DISPLAY"}  # its own Xvfb
     result = subprocess.run([sys.executable, "-m", "benchmarks.bench_end_to_end", "--clips",
-                             "en_librispeech.wav"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=600, check=False,
+                             "en_librispeech.wav", "--drafts", "off"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600, check=False,
                             env={**env_display, "WHISPERTRANS_CACHE_DIR": str(model_cache),
                                  "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr[-3000:]
@@ -114,7 +114,8 @@ def test_end_to_end(model_cache: Path) -> None:
     # so each server's run is checked against its own count)
     sections = re.split(r"(?m)^(?=\*\*\S+\*\* server)", result.stdout)
     runs = {(m[1], m[2]): (int(m[3]), m[4], float(m[5]), section) for section in sections
-            if (m := re.match(r"\*\*(\S+)\*\* server, at the dip \*\*(on|off)\*\*: (\d+) "
+            if (m := re.match(r"\*\*(\S+)\*\* server, at the dip \*\*(on|off)\*\*, drafts "
+                              r"\*\*off\*\*: (\d+) "
                               r"sentences; translations failed: (\d+); requests per sentence "
                               r"([\d.]+)", section))}
     assert set(runs) == {(server, variant) for server in ("gpu-like", "llama")
@@ -128,6 +129,31 @@ def test_end_to_end(model_cache: Path) -> None:
         # at most one request a sentence without translation at the dip (sentences committed
         # together may share one); at most two with it
         assert requests <= (1.0 if variant == "off" else 2.0), section
+
+
+def test_end_to_end_drafts(model_cache: Path) -> None:
+    """``--drafts off,on``: both variants report their drafts and the draft line's changes;
+    with drafts off none is sent and the draft line never shows."""
+    env_display = {k: v for k, v in os.environ.items() if k != "DISPLAY"}  # its own Xvfb
+    result = subprocess.run([sys.executable, "-m", "benchmarks.bench_end_to_end", "--clips",
+                             "en_librispeech.wav", "--servers", "gpu-like", "--at-dip", "on",
+                             "--drafts", "off,on"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600, check=False,
+                            env={**env_display, "WHISPERTRANS_CACHE_DIR": str(model_cache),
+                                 "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = {m[1]: m for m in re.finditer(
+        r"at the dip \*\*on\*\*, drafts \*\*(on|off)\*\*: (\d+) sentences; translations "
+        r"failed: (\d+); requests per sentence ([\d.]+).*?drafts: (\d+) sent, (\d+) adopted, "
+        r"(\d+) wasted \(of (\d+) offered\); draft line changes ([\d.]+) per minute",
+        result.stdout)}
+    assert set(found) == {"on", "off"}, result.stdout
+    off, on = found["off"], found["on"]
+    assert (off[5], off[8], off[9]) == ("0", "0", "0.0")  # drafts off: none sent, none shown
+    assert off[3] == on[3] == "0"  # every sentence translated either way
+    # drafts on: the clip's long sentences are drafted, and adopted or wasted (none lost)
+    assert int(on[5]) >= 1 and int(on[6]) + int(on[7]) <= int(on[5]), on[0]
+    assert float(on[9]) <= 60.0  # the draft line changes at most once a second
 
 
 def test_failover(model_cache: Path) -> None:

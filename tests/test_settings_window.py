@@ -57,6 +57,7 @@ def test_settings_window_edits_tests_and_saves(tmp_path: Path) -> None:
     assert seen["autostart_before"] is False and login.is_file()  # 登入時啟動, saved
     saved = settings_mod.load(path).settings
     assert saved.overlay.font_size == 30
+    assert saved.translation.drafts  # 顯示翻譯草稿, a check box like the others
     assert saved.translation.provider == "ollama" and saved.translation.url == server.url
     assert saved.translation.fallbacks == (("ollama", server.url, "test-model"),)
     assert saved.asr.backend == "remote" and saved.asr.remote_url == asr.url

@@ -44,6 +44,7 @@ class Recorder:
             toggle_autostart=lambda: self._set("autostart", autostart=not self.state.autostart),
             quit=lambda: self.calls.append(("quit",)),
             set_asr_backend=lambda b: self._set("asr", asr_backend=b),
+            toggle_drafts=lambda: self._set("drafts", drafts=not self.state.drafts),
         )
 
 
@@ -65,8 +66,8 @@ def test_tray_menu_items_change_the_state() -> None:
 
         labels = [i.text for i in items if i is not pystray.Menu.SEPARATOR]
         assert labels == ["開始錄音", "音訊來源", "語音辨識", "LLM 提供商", "翻譯成",
-                          "啟用即時翻譯", "測試連線", "顯示字幕", "鎖定字幕", "歷史紀錄與匯出…",
-                          "顯示觀看連結", "設定…", "登入時啟動", "結束"]
+                          "啟用即時翻譯", "僅顯示穩定翻譯", "測試連線", "顯示字幕", "鎖定字幕",
+                          "歷史紀錄與匯出…", "顯示觀看連結", "設定…", "登入時啟動", "結束"]
         assert find(items, "開始錄音").default
         find(items, "開始錄音")(icon)
         assert rec.state.status == "recording"
@@ -84,6 +85,10 @@ def test_tray_menu_items_change_the_state() -> None:
         assert not translate.checked
         translate(icon)
         assert translate.checked
+        stable = find(items, "僅顯示穩定翻譯")  # drafts off: the stable view is the one shown
+        assert stable.checked and not rec.state.drafts
+        stable(icon)
+        assert rec.state.drafts and not stable.checked
         asr = list(find(items, "語音辨識").submenu.items)
         assert [i.text for i in asr] == ["本機（faster-whisper）", "遠端伺服器（見設定）"]
         remote = find(asr, "遠端伺服器（見設定）")
@@ -108,6 +113,7 @@ def test_tray_menu_items_change_the_state() -> None:
         rec.state = dataclasses.replace(rec.state, ui_language="en")
         tray.refresh()
         assert find(list(icon.menu.items), "Live translation").checked
+        assert not find(list(icon.menu.items), "Stable translations only").checked
     finally:
         tray.stop()
 

@@ -80,6 +80,7 @@ def main() -> None:
            "document.getElementById('saved').textContent = '';"
            "document.getElementById('f-overlay-font_size').value = '30';"
            "document.getElementById('autostart').checked = true;"
+           "document.getElementById('f-translation-drafts').checked = true;"
            "document.getElementById('save').click();")
         seen["saved"] = wait("document.getElementById('saved').textContent")
         seen["messages"] = js("Array.from(document.querySelectorAll('.msg[id^=m-]'))"

@@ -64,6 +64,11 @@ class Commands:
         self.app.post(lambda: self.app.change(translation=dataclasses.replace(
             self.app.settings.translation, enabled=not self.app.settings.translation.enabled)))
 
+    def toggle_drafts(self) -> None:
+        """「僅顯示穩定翻譯」: drafts of the line being spoken off, or on again."""
+        self.app.post(lambda: self.app.change(translation=dataclasses.replace(
+            self.app.settings.translation, drafts=not self.app.settings.translation.drafts)))
+
     def toggle_overlay(self) -> None:
         self.app.post(lambda: self.app.change(overlay=dataclasses.replace(
             self.app.settings.overlay, visible=not self.app.settings.overlay.visible)))
@@ -127,7 +132,8 @@ class Commands:
             toggle_overlay=self.toggle_overlay, toggle_lock=self.toggle_lock,
             export_history=self.export_history, open_settings=self.open_settings,
             quit=self.quit, toggle_autostart=self.toggle_autostart,
-            set_asr_backend=self.set_asr_backend, show_viewer_link=self.show_viewer_link)
+            set_asr_backend=self.set_asr_backend, show_viewer_link=self.show_viewer_link,
+            toggle_drafts=self.toggle_drafts)
 
     def hotkey_bindings(self) -> tuple[list[tuple[str, Callable[[], None]]], list[str]]:
         """``(hotkey, command)`` pairs of the current settings, and the commands' labels."""

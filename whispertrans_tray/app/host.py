@@ -14,6 +14,7 @@ import tkinter as tk
 from collections.abc import Callable
 from typing import Protocol
 
+from whispertrans_tray.app.draft_view import DraftView
 from whispertrans_tray.app.history import SessionWriter
 from whispertrans_tray.app.parts import Parts
 from whispertrans_tray.app.publisher import Publisher
@@ -167,6 +168,11 @@ class TranslationHost(Post, Notify, Fail, Words, Settled, Shown, Protocol):
 
     @property
     def root(self) -> tk.Misc: ...
+
+    @property
+    def drafts(self) -> DraftView:
+        """The overlay's draft line (``translation.drafts``)."""
+        ...
 
     def tell_settings_window(self) -> None:
         """The open settings window shows the translation endpoint in use."""

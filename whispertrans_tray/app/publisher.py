@@ -11,6 +11,9 @@ recognizer events and translation updates become :class:`LineEvent`\\ s here and
   ``done``; a late one (a sentence translated once a server was back) is a ``translation``
   event too; a failed one is a ``translation_failed`` event whose text is the short line the
   subtitles show (no URL, no exception text: the feed may be read by a room).
+* Drafts (``translation.drafts``, a translation of the line still being spoken) are not
+  published: they show on the tray's overlay only, and the feed, OBS and the live text file get
+  the committed sentences and their final translations, as the history does.
 """
 
 from __future__ import annotations

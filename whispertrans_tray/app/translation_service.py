@@ -17,6 +17,9 @@ stream, then ``done``; a failure reports its message and the line keeps its sour
   speculative final at once, before its sentence commits; the sentence adopts the request when
   its text is the same (:mod:`whispertrans_tray.app.dip_translation`).  ``counts`` keeps the
   requests and tokens of both kinds.
+* **Drafts.**  With ``settings.drafts``, :meth:`TranslationService.draft` translates the open
+  line once steady (the same way, adopted the same way); an answer nobody adopted goes to
+  ``on_draft`` (the index its sentence will get, the text) for the dim draft line.
 * **When.**  Each final update carries ``first_token_at`` and ``translated_at``: the source's
   clock (``clock``, like ``Sentence.committed_at``) when the first text and the final text were
   handed on.
@@ -85,6 +88,8 @@ class TranslationService(AtDipParts):
         labels: The endpoints' names for those messages (default: from ``settings``).
         clock: The source's clock (seconds since the stream began; None before a stream),
             for ``first_token_at`` and ``translated_at``.
+        on_draft: Receives each draft translation of the open line (``settings.drafts``):
+            the index its sentence will get and the text, on a worker thread.
     """
 
     def __init__(self, settings: TranslationSettings,
@@ -93,13 +98,16 @@ class TranslationService(AtDipParts):
                  ui_language: str = "zh-TW", max_batch: int = 4, capacity: int = 32,
                  on_status: Callable[[str, str], None] = lambda brief, message: None,
                  labels: Sequence[str] = (),
-                 clock: Callable[[], float | None] = lambda: None) -> None:
+                 clock: Callable[[], float | None] = lambda: None,
+                 on_draft: Callable[[int, str], None] = lambda index, text: None) -> None:
         self.settings = settings
         self.ui_language = ui_language
         chain = list(translators) if isinstance(translators, Sequence) else [translators]
         labels = list(labels) or [e.label for e in endpoints(settings)]
         labels += [f"#{n + 1}" for n in range(len(labels), len(chain))]
         self._on_update = on_update
+        self.on_draft = on_draft
+        """Receives the drafts (may be set after construction)."""
         self._clock = clock
         self._first: dict[int, float | None] = {}  # index -> first text handed on (clock)
         self._lock = threading.Condition()
@@ -118,13 +126,16 @@ class TranslationService(AtDipParts):
         self._to_late: list[Sentence] = []  # released for a retry, not yet in the late queue
         self._context: deque[Pair] = deque(maxlen=max(settings.context_sentences, 0))
         self._in_flight = 0
+        self._next_index = 0
+        self._spoken = ""
+        self._line_began = (-1, 0.0)
         self._closed = False
         self.failures = 0
         self._threads = [threading.Thread(target=self._run, name=f"translation-{n}",
                                           daemon=True)
                          for n in range(max(settings.max_in_flight, 1))]
         self._dip = AtDip(self._lock, self._translate_guess, self._settle, self._stream,
-                          lambda: self._closed)
+                          lambda: self._closed, lambda index, text: self.on_draft(index, text))
         for thread in self._threads:
             thread.start()
         self._dip.start()
@@ -146,6 +157,7 @@ class TranslationService(AtDipParts):
                 return
             with self._emit:
                 self._order.expect(sentence)
+            self._next_index, self._spoken = sentence.index + 1, sentence.language
             guess = self._dip.adopt(sentence, self._target_of(sentence))
             overflow: list[Sentence] = []
             if guess is None:
@@ -193,6 +205,7 @@ class TranslationService(AtDipParts):
             dropped = self._queue.supersede()
             late = self._late.supersede()
             self._dip.cancel_all()
+            self._next_index = 0
             self._lock.notify_all()
         for sentence in dropped:
             self._release(sentence, TranslationUpdate(sentence.index, "", True), False)

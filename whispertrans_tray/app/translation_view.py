@@ -6,7 +6,9 @@ one short line, the cause and fix are told once per outage as a notification and
 tray's tooltip (:class:`~whispertrans_tray.core.outage.Outage`); the first translation after an
 outage says it resumed.  A late translation (a sentence translated once a server was back) fills
 its line in the history and repaints the overlay only if that line is still on screen.
-All of it runs on Tk's thread, except the service's callbacks, which post there.
+Drafts (``translation.drafts``) go to the overlay's draft line only (:mod:`~whispertrans_tray.
+app.draft_view`); a sentence's own translation removes its draft.  All of it runs on Tk's
+thread, except the service's callbacks, which post there.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ class TranslationView:
         except WhisperTransError as exc:
             app.fail(exc.message(app.settings.ui_language))
             return
+        app.service.on_draft = lambda index, text: app.post(
+            lambda: app.drafts.offer(index, text), droppable=True)
+        app.overlay.draft_room = app.settings.translation.drafts
         plain = plain_http_warning(app.settings.translation.url, app.api_key)
         if plain:
             warning = phrase_text(plain, app.settings.ui_language)
@@ -64,6 +69,8 @@ class TranslationView:
     def restart(self) -> None:
         """The translation settings (or the UI language) changed."""
         app = self.app
+        app.drafts.clear()
+        app.overlay.draft_room = False
         if app.service is not None:
             app.service.close(0.5)
             app.service = None
@@ -74,9 +81,21 @@ class TranslationView:
             app.overlay.set_status("")
         app.tell_settings_window()
 
+    def set_drafts(self, on: bool) -> None:
+        """``translation.drafts`` alone changed: applied to the running service, nothing
+        restarts (the settings are already the app's)."""
+        app = self.app
+        if app.service is not None:
+            app.service.settings = app.settings.translation
+        app.overlay.draft_room = on and app.service is not None
+        if not on:
+            app.drafts.clear()
+
     def _show(self, update: TranslationUpdate) -> None:
         """A late translation fills its line in the history; the overlay repaints only if
         that line is still on screen (it never goes back to an older sentence)."""
+        if not update.late and (update.text or update.done):
+            self.app.drafts.final(update.index)  # the sentence's own line has it now
         subtitles = self.app.subtitles
         on_screen = any(line.sentence.index == update.index for line in subtitles.visible())
         subtitles.apply_translation(update.index, update.text, update.done, update.error,

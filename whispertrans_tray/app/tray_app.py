@@ -28,6 +28,7 @@ from pathlib import Path
 from whispertrans_tray import settings as settings_mod
 from whispertrans_tray.app import both, history, welcome
 from whispertrans_tray.app.commands import Commands
+from whispertrans_tray.app.draft_view import DraftView
 from whispertrans_tray.app.outputs import Outputs
 from whispertrans_tray.app.parts import Parts
 from whispertrans_tray.app.publisher import Publisher
@@ -90,6 +91,9 @@ class App:
         self.outage = Outage()
         """Whether translation is down (the status line, tooltip and notices follow it)."""
         self.translation = TranslationView(self)
+        self.drafts = DraftView(self.overlay, self.root, lambda: self.status == "recording"
+                                and self.settings.translation.drafts)
+        """The overlay's draft line (``translation.drafts``)."""
         self.room = Room(self, outputs)
         """The local feed (when ``feed.enabled``) and the viewer link."""
         self.studio = Studio(self, outputs)
@@ -162,6 +166,8 @@ class App:
 
     def set_status(self, status: str, message: str = "") -> None:
         self.status = status
+        if status != "recording":
+            self.drafts.clear()  # a draft never outlives the recording
         self.overlay.set_status(message)
         if self.tray is not None:
             self.tray.refresh()
@@ -187,10 +193,14 @@ class App:
         if isinstance(event, Sentence):
             self.history.sentence(event)
             translate = self.service is not None and both.translated(self.settings)(event)
+            # shown first: an adopted answer (at the dip, a draft) may be handed on at once,
+            # inside submit(), and must find its line
+            self.post(lambda: self._show(event, translate))
             if self.service is not None and translate:
                 self.service.submit(event)
-            self.post(lambda: self._show(event, translate))
         else:
+            if self.service is not None:
+                self.service.draft(event)  # translated once steady (translation.drafts)
             self.post(lambda: self._show(event), droppable=True)
 
     def post_status(self, text: str) -> None:
@@ -207,6 +217,8 @@ class App:
         self.post(show, droppable=True)
 
     def _show(self, event: Partial | Sentence, translating: bool = False) -> None:
+        if isinstance(event, Sentence) and not translating:
+            self.drafts.final(event.index)  # no translation will replace its draft
         self.subtitles.apply(event, translating=translating)
         self.overlay.show(self.subtitles.visible(), self.subtitles.partial)
 
@@ -247,7 +259,10 @@ class App:
         if (new.hotkeys != old.hotkeys or language) and self.hotkeys is not None:
             self.start_hotkeys()
         if new.translation != old.translation or language:
-            self.translation.restart()
+            if language or dataclasses.replace(new.translation, drafts=old.translation.drafts) \
+                    != old.translation:
+                self.translation.restart()
+            self.translation.set_drafts(new.translation.drafts)
         if new.feed != old.feed or new.overlay != old.overlay or language:
             self.room.restart()  # the pages start from the overlay's look
         self.studio.apply(old, new)  # OBS, the live file: the one whose settings changed
@@ -269,7 +284,7 @@ class App:
                          s.translation.enabled, s.overlay.visible, s.overlay.locked,
                          s.ui_language, self.endpoint_status(), self.outage.problem,
                          autostart=autostart.is_enabled() if autostart.available() else None,
-                         asr_backend=s.asr.backend)
+                         asr_backend=s.asr.backend, drafts=s.translation.drafts)
 
     def endpoint_status(self) -> str:
         """``翻譯：model @ host`` for the endpoint in use ("" when not translating)."""

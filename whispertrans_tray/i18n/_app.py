@@ -69,6 +69,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tray.asr_remote": {"zh-TW": "遠端伺服器（見設定）", "en": "Remote server (see settings)"},
     "tray.target": {"zh-TW": "翻譯成", "en": "Target language"},
     "tray.translate": {"zh-TW": "啟用即時翻譯", "en": "Live translation"},
+    "tray.stable_only": {"zh-TW": "僅顯示穩定翻譯", "en": "Stable translations only"},
     "tray.test_connection": {"zh-TW": "測試連線", "en": "Test connection"},
     "tray.show_subtitles": {"zh-TW": "顯示字幕", "en": "Show subtitles"},
     "tray.lock": {"zh-TW": "鎖定字幕", "en": "Lock subtitles"},

@@ -126,7 +126,18 @@ class TranslationSettings:
             once, before the silence that confirms the end; the committed sentence reuses the
             request when its text is the same (else it is cancelled). Off by default: on the
             shared, loaded 2-core machine it did not measure faster, and costs some wasted
-            requests (benchmarks/RESULTS.md, "translation at the dip on vs off").
+            requests (benchmarks/RESULTS.md, "translation at the dip and drafts on vs off").
+        drafts: 顯示翻譯草稿 — also translate the line still being spoken once it has been
+            steady for a moment (0.6 s unchanged, and 3 s after the line began or the last
+            draft), shown dim under it, at most one change a second, and replaced by the
+            final translation; a sentence that commits with the draft's text keeps the
+            draft's translation (no second request).  Off (僅顯示穩定翻譯, stable only): only
+            committed sentences are translated.  The tray menu switches it with one click.
+            Drafts show on the overlay only (not in the history, the feed, OBS or the
+            terminal).  Off by default: on the shared clips it cost 1.41–1.53 requests per
+            sentence against 1.07–1.19; the final translation came as soon at p50 and
+            sooner at p90 (committed → painted 0.55 s against 0.84 s), see
+            benchmarks/RESULTS.md, "translation at the dip and drafts on vs off".
         translate_me: With audio source ``both``: translate your own side (the microphone)
             too; off: your sentences are transcribed only, the other side's are translated.
     """
@@ -145,6 +156,7 @@ class TranslationSettings:
     fallbacks: tuple[tuple[str, str, str], ...] = ()
     max_in_flight: int = field(default=2, metadata=_range(1, 8))
     at_dip: bool = False
+    drafts: bool = False
     translate_me: bool = False
 
 

@@ -4,9 +4,11 @@ Runs on Tk's main thread; the app feeds it from its ``after()`` loop through :me
 :meth:`Overlay.set_status`, :meth:`Overlay.set_ui_language` and :meth:`Overlay.apply_settings`.
 
 No flicker: canvas text items are created once and only reconfigured.  Text runs top-down,
-oldest sentence first, the dimmed partial line last.  Room for one partial line is always kept
-free (the partial takes more when there is room, and shows its newest words when it needs
-more), so a growing partial never moves a committed line; only a new sentence scrolls the
+oldest sentence first, the dimmed partial line, then the draft line (``translation.drafts``:
+the translation of the line being spoken, dim and italic, :meth:`Overlay.set_draft`).  Room
+for one partial line (and the draft's, with drafts on) is always kept free (the partial takes
+more when there is room, and shows its newest words when it needs more), so a growing
+partial never moves a committed line; only a new sentence scrolls the
 oldest one off the top.  Translation large, source smaller (order per ``translation_on_top``).
 A sentence whose translation failed shows its source in the large font, marked by a small ⚠;
 the status line is always one line (a long message ends in "…").
@@ -74,6 +76,9 @@ class Overlay:
         self._signature: tuple[object, ...] = ()
         self._lines: list[Line] = []
         self._partial_text = ""
+        self._draft_text = ""
+        self.draft_room = False
+        """Keep a line free for the draft (drafts on), so one appearing moves no line."""
         self._status_text = ""
         self.above = True
         """Whether the overlay was the top window at the last check."""
@@ -87,6 +92,8 @@ class Overlay:
         self._big = tkfont.Font(root, family=settings.font_family, size=settings.font_size)
         self._small = tkfont.Font(root, family=settings.font_family,
                                   size=settings.source_font_size)
+        self._draft_font = tkfont.Font(root, family=settings.font_family,
+                                       size=settings.source_font_size, slant="italic")
         self.line_items: list[tuple[int, int]] = []
         """Canvas text items per line on screen: (large item, small item)."""
         self.mark_items: list[int] = []
@@ -94,6 +101,8 @@ class Overlay:
         self._make_slots()
         self.partial_item = self.text.create(self._small, settings.partial_color)
         """Canvas text item of the partial line."""
+        self.draft_item = self.text.create(self._draft_font, settings.partial_color)
+        """Canvas text item of the draft line (dim, italic)."""
         self.status_item = self.text.create(self._small, STATUS_COLOR, anchor="sw")
         """Canvas text item of the status line."""
         self.placement = Placement(root, self.canvas, lambda: self.settings, self._relayout,
@@ -164,6 +173,22 @@ class Overlay:
         if text:
             self._wake()
 
+    @property
+    def draft(self) -> str:
+        """The draft line's text ("" when none shows)."""
+        return self._draft_text
+
+    def set_draft(self, text: str) -> None:
+        """The draft translation of the line being spoken, under it; "" removes it.  How
+        often it may change is the caller's (:class:`~whispertrans_tray.core.drafts.
+        DraftPacer`)."""
+        if text == self._draft_text:
+            return
+        self._draft_text = text
+        self._relayout()
+        if text:
+            self._wake()
+
     def set_ui_language(self, language: str) -> None:
         """The language of the overlay's own words (the translation-failed marker)."""
         self.ui_language = language
@@ -176,12 +201,14 @@ class Overlay:
         old, self.settings = self.settings, settings
         self._big.configure(family=settings.font_family, size=settings.font_size)
         self._small.configure(family=settings.font_family, size=settings.source_font_size)
+        self._draft_font.configure(family=settings.font_family, size=settings.source_font_size)
         if settings.max_lines != old.max_lines:
             self._make_slots()
         for large, small in self.line_items:
             self.text.config(large, fill=settings.text_color)
             self.text.config(small, fill=settings.text_color)
         self.text.config(self.partial_item, fill=settings.partial_color)
+        self.text.config(self.draft_item, fill=settings.partial_color)
         self.surface.apply(settings)
         self._fit_shape()
         if (settings.width, settings.height, settings.positions) != \
@@ -232,7 +259,8 @@ class Overlay:
         linespace = self._small.metrics("linespace")
         status_h = linespace if self._status_text else 0
         partial_room = PARTIAL_LINES * linespace
-        room = height - 2 * PAD - status_h - partial_room
+        draft_h = linespace + GAP if self._draft_text or self.draft_room else 0
+        room = height - 2 * PAD - status_h - partial_room - draft_h
         blocks: list[list[tuple[int, int]]] = []  # per line: (item, height), top-down
         mark_w = self._small.measure(MARK) + MARK_GAP
         marked: set[int] = set()  # large items whose line failed to translate
@@ -285,7 +313,12 @@ class Overlay:
                 y += 2 * GAP
         self.text.move(self.partial_item, PAD, y)
         self._fit_tail(self.partial_item, self._partial_text,
-                       max(partial_room, height - PAD - status_h - y))
+                       max(partial_room, height - PAD - status_h - y - draft_h))
+        if self._partial_text:
+            y += self._height(self.partial_item) + GAP
+        self.text.move(self.draft_item, PAD, y)
+        self._fit_tail(self.draft_item, self._draft_text,
+                       max(linespace, height - PAD - status_h - y))
         self.text.config(self.status_item, text=fit_one_line(self._status_text, self._small,
                                                               wrap))
         self.text.move(self.status_item, PAD, height - PAD // 2)
@@ -390,4 +423,4 @@ class Overlay:
 
     def _text_items(self) -> list[int]:
         return [*(i for pair in self.line_items for i in pair), *self.mark_items,
-                self.partial_item, self.status_item]
+                self.partial_item, self.draft_item, self.status_item]

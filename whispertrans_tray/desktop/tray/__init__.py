@@ -44,6 +44,7 @@ class TrayState:
     problem: str = ""  # a translation outage's cause and fix, for the tooltip
     autostart: bool | None = None  # start on login; None: this OS has no entry for it
     asr_backend: str = "local"  # speech recognition: local, or a remote server
+    drafts: bool = False  # translation.drafts: off shows stable (committed) translations only
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class TrayActions:
     quit: Callable[[], None]
     set_asr_backend: Callable[[str], None] = lambda backend: None
     show_viewer_link: Callable[[], None] = lambda: None
+    toggle_drafts: Callable[[], None] = lambda: None
 
 
 def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
@@ -111,6 +113,8 @@ def build_menu(get_state: Callable[[], TrayState], actions: TrayActions) -> Any:
                  checked=_is(get_state, "target", name)) for name in LANGUAGES])),
         item(lambda _: t("tray.translate"), lambda: actions.toggle_translation(),
              checked=lambda _: get_state().translating),
+        item(lambda _: t("tray.stable_only"), lambda: actions.toggle_drafts(),
+             checked=lambda _: not get_state().drafts),
         item(lambda _: t("tray.test_connection"), lambda: actions.test_connection()),
         menu.SEPARATOR,
         item(lambda _: t("tray.show_subtitles"), lambda: actions.toggle_overlay(),
