@@ -30,13 +30,13 @@ and, where the platform allows (Windows, X11), clicks pass through
 from __future__ import annotations
 
 import logging
-import time
 import tkinter as tk
 from collections.abc import Callable, Sequence
 from tkinter import font as tkfont
 
 from whispertrans_tray.core.subtitles import Line, with_speaker
 from whispertrans_tray.desktop import window as os_window
+from whispertrans_tray.desktop.overlay.fade import Fade
 from whispertrans_tray.desktop.overlay.placement import Placement
 from whispertrans_tray.desktop.overlay.surface import Surface
 from whispertrans_tray.desktop.overlay.text import TextItems, fit_one_line
@@ -48,8 +48,6 @@ log = logging.getLogger(__name__)
 PAD = 14
 GAP = 4
 PARTIAL_LINES = 1  # room always kept for the partial line (it may use more when free)
-FADE_STEPS = 6
-FADE_STEP_MS = 80
 STATUS_COLOR = "#ffb74d"
 MARK = "⚠"
 MARK_GAP = 6
@@ -69,10 +67,7 @@ class Overlay:
         self.ui_language = ui_language
         self._on_moved = on_moved
         self._visible = settings.visible
-        self._faded = False
-        self._fade_job: str | None = None
         self._jobs: dict[str, str] = {}  # other pending after() timers, cancelled on destroy
-        self._last_text_at = time.monotonic()
         self._signature: tuple[object, ...] = ()
         self._lines: list[Line] = []
         self._partial_text = ""
@@ -105,23 +100,25 @@ class Overlay:
         """Canvas text item of the draft line (dim, italic)."""
         self.status_item = self.text.create(self._small, STATUS_COLOR, anchor="sw")
         """Canvas text item of the status line."""
+        self.fade = Fade(root, lambda: self.settings, self._set_alpha, self._show_faded)
+        """Fades the window out after ``fade_after_s`` without new text."""
         self.placement = Placement(root, self.canvas, lambda: self.settings, self._relayout,
                                    self._moved)
         self.placement.place(use_saved=True)
         root.update_idletasks()
         self.surface.apply(settings, first=True)
         self._apply_visibility()
-        self._schedule_fade()
+        self.fade.schedule()
         self._jobs["top"] = root.after(TOP_CHECK_MS, self._check_on_top)
         root.bind("<Destroy>", self._destroyed, add="+")
 
     def _destroyed(self, event: tk.Event) -> None:
         """Cancel the timers with the window, so none fires into a destroyed Tk."""
         if event.widget is self.root:
-            for job in [*self._jobs.values(), *([self._fade_job] if self._fade_job else [])]:
+            for job in self._jobs.values():
                 self.root.after_cancel(job)
             self._jobs.clear()
-            self._fade_job = None
+            self.fade.cancel()
             self.placement.cancel()
 
     def _moved(self, settings: OverlaySettings) -> None:
@@ -140,7 +137,7 @@ class Overlay:
         if signature != self._signature:
             self._signature = signature
             if self._lines or partial:
-                self._wake()
+                self.fade.wake()
 
     @property
     def status(self) -> str:
@@ -171,7 +168,7 @@ class Overlay:
         self._status_text = text
         self._relayout()
         if text:
-            self._wake()
+            self.fade.wake()
 
     @property
     def draft(self) -> str:
@@ -187,7 +184,7 @@ class Overlay:
         self._draft_text = text
         self._relayout()
         if text:
-            self._wake()
+            self.fade.wake()
 
     def set_ui_language(self, language: str) -> None:
         """The language of the overlay's own words (the translation-failed marker)."""
@@ -344,7 +341,7 @@ class Overlay:
 
     # -- window state ---------------------------------------------------------------------
     def _apply_visibility(self) -> None:
-        if self._visible and not self._faded:
+        if self._visible and not self.fade.faded:
             if not self.root.winfo_ismapped():
                 self.root.deiconify()
                 self.surface.redraw()
@@ -371,46 +368,10 @@ class Overlay:
         except tk.TclError as exc:
             log.info("Window opacity not supported here: %s", exc)
 
-    # -- fading ---------------------------------------------------------------------------
-    def _wake(self) -> None:
-        """New text: end a fade (or a fade in progress) and restart the silence timer."""
-        self._last_text_at = time.monotonic()
-        if self._faded or self._fade_job is not None:
-            if self._fade_job is not None:
-                self.root.after_cancel(self._fade_job)
-                self._fade_job = None
-            self._faded = False
-            for item in self._text_items():
-                self.text.config(item, state="normal")
-            self._set_alpha(self.settings.opacity)
-            self._apply_visibility()
-        self._schedule_fade()
-
-    def _schedule_fade(self) -> None:
-        fade = self.settings.fade_after_s
-        if fade and self._fade_job is None and not self._faded:
-            self._fade_job = self.root.after(int(fade * 1000) + 50, self._fade_check)
-
-    def _fade_check(self) -> None:
-        self._fade_job = None
-        fade = self.settings.fade_after_s
-        if not fade or self._faded:
-            return
-        remaining = self._last_text_at + fade - time.monotonic()
-        if remaining > 0.02:
-            self._fade_job = self.root.after(int(remaining * 1000) + 20, self._fade_check)
-        else:
-            self._fade_step(1)
-
-    def _fade_step(self, step: int) -> None:
-        if step < FADE_STEPS:
-            self._set_alpha(self.settings.opacity * (1 - step / FADE_STEPS))
-            self._fade_job = self.root.after(FADE_STEP_MS, self._fade_step, step + 1)
-            return
-        self._fade_job = None
-        self._faded = True
+    def _show_faded(self, faded: bool) -> None:
+        """The fade ended (hide the text and the window) or new text ended it (show them)."""
         for item in self._text_items():
-            self.text.config(item, state="hidden")
+            self.text.config(item, state="hidden" if faded else "normal")
         self._apply_visibility()
 
     def _fit_shape(self) -> None:
