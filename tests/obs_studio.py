@@ -17,6 +17,8 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +147,18 @@ class ObsStudio:
         subprocess.run(["import", "-display", self.display, "-window", "root", str(path)],
                        check=True, timeout=60)
         return path
+
+
+@contextmanager
+def running_obs(home: Path, password: str) -> Iterator[ObsStudio]:
+    """A real OBS Studio started with its WebSocket on ``password``, closed afterwards (a
+    module's fixture: starting it takes seconds)."""
+    studio = ObsStudio(home, password)
+    try:
+        studio.start()
+        yield studio
+    finally:
+        studio.close()
 
 
 class RtmpServer:

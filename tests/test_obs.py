@@ -21,6 +21,7 @@ from tests.obs_studio import (
     TEXT_SOURCE,
     ObsStudio,
     RtmpServer,
+    running_obs,
     stream_captions,
 )
 from whispertrans_tray.app.obs_output import ObsOutput, latin
@@ -44,12 +45,8 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) ->
 
 @pytest.fixture(scope="module")
 def obs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObsStudio]:
-    studio = ObsStudio(tmp_path_factory.mktemp("obs-home"), PASSWORD)
-    try:
-        studio.start()
+    with running_obs(tmp_path_factory.mktemp("obs-home"), PASSWORD) as studio:
         yield studio
-    finally:
-        studio.close()
 
 
 def shown(studio: ObsStudio, source: str = TEXT_SOURCE) -> str:

@@ -20,7 +20,7 @@ from keyrings.alt.file import PlaintextKeyring
 
 from tests.app_harness import pump_until, tray_app
 from tests.feed_client import SseReader
-from tests.obs_studio import TEXT_SOURCE, ObsStudio
+from tests.obs_studio import TEXT_SOURCE, ObsStudio, running_obs
 from tests.servers._http import free_port
 from whispertrans_tray import credentials
 from whispertrans_tray import settings as settings_mod
@@ -37,12 +37,8 @@ PASSWORD = "studio 密碼 7"
 
 @pytest.fixture(scope="module")
 def obs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObsStudio]:
-    studio = ObsStudio(tmp_path_factory.mktemp("obs-home"), PASSWORD)
-    try:
-        studio.start()
+    with running_obs(tmp_path_factory.mktemp("obs-home"), PASSWORD) as studio:
         yield studio
-    finally:
-        studio.close()
 
 
 @pytest.fixture
