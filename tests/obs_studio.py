@@ -17,12 +17,13 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tests.desktop_env import _die_with_parent, start_xvfb
+from whispertrans_tray.providers.obs_websocket import ObsConnection
 
 TEXT_SOURCE = "Subtitles"
 COLOR_SOURCE = "Backdrop"
@@ -159,6 +160,25 @@ def running_obs(home: Path, password: str) -> Iterator[ObsStudio]:
         yield studio
     finally:
         studio.close()
+
+
+def shown(studio: ObsStudio, source: str = TEXT_SOURCE) -> str:
+    """The text source's text as OBS has it (GetInputSettings)."""
+    link = ObsConnection(studio.url, studio.password)
+    try:
+        return str(link.request("GetInputSettings", {"inputName": source})
+                   ["inputSettings"].get("text", ""))
+    finally:
+        link.close()
+
+
+def until(condition: Callable[[], object], what: str, timeout: float = 60.0) -> None:
+    """Wait until ``condition()`` holds; an AssertionError naming ``what`` after ``timeout``."""
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"not reached in {timeout:.0f} s: {what}")
+        time.sleep(0.05)
 
 
 class RtmpServer:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,9 @@ from tests.obs_studio import (
     ObsStudio,
     RtmpServer,
     running_obs,
+    shown,
     stream_captions,
+    until,
 )
 from whispertrans_tray.app.obs_output import ObsOutput, latin
 from whispertrans_tray.app.outputs import LineEvent, Outputs
@@ -35,28 +37,10 @@ AUDIO = Path("/work/shared/testdata/audio")
 PASSWORD = "pässwörd 密碼 42"
 
 
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise AssertionError(f"not reached in {timeout:.0f} s: {what}")
-        time.sleep(0.05)
-
-
 @pytest.fixture(scope="module")
 def obs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObsStudio]:
     with running_obs(tmp_path_factory.mktemp("obs-home"), PASSWORD) as studio:
         yield studio
-
-
-def shown(studio: ObsStudio, source: str = TEXT_SOURCE) -> str:
-    """The text source's text as OBS has it (GetInputSettings)."""
-    link = ObsConnection(studio.url, studio.password)
-    try:
-        return str(link.request("GetInputSettings", {"inputName": source})
-                   ["inputSettings"].get("text", ""))
-    finally:
-        link.close()
 
 
 class Told:
@@ -101,14 +85,14 @@ def test_cjk_and_latin_lines_land_in_the_text_source_and_are_emptied_at_the_end(
     output = sink(obs.url, PASSWORD, told, "zh-TW")
     outputs = Outputs([output])
     outputs.publish(LineEvent("partial", 0, "And so, my"))
-    wait_for(lambda: shown(obs) == "And so, my", "the partial in OBS")
+    until(lambda: shown(obs) == "And so, my", "the partial in OBS")
     outputs.publish(LineEvent("sentence", 0, "And so, my fellow Americans,", "en", 0.3, 2.9))
     outputs.publish(LineEvent("translation", 0, "因此，我的美國同胞們，", "zh", 0.3, 2.9))
     outputs.publish(LineEvent("sentence", 1, "ask not what your country can do for you.", "en"))
     outputs.publish(LineEvent("translation", 1, "不要問國家能為你做什麼。", "zh"))
     want = ("And so, my fellow Americans,\n因此，我的美國同胞們，\n"
             "ask not what your country can do for you.\n不要問國家能為你做什麼。")
-    wait_for(lambda: shown(obs) == want, "both sentences and translations in OBS")
+    until(lambda: shown(obs) == want, "both sentences and translations in OBS")
     time.sleep(0.5)  # a frame rendered with it
     ARTIFACTS.mkdir(exist_ok=True)
     obs.screenshot(ARTIFACTS / "obs_text_source.png")
@@ -129,7 +113,7 @@ def test_a_wrong_or_missing_password_is_told_once_and_publishing_never_waits(
         for n in range(200):
             output.publish(LineEvent("sentence", n, f"line {n}"))
         assert time.monotonic() - started < 1.0  # the subtitles never wait for OBS
-        wait_for(lambda: told.has(words), f"the message {words!r}")  # noqa: B023
+        until(lambda: told.has(words), f"the message {words!r}")  # noqa: B023
         time.sleep(1.6)  # two more tries (0.5 s, 1 s backoff) are made meanwhile
         output.close()
         assert len(told.messages) == 1, told.messages
@@ -144,11 +128,11 @@ def test_a_missing_source_or_one_that_is_not_text_is_named(obs: ObsStudio) -> No
     told = Told()
     output = sink(obs.url, PASSWORD, told, "en", source="Subtitels")
     output.publish(LineEvent("sentence", 0, "hello"))
-    wait_for(lambda: told.has("no source named 'Subtitels'"), "the missing-source message")
+    until(lambda: told.has("no source named 'Subtitels'"), "the missing-source message")
     output.close()
     told = Told()
     output = sink(obs.url, PASSWORD, told, "zh-TW", source=COLOR_SOURCE)
-    wait_for(lambda: told.has(f"「{COLOR_SOURCE}」不是文字來源"), "the not-text message")
+    until(lambda: told.has(f"「{COLOR_SOURCE}」不是文字來源"), "the not-text message")
     output.close()
     assert shown(obs, TEXT_SOURCE) == ""  # nothing written anywhere else
 
@@ -164,19 +148,19 @@ def test_obs_not_running_then_started_then_restarted_mid_session(tmp_path: Path)
             lambda: ObsConnection(studio.url, PASSWORD, timeout=5), told, "en",
             max_backoff=2.0)
         output.publish(LineEvent("sentence", 0, "before OBS was there"))
-        wait_for(lambda: told.has("Cannot reach OBS"), "the not-running message")
+        until(lambda: told.has("Cannot reach OBS"), "the not-running message")
         assert "connection was refused" in told.messages[0]
         studio.start()
-        wait_for(lambda: output.connected, "the sink connected once OBS runs")
-        wait_for(lambda: shown(studio) == "before OBS was there", "the line written on connect")
+        until(lambda: output.connected, "the sink connected once OBS runs")
+        until(lambda: shown(studio) == "before OBS was there", "the line written on connect")
         assert told.has("Connected to OBS")
         studio.stop()  # OBS killed mid-session
         output.publish(LineEvent("sentence", 1, "while OBS was gone"))
-        wait_for(lambda: not output.connected, "the broken connection noticed")
+        until(lambda: not output.connected, "the broken connection noticed")
         output.publish(LineEvent("sentence", 2, "還在說話"))
         studio.start()
         want = "while OBS was gone\n還在說話"
-        wait_for(lambda: shown(studio) == want, "the newest lines after the restart")
+        until(lambda: shown(studio) == want, "the newest lines after the restart")
         assert sum("Connected to OBS" in m for m in told.messages) == 2
         output.close()
     finally:
@@ -200,10 +184,10 @@ def test_latin_lines_become_stream_captions_only_while_obs_streams(tmp_path: Pat
             captions_from="translation")
         output.publish(LineEvent("sentence", 0, "在串流開始之前。", "zh"))
         output.publish(LineEvent("translation", 0, "Before the stream started.", "en"))
-        wait_for(lambda: "Before the stream started." in output.delivered, "the first line")
+        until(lambda: "Before the stream started." in output.delivered, "the first line")
         control = ObsConnection(studio.url, PASSWORD, timeout=10)
         control.request("StartStream")
-        wait_for(control.stream_status, "OBS streaming to the RTMP server")
+        until(control.stream_status, "OBS streaming to the RTMP server")
         lines = [("不要問國家能為你做什麼。", "Ask not what your country can do for you."),
                  ("Ask what you can do for your country.", "問你能為國家做什麼。"),
                  ("謝謝大家。", "Thank you all.")]
@@ -213,10 +197,10 @@ def test_latin_lines_become_stream_captions_only_while_obs_streams(tmp_path: Pat
             output.publish(LineEvent("translation", n, translation))
             time.sleep(2)  # a caption holds the screen for a while
         want = ["Ask not what your country can do for you.", "Thank you all."]
-        wait_for(lambda: output.captions_sent == want, "the captions sent")
+        until(lambda: output.captions_sent == want, "the captions sent")
         time.sleep(2)  # frames carrying the last caption reach the server
         control.request("StopStream")
-        wait_for(lambda: not control.stream_status(), "the stream stopped")
+        until(lambda: not control.stream_status(), "the stream stopped")
         control.close()
         output.close()
         assert told.messages == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from keyrings.alt.file import PlaintextKeyring
 
 from tests.app_harness import pump_until, tray_app
 from tests.feed_client import SseReader
-from tests.obs_studio import TEXT_SOURCE, ObsStudio, running_obs
+from tests.obs_studio import TEXT_SOURCE, ObsStudio, running_obs, shown, until
 from tests.servers._http import free_port
 from whispertrans_tray import credentials
 from whispertrans_tray import settings as settings_mod
@@ -52,24 +52,6 @@ def keyring_file(tmp_path: Path) -> Iterator[Path]:
         yield tmp_path / "keyring.cfg"
     finally:
         keyring.set_keyring(before)
-
-
-def shown(studio: ObsStudio) -> str:
-    """The text source's text as OBS has it (GetInputSettings)."""
-    link = ObsConnection(studio.url, studio.password)
-    try:
-        return str(link.request("GetInputSettings", {"inputName": TEXT_SOURCE})
-                   ["inputSettings"].get("text", ""))
-    finally:
-        link.close()
-
-
-def until(condition: Callable[[], object], what: str, timeout: float = 30.0) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise AssertionError(f"not reached in {timeout:.0f} s: {what}")
-        time.sleep(0.05)
 
 
 def text_of(path: Path) -> str | None:
@@ -114,15 +96,15 @@ def test_the_live_file_is_turned_on_moved_and_refused_without_a_restart(
         save_and_apply(app, path, output=OutputSettings(live_file=str(first)))
         assert "live_file" in app.studio.sinks
         app.emit(Sentence(0, 0.0, 1.2, "en", "Ask not."))
-        until(lambda: text_of(first) == "Ask not.", "the first file written")
+        until(lambda: text_of(first) == "Ask not.", "the first file written", 30)
 
         save_and_apply(app, path, output=OutputSettings(live_file=str(second), live_lines=3))
         app.emit(Sentence(1, 1.5, 3.0, "en", "What your country can do."))
-        until(lambda: text_of(second) == "What your country can do.", "the second file")
+        until(lambda: text_of(second) == "What your country can do.", "the second file", 30)
         # the first file stays on disk, emptied as at the end of a session, no longer written
         app.emit(Sentence(2, 3.5, 4.0, "en", "For you."))
         until(lambda: text_of(second) == "What your country can do.\nFor you.",
-              "the second file, two lines")
+              "the second file, two lines", 30)
         assert text_of(first) == ""
 
         notes.write_text("我的筆記", "utf-8")  # a user's file: refused, told, the app goes on
@@ -159,7 +141,7 @@ def test_obs_is_turned_on_fixed_and_turned_off_through_the_settings(
         assert pump_until(app, lambda: sink.connected, 30)
         assert pump_until(app, lambda: tr("obs.connected", "en", source=TEXT_SOURCE)
                           in messages)
-        until(lambda: shown(obs) == "Ask not.", "the line in OBS's text source")
+        until(lambda: shown(obs) == "Ask not.", "the line in OBS's text source", 30)
 
         save_and_apply(app, path, obs=dataclasses.replace(app.settings.obs, enabled=False))
         assert "obs" not in app.studio.sinks and not sink.connected
@@ -183,7 +165,7 @@ def test_the_password_given_at_start_still_counts(obs: ObsStudio, tmp_path: Path
         sink = app.studio.sinks["obs"]
         assert isinstance(sink, ObsOutput)
         app.emit(Sentence(0, 0.0, 1.2, "en", "Given at start."))
-        until(lambda: shown(obs) == "Given at start.", "the line in OBS")
+        until(lambda: shown(obs) == "Given at start.", "the line in OBS", 30)
     finally:
         app.quit()
         app.root.update()
@@ -238,7 +220,7 @@ def test_rebuilding_an_output_loses_and_repeats_no_line_for_the_others(
         reader.close()
         assert events
         app.emit(Sentence(count, count, count + 0.5, "en", "The end."))
-        until(lambda: (text_of(live) or "").endswith("The end."), "the last line in the file")
+        until(lambda: (text_of(live) or "").endswith("The end."), "the last line in the file", 30)
 
 
 def test_the_tray_process_connects_with_the_flags_it_was_started_with(
