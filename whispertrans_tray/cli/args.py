@@ -124,9 +124,15 @@ LIVE_OUTPUT_FLAGS = ("--feed", "--obs", "--obs-url", "--obs-source", "--obs-pass
                      "--live-file", "--live-lines")
 
 
+def flag_value(args: argparse.Namespace, flag: str) -> Any:
+    """The value of ``flag`` (``--live-lines`` → ``args.live_lines``), None when not given
+    (or when the subcommand has no such flag)."""
+    return getattr(args, flag[2:].replace("-", "_"), None)
+
+
 def given(args: argparse.Namespace, flag: str) -> bool:
-    """True if ``flag`` was on the command line (its value is not the unset None)."""
-    return getattr(args, flag[2:].replace("-", "_"), None) is not None
+    """True if ``flag`` was on the command line."""
+    return flag_value(args, flag) is not None
 
 
 def check_combinations(args: argparse.Namespace, settings: Settings) -> None:
@@ -178,7 +184,7 @@ def apply_arguments(settings: Settings, args: argparse.Namespace) -> Settings:
     for flag in CHECKED_FLAGS:
         if flag == "--live-lines":
             continue  # apply_obs_arguments
-        value = getattr(args, flag[2:].replace("-", "_"), None)
+        value = flag_value(args, flag)
         if value is not None:
             checked[flag] = check_flag(flag, value)
     asr = settings.asr
