@@ -193,6 +193,8 @@ def replay(clips: list[str], url: str, model_alias: str, model: Any, asr: Any,
 
 
 def table(probe: Probe) -> list[str]:
+    from whispertrans_tray.app.dip_translation import Counts
+
     rows = []
     for stage in STAGES:
         values = [t[stage] for t in probe.times.values() if stage in t]
@@ -203,21 +205,16 @@ def table(probe: Probe) -> list[str]:
     waits = [t["translation painted"] - t["committed"] for t in probe.times.values()
              if "translation painted" in t and "committed" in t]
     sentences = max(len(probe.speech_end), 1)
-    requests = sum(c.requests for c in probe.costs)
-    tokens = sum(c.tokens for c in probe.costs)
-    speculative = sum(c.speculative for c in probe.costs)
+    c = {f.name: sum(getattr(counts, f.name) for counts in probe.costs)
+         for f in dataclasses.fields(Counts)}  # the replays' costs summed
     return [
         f"{len(probe.speech_end)} sentences; translations failed: {len(probe.failed)}; "
-        f"requests per sentence {requests / sentences:.2f}, tokens per sentence "
-        f"{tokens / sentences:.1f}; at the dip: {speculative} sent, "
-        f"{sum(c.adopted for c in probe.costs)} adopted, "
-        f"{sum(c.wasted for c in probe.costs)} wasted, "
-        f"{sum(c.skipped for c in probe.costs)} not sent (queue behind); wasted tokens "
-        f"(both kinds) {sum(c.wasted_tokens for c in probe.costs)}; drafts: "
-        f"{sum(c.drafts_sent for c in probe.costs)} sent, "
-        f"{sum(c.drafts_adopted for c in probe.costs)} adopted, "
-        f"{sum(c.drafts_wasted for c in probe.costs)} wasted (of "
-        f"{sum(c.drafts for c in probe.costs)} offered); draft line changes "
+        f"requests per sentence {c['requests'] / sentences:.2f}, tokens per sentence "
+        f"{c['tokens'] / sentences:.1f}; at the dip: {c['speculative']} sent, "
+        f"{c['adopted']} adopted, {c['wasted']} wasted, {c['skipped']} not sent (queue "
+        f"behind); wasted tokens (both kinds) {c['wasted_tokens']}; drafts: "
+        f"{c['drafts_sent']} sent, {c['drafts_adopted']} adopted, {c['drafts_wasted']} "
+        f"wasted (of {c['drafts']} offered); draft line changes "
         f"{probe.draft_changes / max(probe.audio_s / 60, 1e-9):.1f} per minute "
         f"({probe.draft_changes} in {probe.audio_s:.0f} s of audio).",
         "",
